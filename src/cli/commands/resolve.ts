@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { discover } from '../../discovery/discover.js';
+import { ConfigError } from '../../errors.js';
+import { formatHostPort } from '../../protocol/host.js';
+import { addDiscoveryFlags, discoveryOptionsFromFlags, type DiscoveryFlags } from '../discovery-flags.js';
+import { setExitCode } from '../exit.js';
+
+export function registerResolve(program: Command): void {
+  addDiscoveryFlags(
+    program
+      .command('resolve')
+      .description("print the cluster's direct node addresses, ready for any official client's hosts setting")
+      .argument('<seed...>', 'host[:tlsname][:port], [ipv6]:port, or a DNS name'),
+  )
+    .option('--format <format>', 'hosts (ip:port,ip:port) or json', 'hosts')
+    .action(async (seeds: string[], flags: DiscoveryFlags & { format: string }) => {
+      if (flags.format !== 'hosts' && flags.format !== 'json') {
+        throw new ConfigError('--format', `expected hosts or json, got ${JSON.stringify(flags.format)}`);
+      }
+      const { nodes, report } = await discover(seeds, discoveryOptionsFromFlags(flags));
+      const reachable = nodes.filter((n) => n.reachable);
+      for (const node of nodes.filter((n) => !n.reachable)) {
+        process.stderr.write(`seedkeeper: node ${node.nodeId} advertises ${formatHostPort(node.address)}, which is unreachable from here (set access-address / alternate-access-address)\n`);
+      }
+      for (const issue of report.issues) {
+        process.stderr.write(`seedkeeper: node ${issue.nodeId} (listed by ${issue.reporter} at ${issue.listed.map(formatHostPort).join(', ')}) is unreachable from here\n`);
+      }
+      if (flags.format === 'json') {
+        const out = {
+          nodes: nodes.map((n) => ({ nodeId: n.nodeId, address: n.address.host, port: n.address.port, reachable: n.reachable, aliases: n.aliases.map(formatHostPort) })),
+          clusterName: nodes[0]?.clusterName,
+          timings: { firstNodeMs: report.firstNodeMs, clusterMs: report.clusterMs },
+        };
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${reachable.map((n) => formatHostPort(n.address)).join(',')}\n`);
+      }
+      setExitCode(reachable.length > 0 ? 0 : 1);
+    });
+}

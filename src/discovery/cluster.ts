@@ -1,0 +1,328 @@
+/**
+ * The cluster owner: seeds once, then tends every node on its own connection, grows and shrinks the
+ * node-id-keyed map from peer lists, and re-seeds (re-resolving names) with backoff when every node is lost.
+ * State changes are made on immutable descriptions; the diff is emitted as typed events.
+ */
+import type { InfoConnection } from '../protocol/connection.js';
+import type { HostPort } from '../protocol/host.js';
+import type { PeersReply } from '../protocol/values/peers.js';
+import { diffClusters, EMPTY_CLUSTER, withAlias, withNode, withoutNode, type ClusterDescription, type NodeDescription } from './description.js';
+import { ClusterClosedError, type ClusterNameMismatchError } from './errors.js';
+import { ClusterEventEmitter, type NodeRemovalReason } from './events.js';
+import { sameEndpoint } from './lb-detect.js';
+import { createContext, type DiscoveryContext, type DiscoveryOptions } from './options.js';
+import { expandFromPeers, readPeers, validatePeer, type DiscoveredPeer, type PeerIssue } from './peers.js';
+import { refreshNode } from './node-refresh.js';
+import { findSeedNode, noSeedNodeError, type SeedCandidate, type SeedingResult, type SeedNode } from './seeding.js';
+import { parseSeed, type Seed } from './seed.js';
+
+interface TendedNode {
+  readonly connection: InfoConnection | undefined;
+  readonly failures: number;
+  readonly peersGeneration: number | undefined;
+  readonly partitionGeneration: number | undefined;
+}
+
+export interface ConnectReport {
+  readonly seeding: SeedingResult;
+  readonly seedNode: SeedNode;
+  /** From the start of connect() to the first validated node. */
+  readonly firstNodeMs: number;
+  /** From the start of connect() to the complete map. */
+  readonly clusterMs: number;
+  readonly issues: readonly PeerIssue[];
+  readonly mismatches: readonly ClusterNameMismatchError[];
+}
+
+export class Cluster extends ClusterEventEmitter {
+  readonly seeds: readonly Seed[];
+  private readonly ctx: DiscoveryContext;
+  private current: ClusterDescription = EMPTY_CLUSTER;
+  private readonly tended = new Map<string, TendedNode>();
+  /** Addresses of every node ever known: extra re-seed candidates, as the official clients keep. */
+  private readonly remembered = new Map<string, SeedCandidate>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly closing = new AbortController();
+  private reseedAttempt = 0;
+
+  constructor(seeds: readonly (string | Seed)[], options: DiscoveryOptions = {}) {
+    super();
+    this.ctx = createContext(options);
+    this.seeds = seeds.map((s, i) => (typeof s === 'string' ? parseSeed(s, this.ctx.options.defaultPort, `seeds[${i}]`) : s));
+  }
+
+  get description(): ClusterDescription {
+    return this.current;
+  }
+
+  get nodes(): NodeDescription[] {
+    return [...this.current.nodes.values()];
+  }
+
+  get closed(): boolean {
+    return this.closing.signal.aborted;
+  }
+
+  /** Seed and build the complete map. Throws NoSeedNodeError when no seed address gives a node. */
+  async connect(): Promise<ConnectReport> {
+    if (this.closed) throw new ClusterClosedError();
+    const started = performance.now();
+    const seeding = await findSeedNode(this.ctx, this.seeds, { signal: this.closing.signal });
+    if (this.closed) {
+      seeding.winner?.connection.close();
+      throw new ClusterClosedError();
+    }
+    if (!seeding.winner) throw noSeedNodeError(seeding);
+    const { issues, mismatches } = await this.adopt(seeding.winner);
+    return { seeding, seedNode: seeding.winner, firstNodeMs: seeding.winner.validatedMs, clusterMs: performance.now() - started, issues, mismatches };
+  }
+
+  /** Tend periodically until close(). The first tend runs after one interval. */
+  startTending(): void {
+    if (this.closed || this.timer) return;
+    this.schedule(this.ctx.options.tendIntervalMs);
+  }
+
+  /** Run one tend now (serialised with the periodic ones). */
+  tend(): Promise<void> {
+    if (this.closed) return Promise.reject(new ClusterClosedError());
+    this.running ??= this.tendOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closing.abort();
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    for (const node of this.tended.values()) node.connection?.close();
+    this.tended.clear();
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.tend().then(
+        () => {
+          if (!this.closed) this.schedule(this.current.nodes.size === 0 ? this.reseedDelay() : this.ctx.options.tendIntervalMs);
+        },
+        (error: unknown) => {
+          if (this.closed) return;
+          this.publish('tendError', { nodeId: undefined, error });
+          this.schedule(this.ctx.options.tendIntervalMs);
+        },
+      );
+    }, delayMs);
+  }
+
+  private reseedDelay(): number {
+    const { reseedInitialDelayMs, reseedMaxDelayMs } = this.ctx.options;
+    return Math.min(reseedMaxDelayMs, reseedInitialDelayMs * 2 ** Math.max(0, this.reseedAttempt - 1));
+  }
+
+  /** Make a seed node and everything reachable from its peers part of the map. */
+  private async adopt(seedNode: SeedNode): Promise<{ issues: readonly PeerIssue[]; mismatches: readonly ClusterNameMismatchError[] }> {
+    const { seed, dialled, address, info, verdict } = seedNode;
+    if (verdict.kind === 'redirected') {
+      this.publish('seedRedirected', { seed: seed.text, from: dialled, to: address, nodeId: info.nodeId });
+    }
+    let next = withNode(this.current, {
+      nodeId: info.nodeId,
+      address,
+      aliases: verdict.kind === 'direct' && !sameEndpoint(dialled, address) ? [dialled] : [],
+      reachable: seedNode.reachable,
+      clusterName: info.clusterName,
+      build: info.build.text,
+      tlsName: seed.tlsName,
+    });
+    this.track(info.nodeId, seedNode.connection, seedNode.peers, info.partitionGeneration);
+    const known = new Set(next.nodes.keys());
+    const expansion = await expandFromPeers(this.ctx, known, [{ nodeId: info.nodeId, peers: seedNode.peers }], this.closing.signal);
+    next = this.addPeers(next, expansion.added);
+    next = applyAliases(next, [{ nodeId: info.nodeId, peers: seedNode.peers }, ...expansion.added.map((p) => ({ nodeId: p.entry.nodeId, peers: p.peers }))], this.ctx);
+    for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
+    this.commit(next, new Map());
+    return { issues: expansion.issues, mismatches: expansion.mismatches };
+  }
+
+  private addPeers(cluster: ClusterDescription, peers: readonly DiscoveredPeer[]): ClusterDescription {
+    let next = cluster;
+    for (const peer of peers) {
+      next = withNode(next, {
+        nodeId: peer.info.nodeId,
+        address: peer.address,
+        aliases: [],
+        reachable: true,
+        clusterName: peer.info.clusterName,
+        build: peer.info.build.text,
+        tlsName: peer.entry.tlsName || undefined,
+      });
+      this.track(peer.info.nodeId, peer.connection, peer.peers, peer.info.partitionGeneration);
+    }
+    return next;
+  }
+
+  private track(nodeId: string, connection: InfoConnection, peers: PeersReply, partitionGeneration: number): void {
+    this.tended.get(nodeId)?.connection?.close();
+    this.tended.set(nodeId, { connection, failures: 0, peersGeneration: peers.generation, partitionGeneration });
+  }
+
+  private async tendOnce(): Promise<void> {
+    if (this.current.nodes.size === 0) {
+      await this.reseed();
+      return;
+    }
+    const nodes = this.nodes;
+    const outcomes = await Promise.all(
+      nodes.map(async (node) => ({ node, outcome: await refreshNode(this.ctx, node.nodeId, node.address, node.tlsName, this.tended.get(node.nodeId)?.connection) })),
+    );
+    if (this.closed) {
+      for (const { outcome } of outcomes) if (outcome.kind === 'ok') outcome.connection.close();
+      return;
+    }
+    let next = this.current;
+    const reasons = new Map<string, NodeRemovalReason>();
+    let peersChanged = false;
+    const healthy: NodeDescription[] = [];
+    for (const { node, outcome } of outcomes) {
+      const state = this.tended.get(node.nodeId);
+      if (outcome.kind === 'ok') {
+        peersChanged ||= state?.failures !== 0 || outcome.peersGeneration !== state.peersGeneration;
+        this.tended.set(node.nodeId, { connection: outcome.connection, failures: 0, peersGeneration: state?.peersGeneration, partitionGeneration: outcome.partitionGeneration });
+        healthy.push(node);
+        continue;
+      }
+      this.tended.set(node.nodeId, { connection: undefined, failures: (state?.failures ?? 0) + 1, peersGeneration: state?.peersGeneration, partitionGeneration: state?.partitionGeneration });
+      peersChanged = true;
+      if (outcome.kind === 'failed') {
+        this.publish('tendError', { nodeId: node.nodeId, error: outcome.error });
+      } else {
+        if (outcome.kind === 'cluster-name-changed') this.publishMismatch(outcome.error);
+        next = withoutNode(next, node.nodeId);
+        reasons.set(node.nodeId, outcome.kind);
+      }
+    }
+    if (peersChanged && healthy.length > 0) next = await this.refreshPeers(next, healthy, reasons);
+    if (healthy.length === 0) {
+      for (const node of next.nodes.values()) {
+        if ((this.tended.get(node.nodeId)?.failures ?? 0) >= this.ctx.options.maxFailures) {
+          next = withoutNode(next, node.nodeId);
+          reasons.set(node.nodeId, 'unreachable');
+        }
+      }
+    }
+    this.commit(next, reasons);
+  }
+
+  /** Read peers from healthy nodes; add new nodes, move or drop failing nodes nobody lists any more. */
+  private async refreshPeers(cluster: ClusterDescription, healthy: readonly NodeDescription[], reasons: Map<string, NodeRemovalReason>): Promise<ClusterDescription> {
+    const sources: { nodeId: string; peers: PeersReply }[] = [];
+    await Promise.all(
+      healthy.map(async (node) => {
+        const state = this.tended.get(node.nodeId);
+        if (!state?.connection) return;
+        try {
+          const peers = await readPeers(this.ctx, state.connection, this.closing.signal);
+          sources.push({ nodeId: node.nodeId, peers });
+          this.tended.set(node.nodeId, { ...state, peersGeneration: peers.generation });
+        } catch (error) {
+          this.publish('tendError', { nodeId: node.nodeId, error });
+        }
+      }),
+    );
+    let next = cluster;
+    const listedBy = new Map<string, HostPort[]>();
+    for (const source of sources) {
+      for (const entry of source.peers.peers) listedBy.set(entry.nodeId, [...(listedBy.get(entry.nodeId) ?? []), ...entry.hosts.map(this.ctx.translate)]);
+    }
+    for (const node of cluster.nodes.values()) {
+      const state = this.tended.get(node.nodeId);
+      if (!state || state.failures === 0 || sources.length === 0) continue;
+      const listed = listedBy.get(node.nodeId);
+      if (!listed) {
+        next = withoutNode(next, node.nodeId);
+        reasons.set(node.nodeId, 'not-listed');
+      } else if (!listed.some((a) => sameEndpoint(a, node.address))) {
+        next = await this.tryNewAddress(next, node, listed);
+      }
+    }
+    const known = new Set(next.nodes.keys());
+    for (const id of reasons.keys()) known.add(id);
+    const expansion = await expandFromPeers(this.ctx, known, sources, this.closing.signal);
+    for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
+    next = this.addPeers(next, expansion.added);
+    return applyAliases(next, sources, this.ctx);
+  }
+
+  /** A failing node that peers now list elsewhere: validate the new address and move it (same node id). */
+  private async tryNewAddress(cluster: ClusterDescription, node: NodeDescription, listed: readonly HostPort[]): Promise<ClusterDescription> {
+    const { peer } = await validatePeer(this.ctx, { nodeId: node.nodeId, tlsName: node.tlsName ?? '', hosts: listed }, this.closing.signal);
+    if (!peer) return cluster;
+    this.track(node.nodeId, peer.connection, peer.peers, peer.info.partitionGeneration);
+    return withNode(cluster, { ...node, address: peer.address, aliases: node.aliases.filter((a) => !sameEndpoint(a, peer.address)), reachable: true });
+  }
+
+  private async reseed(): Promise<void> {
+    this.reseedAttempt++;
+    const result = await findSeedNode(this.ctx, this.seeds, { signal: this.closing.signal, extraCandidates: [...this.remembered.values()] });
+    if (this.closed) {
+      result.winner?.connection.close();
+      return;
+    }
+    if (!result.winner) {
+      this.publish('reseedFailed', { attempt: this.reseedAttempt, delayMs: this.reseedDelay(), error: noSeedNodeError(result) });
+      return;
+    }
+    await this.adopt(result.winner);
+    this.publish('reseeded', { attempt: this.reseedAttempt, nodes: [...this.current.nodes.keys()] });
+    this.reseedAttempt = 0;
+  }
+
+  private publishMismatch(error: ClusterNameMismatchError): void {
+    this.publish('clusterNameMismatch', { address: error.address, nodeId: error.nodeId, expected: error.expected, received: error.received });
+  }
+
+  /** Swap in the new description and emit what changed. */
+  private commit(next: ClusterDescription, reasons: ReadonlyMap<string, NodeRemovalReason>): void {
+    const previous = this.current;
+    this.current = next;
+    for (const change of diffClusters(previous, next)) {
+      if (change.type === 'nodeRemoved') {
+        this.tended.get(change.node.nodeId)?.connection?.close();
+        this.tended.delete(change.node.nodeId);
+        this.publish('nodeRemoved', { node: change.node, reason: reasons.get(change.node.nodeId) ?? 'unreachable' });
+      } else if (change.type === 'nodeAdded') {
+        this.remember(change.node);
+        this.publish('nodeAdded', { node: change.node });
+      } else {
+        this.remember(change.node);
+        this.publish('nodeAddressChanged', { nodeId: change.nodeId, previous: change.previous, current: change.current });
+      }
+    }
+    if (previous.nodes.size > 0 && next.nodes.size === 0) {
+      this.publish('clusterLost', { lastNodes: [...previous.nodes.keys()] });
+    }
+  }
+
+  private remember(node: NodeDescription): void {
+    const seed = parseSeed(`${node.address.host.includes(':') ? `[${node.address.host}]` : node.address.host}:${node.address.port}`);
+    this.remembered.set(`${node.address.host}|${node.address.port}`, { seed, address: node.address });
+  }
+}
+
+/** Record the addresses peer lists give for known nodes as aliases. */
+function applyAliases(cluster: ClusterDescription, sources: readonly { nodeId: string; peers: PeersReply }[], ctx: DiscoveryContext): ClusterDescription {
+  let next = cluster;
+  for (const source of sources) {
+    for (const entry of source.peers.peers) {
+      const node = next.nodes.get(entry.nodeId);
+      if (!node) continue;
+      const updated = entry.hosts.map(ctx.translate).reduce(withAlias, node);
+      if (updated !== node) next = withNode(next, updated);
+    }
+  }
+  return next;
+}
+

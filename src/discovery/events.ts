@@ -1,0 +1,62 @@
+/**
+ * Typed cluster events, one naming scheme. Every event is also published on the `seedkeeper:discovery`
+ * diagnostics channel, which costs nothing when nobody subscribes.
+ */
+import { channel } from 'node:diagnostics_channel';
+import { EventEmitter } from 'node:events';
+import type { HostPort } from '../protocol/host.js';
+import type { NodeDescription } from './description.js';
+
+export type NodeRemovalReason = 'unreachable' | 'not-listed' | 'node-id-changed' | 'cluster-name-changed' | 'closed';
+
+export interface ClusterEvents {
+  nodeAdded: { readonly node: NodeDescription };
+  nodeRemoved: { readonly node: NodeDescription; readonly reason: NodeRemovalReason };
+  nodeAddressChanged: { readonly nodeId: string; readonly previous: HostPort; readonly current: HostPort };
+  /** A seed address led to a load balancer or NAT; we now use the node's own address. */
+  seedRedirected: { readonly seed: string; readonly from: HostPort; readonly to: HostPort; readonly nodeId: string };
+  clusterNameMismatch: {
+    readonly address: HostPort;
+    readonly nodeId: string;
+    readonly expected: string;
+    readonly received: string | undefined;
+  };
+  /** Every node is gone; re-seeding starts. */
+  clusterLost: { readonly lastNodes: readonly string[] };
+  /** A re-seed attempt failed; the next one is in `delayMs`. */
+  reseedFailed: { readonly attempt: number; readonly delayMs: number; readonly error: unknown };
+  /** Re-seeding found the cluster again. */
+  reseeded: { readonly attempt: number; readonly nodes: readonly string[] };
+  /** A tend step failed in a way that did not change membership (kept for logs and metrics). */
+  tendError: { readonly nodeId: string | undefined; readonly error: unknown };
+}
+
+export type ClusterEventName = keyof ClusterEvents;
+
+const diagnostics = channel('seedkeeper:discovery');
+
+export class ClusterEventEmitter extends EventEmitter {
+  override on<K extends ClusterEventName>(event: K, listener: (payload: ClusterEvents[K]) => void): this {
+    return super.on(event, listener);
+  }
+
+  override once<K extends ClusterEventName>(event: K, listener: (payload: ClusterEvents[K]) => void): this {
+    return super.once(event, listener);
+  }
+
+  override off<K extends ClusterEventName>(event: K, listener: (payload: ClusterEvents[K]) => void): this {
+    return super.off(event, listener);
+  }
+
+  /** Emit to listeners and the diagnostics channel. A throwing listener must not break tending. */
+  publish<K extends ClusterEventName>(event: K, payload: ClusterEvents[K]): void {
+    if (diagnostics.hasSubscribers) diagnostics.publish({ type: event, ...payload });
+    try {
+      super.emit(event, payload);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}

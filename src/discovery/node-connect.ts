@@ -1,0 +1,75 @@
+/**
+ * Open a connection to one address and validate the node behind it. The connection is returned only when
+ * the node passed every check; otherwise it is closed and the typed error is thrown.
+ */
+import { InfoConnection, type Credentials } from '../protocol/connection.js';
+import type { HostPort } from '../protocol/host.js';
+import type { DiscoveryContext } from './options.js';
+import { checkValidationReply, validationRequest, type NodeInfo, type ValidationExpectations } from './validate.js';
+
+export interface ValidatedConnection {
+  readonly connection: InfoConnection;
+  readonly info: NodeInfo;
+  /** The address dialled. */
+  readonly address: HostPort;
+  /** Milliseconds from the start of the connect to the validated reply. */
+  readonly elapsedMs: number;
+}
+
+export interface NodeConnectOptions extends ValidationExpectations {
+  /** Ask for the node's service list (seeds, for load-balancer detection). */
+  readonly withServices?: boolean;
+  /** TLS name for this address (from the seed or the peer entry). */
+  readonly tlsName?: string;
+  /** Reuse a session (AUTHENTICATE) instead of logging in again. */
+  readonly credentials?: Credentials;
+  readonly signal?: AbortSignal;
+}
+
+export function connectionCredentials(ctx: DiscoveryContext, override?: Credentials): Credentials | undefined {
+  return override ?? ctx.credentials;
+}
+
+/** Connect with the context's TLS, credentials and deadlines. */
+export function openConnection(
+  ctx: DiscoveryContext,
+  address: HostPort,
+  options: { tlsName?: string; credentials?: Credentials; signal?: AbortSignal } = {},
+): Promise<InfoConnection> {
+  const tls = ctx.options.tls;
+  const name = options.tlsName ?? tls?.name;
+  if (tls && !name) {
+    return Promise.reject(new TypeError(`TLS needs a certificate name for ${address.host}; write the seed as host:tlsname:port`));
+  }
+  return InfoConnection.connect({
+    host: address.host,
+    port: address.port,
+    ...(tls && name ? { tls: { ...tls, name } } : {}),
+    ...(connectionCredentials(ctx, options.credentials) ? { credentials: connectionCredentials(ctx, options.credentials)! } : {}),
+    connectTimeoutMs: ctx.options.connectTimeoutMs,
+    requestTimeoutMs: ctx.options.requestTimeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+export async function connectAndValidate(
+  ctx: DiscoveryContext,
+  address: HostPort,
+  options: NodeConnectOptions = {},
+): Promise<ValidatedConnection> {
+  const started = performance.now();
+  const connection = await openConnection(ctx, address, options);
+  try {
+    const request = validationRequest(options.withServices ? ctx.serviceCommand : undefined);
+    const reply = await connection.info(request.commands, options.signal ? { signal: options.signal } : {});
+    const expect: ValidationExpectations = {
+      ...(ctx.options.clusterName !== undefined ? { clusterName: ctx.options.clusterName } : {}),
+      ...(options.nodeId !== undefined ? { nodeId: options.nodeId } : {}),
+    };
+    const info = checkValidationReply(address, request, reply, expect);
+    return { connection, info, address, elapsedMs: performance.now() - started };
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Growing the cluster from peer lists: every node lists the others; each unknown node id is validated on
+ * its listed addresses (raced, no load-balancer detection, the id must match) and its own peers read in
+ * turn, until no new ids appear. Bounded in rounds and nodes.
+ */
+import type { InfoConnection } from '../protocol/connection.js';
+import type { HostPort } from '../protocol/host.js';
+import { parsePeers, type PeerEntry, type PeersReply } from '../protocol/values/peers.js';
+import { ClusterNameMismatchError } from './errors.js';
+import { connectAndValidate, type ValidatedConnection } from './node-connect.js';
+import type { DiscoveryContext } from './options.js';
+import { race } from './race.js';
+
+export const MAX_CLUSTER_NODES = 4096;
+const MAX_ROUNDS = 64;
+
+export interface DiscoveredPeer extends ValidatedConnection {
+  readonly entry: PeerEntry;
+  readonly peers: PeersReply;
+  /** Translated addresses the peer list gave for this node. */
+  readonly listed: readonly HostPort[];
+}
+
+/** A listed peer we could not use, and why. */
+export interface PeerIssue {
+  readonly reporter: string;
+  readonly nodeId: string;
+  readonly listed: readonly HostPort[];
+  readonly failures: readonly { readonly address: HostPort; readonly error: unknown }[];
+}
+
+export interface PeerSource {
+  readonly nodeId: string;
+  readonly peers: PeersReply;
+}
+
+export async function readPeers(ctx: DiscoveryContext, connection: InfoConnection, signal?: AbortSignal): Promise<PeersReply> {
+  const reply = await connection.info([ctx.peersCommand], signal ? { signal } : {});
+  return parsePeers(reply.value(ctx.peersCommand), ctx.peersCommand);
+}
+
+/** Validate one listed peer on its addresses, raced; its peer list is read on the winning connection. */
+export async function validatePeer(
+  ctx: DiscoveryContext,
+  entry: PeerEntry,
+  signal?: AbortSignal,
+): Promise<{ peer: DiscoveredPeer | undefined; failures: { address: HostPort; error: unknown }[] }> {
+  const listed = entry.hosts.map(ctx.translate);
+  const result = await race(
+    listed,
+    async (address, attemptSignal) => {
+      const validated = await connectAndValidate(ctx, address, {
+        nodeId: entry.nodeId,
+        ...(entry.tlsName ? { tlsName: entry.tlsName } : {}),
+        signal: attemptSignal,
+      });
+      try {
+        return { ...validated, entry, listed, peers: await readPeers(ctx, validated.connection, attemptSignal) };
+      } catch (error) {
+        validated.connection.close();
+        throw error;
+      }
+    },
+    { dispose: (peer) => peer.connection.close(), ...(signal ? { signal } : {}) },
+  );
+  const failures = result.attempts
+    .filter((a) => a.status !== 'won')
+    .map((a) => ({ address: a.candidate, error: a.error ?? new Error(a.status) }));
+  return { peer: result.winner?.value, failures };
+}
+
+export interface ExpansionResult {
+  readonly added: readonly DiscoveredPeer[];
+  readonly issues: readonly PeerIssue[];
+  readonly mismatches: readonly ClusterNameMismatchError[];
+}
+
+/**
+ * Starting from the peer lists of known nodes, validate every node id not in `known` (which this call
+ * extends), repeating with the new nodes' lists until nothing new appears.
+ */
+export async function expandFromPeers(
+  ctx: DiscoveryContext,
+  known: Set<string>,
+  sources: readonly PeerSource[],
+  signal?: AbortSignal,
+): Promise<ExpansionResult> {
+  const added: DiscoveredPeer[] = [];
+  const issues: PeerIssue[] = [];
+  const mismatches: ClusterNameMismatchError[] = [];
+  const failedIds = new Set<string>();
+  let frontier = sources;
+  for (let round = 0; round < MAX_ROUNDS && frontier.length > 0 && !signal?.aborted; round++) {
+    const wanted = new Map<string, { reporter: string; entry: PeerEntry }>();
+    for (const source of frontier) {
+      for (const entry of source.peers.peers) {
+        if (known.has(entry.nodeId) || failedIds.has(entry.nodeId) || wanted.has(entry.nodeId) || entry.hosts.length === 0) continue;
+        if (known.size + wanted.size >= MAX_CLUSTER_NODES) break;
+        wanted.set(entry.nodeId, { reporter: source.nodeId, entry });
+      }
+    }
+    const results = await Promise.all(
+      [...wanted.values()].map(async ({ reporter, entry }) => ({ reporter, entry, ...(await validatePeer(ctx, entry, signal)) })),
+    );
+    const next: PeerSource[] = [];
+    for (const { reporter, entry, peer, failures } of results) {
+      if (peer) {
+        known.add(entry.nodeId);
+        added.push(peer);
+        next.push({ nodeId: entry.nodeId, peers: peer.peers });
+      } else {
+        failedIds.add(entry.nodeId);
+        issues.push({ reporter, nodeId: entry.nodeId, listed: entry.hosts.map(ctx.translate), failures });
+        for (const f of failures) if (f.error instanceof ClusterNameMismatchError) mismatches.push(f.error);
+      }
+    }
+    frontier = next;
+  }
+  return { added, issues, mismatches };
+}
