@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /**
  * One error hierarchy for the whole toolkit. Every error carries a stable `code` (for programs and metrics)
  * and, where it wraps another failure, a `cause`. Labels say how a caller may react without string matching.
@@ -52,7 +54,7 @@ export function describeError(error: unknown): string {
       parts.push(current.message);
       current = current.cause;
     } else {
-      parts.push(String(current));
+      parts.push(typeof current === 'string' ? current : inspect(current, { depth: 2, breakLength: Infinity }));
       break;
     }
   }

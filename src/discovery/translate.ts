@@ -103,11 +103,15 @@ function compileRule(rule: TranslationRule, path: string): (address: HostPort) =
   };
 }
 
+function isRuleList(translation: AddressTranslation): translation is readonly TranslationRule[] {
+  return Array.isArray(translation);
+}
+
 /** Compile a translation option once; the result maps every address (unmatched ones unchanged). */
 export function createTranslator(translation: AddressTranslation | undefined, path = 'translate'): Translator {
   if (translation === undefined) return identityTranslator;
   if (typeof translation === 'function') return (address) => translation(address) ?? address;
-  const rules: readonly TranslationRule[] = Array.isArray(translation)
+  const rules: readonly TranslationRule[] = isRuleList(translation)
     ? translation
     : Object.entries(translation).map(([from, to]) => ({ from, to }));
   // Exact host:port rules win over host-only rules, which win over CIDR rules.

@@ -19,9 +19,9 @@ export class FrameDecoder {
 
   constructor(private readonly options: DecodeHeaderOptions = {}) {}
 
-  /** Bytes received but not yet returned as a frame. */
+  /** Bytes received but not yet returned as a frame, including a header already decoded for a partial body. */
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.buffered + (this.pending === undefined ? 0 : HEADER_SIZE);
   }
 
   /**

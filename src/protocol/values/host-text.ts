@@ -1,0 +1,87 @@
+/**
+ * One host as it appears inside `service-*` and `peers-*` lists: `ipv4[:port]`, `[ipv6][:port]` or
+ * `dnsname[:port]` (§2.2, §2.3). IPv6 must be bracketed, otherwise its colons would be read as a port.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { InfoParseError } from '../errors.js';
+import { isValidPort, type HostPort } from '../host.js';
+import { parsePort, quote } from './scan.js';
+
+const MAX_DNS_NAME = 253;
+const MAX_LABEL = 63;
+/** Longest bracketed text we hand to isIPv6: a full address with an embedded IPv4 plus a zone id. */
+const MAX_IPV6_TEXT = 100;
+
+function isLabelChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f;
+}
+
+/** A DNS name: dot-separated labels of letters, digits, `-` and `_`; a final dot is allowed. */
+export function isDnsName(name: string): boolean {
+  if (name.length === 0 || name.length > MAX_DNS_NAME) return false;
+  let label = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x2e) {
+      if (label === 0) return false;
+      label = 0;
+    } else if (isLabelChar(c)) {
+      if (++label > MAX_LABEL) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A host (no port) that may appear in a list: IPv4, IPv6 (unbracketed here) or a DNS name. */
+export function isValidListHost(host: string): boolean {
+  if (host.includes(':')) return host.length <= MAX_IPV6_TEXT && isIPv6(host);
+  // All digits and dots means the writer meant an IPv4 literal; `999.1.1.1` must not pass as a name.
+  if (/^[\d.]+$/.test(host)) return isIPv4(host);
+  return isDnsName(host);
+}
+
+/**
+ * Parse one host token. With `defaultPort` undefined the port is mandatory (service lists); otherwise a
+ * missing port means `defaultPort` (peer lists).
+ */
+export function parseHostText(command: string, text: string, defaultPort?: number): HostPort {
+  let host: string;
+  let rest: string;
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0) throw new InfoParseError(command, `missing ']' after IPv6 address in ${quote(text)}`);
+    host = text.slice(1, close);
+    if (host.length > MAX_IPV6_TEXT || !isIPv6(host)) {
+      throw new InfoParseError(command, `expected an IPv6 address inside brackets, got ${quote(host)}`);
+    }
+    rest = text.slice(close + 1);
+    if (rest.length > 0 && !rest.startsWith(':')) {
+      throw new InfoParseError(command, `expected ':port' after ']' in ${quote(text)}`);
+    }
+  } else {
+    const colon = text.indexOf(':');
+    host = colon < 0 ? text : text.slice(0, colon);
+    rest = colon < 0 ? '' : text.slice(colon);
+    if (host.length === 0 || !isValidListHost(host)) {
+      throw new InfoParseError(command, `expected an IPv4 address or DNS name, got ${quote(host)} (IPv6 needs brackets)`);
+    }
+  }
+  if (rest.length === 0) {
+    if (defaultPort === undefined) throw new InfoParseError(command, `host ${quote(text)} has no port`);
+    return { host, port: defaultPort };
+  }
+  return { host, port: parsePort(command, rest.slice(1)) };
+}
+
+/** The host part as written in a list: IPv6 bracketed, anything else as is. */
+export function formatHostText(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Throw RangeError when a formatter is handed a host the parsers would refuse. */
+export function assertListHost(hp: HostPort): void {
+  if (!isValidListHost(hp.host)) throw new RangeError(`host ${JSON.stringify(hp.host)} cannot be written in a host list`);
+  if (!isValidPort(hp.port)) throw new RangeError(`port ${hp.port} is outside 1..65535`);
+}

@@ -1,0 +1,162 @@
+/**
+ * `peers-clear-std` / `-tls-std` / `-clear-alt` / `-tls-alt`: the other members of the cluster (§2.3).
+ *   value := gen "," defport "," "[" [peer ("," peer)*] "]"
+ *   peer  := "[" nodeid "," tlsname "," "[" [host ("," host)*] "]" "]"   |   "[" nodeid "," tlsname "," "]"
+ * The second peer form is how the delta variant (`:generation=n`) lists a departed node; it reads as a peer
+ * with no hosts. A hand-written scanner keeps parsing linear and every failure an InfoParseError.
+ */
+import { InfoParseError } from '../errors.js';
+import { formatHostPort, isValidPort, type HostPort } from '../host.js';
+import { assertListHost, formatHostText, parseHostText } from './host-text.js';
+import { isNodeId } from './node-id.js';
+import { checkLength, isPrintableToken, parsePort, parseUnsigned, quote } from './scan.js';
+
+export interface PeerEntry {
+  readonly nodeId: string;
+  /** The TLS name to check the peer's certificate against; empty for the clear-text variants. */
+  readonly tlsName: string;
+  /** Addresses in the server's order; empty for a departed node in the delta form. */
+  readonly hosts: readonly HostPort[];
+}
+
+export interface PeersReply {
+  readonly generation: number;
+  /** Port of hosts listed without one; an empty field reads as 3000, as the C client does. */
+  readonly defaultPort: number;
+  readonly peers: readonly PeerEntry[];
+}
+
+export const DEFAULT_SERVICE_PORT = 3000;
+export const MAX_PEERS = 4096;
+export const MAX_PEER_HOSTS = 64;
+const MAX_TLS_NAME = 255;
+const U32_MAX = 0xffff_ffff;
+
+class Scanner {
+  pos = 0;
+  constructor(
+    readonly text: string,
+    readonly command: string,
+  ) {}
+
+  fail(expected: string): never {
+    const found = this.pos < this.text.length ? quote(this.text.slice(this.pos, this.pos + 13), 12) : 'end of value';
+    throw new InfoParseError(this.command, `expected ${expected} at offset ${this.pos}, found ${found}`);
+  }
+
+  peek(): string | undefined {
+    return this.text[this.pos];
+  }
+
+  expect(ch: string, what = `'${ch}'`): void {
+    if (this.text[this.pos] !== ch) this.fail(what);
+    this.pos++;
+  }
+
+  /** Text up to (not including) the first of `stops`; each character is looked at once. */
+  until(stops: string, max: number, what: string): string {
+    const start = this.pos;
+    while (this.pos < this.text.length && !stops.includes(this.text[this.pos]!)) {
+      if (this.pos - start >= max) this.fail(`${what} of at most ${max} characters`);
+      this.pos++;
+    }
+    return this.text.slice(start, this.pos);
+  }
+}
+
+export function parsePeers(value: string, command = 'peers-clear-std'): PeersReply {
+  checkLength(command, value);
+  const s = new Scanner(value, command);
+  const generation = parseUnsigned(command, 'peers generation', s.until(',', 16, 'generation'), U32_MAX);
+  s.expect(',');
+  const portText = s.until(',', 16, 'default port');
+  const defaultPort = portText === '' ? DEFAULT_SERVICE_PORT : parsePort(command, portText);
+  s.expect(',');
+  s.expect('[');
+  const peers: PeerEntry[] = [];
+  const seen = new Set<string>();
+  if (s.peek() !== ']') {
+    for (;;) {
+      if (peers.length === MAX_PEERS) throw new InfoParseError(command, `more than ${MAX_PEERS} peers`);
+      const peer = parsePeer(s, defaultPort);
+      if (seen.has(peer.nodeId)) throw new InfoParseError(command, `node ${peer.nodeId} is listed twice`);
+      seen.add(peer.nodeId);
+      peers.push(peer);
+      if (s.peek() !== ',') break;
+      s.pos++;
+    }
+  }
+  s.expect(']', "',' or ']'");
+  if (s.pos !== value.length) s.fail('end of value');
+  return { generation, defaultPort, peers };
+}
+
+function parsePeer(s: Scanner, defaultPort: number): PeerEntry {
+  s.expect('[', "'[' opening a peer");
+  const nodeId = s.until(',]', 16, 'node id');
+  if (!isNodeId(nodeId)) s.fail('a node id of 1..16 uppercase hex digits');
+  s.expect(',');
+  const tlsName = s.until(',[]', MAX_TLS_NAME, 'TLS name');
+  if (!isPrintableToken(tlsName)) {
+    throw new InfoParseError(s.command, `TLS name ${quote(tlsName)} has spaces or unprintable characters`);
+  }
+  s.expect(',');
+  if (s.peek() === ']') {
+    s.pos++;
+    return { nodeId, tlsName, hosts: [] }; // departed node, delta form
+  }
+  s.expect('[', "'[' opening the host list");
+  const hosts: HostPort[] = [];
+  if (s.peek() !== ']') {
+    for (;;) {
+      if (hosts.length === MAX_PEER_HOSTS) {
+        throw new InfoParseError(s.command, `peer ${nodeId} lists more than ${MAX_PEER_HOSTS} hosts`);
+      }
+      hosts.push(parseHostText(s.command, scanHost(s), defaultPort));
+      if (s.peek() !== ',') break;
+      s.pos++;
+    }
+  }
+  s.expect(']', "',' or ']' after a host");
+  s.expect(']', "']' closing the peer");
+  return { nodeId, tlsName, hosts };
+}
+
+/** One host token: a bracketed IPv6 may hold ':' but never ',' or ']', so scan to its ']' first. */
+function scanHost(s: Scanner): string {
+  const start = s.pos;
+  if (s.peek() === '[') {
+    s.pos++;
+    s.until(']', 100, 'IPv6 address');
+    s.expect(']', "']' closing an IPv6 address");
+  }
+  s.until(',]', 260, 'host');
+  if (s.pos === start) s.fail('a host');
+  return s.text.slice(start, s.pos);
+}
+
+/**
+ * Print a peer list as the server does: `defport` written out, and `:defport` left off hosts that use it.
+ * Throws RangeError for entries the parser would refuse.
+ */
+export function formatPeers(reply: PeersReply): string {
+  const { generation, defaultPort, peers } = reply;
+  if (!Number.isInteger(generation) || generation < 0 || generation > U32_MAX) {
+    throw new RangeError(`peers generation ${generation} is not a u32`);
+  }
+  if (!isValidPort(defaultPort)) throw new RangeError(`default port ${defaultPort} is outside 1..65535`);
+  if (peers.length > MAX_PEERS) throw new RangeError(`more than ${MAX_PEERS} peers`);
+  const items = peers.map((peer) => {
+    if (!isNodeId(peer.nodeId)) throw new RangeError(`node id ${JSON.stringify(peer.nodeId)} is not 1..16 uppercase hex digits`);
+    if (peer.tlsName.length > MAX_TLS_NAME || !isPrintableToken(peer.tlsName, ',[]')) {
+      throw new RangeError(`TLS name ${JSON.stringify(peer.tlsName)} cannot be written in a peer list`);
+    }
+    if (peer.hosts.length > MAX_PEER_HOSTS) throw new RangeError(`peer ${peer.nodeId} has more than ${MAX_PEER_HOSTS} hosts`);
+    const hosts = peer.hosts.map((hp) => {
+      assertListHost(hp);
+      return hp.port === defaultPort ? formatHostText(hp.host) : formatHostPort(hp);
+    });
+    return `[${peer.nodeId},${peer.tlsName},[${hosts.join(',')}]]`;
+  });
+  return `${generation},${defaultPort},[${items.join(',')}]`;
+}
