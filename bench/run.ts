@@ -62,7 +62,7 @@ options: connect timeout 1 s, up to 32 attempts in flight); 30 runs after 2 warm
 (default 1 s connect timeout) gets the same addresses in the same order as its hosts list (it resolves with
 getaddrinfo, which cannot be pointed at a DNS server on a test port; its seeding loop treats a hosts list and
 the addresses of one name alike). Its time to first node is when the live node received its validation
-request, from the simulator's request log; \`connect()\` returns once seeding, peers and partition maps are done.
+request, from the simulator's request log (1 ms resolution); \`connect()\` returns once seeding, peers and partition maps are done.
 Fewer official runs at large k, since each costs k seconds.
 
 ${seedingTable(rows)}
