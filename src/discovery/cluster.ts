@@ -239,8 +239,18 @@ export class Cluster extends ClusterEventEmitter {
     }
     for (const node of cluster.nodes.values()) {
       const state = this.tended.get(node.nodeId);
-      if (!state || state.failures === 0 || sources.length === 0) continue;
+      if (!state || sources.length === 0) continue;
       const listed = listedBy.get(node.nodeId);
+      if (state.failures === 0) {
+        // A healthy node that no other node lists, and that lists none of ours, has left this cluster.
+        const own = sources.find((s) => s.nodeId === node.nodeId);
+        const listsOurs = own?.peers.peers.some((p) => cluster.nodes.has(p.nodeId)) ?? true;
+        if (!listed && sources.length > 1 && !listsOurs) {
+          next = withoutNode(next, node.nodeId);
+          reasons.set(node.nodeId, 'not-listed');
+        }
+        continue;
+      }
       if (!listed) {
         next = withoutNode(next, node.nodeId);
         reasons.set(node.nodeId, 'not-listed');

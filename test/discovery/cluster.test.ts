@@ -143,3 +143,17 @@ describe('discovery against the simulated cluster', () => {
     expect(cluster.nodes.map((n) => n.nodeId)).toEqual(['B7']);
   });
 });
+
+describe('membership without a configured cluster name', () => {
+  it('drops a healthy node that left for another cluster (nobody lists it, it lists none of ours)', async () => {
+    sim = await startSimCluster({ nodes: 3 });
+    cluster = new Cluster([addressOf(sim, 0)], FAST);
+    const events = recordEvents(cluster, ['nodeRemoved']);
+    await cluster.connect();
+    cluster.startTending();
+    const leaver = sim.nodes[2]!;
+    leaver.setClusterName('elsewhere');
+    await waitFor(() => cluster!.nodes.length === 2, { what: 'the departed node to be dropped' });
+    expect(events.find((e) => e.name === 'nodeRemoved')?.payload).toMatchObject({ node: { nodeId: leaver.id }, reason: 'not-listed' });
+  });
+});

@@ -1,17 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminCommand, AdminField, AdminResult, decodeAdminMessage, encodeAdminMessage, encodeAuthenticate, encodeLogin } from '../../src/protocol/admin.js';
 import { hashPassword } from '../../src/protocol/credential.js';
 import { frame, MessageType } from '../../src/protocol/header.js';
 import { parsePeers, parseReplicas, parseServiceList, PARTITION_COUNT, ownsPartition } from '../../src/protocol/values/index.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
+import { threeNodes } from '../protocol/fixture-data.js';
 import { askOnce, RawClient } from './helpers/raw-client.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/aerospike-ce-8.1.2');
-const fixture = JSON.parse(readFileSync(path.join(FIXTURES, 'three-nodes.json'), 'utf8')) as {
-  nodes: Record<string, Record<string, { header: string; body: string }>>;
-};
+const fixture = threeNodes;
 
 let cluster: SimCluster | undefined;
 const clients: RawClient[] = [];
