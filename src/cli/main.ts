@@ -8,6 +8,7 @@ import { NoSeedNodeError } from '../discovery/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerProbe } from './commands/probe.js';
 import { registerResolve } from './commands/resolve.js';
+import { registerRun } from './commands/run.js';
 import { registerSim } from './commands/sim.js';
 import { EXIT_PROBLEM, EXIT_USAGE, takeExitCode } from './exit.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerProbe(program);
   registerResolve(program);
+  registerRun(program);
   registerSim(program);
   registerDemo(program);
   return program;

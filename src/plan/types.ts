@@ -78,6 +78,8 @@ export interface Plan {
   readonly published: { readonly A: readonly string[]; readonly AAAA: readonly string[] };
   readonly added: readonly string[];
   readonly removed: readonly string[];
+  /** Addresses due for removal that the per-cycle cap postponed. */
+  readonly deferred?: readonly string[];
   readonly notes: readonly PlanNote[];
   /** True when the plan refuses to act (the record is not ours). */
   readonly refused: boolean;

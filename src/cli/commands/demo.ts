@@ -1,26 +1,23 @@
 /**
- * `seedkeeper demo` (also `npm start`): a simulated cluster behind the built-in load balancer, found
- * through the load balancer, then tended while a node is stopped and started again, narrated as it happens.
- * Runs until interrupted, or for `--duration` seconds.
+ * `seedkeeper demo` (also `npm start`): the whole system on one machine. A simulated cluster behind the
+ * built-in load balancer, the embedded DNS server, and the registrar keeping the seed record true, narrated
+ * while a node is stopped and started. `--scenario` runs a scripted failure story and exits 0 only if every
+ * expectation held.
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { Cluster } from '../../discovery/cluster.js';
 import { probe } from '../../discovery/probe/probe.js';
 import { formatHostPort } from '../../protocol/host.js';
-import { startLoadBalancer } from '../../testkit/load-balancer.js';
-import { startSimCluster } from '../../testkit/sim-cluster.js';
+import { consoleSay, narrate } from '../../demo/narrator.js';
+import { runScenario } from '../../demo/scenario.js';
+import { DEMO_CLUSTER, DEMO_RECORD, startDemoWorld, type DemoWorld } from '../../demo/world.js';
 import { renderProbe } from '../render-probe.js';
-import { setExitCode } from '../exit.js';
+import { EXIT_PROBLEM, setExitCode } from '../exit.js';
 
 interface DemoFlags {
   readonly nodes: string;
   readonly duration?: string;
-}
-
-function say(text: string): void {
-  const time = new Date().toISOString().slice(11, 23);
-  process.stdout.write(`${time}  ${text}\n`);
+  readonly scenario?: boolean;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -33,63 +30,68 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+function introduce(world: DemoWorld, say: (line: string) => void): void {
+  const dns = world.runtime.dns!;
+  const http = world.runtime.http;
+  say(`cluster  "${DEMO_CLUSTER}": ${world.sim.nodes.map((n) => `${n.id} at ${formatHostPort(n.listenAddresses[0]!)}`).join(', ')}`);
+  say(`lb       built-in load balancer on ${formatHostPort(world.lb.address)} (round robin)`);
+  say(`dns      seedkeeper's DNS server for demo.test on ${dns.host}:${dns.port} (UDP and TCP): try  dig @${dns.host} -p ${dns.port} ${DEMO_RECORD}`);
+  if (http) say(`metrics  http://${http.host}:${http.port}/metrics`);
+  const t = world.timing;
+  say(`health   Aerospike probe every ${t.intervalMs} ms; healthy after ${t.healthyAfter} passes; unhealthy after failing for ${t.unhealthyAfterMs} ms`);
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run a simulated cluster behind a load balancer and show seedkeeper finding and tracking it')
-    .option('--nodes <n>', 'simulated nodes', '3')
-    .option('--duration <seconds>', 'stop after this many seconds (default: run until Ctrl-C)')
+    .description('run the whole system on this machine: simulated cluster, load balancer, DNS server and registrar')
+    .option('--nodes <n>', 'simulated nodes (1-8)', '3')
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)')
+    .option('--scenario', 'run the scripted failure story and exit 0 only if every expectation held')
     .action(async (flags: DemoFlags) => {
-      const nodeCount = Number(flags.nodes);
-      if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 64) throw new ConfigError('--nodes', `expected 1..64, got ${JSON.stringify(flags.nodes)}`);
+      const nodes = Number(flags.nodes);
+      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) throw new ConfigError('--nodes', `expected 1..8, got ${JSON.stringify(flags.nodes)}`);
       const duration = flags.duration === undefined ? undefined : Number(flags.duration);
       if (duration !== undefined && !(duration > 0)) throw new ConfigError('--duration', `expected seconds > 0, got ${JSON.stringify(flags.duration)}`);
+      if (flags.scenario && nodes < 2) throw new ConfigError('--nodes', 'the scenario needs at least 2 nodes');
+      const say = consoleSay();
+      const world = await startDemoWorld({ nodes });
+      const stopNarrating = narrate(world, say);
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const timer = duration === undefined ? undefined : setTimeout(onSignal, duration * 1000);
-
-      const sim = await startSimCluster({ nodes: nodeCount, clusterName: 'demo' });
-      const lb = await startLoadBalancer({ targets: () => sim.nodes.filter((n) => n.running).map((n) => n.listenAddresses[0]!) });
-      const cluster = new Cluster([formatHostPort(lb.address)], { tendIntervalMs: 500, clusterName: 'demo' });
       try {
-        say(`simulated cluster "demo": ${sim.nodes.map((n) => `${n.id}@${formatHostPort(n.listenAddresses[0]!)}`).join(', ')}`);
-        say(`load balancer on ${formatHostPort(lb.address)} (round robin over the nodes)`);
-        say(`probing the load balancer as a client would see it:\n`);
-        process.stdout.write(`${renderProbe(await probe([formatHostPort(lb.address)], { clusterName: 'demo' }))}\n\n`);
-
-        cluster.on('seedRedirected', (e) => say(`seed ${e.seed} is not node ${e.nodeId}'s own address: using ${formatHostPort(e.to)} instead`));
-        cluster.on('nodeAdded', (e) => say(`+ node ${e.node.nodeId} at ${formatHostPort(e.node.address)}`));
-        cluster.on('nodeRemoved', (e) => say(`- node ${e.node.nodeId} (${e.reason})`));
-        cluster.on('nodeAddressChanged', (e) => say(`~ node ${e.nodeId} moved ${formatHostPort(e.previous)} -> ${formatHostPort(e.current)}`));
-        cluster.on('clusterLost', () => say('every node lost: re-seeding through the load balancer'));
-        cluster.on('reseeded', (e) => say(`re-seeded after ${e.attempt} attempt(s)`));
-        say('discovering through the load balancer and tending every 500 ms:');
-        await cluster.connect();
-        cluster.startTending();
-
-        const victim = sim.nodes[sim.nodes.length - 1]!;
-        for (let round = 0; !stop.signal.aborted && round < 1000; round++) {
-          await sleep(3000, stop.signal);
+        introduce(world, say);
+        if (flags.scenario) {
+          const results = await runScenario(world, say);
+          const failed = results.filter((r) => !r.ok);
+          say(failed.length === 0 ? `scenario passed: ${results.length} expectations held` : `scenario FAILED: ${failed.map((f) => f.step).join('; ')}`);
+          setExitCode(failed.length === 0 ? 0 : EXIT_PROBLEM);
+          return;
+        }
+        say(`probe    what a client sees through the load balancer:`);
+        process.stdout.write(`\n${renderProbe(await probe([formatHostPort(world.lb.address)], { clusterName: DEMO_CLUSTER }))}\n\n`);
+        const victim = world.sim.nodes[world.sim.nodes.length - 1]!;
+        for (let round = 0; !stop.signal.aborted && round < 10_000; round++) {
+          await sleep(4000, stop.signal);
           if (stop.signal.aborted) break;
-          say(`stopping node ${victim.id} (its peers drop it, partitions move)`);
+          say(`demo     stopping node ${victim.id} (${formatHostPort(victim.listenAddresses[0]!)})`);
           await victim.stop();
-          await sleep(3000, stop.signal);
+          await sleep(5000, stop.signal);
           if (stop.signal.aborted) break;
-          say(`starting node ${victim.id} again`);
+          say(`demo     starting node ${victim.id} again`);
           await victim.start();
-          say(`the cluster map now: ${cluster.nodes.map((n) => `${n.nodeId}@${formatHostPort(n.address)}`).join(', ')}`);
         }
         setExitCode(0);
       } finally {
         clearTimeout(timer);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        await cluster.close();
-        await lb.stop();
-        await sim.stop();
-        say('stopped');
+        stopNarrating();
+        await world.close();
+        say('demo     stopped');
       }
     });
 }

@@ -1,0 +1,175 @@
+/**
+ * Embedded DNS server next to BIND 9, measured by dnsperf on this machine: both serve the same zone with
+ * the same record (a name with 3 A records); each is run (1) flat out for maxSeconds with dnsperf's default
+ * 100 outstanding queries, and (2) rate-limited to rateQps for rateSeconds, for latency and loss at a load
+ * both sustain. The embedded server runs in a child process of its own (bench/dns-qps-child.ts), as BIND
+ * does. Server CPU during the flat-out run comes from /proc (cores = CPU seconds / wall seconds).
+ */
+import { execFile } from 'node:child_process';
+import dns from 'node:dns';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { RecordSet } from '../src/providers/types.js';
+import { startBind } from '../test/harness/bind.js';
+import { childPids, spawnDaemon, stopDaemon, waitFor } from '../test/harness/processes.js';
+
+const run = promisify(execFile);
+
+export interface DnsperfRun {
+  /** `max`: as fast as possible (100 outstanding); `rate`: limited to targetQps. */
+  readonly mode: 'max' | 'rate';
+  readonly targetQps: number | undefined;
+  readonly seconds: number;
+  readonly sent: number;
+  readonly completed: number;
+  readonly lost: number;
+  readonly qps: number;
+  readonly avgLatencyMs: number;
+  readonly minLatencyMs: number;
+  readonly maxLatencyMs: number;
+  readonly stddevLatencyMs: number;
+  /** dnsperf's response-code line, e.g. `NOERROR 991354 (100.00%)`. */
+  readonly responseCodes: string;
+}
+
+export interface DnsQpsRow {
+  readonly server: 'embedded' | 'bind';
+  /** `seedkeeper embedded (Node v20.x)` or named's version line. */
+  readonly version: string;
+  readonly max: DnsperfRun;
+  readonly rate: DnsperfRun;
+  /** Server process CPU during the flat-out run, in cores (1 = one core busy all the time). */
+  readonly serverCores: number;
+}
+
+export interface DnsQpsResult {
+  readonly query: string;
+  readonly answers: number;
+  readonly dnsperf: string;
+  readonly rows: readonly DnsQpsRow[];
+}
+
+export interface DnsQpsOptions {
+  readonly maxSeconds?: number;
+  readonly rateSeconds?: number;
+  readonly rateQps?: number;
+  /** Unmeasured dnsperf run before the measured ones (JIT warm-up, caches), seconds. Default 2. */
+  readonly warmupSeconds?: number;
+}
+
+const ZONE = 'seed.test';
+const NAME = `api.${ZONE}`;
+const VALUES = ['127.0.0.11', '127.0.0.12', '127.0.0.13'];
+const RECORDS: RecordSet[] = [{ name: NAME, type: 'A', ttl: 30, values: VALUES }];
+const SOA = { mname: `ns.${ZONE}`, rname: `hostmaster.${ZONE}`, serial: 1, refresh: 3600, retry: 600, expire: 86_400, minimum: 30, ttl: 30 };
+const CHILD = fileURLToPath(new URL('./dns-qps-child.ts', import.meta.url));
+
+function num(text: string, re: RegExp, what: string): number {
+  const m = re.exec(text);
+  if (!m?.[1]) throw new Error(`dnsperf output without ${what}:\n${text}`);
+  return Number(m[1]);
+}
+
+/** Parses dnsperf 2.x's statistics block. */
+export function parseDnsperf(text: string, mode: 'max' | 'rate', targetQps: number | undefined, seconds: number): DnsperfRun {
+  const lat = /Average Latency \(s\):\s+([\d.]+) \(min ([\d.]+), max ([\d.]+)\)/.exec(text);
+  if (!lat) throw new Error(`dnsperf output without latency:\n${text}`);
+  return {
+    mode,
+    targetQps,
+    seconds,
+    sent: num(text, /Queries sent:\s+(\d+)/, 'queries sent'),
+    completed: num(text, /Queries completed:\s+(\d+)/, 'queries completed'),
+    lost: num(text, /Queries lost:\s+(\d+)/, 'queries lost'),
+    qps: num(text, /Queries per second:\s+([\d.]+)/, 'queries per second'),
+    avgLatencyMs: Number(lat[1]) * 1000,
+    minLatencyMs: Number(lat[2]) * 1000,
+    maxLatencyMs: Number(lat[3]) * 1000,
+    stddevLatencyMs: num(text, /Latency StdDev \(s\):\s+([\d.]+)/, 'latency stddev') * 1000,
+    responseCodes: /Response codes:\s+(.*)/.exec(text)?.[1]?.trim() ?? '',
+  };
+}
+
+async function dnsperf(dir: string, port: number, seconds: number, qps?: number): Promise<string> {
+  const args = ['-s', '127.0.0.1', '-p', String(port), '-d', path.join(dir, 'queries.txt'), '-l', String(seconds)];
+  if (qps !== undefined) args.push('-Q', String(qps));
+  const { stdout } = await run('timeout', ['-k', '5', String(seconds + 30), 'dnsperf', ...args], { timeout: (seconds + 40) * 1000, maxBuffer: 1 << 20 });
+  return stdout;
+}
+
+/** utime + stime of `pid` in seconds, from /proc (clock ticks per second from getconf). */
+async function cpuSeconds(pid: number, ticks: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+async function clockTicks(): Promise<number> {
+  const { stdout } = await run('getconf', ['CLK_TCK'], { timeout: 10_000 });
+  const ticks = Number(stdout.trim());
+  return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
+}
+
+async function checkAnswers(port: number): Promise<void> {
+  const r = new dns.promises.Resolver({ timeout: 1000, tries: 2 });
+  r.setServers([`127.0.0.1:${port}`]);
+  const got = (await r.resolve4(NAME)).sort();
+  if (got.join() !== VALUES.join()) throw new Error(`server on ${port} answered ${got.join()} instead of ${VALUES.join()}`);
+}
+
+async function measure(server: DnsQpsRow['server'], version: string, port: number, pid: number, dir: string, o: Required<DnsQpsOptions>, log: (line: string) => void): Promise<DnsQpsRow> {
+  await checkAnswers(port);
+  if (o.warmupSeconds > 0) await dnsperf(dir, port, o.warmupSeconds);
+  const ticks = await clockTicks();
+  const cpu0 = await cpuSeconds(pid, ticks);
+  const t0 = performance.now();
+  const max = parseDnsperf(await dnsperf(dir, port, o.maxSeconds), 'max', undefined, o.maxSeconds);
+  const serverCores = ((await cpuSeconds(pid, ticks)) - cpu0) / ((performance.now() - t0) / 1000);
+  log(`dns-qps ${server}: max ${Math.round(max.qps)} qps, avg ${max.avgLatencyMs.toFixed(3)} ms, lost ${max.lost}, server ${serverCores.toFixed(2)} cores`);
+  const rate = parseDnsperf(await dnsperf(dir, port, o.rateSeconds, o.rateQps), 'rate', o.rateQps, o.rateSeconds);
+  log(`dns-qps ${server}: -Q ${o.rateQps}: ${Math.round(rate.qps)} qps, avg ${rate.avgLatencyMs.toFixed(3)} ms (max ${rate.maxLatencyMs.toFixed(2)}), lost ${rate.lost}`);
+  return { server, version, max, rate, serverCores };
+}
+
+async function embeddedRow(dir: string, o: Required<DnsQpsOptions>, log: (line: string) => void): Promise<DnsQpsRow> {
+  const config = JSON.stringify({ zone: ZONE, records: RECORDS, soa: SOA });
+  const daemon = spawnDaemon(process.execPath, ['--import', 'tsx', CHILD, config], { cwd: path.dirname(CHILD), maxLifetimeSec: 600 });
+  try {
+    let port = 0;
+    await waitFor('embedded DNS child', () => {
+      port = Number(/port=(\d+)/.exec(daemon.log())?.[1] ?? 0);
+      return port > 0;
+    }, { timeoutMs: 20_000, intervalMs: 20, abort: () => (daemon.exited() ? `exited:\n${daemon.log()}` : undefined) });
+    const [pid] = childPids(daemon.wrapperPid);
+    if (pid === undefined) throw new Error('embedded DNS child: no node process under the timeout wrapper');
+    return await measure('embedded', `seedkeeper embedded (Node ${process.version})`, port, pid, dir, o, log);
+  } finally {
+    await stopDaemon(daemon);
+  }
+}
+
+async function bindRow(dir: string, o: Required<DnsQpsOptions>, log: (line: string) => void): Promise<DnsQpsRow> {
+  const bind = await startBind({ zone: ZONE, records: VALUES.map((value) => ({ name: NAME, type: 'A' as const, value, ttl: 30 })) });
+  try {
+    const { stdout } = await run('named', ['-v'], { timeout: 10_000 });
+    return await measure('bind', stdout.trim(), bind.port, bind.pid, dir, o, log);
+  } finally {
+    await bind.stop();
+  }
+}
+
+export async function benchDnsQps(log: (line: string) => void, options: DnsQpsOptions = {}): Promise<DnsQpsResult> {
+  const o: Required<DnsQpsOptions> = { maxSeconds: 10, rateSeconds: 5, rateQps: 5000, warmupSeconds: 2, ...options };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-dnsperf-'));
+  try {
+    await writeFile(path.join(dir, 'queries.txt'), `${NAME} A\n`);
+    const version = /Version\s+(\S+)/.exec((await run('dnsperf', ['-h'], { timeout: 10_000 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))).stdout)?.[1] ?? 'unknown';
+    const rows = [await embeddedRow(dir, o, log), await bindRow(dir, o, log)];
+    return { query: `${NAME} A`, answers: VALUES.length, dnsperf: version, rows };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

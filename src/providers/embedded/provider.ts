@@ -1,0 +1,33 @@
+/**
+ * The embedded server as a DnsProvider: reads come from the zone store's current snapshot, changes go
+ * through its atomic compare-and-swap `apply`, and the very next query sees them (with a bumped serial).
+ * The server belongs to the caller: `close()` leaves it running unless `ownServer` is set.
+ */
+import { ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet } from '../types.js';
+import type { EmbeddedDnsServer } from './server.js';
+
+export interface EmbeddedProviderOptions {
+  /** Stop the server on close(). Default false: whoever started the server stops it. */
+  readonly ownServer?: boolean;
+}
+
+export function createEmbeddedProvider(server: EmbeddedDnsServer, options: EmbeddedProviderOptions = {}): DnsProvider {
+  let closed = false;
+  // Runs `fn` now; its result or its throw becomes the promise's outcome.
+  const attempt = <T>(fn: () => T): Promise<T> =>
+    new Promise<T>((resolve) => {
+      if (closed) throw new ProviderError('embedded', 'ERR_PROVIDER_CLOSED', 'the provider is closed');
+      resolve(fn());
+    });
+  return {
+    kind: 'embedded',
+    zone: server.zone,
+    read: (names: readonly string[]): Promise<readonly RecordSet[]> => attempt(() => server.store.read(names)),
+    apply: (changes: readonly RecordChange[]): Promise<ApplyResult> => attempt(() => server.store.apply(changes)),
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (options.ownServer === true) await server.stop();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Assemble a registrar from a validated config: sources, probe + health checker, provider (starting the
+ * embedded DNS server when that is the provider), metrics, logs and the status endpoint.
+ */
+import { ConfigError } from '../errors.js';
+import { createAerospikeProbe } from '../health/aerospike-probe.js';
+import { HealthChecker } from '../health/checker.js';
+import { createTcpProbe } from '../health/tcp-probe.js';
+import type { Probe } from '../health/types.js';
+import { canonicalName } from '../providers/canonical.js';
+import { createEmbeddedProvider } from '../providers/embedded/provider.js';
+import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../providers/embedded/server.js';
+import type { DnsProvider } from '../providers/types.js';
+import { createClusterSource } from '../sources/cluster.js';
+import { createStaticSource } from '../sources/static.js';
+import type { Source } from '../sources/types.js';
+import type { RegistrarConfig, SourceConfig } from './config-schema.js';
+import { startStatusServer, type StatusServer } from './http.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type RegistrarMetrics } from './metrics.js';
+import { Registrar } from './registrar.js';
+
+export interface RegistrarRuntime {
+  readonly config: RegistrarConfig;
+  readonly registrar: Registrar;
+  readonly provider: DnsProvider;
+  readonly health: HealthChecker;
+  readonly sources: readonly Source[];
+  readonly dns: EmbeddedDnsServer | undefined;
+  readonly http: StatusServer | undefined;
+  readonly logger: Logger;
+  readonly metrics: RegistrarMetrics;
+  /** Stop the registrar, then the servers it started. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  readonly logger?: Logger;
+  /** Serve /metrics and /healthz as configured. Default true. */
+  readonly http?: boolean;
+  /** Decorate the probe (the demo uses this to cut the checker's network). */
+  readonly wrapProbe?: (probe: Probe) => Probe;
+}
+
+export function splitHostPort(text: string, path: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
+  const port = Number(match?.[2]);
+  if (!match?.[1] || !Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(path, `expected host:port, got ${JSON.stringify(text)}`);
+  return { host: match[1], port };
+}
+
+/** The zone: as configured, or the record name without its first label. */
+export function zoneOf(config: RegistrarConfig): string {
+  const name = canonicalName(config.record.name);
+  return canonicalName(config.provider.zone ?? name.slice(name.indexOf('.') + 1));
+}
+
+function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
+  return config.sources.map((source, i) => {
+    if (source.type === 'static') return createStaticSource(source, `sources[${i}]`);
+    return createClusterSource({
+      seeds: source.seeds,
+      discovery: {
+        ...(source.clusterName ? { clusterName: source.clusterName } : {}),
+        useAlternateAccessAddress: source.alternate,
+        ...(source.dnsServers.length ? { dnsServers: source.dnsServers } : {}),
+        tendIntervalMs: source.tendIntervalMs,
+      },
+      onError: (error) => logger.warn({ source: `sources[${i}]`, error: String(error) }, 'cluster source cannot reach the cluster yet; retrying'),
+    });
+  });
+}
+
+export async function buildRegistrar(config: RegistrarConfig, options: BuildOptions = {}): Promise<RegistrarRuntime> {
+  const logger = options.logger ?? createLogger(config.log.level);
+  const metrics = createMetrics({ defaultMetrics: true });
+  const zone = zoneOf(config);
+  const name = canonicalName(config.record.name);
+  if (name === zone || !name.endsWith(`.${zone}`)) throw new ConfigError('record.name', `${name} is not inside the zone ${zone} (provider.zone)`);
+  const clusterSource = config.sources.find((s): s is Extract<SourceConfig, { type: 'cluster' }> => s.type === 'cluster');
+  const clusterName = config.health.clusterName ?? clusterSource?.clusterName;
+  const probe = config.health.probe === 'tcp' ? createTcpProbe() : createAerospikeProbe(clusterName ? { clusterName } : {});
+  const { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter } = config.health;
+  const health = new HealthChecker(options.wrapProbe ? options.wrapProbe(probe) : probe, { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter });
+  const listen = splitHostPort(config.provider.listen, 'provider.listen');
+  const dns = await startEmbeddedDnsServer({ zone, host: listen.host, port: listen.port });
+  const provider = createEmbeddedProvider(dns);
+  const sources = buildSources(config, logger);
+  const registrar = new Registrar({
+    name,
+    sources,
+    health,
+    provider,
+    policy: { ...config.plan, ttl: config.record.ttl, ownerId: config.ownerId },
+    intervalMs: config.registrar.intervalMs,
+    debounceMs: config.registrar.debounceMs,
+    outage: { unhealthyAfterMs, recoveryWindowMs: unhealthyAfterMs + healthyAfter * intervalMs + timeoutMs + intervalMs },
+    logger,
+    metrics,
+  });
+  let http: StatusServer | undefined;
+  try {
+    if (options.http !== false && config.http.listen !== 'off') {
+      const where = splitHostPort(config.http.listen, 'http.listen');
+      http = await startStatusServer({
+        ...where,
+        registry: metrics.registry,
+        health: () => (registrar.isRunning ? { ok: true, detail: 'ok' } : { ok: false, detail: 'registrar stopped' }),
+      });
+    }
+  } catch (error) {
+    await dns.stop();
+    throw error;
+  }
+  return {
+    config,
+    registrar,
+    provider,
+    health,
+    sources,
+    dns,
+    http,
+    logger,
+    metrics,
+    async close() {
+      await registrar.stop();
+      await http?.close();
+      await provider.close();
+      await dns.stop();
+    },
+  };
+}

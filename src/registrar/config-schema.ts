@@ -1,0 +1,108 @@
+/**
+ * The registrar configuration (YAML or JSON), validated once with zod. Every option has a documented
+ * default; `docs/configuration.md` and examples/ show them.
+ */
+import { z } from 'zod';
+
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port (IPv6 as [addr]:port)');
+
+const clusterSource = z
+  .object({
+    type: z.literal('cluster'),
+    /** Seeds: host[:tlsname][:port]. */
+    seeds: z.array(z.string().min(1)).min(1),
+    /** Only nodes of this cluster are candidates (and healthy). */
+    clusterName: z.string().min(1).optional(),
+    /** Publish the nodes' alternate-access addresses. */
+    alternate: z.boolean().default(false),
+    /** Resolve seed names with these servers (ip or ip:port). */
+    dnsServers: z.array(z.string().min(1)).default([]),
+    /** Tend period of the discovery map. */
+    tendIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+  })
+  .strict();
+
+const staticSource = z
+  .object({
+    type: z.literal('static'),
+    addresses: z.array(z.string().min(1)).default([]),
+    cidrs: z.array(z.string().min(1)).default([]),
+    port: z.number().int().min(1).max(65535).default(3000),
+  })
+  .strict()
+  .refine((s) => s.addresses.length + s.cidrs.length > 0, { message: 'expected at least one entry in addresses or cidrs' });
+
+const embeddedProvider = z
+  .object({
+    type: z.literal('embedded'),
+    /** Zone served; default: the record name without its first label. */
+    zone: z.string().min(1).optional(),
+    /** Where the authoritative server listens (UDP and TCP). */
+    listen: hostPort.default('127.0.0.1:5353'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    record: z
+      .object({
+        /** The seed name clients use, e.g. seed.db.example.com. */
+        name: z.string().regex(/^(?=.{1,253}\.?$)([A-Za-z0-9_-]{1,63}\.)+[A-Za-z0-9_-]{1,63}\.?$/, 'expected a fully qualified DNS name'),
+        /** TTL of the published records, seconds: how long clients may keep a removed address. */
+        ttl: z.number().int().min(1).max(86_400).default(30),
+      })
+      .strict(),
+    /** Identity in the ownership marker; every replica of one deployment uses the same value. */
+    ownerId: z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores').default('seedkeeper'),
+    sources: z.array(z.discriminatedUnion('type', [clusterSource, staticSource])).min(1),
+    health: z
+      .object({
+        /** `aerospike`: answers info, status ok, right cluster and node id. `tcp`: the port accepts connections. */
+        probe: z.enum(['aerospike', 'tcp']).default('aerospike'),
+        /** Required cluster name (default: the cluster source's clusterName, if any). */
+        clusterName: z.string().min(1).optional(),
+        intervalMs: z.number().int().min(50).max(600_000).default(1000),
+        timeoutMs: z.number().int().min(10).max(60_000).default(500),
+        healthyAfter: z.number().int().min(1).max(100).default(2),
+        unhealthyAfterMs: z.number().int().min(0).max(3_600_000).default(3000),
+        jitter: z.number().min(0).max(0.5).default(0.1),
+      })
+      .strict()
+      .refine((h) => h.timeoutMs <= h.intervalMs, { message: 'expected timeoutMs <= intervalMs (a probe must end before the next one starts)', path: ['timeoutMs'] })
+      .prefault({}),
+    plan: z
+      .object({
+        mode: z.enum(['sync', 'upsert-only']).default('sync'),
+        maxRemovalsPerCycle: z.number().int().min(1).max(1000).default(2),
+        /** Publish at most this many addresses per family; 0 = all. */
+        maxRecordSize: z.number().int().min(0).max(400).default(0),
+      })
+      .strict()
+      .prefault({}),
+    provider: z.discriminatedUnion('type', [embeddedProvider]).prefault({ type: 'embedded' }),
+    registrar: z
+      .object({
+        /** Full reconcile period (health changes trigger one sooner). */
+        intervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
+        /** Coalesce bursts of changes into one reconcile. */
+        debounceMs: z.number().int().min(0).max(60_000).default(50),
+      })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        /** `/metrics` and `/healthz`; loopback unless you choose otherwise. `off` disables it. */
+        listen: z.union([hostPort, z.literal('off')]).default('127.0.0.1:9464'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type RegistrarConfig = z.output<typeof configSchema>;
+export type SourceConfig = RegistrarConfig['sources'][number];
+export type ProviderConfig = RegistrarConfig['provider'];

@@ -1,0 +1,62 @@
+/**
+ * `/metrics` (Prometheus text) and `/healthz` on loopback by default. Nothing else is served.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface StatusServer {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface StatusServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly registry: Registry;
+  /** `ok` when the registrar's loop is alive; the reason otherwise. */
+  readonly health: () => { ok: boolean; detail: string };
+}
+
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const server: Server = createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url === '/metrics') {
+      options.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': options.registry.contentType }).end(text),
+        () => res.writeHead(500).end('metrics unavailable\n'),
+      );
+      return;
+    }
+    if (url === '/healthz') {
+      const { ok, detail } = options.health();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(`${detail}\n`);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    host: address.address,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,238 @@
+/**
+ * The controller: sources -> health -> plan -> provider, on an interval and (debounced) on every health or
+ * membership change. One reconcile is idempotent and holds no DNS state between runs: it reads the
+ * provider, plans, and applies with compare-and-swap, so several replicas can run at once.
+ */
+import { EventEmitter } from 'node:events';
+import { describeError, SeedkeeperError } from '../errors.js';
+import type { Endpoint, EndpointHealth, HealthTransition } from '../health/types.js';
+import { calculatePlan } from '../plan/calculate.js';
+import { markerName } from '../plan/marker.js';
+import type { Plan, PlanPolicy } from '../plan/types.js';
+import { canonicalName } from '../providers/canonical.js';
+import { ConflictError, type DnsProvider } from '../providers/types.js';
+import type { Candidate, Source } from '../sources/types.js';
+import type { Logger } from './logger.js';
+import { endpointKey, OutageGuard, type OutageGuardOptions } from './outage-guard.js';
+import type { RegistrarMetrics } from './metrics.js';
+
+/** What the registrar needs from a health checker. */
+export interface HealthView {
+  setEndpoints(endpoints: readonly Endpoint[]): void;
+  snapshot(): ReadonlyMap<string, EndpointHealth>;
+  on(event: 'transition', listener: (transition: HealthTransition) => void): unknown;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface RegistrarOptions {
+  /** The seed record name. */
+  readonly name: string;
+  readonly sources: readonly Source[];
+  readonly health: HealthView;
+  readonly provider: DnsProvider;
+  readonly policy: PlanPolicy;
+  /** Full reconcile period. */
+  readonly intervalMs: number;
+  /** Coalesce bursts of changes into one reconcile. */
+  readonly debounceMs: number;
+  readonly logger: Logger;
+  readonly metrics: RegistrarMetrics;
+  /** Re-read and re-plan after a compare-and-swap conflict, at most this many times. Default 5. */
+  readonly maxConflictRetries?: number;
+  /** Judges mass failures (fail open) and the recovery after them. */
+  readonly outage: OutageGuardOptions;
+}
+
+export interface ReconcileOutcome {
+  readonly trigger: string;
+  readonly plan: Plan;
+  readonly applied: boolean;
+  readonly attempts: number;
+  readonly candidates: readonly Candidate[];
+  readonly error?: unknown;
+}
+
+export interface RegistrarEvents {
+  reconciled: [ReconcileOutcome];
+  transition: [HealthTransition];
+  /** A hard error (bad credentials, misconfiguration): the loop stopped. */
+  fatal: [unknown];
+}
+
+function endpointOf(candidate: Candidate): Endpoint {
+  const key = endpointKey(candidate);
+  return { key, host: candidate.address, port: candidate.port, ...(candidate.expectedNodeId ? { expectedNodeId: candidate.expectedNodeId } : {}) };
+}
+
+/** Candidates of every source, one per address:port (the first source that names it wins). */
+export function mergeCandidates(sources: readonly Source[]): Candidate[] {
+  const merged = new Map<string, Candidate>();
+  for (const source of sources) {
+    for (const candidate of source.candidates()) {
+      const key = endpointOf(candidate).key;
+      if (!merged.has(key)) merged.set(key, candidate);
+    }
+  }
+  return [...merged.values()];
+}
+
+export class Registrar extends EventEmitter<RegistrarEvents> {
+  private readonly options: RegistrarOptions;
+  private intervalTimer: NodeJS.Timeout | undefined;
+  private debounceTimer: NodeJS.Timeout | undefined;
+  private running: Promise<ReconcileOutcome> | undefined;
+  private pendingTrigger: string | undefined;
+  private stopped = false;
+  private started = false;
+  private lastOutcome: ReconcileOutcome | undefined;
+  private readonly guard: OutageGuard;
+
+  constructor(options: RegistrarOptions) {
+    super();
+    this.options = options;
+    this.guard = new OutageGuard(options.outage);
+  }
+
+  get last(): ReconcileOutcome | undefined {
+    return this.lastOutcome;
+  }
+
+  get isRunning(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const { health, metrics, logger } = this.options;
+    health.on('transition', (t) => {
+      metrics.healthTransitions.inc({ to: t.to });
+      logger.info({ endpoint: t.endpoint.key, from: t.from, to: t.to, reason: t.reason }, `endpoint ${t.endpoint.key} is ${t.to}`);
+      this.emit('transition', t);
+      this.schedule('health');
+    });
+    for (const source of this.options.sources) await source.start(() => this.schedule('source'));
+    health.start();
+    this.schedule('start');
+    this.intervalTimer = setInterval(() => this.schedule('interval'), this.options.intervalMs);
+  }
+
+  /** Queue a reconcile (debounced); several triggers within the debounce window make one run. */
+  schedule(trigger: string): void {
+    if (this.stopped) return;
+    this.pendingTrigger ??= trigger;
+    if (this.debounceTimer || this.running) return;
+    this.debounceTimer = setTimeout(() => {
+      this.debounceTimer = undefined;
+      const next = this.pendingTrigger ?? trigger;
+      this.pendingTrigger = undefined;
+      void this.reconcile(next);
+    }, this.options.debounceMs);
+  }
+
+  /** Run one reconcile now (serialised with scheduled ones). */
+  reconcile(trigger = 'manual', options: { dryRun?: boolean } = {}): Promise<ReconcileOutcome> {
+    if (this.running) return this.running;
+    this.running = this.reconcileOnce(trigger, options.dryRun === true).finally(() => {
+      this.running = undefined;
+      if (this.pendingTrigger !== undefined && !this.stopped) this.schedule(this.pendingTrigger);
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.intervalTimer);
+    clearTimeout(this.debounceTimer);
+    await this.running?.catch(() => undefined);
+    await this.options.health.stop();
+    await Promise.all(this.options.sources.map((s) => s.close()));
+  }
+
+  private async reconcileOnce(trigger: string, dryRun: boolean): Promise<ReconcileOutcome> {
+    const { name, provider, policy, health, metrics, logger } = this.options;
+    const timer = metrics.reconcileSeconds.startTimer();
+    const candidates = mergeCandidates(this.options.sources);
+    health.setEndpoints(candidates.map(endpointOf));
+    metrics.candidates.set(candidates.length);
+    const snapshot = health.snapshot();
+    for (const state of ['unknown', 'healthy', 'unhealthy'] as const) {
+      metrics.endpoints.set({ state }, [...snapshot.values()].filter((h) => h.state === state).length);
+    }
+    const maxAttempts = 1 + (this.options.maxConflictRetries ?? 5);
+    let plan: Plan | undefined;
+    let attempt = 0;
+    try {
+      for (attempt = 1; attempt <= maxAttempts; attempt++) {
+        const current = await provider.read([name, markerName(name)]);
+        const published = new Set(current.filter((set) => set.type !== 'TXT' && canonicalName(set.name) === canonicalName(name)).flatMap((set) => set.values));
+        const { members: desired } = this.guard.desired(candidates, snapshot, published, Date.now());
+        plan = calculatePlan({ name, current, desired, candidates: candidates.length, policy });
+        if (dryRun || plan.refused || plan.changes.length === 0) break;
+        try {
+          await provider.apply(plan.changes);
+          metrics.changesApplied.inc(plan.changes.length);
+          logger.info({ trigger, added: plan.added, removed: plan.removed, published: plan.published }, `record ${name} updated`);
+          break;
+        } catch (error) {
+          if (!(error instanceof ConflictError) || attempt === maxAttempts) throw error;
+          metrics.conflicts.inc();
+          logger.info({ attempt, error: describeError(error) }, 'the record changed under us; re-reading');
+          await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+        }
+      }
+      const outcome: ReconcileOutcome = { trigger, plan: plan!, applied: !dryRun && plan!.changes.length > 0 && !plan!.refused, attempts: attempt, candidates };
+      this.record(outcome);
+      return outcome;
+    } catch (error) {
+      const outcome: ReconcileOutcome = { trigger, plan: plan ?? emptyPlan(), applied: false, attempts: attempt, candidates, error };
+      this.recordError(outcome, error);
+      return outcome;
+    } finally {
+      timer();
+    }
+  }
+
+  private record(outcome: ReconcileOutcome): void {
+    const { metrics, logger, name } = this.options;
+    const plan = outcome.plan;
+    const codes = new Set(plan.notes.map((n) => n.code));
+    metrics.failOpen.set(codes.has('fail-open') ? 1 : 0);
+    metrics.notOwned.set(plan.refused ? 1 : 0);
+    metrics.removalsDeferred.set(plan.deferred?.length ?? 0);
+    metrics.published.set({ family: 'ipv4' }, plan.published.A.length);
+    metrics.published.set({ family: 'ipv6' }, plan.published.AAAA.length);
+    const result = plan.refused ? 'refused' : codes.has('fail-open') ? 'fail_open' : outcome.applied ? 'ok' : 'unchanged';
+    metrics.reconciles.inc({ result });
+    if (!plan.refused) metrics.lastSuccess.setToCurrentTime();
+    for (const note of plan.notes) {
+      if (note.code === 'not-owned') logger.error({ record: name }, note.message);
+      else if (note.code === 'fail-open') logger.warn({ record: name, candidates: outcome.candidates.length }, note.message);
+      else if (note.code === 'removals-capped' || note.code === 'size-capped' || note.code === 'upsert-only') logger.info({ record: name }, note.message);
+    }
+    this.lastOutcome = outcome;
+    this.emit('reconciled', outcome);
+  }
+
+  private recordError(outcome: ReconcileOutcome, error: unknown): void {
+    const { metrics, logger } = this.options;
+    const code = error instanceof SeedkeeperError ? error.code : 'ERR_UNKNOWN';
+    metrics.reconciles.inc({ result: error instanceof ConflictError ? 'conflict' : 'error' });
+    metrics.providerErrors.inc({ code });
+    this.lastOutcome = outcome;
+    this.emit('reconciled', outcome);
+    if (error instanceof SeedkeeperError && error.hasLabel('usage')) {
+      logger.error({ error: describeError(error), code }, 'reconcile failed and cannot succeed without a fix; stopping');
+      this.emit('fatal', error);
+      void this.stop();
+      return;
+    }
+    logger.warn({ error: describeError(error), code }, 'reconcile failed; retrying on the next cycle');
+  }
+}
+
+function emptyPlan(): Plan {
+  return { changes: [], published: { A: [], AAAA: [] }, added: [], removed: [], notes: [], refused: false };
+}

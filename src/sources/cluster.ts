@@ -1,0 +1,68 @@
+/**
+ * `cluster` source: the live cluster's own members, found and tended by discovery, each with its node id so
+ * health can insist the address still answers as that node.
+ */
+import { isIP } from 'node:net';
+import { Cluster } from '../discovery/cluster.js';
+import type { DiscoveryOptions } from '../discovery/options.js';
+import { canonicalIp } from '../providers/canonical.js';
+import type { Candidate, Source } from './types.js';
+
+export interface ClusterSourceOptions {
+  readonly seeds: readonly string[];
+  readonly discovery?: DiscoveryOptions;
+  /** Delay between attempts while the first connect fails. Default 1000 ms. */
+  readonly retryMs?: number;
+  /** Called when connecting fails (for logs); the source keeps retrying. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export function createClusterSource(options: ClusterSourceOptions): Source & { readonly cluster: Cluster } {
+  const cluster = new Cluster(options.seeds, options.discovery ?? {});
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  // The last good list survives a transient empty map (every node lost while re-seeding).
+  let last: readonly Candidate[] = [];
+
+  const snapshot = (): readonly Candidate[] => {
+    const candidates = cluster.nodes
+      .filter((n) => isIP(n.address.host) !== 0)
+      .map((n) => ({ address: canonicalIp(n.address.host), port: n.address.port, id: n.nodeId, expectedNodeId: n.nodeId, source: 'cluster' }));
+    if (candidates.length > 0) last = Object.freeze(candidates);
+    return last;
+  };
+
+  const connect = async (onChange: () => void): Promise<void> => {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        await cluster.connect();
+        cluster.startTending();
+        onChange();
+        return;
+      } catch (error) {
+        if (stopped) return;
+        options.onError?.(error);
+        await new Promise<void>((resolve) => {
+          retryTimer = setTimeout(resolve, options.retryMs ?? 1000);
+        });
+      }
+    }
+  };
+
+  return {
+    kind: 'cluster',
+    cluster,
+    start(onChange) {
+      for (const event of ['nodeAdded', 'nodeRemoved', 'nodeAddressChanged'] as const) cluster.on(event, () => onChange());
+      // Connecting may take a while (or fail until the cluster appears): never block the registrar on it.
+      void connect(onChange);
+      return Promise.resolve();
+    },
+    candidates: snapshot,
+    async close() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      await cluster.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
+import { freePort } from '../harness/ports.js';
+import { runCli } from '../helpers/cli.js';
+
+let sim: SimCluster;
+let port: number;
+let dir: string;
+const ips = ['127.0.0.70', '127.0.0.71'];
+
+beforeAll(async () => {
+  port = await freePort();
+  sim = await startSimCluster({ nodes: 2, clusterName: 'cli', nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })) });
+  dir = mkdtempSync(path.join(tmpdir(), 'seedkeeper-cli-'));
+});
+
+afterAll(async () => {
+  await sim.stop();
+});
+
+function writeConfig(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const goodConfig = (): string => `record:
+  name: seed.cli.test
+  ttl: 5
+sources:
+  - type: static
+    addresses: [${ips.join(', ')}, 127.0.0.79]
+    port: ${port}
+health:
+  clusterName: cli
+  intervalMs: 150
+  timeoutMs: 120
+  unhealthyAfterMs: 200
+provider:
+  type: embedded
+  listen: 127.0.0.1:0
+http:
+  listen: "off"
+`;
+
+describe('seedkeeper plan / run', () => {
+  it('plan prints the changes one reconcile would make and applies nothing', async () => {
+    const result = await runCli(['plan', '--config', writeConfig('good.yaml', goodConfig())]);
+    expect(result.code).toBe(0);
+    for (const ip of ips) expect(result.stdout).toContain(ip);
+    expect(result.stdout).not.toContain('+127.0.0.79');
+  });
+
+  it('run --once reconciles and exits 0', async () => {
+    const result = await runCli(['run', '--once', '--config', writeConfig('once.yaml', goodConfig())]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; added?: string[] });
+    expect(lines.find((l) => l.msg.includes('updated'))?.added?.sort()).toEqual(ips);
+  });
+
+  it.each([
+    ['bad-name.yaml', 'record:\n  name: nope\nsources:\n  - type: static\n    addresses: [10.0.0.1]\n', /bad-name\.yaml: record\.name: expected a fully qualified DNS name/],
+    ['bad-source.yaml', 'record:\n  name: seed.a.test\nsources:\n  - type: cluster\n    seeds: []\n', /sources\[0\]\.seeds/],
+    ['bad-yaml.yaml', 'record: [\n', /not valid YAML/],
+  ])('exits 2 naming the config path for %s', async (file, text, pattern) => {
+    for (const command of ['run', 'plan']) {
+      const result = await runCli([command, '--config', writeConfig(file, text)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(pattern);
+    }
+  });
+
+  it('exits 2 when the config file does not exist', async () => {
+    const result = await runCli(['run', '--config', path.join(dir, 'nope.yaml')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/nope\.yaml: cannot read the config file/);
+  });
+});
