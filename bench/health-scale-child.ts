@@ -13,8 +13,14 @@ import { HealthChecker } from '../src/health/checker.js';
 import { createTcpProbe } from '../src/health/tcp-probe.js';
 import type { Endpoint } from '../src/health/types.js';
 
-const ENDPOINTS = Number(process.env.HEALTH_SCALE_ENDPOINTS ?? 10_000);
-const SECONDS = Number(process.env.HEALTH_SCALE_SECONDS ?? 10);
+function bounded(name: string, fallback: number, min: number, max: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer ${min}..${max}`);
+  return value;
+}
+
+const ENDPOINTS = bounded('HEALTH_SCALE_ENDPOINTS', 10_000, 1, 100_000);
+const SECONDS = bounded('HEALTH_SCALE_SECONDS', 10, 1, 120);
 const INTERVAL_MS = 1000;
 const PORT = 3000;
 const WARMUP_LIMIT_MS = 30_000;
@@ -28,12 +34,17 @@ const net = require('node:net');
 const server = net.createServer({ noDelay: true }, (s) => { s.on('error', () => {}); s.destroy(); });
 server.on('error', (e) => { console.error(e.message); process.exit(1); });
 server.listen({ host: '0.0.0.0', port: ${PORT}, backlog: 65535 }, () => console.log('listening'));
+// Die with the parent: its end of our stdin closes when it exits, however it exits.
+process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0)).resume();
 `;
 
 function startListener(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', LISTENER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', LISTENER], { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('listener did not start within 10 s')), 10_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('listener did not start within 10 s'));
+    }, 10_000);
     child.once('exit', (code) => reject(new Error(`listener exited with ${code}`)));
     child.stdout.once('data', () => {
       clearTimeout(timer);

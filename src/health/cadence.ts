@@ -1,16 +1,20 @@
 /**
- * When to probe an endpoint next. Pure (the caller passes the random number), so the rules are testable.
+ * When to probe an endpoint next. Pure, so the rules are testable.
  *
- * Each endpoint owns a phase: a random offset within the interval, fixed for its life. Periodic probes fall
- * on that endpoint's grid (phase + k × interval), plus a one-sided random delay of up to `jitter` × interval
- * that does not accumulate. So probes of many endpoints stay spread evenly over the interval however they
- * were added (ten thousand at once, or all failing and recovering together), and each endpoint's probes are
- * one interval apart, start to start, so latency and timer lateness never stretch the period.
+ * - Healthy endpoints are probed on their own grid: phase + k × interval, where the phase is a random offset
+ *   within the interval fixed for the endpoint's life. Probes of many endpoints so stay spread evenly over
+ *   the interval however they were added (ten thousand at once) or recovered, and each endpoint's probes are
+ *   exactly one interval apart, start to start: latency and timer lateness never stretch the period. A dead
+ *   node is therefore seen failing at most one interval after it died.
+ * - An endpoint failing toward unhealthy is probed again `min(interval, max(time left until
+ *   unhealthyAfterMs, 10 ms))` after its last probe ended, so the verdict comes as soon as X has elapsed
+ *   rather than up to an interval later.
+ * - Unknown and unhealthy endpoints are probed exactly one interval apart, start to start, counted from
+ *   their last probe, so a node that comes back passes its N-th probe at most N intervals later. Once
+ *   healthy, the endpoint moves to its grid (the first grid point after the probe that made it healthy).
  *
- * An endpoint failing toward unhealthy leaves its grid: it is probed again `min(interval, max(time left
- * until unhealthyAfterMs, 10 ms))` after the last probe ended, so the verdict comes when X has elapsed
- * rather than up to an interval later. Afterwards it rejoins its grid at the first point at least half an
- * interval after its last start.
+ * `jitter` spreads the first probe of a new endpoint (it comes within jitter × interval); the random phase
+ * is what spreads the periodic ones.
  */
 import { isFailingTowardUnhealthy } from './hysteresis.js';
 import type { EndpointHealth, HealthOptions } from './types.js';
@@ -23,18 +27,16 @@ export interface CadenceInput {
   /** When the last probe started and ended (epoch ms). */
   readonly startedAt: number;
   readonly endedAt: number;
-  /** The grid point the last probe belonged to; NaN when it was off the grid (first or fast re-probe). */
+  /** When the last probe was due by the period (not delayed by timers); NaN after a fast re-probe. */
   readonly nominal: number;
   /** The endpoint's offset within the interval, in [0, intervalMs). */
   readonly phase: number;
-  readonly options: Pick<HealthOptions, 'intervalMs' | 'unhealthyAfterMs' | 'jitter'>;
-  /** A random number in [0, 1). */
-  readonly random: number;
+  readonly options: Pick<HealthOptions, 'intervalMs' | 'unhealthyAfterMs'>;
 }
 
 export interface NextProbe {
   readonly due: number;
-  /** The grid point `due` belongs to; NaN when off the grid. */
+  /** When the next probe is due by the period (`due` is never sooner than 10 ms after the last ended). */
   readonly nominal: number;
 }
 
@@ -48,14 +50,23 @@ export function firstProbeDelay(options: Pick<HealthOptions, 'intervalMs' | 'jit
   return random * options.jitter * options.intervalMs;
 }
 
+/** True when `time` is (to float precision) a point of the grid phase + k × interval. */
+function onPhase(time: number, phase: number, intervalMs: number): boolean {
+  return Math.abs(gridAtOrAfter(time - intervalMs / 2, phase, intervalMs) - time) < 0.01;
+}
+
 export function nextProbe(input: CadenceInput): NextProbe {
-  const { health, startedAt, endedAt, options } = input;
-  const { intervalMs, unhealthyAfterMs, jitter } = options;
+  const { health, startedAt, endedAt, nominal, phase, options } = input;
+  const { intervalMs, unhealthyAfterMs } = options;
   if (isFailingTowardUnhealthy(health)) {
     const remaining = health.failingSince! + unhealthyAfterMs - endedAt;
     return { due: endedAt + Math.min(intervalMs, Math.max(remaining, MIN_GAP_MS)), nominal: Number.NaN };
   }
-  const onGrid = !Number.isNaN(input.nominal) && startedAt - input.nominal < intervalMs / 2;
-  const nominal = onGrid ? input.nominal + intervalMs : gridAtOrAfter(startedAt + intervalMs / 2, input.phase, intervalMs);
-  return { due: Math.max(nominal + input.random * jitter * intervalMs, endedAt + MIN_GAP_MS), nominal };
+  // The last probe started about when it was due (not off the period, e.g. after a fast re-probe).
+  const inStep = !Number.isNaN(nominal) && startedAt - nominal < intervalMs / 2;
+  let next: number;
+  if (health.state !== 'healthy') next = (inStep ? nominal : startedAt) + intervalMs;
+  else if (inStep && onPhase(nominal, phase, intervalMs)) next = nominal + intervalMs;
+  else next = gridAtOrAfter(endedAt + MIN_GAP_MS, phase, intervalMs);
+  return { due: Math.max(next, endedAt + MIN_GAP_MS), nominal: next };
 }

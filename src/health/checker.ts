@@ -3,18 +3,18 @@
  *
  * One scheduler for all endpoints: a min-heap of endpoints waiting for their next probe and a min-heap of
  * probes in flight (keyed by their watchdog deadline), served by a single timer armed for the earliest of
- * both. At most `maxConcurrent` probes run at once; the rest wait in due order. Healthy (and unknown)
- * endpoints are probed every `intervalMs` start-to-start, spread by jitter; an endpoint failing toward
- * unhealthy is probed again as soon as its failing streak can reach `unhealthyAfterMs`, so the verdict is
- * not a whole interval late. Every state change is emitted as 'transition' right after it is applied (and
- * published on the `seedkeeper:health` diagnostics channel).
+ * both. At most `maxConcurrent` probes run at once; the rest wait in due order. When each endpoint is probed
+ * is decided by cadence.ts: every `intervalMs` start-to-start on the endpoint's own phase (so load is spread
+ * evenly), and sooner while it fails toward unhealthy, so the verdict is not a whole interval late. Every
+ * state change is emitted as 'transition' right after it is applied (and published on the
+ * `seedkeeper:health` diagnostics channel).
  */
 import { channel } from 'node:diagnostics_channel';
-import { EventEmitter } from 'node:events';
-import { ConfigError, describeError } from '../errors.js';
-import { isValidPort } from '../protocol/host.js';
-import { DueHeap, type HeapItem } from './due-heap.js';
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { describeError } from '../errors.js';
 import { firstProbeDelay, nextProbe } from './cadence.js';
+import { DueHeap } from './due-heap.js';
+import { checkEndpoint, Entry, sameEndpoint } from './entry.js';
 import { initialHealth, nextHealth, transitionReason } from './hysteresis.js';
 import { resolveHealthOptions } from './options.js';
 import { ReadonlyMapView } from './readonly-map.js';
@@ -49,37 +49,6 @@ const diagnostics = channel('seedkeeper:health');
 /** Epoch milliseconds that never go backwards (the global `performance`, so tests can fake it). */
 const clock = (): number => performance.timeOrigin + performance.now();
 
-class Entry implements HeapItem {
-  due = 0;
-  heapIndex = -1;
-  /** Token of the probe in flight; 0 when none. */
-  run = 0;
-  startedAt = 0;
-  /** Grid point of the next (or running) probe; NaN when off the grid. See cadence.ts. */
-  nominal = Number.NaN;
-  expedite = false;
-  removed = false;
-  constructor(
-    public health: EndpointHealth,
-    /** Offset of this endpoint's probes within the interval. */
-    readonly phase: number,
-  ) {}
-  get endpoint(): Endpoint {
-    return this.health.endpoint;
-  }
-}
-
-function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
-  return a.host === b.host && a.port === b.port && a.expectedNodeId === b.expectedNodeId;
-}
-
-function checkEndpoint(endpoint: Endpoint, index: number): void {
-  const path = `endpoints[${index}]`;
-  if (typeof endpoint.key !== 'string' || endpoint.key === '') throw new ConfigError(`${path}.key`, 'must not be empty');
-  if (typeof endpoint.host !== 'string' || endpoint.host === '') throw new ConfigError(`${path}.host`, 'must not be empty');
-  if (!isValidPort(endpoint.port)) throw new ConfigError(`${path}.port`, `must be 1..65535, got ${endpoint.port}`);
-}
-
 export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   readonly options: HealthOptions;
   private readonly entries = new Map<string, Entry>();
@@ -93,6 +62,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   private runSeq = 0;
   private counts = { probesStarted: 0, passes: 0, failures: 0, overdue: 0 };
   private idleWaiters: (() => void)[] = [];
+  private stopping: Promise<void> | undefined;
   private snapshotCache: ReadonlyMap<string, EndpointHealth> | undefined;
   private readonly onTimer = (): void => {
     this.timer = undefined;
@@ -131,9 +101,16 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     endpoints.forEach(checkEndpoint);
     const wanted = new Map<string, Endpoint>();
     for (const endpoint of endpoints) wanted.set(endpoint.key, Object.freeze({ ...endpoint }));
+    const reidentified: string[] = [];
     for (const [key, entry] of this.entries) {
       const next = wanted.get(key);
-      if (next === undefined || !sameEndpoint(entry.endpoint, next)) this.drop(key, entry);
+      if (next === undefined || next.host !== entry.endpoint.host || next.port !== entry.endpoint.port) this.drop(key, entry);
+      else if (!sameEndpoint(entry.endpoint, next)) {
+        // Same address, new identity requirement (a source learned or forgot the node id): keep the history,
+        // so a verdict still needs X of continuous failure, and check the new identity at once.
+        entry.health = Object.freeze({ ...entry.health, endpoint: next });
+        reidentified.push(key);
+      }
     }
     const now = clock();
     for (const [key, endpoint] of wanted) {
@@ -145,6 +122,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     }
     this.snapshotCache = undefined;
     if (this.state === 'running') this.arm(now);
+    for (const key of reidentified) this.probeNow(key);
   }
 
   /** The state of every endpoint, as an immutable map from key to an immutable value. */
@@ -163,6 +141,8 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     if (this.state === 'stopping') throw new Error('HealthChecker.start() called while stop() is in progress');
     this.state = 'running';
     this.abort = new AbortController();
+    // Every probe in flight may listen on this one signal (the Aerospike probe does, once per probe).
+    setMaxListeners(0, this.abort.signal);
     const now = clock();
     // Endpoints that came due while stopped start promptly, spread by jitter rather than all at once.
     for (const entry of this.entries.values()) {
@@ -178,9 +158,17 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
    * Stop probing: no new probes start, probes in flight are aborted and awaited (at most the probe timeout
    * plus a grace period; a probe that still has not settled is abandoned and its result ignored).
    */
-  async stop(): Promise<void> {
-    if (this.state !== 'running') return;
+  stop(): Promise<void> {
+    if (this.state === 'stopping') return this.stopping ?? Promise.resolve();
+    if (this.state !== 'running') return Promise.resolve();
     this.state = 'stopping';
+    this.stopping = this.finishStop().finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  private async finishStop(): Promise<void> {
     this.disarm();
     this.abort.abort(new Error('health checker stopped'));
     if (this.inFlightCount > 0) {
@@ -314,7 +302,6 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
         nominal: entry.nominal,
         phase: entry.phase,
         options: this.options,
-        random: Math.random(),
       });
       entry.due = next.due;
       entry.nominal = next.nominal;

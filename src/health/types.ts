@@ -55,7 +55,11 @@ export interface HealthOptions {
   readonly healthyAfter: number;
   /** Continuous failure before an endpoint is unhealthy; 0 = on the first failure. Default 3000 ms. */
   readonly unhealthyAfterMs: number;
-  /** Random spread of each probe's start, as a fraction of the interval (0..0.5). Default 0.1. */
+  /**
+   * Random spread of probe starts, as a fraction of the interval (0..0.5): a new endpoint's first probe
+   * comes within jitter × interval. Periodic probes are spread by a random per-endpoint phase over the whole
+   * interval and keep an exact period (see cadence.ts). Default 0.1.
+   */
   readonly jitter: number;
   /** Probes in flight at once across all endpoints. Default 1024. */
   readonly maxConcurrent: number;

@@ -77,10 +77,12 @@ describe('HealthChecker scheduling', () => {
     await vi.advanceTimersByTimeAsync(1500);
     expect(checker.snapshot().get(ep(1).key)?.state).toBe('unknown');
     await vi.advanceTimersByTimeAsync(1000);
-    expect(probe.callsFor(ep(1).key)).toHaveLength(3);
     expect(transitions).toMatchObject([{ from: 'unknown', to: 'healthy', reason: '3 consecutive passes', endpoint: ep(1) }]);
+    const before = probe.callsFor(ep(1).key).filter((at) => at + performance.timeOrigin <= transitions[0]!.at);
+    expect(gaps(before)).toEqual([1000, 1000]);
     const health = checker.snapshot().get(ep(1).key)!;
-    expect(health).toMatchObject({ state: 'healthy', consecutivePasses: 3, nodeId: 'A1' });
+    expect(health).toMatchObject({ state: 'healthy', nodeId: 'A1' });
+    expect(health.consecutivePasses).toBeGreaterThanOrEqual(3);
     expect(health.healthySince).toBe(transitions[0]!.at);
   });
 
@@ -89,15 +91,17 @@ describe('HealthChecker scheduling', () => {
     const { checker } = make({ intervalMs: 1000, timeoutMs: 500 });
     checker.setEndpoints([ep(1)]);
     checker.start();
-    await vi.advanceTimersByTimeAsync(6500);
-    const [first, ...rest] = gaps(probe.callsFor(ep(1).key));
-    // The first probe is prompt; the second joins the endpoint's grid (phase within the interval).
-    expect(first).toBeGreaterThanOrEqual(500);
-    expect(first).toBeLessThanOrEqual(1500);
-    expect(rest.slice(0, 4)).toEqual([1000, 1000, 1000, 1000]);
+    await vi.advanceTimersByTimeAsync(7500);
+    const [beforeHealthy, toGrid, ...onGrid] = gaps(probe.callsFor(ep(1).key));
+    // Unknown: one interval start to start; once healthy (2nd pass) it moves to its phase, at most an
+    // interval (plus the probe's latency) later; from then on exactly one interval apart.
+    expect(beforeHealthy).toBe(1000);
+    expect(toGrid).toBeGreaterThan(300);
+    expect(toGrid).toBeLessThanOrEqual(1000 + 300 + 10);
+    expect(onGrid.slice(0, 4)).toEqual([1000, 1000, 1000, 1000]);
   });
 
-  it('jitter spreads start times but keeps the average period', async () => {
+  it('jitter spreads the first probes; after that each endpoint keeps an exact period', async () => {
     const { checker } = make({ intervalMs: 1000, jitter: 0.2 });
     checker.setEndpoints(Array.from({ length: 50 }, (_, i) => ep(i + 1)));
     checker.start();
@@ -106,9 +110,11 @@ describe('HealthChecker scheduling', () => {
     expect(Math.max(...first) - Math.min(...first)).toBeGreaterThan(0);
     expect(Math.max(...first) - Math.min(...first)).toBeLessThanOrEqual(200);
     for (let i = 1; i <= 50; i++) {
-      const g = gaps(probe.callsFor(ep(i).key)).slice(1);
-      expect(Math.min(...g)).toBeGreaterThanOrEqual(800);
-      expect(Math.max(...g)).toBeLessThanOrEqual(1201);
+      const all = gaps(probe.callsFor(ep(i).key));
+      expect(Math.max(...all)).toBeLessThanOrEqual(1000 + 10 + 2); // + the minimum gap, + timer rounding
+      const g = all.slice(2); // after the move to its phase once healthy
+      expect(Math.min(...g)).toBeGreaterThanOrEqual(999);
+      expect(Math.max(...g)).toBeLessThanOrEqual(1001);
     }
     expect(probe.calls.length).toBeGreaterThanOrEqual(50 * 9);
     expect(probe.calls.length).toBeLessThanOrEqual(50 * 12);
@@ -148,6 +154,37 @@ describe('HealthChecker scheduling', () => {
     const after = probe.callsFor(ep(1).key).filter((t) => t + performance.timeOrigin >= health.failingSince! - 1);
     const failingGaps = gaps(after).slice(0, 3);
     [1000, 1000, 500].forEach((expected, i) => expect(Math.abs(failingGaps[i]! - expected)).toBeLessThanOrEqual(2));
+  });
+
+  it('holds the convergence bounds: dead -> unhealthy within X + interval, back -> healthy within N intervals', async () => {
+    const I = 1000;
+    const X = 2500;
+    const N = 3;
+    const { checker, transitions } = make({ intervalMs: I, healthyAfter: N, unhealthyAfterMs: X, jitter: 0.1 });
+    checker.setEndpoints([ep(1), ep(2), ep(3)]);
+    checker.start();
+    await vi.advanceTimersByTimeAsync(N * I + 200);
+    const worst = { down: 0, up: 0 };
+    const until = async (key: string, to: string): Promise<number> => {
+      for (let i = 0; i < 1000 && !transitions.some((t) => t.endpoint.key === key && t.to === to && t.at >= changedAt); i++) {
+        await vi.advanceTimersByTimeAsync(5);
+      }
+      return transitions.find((t) => t.endpoint.key === key && t.to === to && t.at >= changedAt)!.at - changedAt;
+    };
+    let changedAt = 0;
+    for (let round = 0; round < 12; round++) {
+      const key = ep(1 + (round % 3)).key;
+      await vi.advanceTimersByTimeAsync(Math.floor(Math.random() * I));
+      changedAt = performance.timeOrigin + performance.now();
+      probe.set(key, 'fail');
+      worst.down = Math.max(worst.down, await until(key, 'unhealthy'));
+      await vi.advanceTimersByTimeAsync(Math.floor(Math.random() * I));
+      changedAt = performance.timeOrigin + performance.now();
+      probe.set(key, 'pass');
+      worst.up = Math.max(worst.up, await until(key, 'healthy'));
+    }
+    expect(worst.down).toBeLessThanOrEqual(X + I + 2);
+    expect(worst.up).toBeLessThanOrEqual(N * I + 2);
   });
 
   it('X = 0: unhealthy on the first failure; back to healthy after N passes', async () => {
@@ -203,17 +240,21 @@ describe('HealthChecker scheduling', () => {
 });
 
 describe('HealthChecker endpoints and lifecycle', () => {
-  it('setEndpoints adds, removes, keeps state, and restarts an endpoint whose expected node id changed', async () => {
+  it('setEndpoints adds, removes, keeps state, and re-checks at once an endpoint whose expected node id changed', async () => {
     const { checker } = make({ intervalMs: 100, healthyAfter: 1 });
     checker.setEndpoints([ep(1), ep(2, 'A1')]);
     checker.start();
     await vi.advanceTimersByTimeAsync(50);
     const before = checker.snapshot();
     expect([...before.values()].map((h) => h.state)).toEqual(['healthy', 'healthy']);
+    const callsOf2 = probe.callsFor(ep(2).key).length;
     checker.setEndpoints([ep(1), ep(2, 'B2'), ep(3)]);
     const after = checker.snapshot();
     expect(after.get(ep(1).key)).toBe(before.get(ep(1).key));
-    expect(after.get(ep(2).key)).toMatchObject({ state: 'unknown', endpoint: { expectedNodeId: 'B2' } });
+    // The history stays (a verdict still needs the usual evidence); the new identity is probed at once.
+    expect(after.get(ep(2).key)).toMatchObject({ state: 'healthy', endpoint: { expectedNodeId: 'B2' } });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(probe.callsFor(ep(2).key).length).toBe(callsOf2 + 1);
     expect(after.get(ep(3).key)?.state).toBe('unknown');
     checker.setEndpoints([ep(3)]);
     expect([...checker.snapshot().keys()]).toEqual([ep(3).key]);
@@ -273,6 +314,27 @@ describe('HealthChecker endpoints and lifecycle', () => {
     checker.start();
     await vi.advanceTimersByTimeAsync(200);
     expect(probe.calls.length).toBeGreaterThan(calls);
+  });
+
+  it('stop() twice waits for the same stop; many probes on the one abort signal raise no listener warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 1; i <= 30; i++) probe.set(ep(i).key, 'slow-fail');
+      const { checker } = make({ intervalMs: 1000, timeoutMs: 800 });
+      checker.setEndpoints(Array.from({ length: 30 }, (_, i) => ep(i + 1)));
+      checker.start();
+      await vi.advanceTimersByTimeAsync(150);
+      expect(checker.inFlight).toBe(30);
+      const [first, second] = [checker.stop(), checker.stop()];
+      await Promise.all([first, second]);
+      expect(checker.inFlight).toBe(0);
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('stop() gives up on a probe that never settles, within the timeout plus a grace period', async () => {

@@ -73,7 +73,8 @@ describe('createTcpProbe', () => {
   });
 
   it('turns bad input into a failed result instead of throwing', async () => {
-    await expect(probe.check(endpoint('127.0.0.1', 70000), 100)).resolves.toMatchObject({ ok: false });
+    await expect(probe.check(endpoint('127.0.0.1', 70000), 100)).resolves.toMatchObject({ ok: false, reason: 'invalid port 70000' });
+    await expect(probe.check(endpoint('', port), 100)).resolves.toMatchObject({ ok: false, reason: 'invalid host ""' });
     await expect(probe.check(endpoint('127.0.0.1', port), 0)).resolves.toMatchObject({ ok: false, reason: 'invalid timeout 0' });
   });
 

@@ -1,0 +1,92 @@
+/** Render benchmark results as the sections of docs/BENCHMARKS.md. */
+import type { ConvergenceRow } from './convergence.js';
+import type { DnsQpsResult } from './dns-qps.js';
+import { HEALTH_SCALE_GOAL, type HealthScaleResult } from './health-scale.js';
+import type { SeedingRow } from './seeding.js';
+import { ms } from './stats.js';
+
+export function seedingSection(rows: readonly SeedingRow[]): string {
+  const base = rows.find((r) => r.k === 0)!;
+  const k4 = rows.find((r) => r.k === 4)!;
+  const k16 = rows.find((r) => r.k === 16)!;
+  const table = [
+    '| silent addresses ahead (k) | seedkeeper: first node (median, p90) | seedkeeper: complete map (median) | official client: first node (median) | official client: connect() (median) | speed-up to first node | seedkeeper vs its k = 0 |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => {
+      const speedup = r.officialFirst.median / r.seedkeeperFirst.median;
+      return `| ${r.k} | ${ms(r.seedkeeperFirst.median)} (${ms(r.seedkeeperFirst.p90)}) | ${ms(r.seedkeeperMap.median)} | ${ms(r.officialFirst.median)} | ${ms(r.officialConnect.median)} | ${speedup >= 10 ? Math.round(speedup).toLocaleString('en-US') : speedup.toFixed(1)}× | ${(r.seedkeeperFirst.median / base.seedkeeperFirst.median).toFixed(2)}× |`;
+    }),
+  ].join('\n');
+  return `## Time to first node through a seed record with silent addresses
+
+A simulated 3-node cluster (\`src/testkit\`) on 127.0.0.1-3, one port. A BIND 9 zone holds the seed name with
+k silent addresses (127.0.0.50+, SYN dropped by an nftables table of the benchmark's own) followed by the live
+node 127.0.0.1. seedkeeper resolves the name through BIND and races every address (\`discover()\`, default
+options: connect timeout 1 s, up to 32 attempts in flight); 30 runs after 2 warm-up runs. The official client
+(default 1 s connect timeout) gets the same addresses in the same order as its hosts list (it resolves with
+getaddrinfo, which cannot be pointed at a DNS server on a test port; its seeding loop treats a hosts list and
+the addresses of one name alike). Its time to first node is when the live node received its validation
+request, from the simulator's request log (1 ms resolution); \`connect()\` returns once seeding, peers and
+partition maps are done. Fewer official runs at large k, since each costs k seconds.
+
+${table}
+
+- seedkeeper at k = 16 vs k = 0 (first node): **${(k16.seedkeeperFirst.median / base.seedkeeperFirst.median).toFixed(2)}×** (goal: within 2×).
+- Official client vs seedkeeper at k = 4 (first node): **${Math.round(k4.officialFirst.median / k4.seedkeeperFirst.median).toLocaleString('en-US')}×** (goal: at least 50×).
+- Why: the official client tries seed addresses one after another with a 1 s connect timeout each, so every
+  silent address costs a second; seedkeeper starts every attempt at once and takes the first node that
+  validates, cancelling the rest, so silent addresses cost nothing.
+`;
+}
+
+export function convergenceSection(rows: readonly ConvergenceRow[]): string {
+  const table = [
+    '| probe interval | unhealthy after X | healthy after N | node stops → gone from the record: median / max (runs) | bound X + interval + 100 ms | node back → in the record: median / max | bound N × interval + 100 ms |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.intervalMs} ms | ${r.unhealthyAfterMs} ms | ${r.healthyAfter} | ${ms(r.removal.median)} / ${ms(r.removal.max)} (${r.removal.runs}) | ${r.removalBound} ms ${r.removal.max <= r.removalBound ? '✓' : '✗'} | ${ms(r.restore.median)} / ${ms(r.restore.max)} | ${r.restoreBound} ms ${r.restore.max <= r.restoreBound ? '✓' : '✗'} |`,
+    ),
+  ].join('\n');
+  return `## Convergence: node death and return, end to end
+
+Three simulated nodes on their own loopback addresses, a \`static\` source, Aerospike-level probes, the plan,
+the embedded DNS server, and a real resolver (Node's c-ares) polling the record every 2 ms. Each run stops one
+node at a random phase of the probe interval, waits until the resolver no longer returns it, starts it again,
+and waits until the resolver returns it.
+
+${table}
+`;
+}
+
+export function healthScaleSection(r: HealthScaleResult): string {
+  const goal = HEALTH_SCALE_GOAL;
+  return `## Health checking at scale
+
+${r.endpoints.toLocaleString('en-US')} endpoints (distinct 127.x.y.z addresses inside a private network namespace, where one
+listener process answers on all of them), TCP probes every ${r.intervalMs} ms, measured for ${r.measuredSeconds.toFixed(0)} s after
+warm-up. CPU and memory are the checker process's own (Node.js and the tsx loader included).
+
+| endpoints | probes per second | CPU (cores) | peak RSS | heap used | event-loop delay p99 | healthy at the end | left healthy |
+|---:|---:|---:|---:|---:|---:|---:|---:|
+| ${r.endpoints.toLocaleString('en-US')} | ${Math.round(r.probesPerSecond).toLocaleString('en-US')} | ${r.cpuCores.toFixed(2)} ${r.cpuCores <= goal.cpuCores ? '✓' : '✗'} (goal ≤ ${goal.cpuCores}) | ${r.rssMb.toFixed(0)} MB ${r.rssMb <= goal.rssMb ? '✓' : '✗'} (goal ≤ ${goal.rssMb}) | ${r.heapUsedMb.toFixed(0)} MB | ${r.eventLoopDelayP99Ms.toFixed(1)} ms | ${r.healthy.toLocaleString('en-US')} | ${r.leftHealthy} |
+`;
+}
+
+export function dnsSection(result: DnsQpsResult): string {
+  const rows = result.rows.map(
+    (r) =>
+      `| ${r.server === 'embedded' ? 'seedkeeper embedded' : 'BIND 9'} (${r.version}) | ${Math.round(r.max.qps).toLocaleString('en-US')} | ${r.max.avgLatencyMs.toFixed(3)} ms | ${r.max.lost} | ${r.serverCores.toFixed(2)} | ${Math.round(r.rate.qps).toLocaleString('en-US')} | ${r.rate.avgLatencyMs.toFixed(3)} ms | ${r.rate.lost} |`,
+  );
+  return `## Embedded DNS server: queries per second next to BIND 9
+
+\`${result.dnsperf}\` against each server on this machine, the same record (\`${result.query}\`, ${result.answers} A records),
+each server in its own process. Flat out (dnsperf defaults: 100 queries outstanding) and rate-limited. On a
+2-core machine dnsperf and the server share the CPU, so the flat-out figures measure the machine as much as the
+server; the rate-limited run shows latency at a realistic load.
+
+| server | flat out: qps | avg latency | lost | server CPU (cores) | rate-limited: qps | avg latency | lost |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+`;
+}
