@@ -76,11 +76,11 @@ warm-up. CPU and memory are the checker process's own (Node.js and the tsx loade
 export function dnsSection(result: DnsQpsResult): string {
   const rows = result.rows.map(
     (r) =>
-      `| ${r.server === 'embedded' ? 'seedkeeper embedded' : 'BIND 9'} (${r.version}) | ${Math.round(r.max.qps).toLocaleString('en-US')} | ${r.max.avgLatencyMs.toFixed(3)} ms | ${r.max.lost} | ${r.serverCores.toFixed(2)} | ${Math.round(r.rate.qps).toLocaleString('en-US')} | ${r.rate.avgLatencyMs.toFixed(3)} ms | ${r.rate.lost} |`,
+      `| ${r.version} | ${Math.round(r.max.qps).toLocaleString('en-US')} | ${r.max.avgLatencyMs.toFixed(3)} ms | ${r.max.lost} | ${r.serverCores.toFixed(2)} | ${Math.round(r.rate.qps).toLocaleString('en-US')} | ${r.rate.avgLatencyMs.toFixed(3)} ms | ${r.rate.lost} |`,
   );
   return `## Embedded DNS server: queries per second next to BIND 9
 
-\`${result.dnsperf}\` against each server on this machine, the same record (\`${result.query}\`, ${result.answers} A records),
+dnsperf ${result.dnsperf} against each server on this machine, the same record (\`${result.query}\`, ${result.answers} A records),
 each server in its own process. Flat out (dnsperf defaults: 100 queries outstanding) and rate-limited. On a
 2-core machine dnsperf and the server share the CPU, so the flat-out figures measure the machine as much as the
 server; the rate-limited run shows latency at a realistic load.

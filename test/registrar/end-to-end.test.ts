@@ -138,3 +138,18 @@ describeIfTool(['dig'])('the record as dig sees it', () => {
     await waitFor(async () => (await dig(w.runtime.dns!, RECORD)).length === 2, { what: 'dig to see the removal' });
   });
 });
+
+describe('registrar with the cluster source', () => {
+  it('publishes the members discovery finds through one seed, and drops a stopped member', async () => {
+    world = await startRegistrarWorld({
+      ipBase: 80,
+      sources: (ips, port) => [{ type: 'cluster', seeds: [`${ips[0]}:${port}`], clusterName: 'e2e', tendIntervalMs: 100 }],
+    });
+    const w = world;
+    await waitFor(async () => (await w.resolve()).length === 3, { what: 'the discovered members published' });
+    expect(await w.resolve()).toEqual(sorted(w.ips));
+    await w.sim.nodes[1]!.stop();
+    await waitFor(async () => (await w.resolve()).length === 2, { what: 'the stopped member to leave' });
+    expect(await w.resolve()).not.toContain(w.ips[1]);
+  });
+});

@@ -34,6 +34,8 @@ export interface WorldOptions {
   readonly start?: boolean;
   /** First octet group for the node IPs, e.g. 30 gives 127.0.0.30.. */
   readonly ipBase?: number;
+  /** The sources config, given the node IPs and their port (default: a static list of them). */
+  readonly sources?: (ips: readonly string[], port: number) => unknown[];
 }
 
 export async function startRegistrarWorld(options: WorldOptions = {}): Promise<RegistrarWorld> {
@@ -52,7 +54,7 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
   const config = validateConfig({
     record: { name: RECORD, ttl: 5 },
     ownerId: 'e2e',
-    sources: [{ type: 'static', addresses: ips, port }],
+    sources: options.sources ? options.sources(ips, port) : [{ type: 'static', addresses: ips, port }],
     health: { probe: 'aerospike', clusterName: 'e2e', intervalMs: 150, timeoutMs: 120, healthyAfter: 2, unhealthyAfterMs: 400, jitter: 0.05 },
     provider: { type: 'embedded', zone: 'e2e.test', listen: '127.0.0.1:0' },
     registrar: { intervalMs: 1000, debounceMs: 5 },
