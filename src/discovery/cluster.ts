@@ -6,12 +6,12 @@
 import type { InfoConnection } from '../protocol/connection.js';
 import type { HostPort } from '../protocol/host.js';
 import type { PeersReply } from '../protocol/values/peers.js';
-import { diffClusters, EMPTY_CLUSTER, withAlias, withNode, withoutNode, type ClusterDescription, type NodeDescription } from './description.js';
+import { diffClusters, EMPTY_CLUSTER, withNode, withoutNode, type ClusterDescription, type NodeDescription } from './description.js';
 import { ClusterClosedError, type ClusterNameMismatchError } from './errors.js';
 import { ClusterEventEmitter, type NodeRemovalReason } from './events.js';
 import { sameEndpoint } from './lb-detect.js';
 import { createContext, type DiscoveryContext, type DiscoveryOptions } from './options.js';
-import { expandFromPeers, readPeers, validatePeer, type DiscoveredPeer, type PeerIssue } from './peers.js';
+import { applyPeerAliases, describePeer, expandFromPeers, readPeers, validatePeer, type DiscoveredPeer, type PeerIssue } from './peers.js';
 import { refreshNode } from './node-refresh.js';
 import { findSeedNode, noSeedNodeError, type SeedCandidate, type SeedingResult, type SeedNode } from './seeding.js';
 import { parseSeed, type Seed } from './seed.js';
@@ -141,7 +141,7 @@ export class Cluster extends ClusterEventEmitter {
     const known = new Set(next.nodes.keys());
     const expansion = await expandFromPeers(this.ctx, known, [{ nodeId: info.nodeId, peers: seedNode.peers }], this.closing.signal);
     next = this.addPeers(next, expansion.added);
-    next = applyAliases(next, [{ nodeId: info.nodeId, peers: seedNode.peers }, ...expansion.added.map((p) => ({ nodeId: p.entry.nodeId, peers: p.peers }))], this.ctx);
+    next = applyPeerAliases(next, [seedNode.peers, ...expansion.added.map((p) => p.peers)], this.ctx.translate);
     for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
     this.commit(next, new Map());
     return { issues: expansion.issues, mismatches: expansion.mismatches };
@@ -150,15 +150,7 @@ export class Cluster extends ClusterEventEmitter {
   private addPeers(cluster: ClusterDescription, peers: readonly DiscoveredPeer[]): ClusterDescription {
     let next = cluster;
     for (const peer of peers) {
-      next = withNode(next, {
-        nodeId: peer.info.nodeId,
-        address: peer.address,
-        aliases: [],
-        reachable: true,
-        clusterName: peer.info.clusterName,
-        build: peer.info.build.text,
-        tlsName: peer.entry.tlsName || undefined,
-      });
+      next = withNode(next, describePeer(peer));
       this.track(peer.info.nodeId, peer.connection, peer.peers, peer.info.partitionGeneration);
     }
     return next;
@@ -263,7 +255,7 @@ export class Cluster extends ClusterEventEmitter {
     const expansion = await expandFromPeers(this.ctx, known, sources, this.closing.signal);
     for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
     next = this.addPeers(next, expansion.added);
-    return applyAliases(next, sources, this.ctx);
+    return applyPeerAliases(next, sources.map((s) => s.peers), this.ctx.translate);
   }
 
   /** A failing node that peers now list elsewhere: validate the new address and move it (same node id). */
@@ -321,18 +313,3 @@ export class Cluster extends ClusterEventEmitter {
     this.remembered.set(`${node.address.host}|${node.address.port}`, { seed, address: node.address });
   }
 }
-
-/** Record the addresses peer lists give for known nodes as aliases. */
-function applyAliases(cluster: ClusterDescription, sources: readonly { nodeId: string; peers: PeersReply }[], ctx: DiscoveryContext): ClusterDescription {
-  let next = cluster;
-  for (const source of sources) {
-    for (const entry of source.peers.peers) {
-      const node = next.nodes.get(entry.nodeId);
-      if (!node) continue;
-      const updated = entry.hosts.map(ctx.translate).reduce(withAlias, node);
-      if (updated !== node) next = withNode(next, updated);
-    }
-  }
-  return next;
-}
-

@@ -26,10 +26,6 @@ export interface NodeConnectOptions extends ValidationExpectations {
   readonly signal?: AbortSignal;
 }
 
-export function connectionCredentials(ctx: DiscoveryContext, override?: Credentials): Credentials | undefined {
-  return override ?? ctx.credentials;
-}
-
 /** Connect with the context's TLS, credentials and deadlines. */
 export function openConnection(
   ctx: DiscoveryContext,
@@ -41,11 +37,13 @@ export function openConnection(
   if (tls && !name) {
     return Promise.reject(new TypeError(`TLS needs a certificate name for ${address.host}; write the seed as host:tlsname:port`));
   }
+  // A session token (AUTHENTICATE) from an earlier LOGIN wins over logging in again.
+  const credentials = options.credentials ?? ctx.credentials;
   return InfoConnection.connect({
     host: address.host,
     port: address.port,
     ...(tls && name ? { tls: { ...tls, name } } : {}),
-    ...(connectionCredentials(ctx, options.credentials) ? { credentials: connectionCredentials(ctx, options.credentials)! } : {}),
+    ...(credentials ? { credentials } : {}),
     connectTimeoutMs: ctx.options.connectTimeoutMs,
     requestTimeoutMs: ctx.options.requestTimeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -6,9 +6,11 @@
 import type { InfoConnection } from '../protocol/connection.js';
 import type { HostPort } from '../protocol/host.js';
 import { parsePeers, type PeerEntry, type PeersReply } from '../protocol/values/peers.js';
+import { withAlias, withNode, type ClusterDescription, type NodeDescription } from './description.js';
 import { ClusterNameMismatchError } from './errors.js';
 import { connectAndValidate, type ValidatedConnection } from './node-connect.js';
 import type { DiscoveryContext } from './options.js';
+import type { Translator } from './translate.js';
 import { race } from './race.js';
 
 export const MAX_CLUSTER_NODES = 4096;
@@ -117,4 +119,31 @@ export async function expandFromPeers(
     frontier = next;
   }
   return { added, issues, mismatches };
+}
+
+/** A validated peer as a node description. */
+export function describePeer(peer: DiscoveredPeer): NodeDescription {
+  return {
+    nodeId: peer.info.nodeId,
+    address: peer.address,
+    aliases: [],
+    reachable: true,
+    clusterName: peer.info.clusterName,
+    build: peer.info.build.text,
+    tlsName: peer.entry.tlsName || undefined,
+  };
+}
+
+/** Other addresses that peer lists give for known nodes become those nodes' aliases. */
+export function applyPeerAliases(cluster: ClusterDescription, lists: readonly PeersReply[], translate: Translator): ClusterDescription {
+  let next = cluster;
+  for (const list of lists) {
+    for (const entry of list.peers) {
+      const node = next.nodes.get(entry.nodeId);
+      if (!node) continue;
+      const updated = entry.hosts.map(translate).reduce(withAlias, node);
+      if (updated !== node) next = withNode(next, updated);
+    }
+  }
+  return next;
 }

@@ -10,7 +10,7 @@ import { ClusterNameMismatchError } from '../errors.js';
 import { sameEndpoint } from '../lb-detect.js';
 import { openConnection } from '../node-connect.js';
 import { createContext, type DiscoveryContext, type DiscoveryOptions } from '../options.js';
-import { expandFromPeers, type PeerIssue } from '../peers.js';
+import { applyPeerAliases, describePeer, expandFromPeers, type PeerIssue } from '../peers.js';
 import { findSeedNode, type SeedingResult, type SeedNode } from '../seeding.js';
 import { parseSeeds, type Seed } from '../seed.js';
 import type { NodeReport, ProbeReport, SeedKind } from './report.js';
@@ -86,25 +86,11 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
     options.signal,
   );
   for (const peer of expansion.added) {
-    cluster = withNode(cluster, {
-      nodeId: peer.info.nodeId,
-      address: peer.address,
-      aliases: [],
-      reachable: true,
-      clusterName: peer.info.clusterName,
-      build: peer.info.build.text,
-      tlsName: peer.entry.tlsName || undefined,
-    });
+    cluster = withNode(cluster, describePeer(peer));
     const reporter = winners.find((w) => w.peers.peers.some((p) => p.nodeId === peer.entry.nodeId))?.info.nodeId;
     sources.set(peer.info.nodeId, `peers of ${reporter ?? 'a peer'}`);
   }
-  // Other addresses peer lists give for known nodes are aliases.
-  for (const source of [...winners.map((w) => w.peers), ...expansion.added.map((p) => p.peers)]) {
-    for (const entry of source.peers) {
-      const node = cluster.nodes.get(entry.nodeId);
-      if (node) cluster = withNode(cluster, entry.hosts.map(ctx.translate).reduce(withAlias, node));
-    }
-  }
+  cluster = applyPeerAliases(cluster, [...winners.map((w) => w.peers), ...expansion.added.map((p) => p.peers)], ctx.translate);
   for (const w of winners) w.connection.close();
   for (const p of expansion.added) p.connection.close();
   const clusterMs = performance.now() - started;
