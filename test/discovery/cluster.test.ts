@@ -157,3 +157,24 @@ describe('membership without a configured cluster name', () => {
     expect(events.find((e) => e.name === 'nodeRemoved')?.payload).toMatchObject({ node: { nodeId: leaver.id }, reason: 'not-listed' });
   });
 });
+
+describe('discovery on a cluster with security enabled', () => {
+  it('logs in on the seed, re-authenticates with the session token after a load-balancer redirect, and logs in on peers', async () => {
+    sim = await startSimCluster({ nodes: 3, auth: { user: 'admin', password: 'secret-pw' } });
+    const s = sim;
+    lb = await startLoadBalancer({ targets: () => s.nodes.map((n) => n.listenAddresses[0]!) });
+    const { nodes, report } = await discover([formatHostPort(lb.address)], { ...FAST, credentials: { user: 'admin', password: 'secret-pw' } });
+    expect(report.seedNode.verdict.kind).toBe('redirected');
+    expect(nodes).toHaveLength(3);
+    const adminKinds = sim.nodes.flatMap((n) => n.requestLog().filter((e) => e.kind === 'admin').map((e) => e.adminCommand));
+    expect(adminKinds).toContain(20); // LOGIN
+    expect(adminKinds).toContain(0); // AUTHENTICATE on the redirected connection
+  });
+
+  it('fails with an authentication error on a wrong password', async () => {
+    sim = await startSimCluster({ nodes: 1, auth: { user: 'admin', password: 'secret-pw' } });
+    const error = await discover([addressOf(sim, 0)], { ...FAST, credentials: { user: 'admin', password: 'wrong' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoSeedNodeError);
+    expect(String((error as NoSeedNodeError).failures[0]?.error)).toMatch(/password|credential|65/i);
+  });
+});
