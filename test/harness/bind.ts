@@ -6,23 +6,32 @@
 //   kernel splits queries between the two; with `no` the loser logs "address in use", which we detect
 //   and retry on another port. Readiness also checks a per-instance nonce TXT `_instance.<zone>`;
 // - runs under `timeout` and is stopped by PID.
-import { execFile } from 'node:child_process';
+// What it shares with its twin knot.ts (records, zone file, TSIG key, nsupdate, resolver) is in dns-zone.ts.
 import { randomBytes } from 'node:crypto';
-import dns from 'node:dns';
+import type dns from 'node:dns';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  HOST,
+  KEY_NAME,
+  READY_TIMEOUT_MS,
+  SAFE_NAME,
+  START_ATTEMPTS,
+  newResolver,
+  servesNonce,
+  tsigKeyConf,
+  zoneClient,
+  zoneFile,
+  type NsupdateResult,
+  type ZoneRecord,
+} from './dns-zone.js';
 import { freePort } from './ports.js';
 import { spawnDaemon, stopDaemon, waitFor, type Daemon } from './processes.js';
 
-export interface BindRecord {
-  /** Relative to the zone (`api`), `@`, or a name inside the zone (`api.seed.test`, trailing dot optional). */
-  name: string;
-  type: 'A' | 'AAAA' | 'TXT';
-  value: string;
-  ttl?: number;
-}
+export type { NsupdateResult } from './dns-zone.js';
+/** A record to seed the zone with (the same shape as knot.ts's, so one fixture can seed both servers). */
+export type BindRecord = ZoneRecord;
 
 export interface BindOptions {
   zone?: string;
@@ -30,12 +39,6 @@ export interface BindOptions {
   rrsetOrder?: 'none' | 'random';
   /** Upper bound on the named process's life (the `timeout` wrapper), seconds. Default 600. */
   maxLifetimeSec?: number;
-}
-
-export interface NsupdateResult {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 export interface BindServer {
@@ -60,37 +63,6 @@ export interface BindServer {
   /** named's log so far (tail). */
   log(): string;
   stop(): Promise<void>;
-}
-
-const HOST = '127.0.0.1';
-const KEY_NAME = 'seedkeeper-test-key';
-const READY_TIMEOUT_MS = 10_000;
-const NSUPDATE_TIMEOUT_MS = 10_000;
-const START_ATTEMPTS = 3;
-const SAFE_NAME = /^[A-Za-z0-9_@.-]+$/;
-
-function fqdn(name: string, zone: string): string {
-  if (!SAFE_NAME.test(name)) throw new Error(`bind harness: unsupported record name ${JSON.stringify(name)}`);
-  const n = name.replace(/\.$/, '').toLowerCase();
-  if (n === '@' || n === zone) return `${zone}.`;
-  if (n.endsWith(`.${zone}`)) return `${n}.`;
-  return `${n}.${zone}.`;
-}
-
-function rdata(type: BindRecord['type'], value: string): string {
-  if (type === 'A' && !net.isIPv4(value)) throw new Error(`bind harness: bad A value ${value}`);
-  if (type === 'AAAA' && !net.isIPv6(value)) throw new Error(`bind harness: bad AAAA value ${value}`);
-  if (type !== 'TXT') return value;
-  if (/[\r\n]/.test(value)) throw new Error('bind harness: TXT value with a newline');
-  const chunks: string[] = [];
-  for (let i = 0; i === 0 || i < value.length; i += 255) chunks.push(value.slice(i, i + 255));
-  return chunks.map((c) => `"${c.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(' ');
-}
-
-function ttlOf(ttl: number | undefined): number {
-  const t = ttl ?? 30;
-  if (!Number.isInteger(t) || t < 0 || t > 2_147_483_647) throw new Error(`bind harness: bad TTL ${t}`);
-  return t;
 }
 
 function namedConf(dir: string, port: number, zone: string, order: 'none' | 'random'): string {
@@ -119,53 +91,6 @@ zone "${zone}" {
 `;
 }
 
-function zoneFile(zone: string, nonce: string, records: readonly BindRecord[]): string {
-  const lines = [
-    '$TTL 30',
-    `@ IN SOA ns.${zone}. hostmaster.${zone}. ( 1 3600 600 86400 30 )`,
-    `@ IN NS ns.${zone}.`,
-    `ns.${zone}. IN A ${HOST}`,
-    `_instance.${zone}. 0 IN TXT "${nonce}"`,
-  ];
-  const ttls = new Map<string, number>();
-  for (const r of records) {
-    // One TTL per RRset: named would silently use the first one for all records.
-    const key = `${fqdn(r.name, zone)} ${r.type}`;
-    const prev = ttls.get(key);
-    if (prev !== undefined && prev !== ttlOf(r.ttl)) throw new Error(`bind harness: RRset ${key} has different TTLs`);
-    ttls.set(key, ttlOf(r.ttl));
-  }
-  for (const r of records) lines.push(`${fqdn(r.name, zone)} ${ttlOf(r.ttl)} IN ${r.type} ${rdata(r.type, r.value)}`);
-  return `${lines.join('\n')}\n`;
-}
-
-function runNsupdate(secret: string, port: number, zone: string, commands: readonly string[]): Promise<NsupdateResult> {
-  for (const c of commands) if (/[\r\n]/.test(c)) throw new Error('bind harness: nsupdate command with a newline');
-  const input = [`server ${HOST} ${port}`, `zone ${zone}.`, ...commands, 'send', ''].join('\n');
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'nsupdate',
-      ['-y', `hmac-sha256:${KEY_NAME}:${secret}`],
-      { timeout: NSUPDATE_TIMEOUT_MS, killSignal: 'SIGKILL', encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') {
-          reject(new Error(`nsupdate failed to run: ${err.message} ${stderr}`));
-          return;
-        }
-        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-      },
-    );
-    child.stdin?.on('error', () => undefined); // an early nsupdate exit (EPIPE) is reported by its rc
-    child.stdin?.end(input);
-  });
-}
-
-function newResolver(port: number): dns.promises.Resolver {
-  const r = new dns.promises.Resolver({ timeout: 1000, tries: 1 });
-  r.setServers([`${HOST}:${port}`]);
-  return r;
-}
-
 async function startOnce(options: BindOptions, zone: string): Promise<BindServer | 'port-clash'> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-bind-'));
   let daemon: Daemon | undefined;
@@ -174,9 +99,9 @@ async function startOnce(options: BindOptions, zone: string): Promise<BindServer
     const keyFile = path.join(dir, 'key.conf');
     const nonce = randomBytes(12).toString('hex');
     const port = await freePort(HOST);
-    await writeFile(keyFile, `key "${KEY_NAME}" { algorithm hmac-sha256; secret "${keySecret}"; };\n`);
+    await writeFile(keyFile, tsigKeyConf(keySecret));
     await writeFile(path.join(dir, 'named.conf'), namedConf(dir, port, zone, options.rrsetOrder ?? 'none'));
-    await writeFile(path.join(dir, 'zone.db'), zoneFile(zone, nonce, options.records ?? []));
+    await writeFile(path.join(dir, 'zone.db'), zoneFile('bind', zone, nonce, options.records ?? []));
 
     const t0 = performance.now();
     const d = spawnDaemon('named', ['-g', '-c', path.join(dir, 'named.conf')], {
@@ -188,15 +113,7 @@ async function startOnce(options: BindOptions, zone: string): Promise<BindServer
     const clash = (): boolean => /address in use/i.test(d.log());
     await waitFor(
       `named on ${HOST}:${port}`,
-      async () => {
-        if (clash()) return true;
-        try {
-          const txt = await resolver.resolveTxt(`_instance.${zone}`);
-          return txt.some((parts) => parts.join('') === nonce);
-        } catch {
-          return false;
-        }
-      },
+      async () => clash() || (await servesNonce(resolver, zone, nonce)),
       {
         timeoutMs: READY_TIMEOUT_MS,
         intervalMs: 10,
@@ -223,15 +140,7 @@ async function startOnce(options: BindOptions, zone: string): Promise<BindServer
       pid,
       startMs,
       log: () => d.log(),
-      resolver: () => newResolver(port),
-      nsupdate: (commands) => runNsupdate(keySecret, port, zone, commands),
-      async setRecords(name, type, values, ttl) {
-        const owner = fqdn(name, zone);
-        const t = ttlOf(ttl);
-        const cmds = [`update delete ${owner} ${type}`, ...values.map((v) => `update add ${owner} ${t} IN ${type} ${rdata(type, v)}`)];
-        const res = await runNsupdate(keySecret, port, zone, cmds);
-        if (res.code !== 0) throw new Error(`setRecords ${owner} ${type}: nsupdate rc ${res.code}: ${res.stderr.trim()}`);
-      },
+      ...zoneClient('bind', { port, zone, keySecret }),
       async stop() {
         if (stopped) return;
         stopped = true;
