@@ -8,8 +8,7 @@ import { HealthChecker } from '../health/checker.js';
 import { createTcpProbe } from '../health/tcp-probe.js';
 import type { Probe } from '../health/types.js';
 import { canonicalName } from '../providers/canonical.js';
-import { createEmbeddedProvider } from '../providers/embedded/provider.js';
-import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../providers/embedded/server.js';
+import type { EmbeddedDnsServer } from '../providers/embedded/server.js';
 import type { DnsProvider } from '../providers/types.js';
 import { createClusterSource } from '../sources/cluster.js';
 import { createStaticSource } from '../sources/static.js';
@@ -18,6 +17,8 @@ import type { RegistrarConfig, SourceConfig } from './config-schema.js';
 import { startStatusServer, type StatusServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type RegistrarMetrics } from './metrics.js';
+import { createProvider } from './provider-factory.js';
+import { splitHostPort } from './host-port.js';
 import { Registrar } from './registrar.js';
 
 export interface RegistrarRuntime {
@@ -40,13 +41,6 @@ export interface BuildOptions {
   readonly http?: boolean;
   /** Decorate the probe (the demo uses this to cut the checker's network). */
   readonly wrapProbe?: (probe: Probe) => Probe;
-}
-
-export function splitHostPort(text: string, path: string): { host: string; port: number } {
-  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
-  const port = Number(match?.[2]);
-  if (!match?.[1] || !Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(path, `expected host:port, got ${JSON.stringify(text)}`);
-  return { host: match[1], port };
 }
 
 /** The zone: as configured, or the record name without its first label. */
@@ -82,9 +76,9 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   const probe = config.health.probe === 'tcp' ? createTcpProbe() : createAerospikeProbe(clusterName ? { clusterName } : {});
   const { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter } = config.health;
   const health = new HealthChecker(options.wrapProbe ? options.wrapProbe(probe) : probe, { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter });
-  const listen = splitHostPort(config.provider.listen, 'provider.listen');
-  const dns = await startEmbeddedDnsServer({ zone, host: listen.host, port: listen.port });
-  const provider = createEmbeddedProvider(dns);
+  const providerRuntime = await createProvider(config.provider, zone, logger);
+  const { provider, dns } = providerRuntime;
+  const closeProvider = (): Promise<void> => providerRuntime.close();
   const sources = buildSources(config, logger);
   const registrar = new Registrar({
     name,
@@ -109,7 +103,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
       });
     }
   } catch (error) {
-    await dns.stop();
+    await closeProvider();
     throw error;
   }
   return {
@@ -125,8 +119,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
     async close() {
       await registrar.stop();
       await http?.close();
-      await provider.close();
-      await dns.stop();
+      await closeProvider();
     },
   };
 }

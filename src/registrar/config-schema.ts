@@ -42,6 +42,32 @@ const embeddedProvider = z
   })
   .strict();
 
+const rfc2136Provider = z
+  .object({
+    type: z.literal('rfc2136'),
+    /** The zone's primary server, where updates go (host:port). */
+    server: hostPort,
+    /** The zone to update; default: the record name without its first label. */
+    zone: z.string().min(1).optional(),
+    /** TSIG key: a BIND key file (tsig-keygen), or name + algorithm + an environment variable holding the secret. */
+    key: z
+      .object({
+        file: z.string().min(1).optional(),
+        name: z.string().min(1).optional(),
+        algorithm: z.enum(['hmac-sha256', 'hmac-sha512']).optional(),
+        secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').optional(),
+      })
+      .strict()
+      .refine((k) => (k.file === undefined) !== (k.secretEnv === undefined), { message: 'expected exactly one of file or secretEnv' })
+      .optional(),
+    /** Send unsigned updates (only for servers that authorise by address). Default false. */
+    allowUnsigned: z.boolean().default(false),
+    /** Deadline of one attempt, ms. */
+    timeoutMs: z.number().int().min(100).max(60_000).default(2000),
+  })
+  .strict()
+  .refine((p) => p.key !== undefined || p.allowUnsigned, { message: 'expected a TSIG key (key.file or key.secretEnv); set allowUnsigned: true only for a server that authorises updates by address', path: ['key'] });
+
 export const configSchema = z
   .object({
     record: z
@@ -79,7 +105,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    provider: z.discriminatedUnion('type', [embeddedProvider]).prefault({ type: 'embedded' }),
+    provider: z.discriminatedUnion('type', [embeddedProvider, rfc2136Provider]).prefault({ type: 'embedded' }),
     registrar: z
       .object({
         /** Full reconcile period (health changes trigger one sooner). */

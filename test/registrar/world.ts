@@ -34,6 +34,10 @@ export interface WorldOptions {
   readonly start?: boolean;
   /** First octet group for the node IPs, e.g. 30 gives 127.0.0.30.. */
   readonly ipBase?: number;
+  /** Record name (default seed.e2e.test). */
+  readonly record?: string;
+  /** DNS server the resolver asks (default: the embedded server). */
+  readonly resolverServer?: string;
   /** The sources config, given the node IPs and their port (default: a static list of them). */
   readonly sources?: (ips: readonly string[], port: number) => unknown[];
 }
@@ -52,7 +56,7 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
     },
   });
   const config = validateConfig({
-    record: { name: RECORD, ttl: 5 },
+    record: { name: options.record ?? RECORD, ttl: 5 },
     ownerId: 'e2e',
     sources: options.sources ? options.sources(ips, port) : [{ type: 'static', addresses: ips, port }],
     health: { probe: 'aerospike', clusterName: 'e2e', intervalMs: 150, timeoutMs: 120, healthyAfter: 2, unhealthyAfterMs: 400, jitter: 0.05 },
@@ -65,7 +69,7 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
   let probe: PartitionableProbe | undefined;
   const runtime = await buildRegistrar(config, { logger: createLogger('info', sink), wrapProbe: (p) => (probe = partitionable(p)) });
   const resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
-  resolver.setServers([`${runtime.dns!.host}:${runtime.dns!.port}`]);
+  resolver.setServers([options.resolverServer ?? `${runtime.dns!.host}:${runtime.dns!.port}`]);
   await options.before?.(runtime);
   if (options.start !== false) await runtime.registrar.start();
   return {
@@ -77,7 +81,7 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
     logs,
     async resolve() {
       try {
-        return (await resolver.resolve4(RECORD)).map(canonicalIp).sort();
+        return (await resolver.resolve4(options.record ?? RECORD)).map(canonicalIp).sort();
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOTFOUND' || code === 'ENODATA') return [];

@@ -1,0 +1,161 @@
+/**
+ * Compare-and-swap on one record set, for any DnsProvider: read the set, compute the new one, apply the
+ * change with the read set as its precondition; on ConflictError (someone else changed it in between)
+ * re-read and retry after a full-jitter exponential backoff, a bounded number of times. `addAddress` and
+ * `removeAddress` are what agents use: each writer adds or removes only its own address, so several
+ * writers at once never lose each other's changes.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { canonicalIp, canonicalName, canonicalSet, sameSet } from './canonical.js';
+import { ConflictError, ProviderError, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from './types.js';
+
+export interface ModifyOptions {
+  /** Attempts (reads + applies) before giving up. Default 8. */
+  readonly maxAttempts?: number;
+  /** First backoff ceiling, ms; doubles per conflict. Default 20. */
+  readonly baseDelayMs?: number;
+  /** Largest backoff ceiling, ms. Default 1000. */
+  readonly maxDelayMs?: number;
+  readonly signal?: AbortSignal;
+  /** Random number in [0, 1) for the jitter (tests). Default Math.random. */
+  readonly random?: () => number;
+}
+
+export const DEFAULT_MODIFY_OPTIONS = Object.freeze({ maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 1000 });
+
+export interface ModifyResult {
+  /** Attempts used (1 = no conflict). */
+  readonly attempts: number;
+  /** The change applied, or undefined when the set already was what `mutate` wanted. */
+  readonly change: RecordChange | undefined;
+  /** The set as it is now (after the change), or undefined when absent. */
+  readonly set: RecordSet | undefined;
+}
+
+/** Every attempt met a conflict. `cause` is the last ConflictError. */
+export class CasExhaustedError extends ConflictError {
+  readonly attempts: number;
+  constructor(provider: string, what: string, attempts: number, cause: ConflictError) {
+    super(provider, `${what}: still conflicting after ${attempts} attempts (other writers keep changing it): ${cause.message}`, { cause });
+    this.attempts = attempts;
+  }
+}
+
+function usage(provider: string, code: string, message: string): ProviderError {
+  return new ProviderError(provider, code, message, { labels: ['usage'] });
+}
+
+function boundedInt(value: number, min: number, max: number, what: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${what} ${value} is not an integer in ${min}..${max}`);
+  return value;
+}
+
+/** The change turning `current` into `next` (both canonical), or undefined when they are the same. */
+export function changeBetween(current: RecordSet | undefined, next: RecordSet | undefined): RecordChange | undefined {
+  if (current === undefined) return next === undefined ? undefined : { kind: 'create', set: next };
+  if (next === undefined) return { kind: 'delete', set: current };
+  return sameSet(current, next) ? undefined : { kind: 'update', before: current, after: next };
+}
+
+/**
+ * Reads `name`/`type`, applies `mutate(current)` (undefined = absent / delete it) as one compare-and-swap
+ * change, and retries on ConflictError with full-jitter backoff: sleep random(0, min(maxDelay, base·2^n)).
+ * `mutate` may run several times and should be pure; what it throws is passed through.
+ */
+export async function modifyRecordSet(
+  provider: DnsProvider,
+  name: string,
+  type: RecordType,
+  mutate: (current: RecordSet | undefined) => RecordSet | undefined,
+  options: ModifyOptions = {},
+): Promise<ModifyResult> {
+  const maxAttempts = boundedInt(options.maxAttempts ?? DEFAULT_MODIFY_OPTIONS.maxAttempts, 1, 100, 'maxAttempts');
+  const base = boundedInt(options.baseDelayMs ?? DEFAULT_MODIFY_OPTIONS.baseDelayMs, 0, 60_000, 'baseDelayMs');
+  const cap = boundedInt(options.maxDelayMs ?? DEFAULT_MODIFY_OPTIONS.maxDelayMs, 0, 600_000, 'maxDelayMs');
+  const random = options.random ?? Math.random;
+  const owner = canonicalName(name);
+  const what = `${owner} ${type}`;
+  let last: ConflictError | undefined;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    options.signal?.throwIfAborted();
+    const sets = await provider.read([owner]);
+    const current = sets.find((s) => s.name === owner && s.type === type);
+    const wanted = mutate(current);
+    const next = wanted === undefined ? undefined : canonicalSet(wanted);
+    if (next !== undefined && (next.name !== owner || next.type !== type)) {
+      throw usage(provider.kind, 'ERR_INVALID_RECORD', `${what}: mutate returned ${next.name} ${next.type}; it must keep the name and type`);
+    }
+    const change = changeBetween(current, next);
+    if (change === undefined) return { attempts: attempt, change: undefined, set: current };
+    try {
+      await provider.apply([change]);
+      return { attempts: attempt, change, set: next };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      last = error;
+    }
+    if (attempt < maxAttempts) {
+      const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+      try {
+        await sleep(Math.floor(random() * ceiling), undefined, options.signal ? { signal: options.signal } : undefined);
+      } catch (error) {
+        options.signal?.throwIfAborted(); // the caller's reason, as before a read
+        throw error;
+      }
+    }
+  }
+  throw new CasExhaustedError(provider.kind, what, maxAttempts, last!);
+}
+
+function addressType(provider: string, address: string): { type: 'A' | 'AAAA'; ip: string } {
+  if (isIPv4(address)) return { type: 'A', ip: canonicalIp(address) };
+  if (isIPv6(address) && !address.includes('%')) return { type: 'AAAA', ip: canonicalIp(address) };
+  throw usage(provider, 'ERR_INVALID_RECORD', `${JSON.stringify(address)} is not an IP address`);
+}
+
+/**
+ * Adds `address` to the A (IPv4) or AAAA (IPv6) set at `name`, creating the set with `ttl` if absent.
+ * A set that already holds the address is left alone; otherwise the set gets `ttl`.
+ */
+export async function addAddress(provider: DnsProvider, name: string, address: string, ttl: number, options: ModifyOptions = {}): Promise<ModifyResult> {
+  const { type, ip } = addressType(provider.kind, address);
+  const owner = canonicalName(name);
+  return await modifyRecordSet(
+    provider,
+    owner,
+    type,
+    (current) => {
+      if (current?.values.includes(ip)) return current;
+      return { name: owner, type, ttl, values: [...(current?.values ?? []), ip] };
+    },
+    options,
+  );
+}
+
+export interface RemoveAddressOptions extends ModifyOptions {
+  /** Delete the set when `address` is its last value. Default false: refuse (ERR_LAST_ADDRESS). */
+  readonly allowEmpty?: boolean;
+}
+
+/**
+ * Removes `address` from the set at `name` (nothing to do when it is not there). Never removes the last
+ * address unless `allowEmpty`: an empty seed record leaves clients with nothing to connect to.
+ */
+export async function removeAddress(provider: DnsProvider, name: string, address: string, options: RemoveAddressOptions = {}): Promise<ModifyResult> {
+  const { type, ip } = addressType(provider.kind, address);
+  const owner = canonicalName(name);
+  return await modifyRecordSet(
+    provider,
+    owner,
+    type,
+    (current) => {
+      if (current === undefined || !current.values.includes(ip)) return current;
+      const rest = current.values.filter((v) => v !== ip);
+      if (rest.length > 0) return { ...current, values: rest };
+      if (options.allowEmpty === true) return undefined;
+      throw usage(provider.kind, 'ERR_LAST_ADDRESS', `${owner} ${type}: ${ip} is its last address; removing it would leave the record empty (pass allowEmpty: true to allow that)`);
+    },
+    options,
+  );
+}
