@@ -42,6 +42,8 @@ function report(error: unknown): number {
 
 /** Run the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // The AWS SDK warns on every call that future releases need Node 22; the pinned release runs on Node 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     await buildProgram().parseAsync([...argv]);
     return takeExitCode();

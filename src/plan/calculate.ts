@@ -42,7 +42,7 @@ export function calculatePlan(input: PlanInput): Plan {
   const removeNow = policy.mode === 'upsert-only' ? [] : due.slice(0, policy.maxRemovalsPerCycle);
   const removing = new Set(removeNow.map((d) => d.address));
   const after = { A: publishedAfter(plans.A, removing), AAAA: publishedAfter(plans.AAAA, removing) };
-  const changes = buildChanges(view, families, after, policy);
+  const changes = buildChanges(view, families, after, policy, idsByAddress(members));
 
   const healthy = members.A.length + members.AAAA.length;
   const notes: PlanNote[] = [];
@@ -105,16 +105,22 @@ function publishedAfter(plan: FamilyPlan, removing: ReadonlySet<string>): readon
   return values.length === 0 ? plan.current : values;
 }
 
-function buildChanges(view: CurrentView, families: readonly FamilyPlan[], after: PerFamily<readonly string[]>, policy: PlanPolicy): RecordChange[] {
+function buildChanges(
+  view: CurrentView,
+  families: readonly FamilyPlan[],
+  after: PerFamily<readonly string[]>,
+  policy: PlanPolicy,
+  ids: ReadonlyMap<string, string>,
+): RecordChange[] {
   const records: RecordChange[] = [];
   for (const { family, failOpen } of families) {
     const before = view.sets[family];
     const values = after[family];
     if (failOpen || values.length === 0) continue;
     if (!before) {
-      records.push({ kind: 'create', set: recordSet(view.name, family, policy.ttl, values) });
+      records.push({ kind: 'create', set: recordSet(view.name, family, policy.ttl, values, ids) });
     } else if (before.ttl !== policy.ttl || !sameValues(view.values[family], values)) {
-      records.push({ kind: 'update', before, after: recordSet(before.name, family, policy.ttl, values) });
+      records.push({ kind: 'update', before, after: recordSet(before.name, family, policy.ttl, values, ids) });
     }
   }
   const marker: RecordChange[] = [];
@@ -127,8 +133,20 @@ function buildChanges(view: CurrentView, families: readonly FamilyPlan[], after:
   return [...marker, ...records];
 }
 
-function recordSet(name: string, type: RecordSet['type'], ttl: number, values: readonly string[]): RecordSet {
-  return Object.freeze({ name, type, ttl, values: Object.freeze([...values]) });
+/** A set the plan writes; A/AAAA sets carry the member id of every value that belongs to a desired member. */
+function recordSet(name: string, type: RecordSet['type'], ttl: number, values: readonly string[], ids?: ReadonlyMap<string, string>): RecordSet {
+  const set = { name, type, ttl, values: Object.freeze([...values]) };
+  if (ids === undefined || type === 'TXT') return Object.freeze(set);
+  const known = values.flatMap((v) => {
+    const id = ids.get(v);
+    return id === undefined ? [] : [[v, id] as const];
+  });
+  return Object.freeze({ ...set, ids: Object.freeze(Object.fromEntries(known)) });
+}
+
+/** Address -> member id of the (deduplicated) desired members. */
+function idsByAddress(members: PerFamily<readonly Member[]>): ReadonlyMap<string, string> {
+  return new Map([...members.A, ...members.AAAA].map((m) => [m.address, m.id]));
 }
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {

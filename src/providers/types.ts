@@ -14,6 +14,12 @@ export interface RecordSet {
   readonly ttl: number;
   /** A/AAAA: canonical IP text, sorted, no duplicates. TXT: each value is one TXT record's joined text. */
   readonly values: readonly string[];
+  /**
+   * A/AAAA only, optional: address (canonical IP text) -> the member's node or instance id, for providers
+   * that keep one record per member (Route 53 per-node: the id becomes the SetIdentifier). Information
+   * only: canonicalSet and sameSet ignore it, so it never makes two sets differ.
+   */
+  readonly ids?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Assemble a registrar from a validated config: sources, probe + health checker, provider (starting the
  * embedded DNS server when that is the provider), metrics, logs and the status endpoint.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeError } from '../errors.js';
 import { createAerospikeProbe } from '../health/aerospike-probe.js';
 import { HealthChecker } from '../health/checker.js';
 import { createTcpProbe } from '../health/tcp-probe.js';
@@ -12,6 +12,9 @@ import type { EmbeddedDnsServer } from '../providers/embedded/server.js';
 import type { DnsProvider } from '../providers/types.js';
 import { createClusterSource } from '../sources/cluster.js';
 import { createStaticSource } from '../sources/static.js';
+import { createAsgSource } from '../sources/aws-asg.js';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Source } from '../sources/types.js';
 import type { RegistrarConfig, SourceConfig } from './config-schema.js';
 import { startStatusServer, type StatusServer } from './http.js';
@@ -52,6 +55,18 @@ export function zoneOf(config: RegistrarConfig): string {
 function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
   return config.sources.map((source, i) => {
     if (source.type === 'static') return createStaticSource(source, `sources[${i}]`);
+    if (source.type === 'aws-asg') {
+      const region = source.region ? { region: source.region } : {};
+      return createAsgSource({
+        client: new AutoScalingClient(region),
+        ec2: new EC2Client(region),
+        groups: source.groups,
+        address: source.address,
+        port: source.port,
+        refreshMs: source.refreshMs,
+        onError: (error) => logger.warn({ source: `sources[${i}]`, error: describeError(error) }, 'listing the Auto Scaling groups failed; keeping the last list'),
+      });
+    }
     return createClusterSource({
       seeds: source.seeds,
       discovery: {
@@ -76,7 +91,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   const probe = config.health.probe === 'tcp' ? createTcpProbe() : createAerospikeProbe(clusterName ? { clusterName } : {});
   const { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter } = config.health;
   const health = new HealthChecker(options.wrapProbe ? options.wrapProbe(probe) : probe, { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter });
-  const providerRuntime = await createProvider(config.provider, zone, logger);
+  const providerRuntime = await createProvider(config.provider, zone, config.ownerId, logger);
   const { provider, dns } = providerRuntime;
   const closeProvider = (): Promise<void> => providerRuntime.close();
   const sources = buildSources(config, logger);

@@ -32,6 +32,20 @@ const staticSource = z
   .strict()
   .refine((s) => s.addresses.length + s.cidrs.length > 0, { message: 'expected at least one entry in addresses or cidrs' });
 
+const awsAsgSource = z
+  .object({
+    type: z.literal('aws-asg'),
+    /** Auto Scaling group names: their InService, Healthy, running instances are candidates. */
+    groups: z.array(z.string().min(1)).min(1),
+    /** Which address of each instance to publish. */
+    address: z.enum(['private', 'public', 'ipv6']).default('private'),
+    port: z.number().int().min(1).max(65535).default(3000),
+    /** AWS region of the groups (default: the SDK's own resolution, e.g. AWS_REGION). */
+    region: z.string().min(1).optional(),
+    refreshMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+  })
+  .strict();
+
 const embeddedProvider = z
   .object({
     type: z.literal('embedded'),
@@ -68,6 +82,25 @@ const rfc2136Provider = z
   .strict()
   .refine((p) => p.key !== undefined || p.allowUnsigned, { message: 'expected a TSIG key (key.file or key.secretEnv); set allowUnsigned: true only for a server that authorises updates by address', path: ['key'] });
 
+const route53Provider = z
+  .object({
+    type: z.literal('route53'),
+    hostedZoneId: z.string().regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'expected a hosted zone id like Z0123456789ABC'),
+    zone: z.string().min(1).optional(),
+    /** `shared`: one multi-value record changed by compare-and-swap; `per-node`: one multivalue-answer record per node. */
+    mode: z.enum(['shared', 'per-node']).default('shared'),
+    /** Route 53 is global; the API endpoint region. */
+    region: z.string().min(1).default('us-east-1'),
+    /** per-node only: a Route 53 health check per node (TCP to this port; public addresses only). */
+    healthChecks: z.object({ port: z.number().int().min(1).max(65535).default(3000) }).strict().optional(),
+    /** Wait for INSYNC after each change (bounded). */
+    waitForInsyncMs: z.number().int().min(1000).max(900_000).optional(),
+    /** Shared by every call of this registrar (the account limit is 5/s for all clients together). */
+    requestsPerSecond: z.number().min(0.1).max(5).default(5),
+  })
+  .strict()
+  .refine((p) => !(p.healthChecks && p.mode === 'shared'), { message: 'health checks need mode: per-node (each node has its own record)', path: ['healthChecks'] });
+
 export const configSchema = z
   .object({
     record: z
@@ -80,7 +113,7 @@ export const configSchema = z
       .strict(),
     /** Identity in the ownership marker; every replica of one deployment uses the same value. */
     ownerId: z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores').default('seedkeeper'),
-    sources: z.array(z.discriminatedUnion('type', [clusterSource, staticSource])).min(1),
+    sources: z.array(z.discriminatedUnion('type', [clusterSource, staticSource, awsAsgSource])).min(1),
     health: z
       .object({
         /** `aerospike`: answers info, status ok, right cluster and node id. `tcp`: the port accepts connections. */
@@ -105,7 +138,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    provider: z.discriminatedUnion('type', [embeddedProvider, rfc2136Provider]).prefault({ type: 'embedded' }),
+    provider: z.discriminatedUnion('type', [embeddedProvider, rfc2136Provider, route53Provider]).prefault({ type: 'embedded' }),
     registrar: z
       .object({
         /** Full reconcile period (health changes trigger one sooner). */

@@ -7,13 +7,12 @@ import { EventEmitter } from 'node:events';
 import { describeError, SeedkeeperError } from '../errors.js';
 import type { Endpoint, EndpointHealth, HealthTransition } from '../health/types.js';
 import { calculatePlan } from '../plan/calculate.js';
-import { markerName } from '../plan/marker.js';
 import type { Plan, PlanPolicy } from '../plan/types.js';
-import { canonicalName } from '../providers/canonical.js';
 import { ConflictError, type DnsProvider } from '../providers/types.js';
 import type { Candidate, Source } from '../sources/types.js';
 import type { Logger } from './logger.js';
 import { endpointKey, OutageGuard, type OutageGuardOptions } from './outage-guard.js';
+import { publishedAddresses, reconcileOnce } from './reconcile.js';
 import type { RegistrarMetrics } from './metrics.js';
 
 /** What the registrar needs from a health checker. */
@@ -161,34 +160,33 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     for (const state of ['unknown', 'healthy', 'unhealthy'] as const) {
       metrics.endpoints.set({ state }, [...snapshot.values()].filter((h) => h.state === state).length);
     }
-    const maxAttempts = 1 + (this.options.maxConflictRetries ?? 5);
-    let plan: Plan | undefined;
-    let attempt = 0;
+    const result = await reconcileOnce({
+      name,
+      provider,
+      dryRun,
+      ...(this.options.maxConflictRetries === undefined ? {} : { maxConflictRetries: this.options.maxConflictRetries }),
+      plan: (current) => {
+        const { members: desired } = this.guard.desired(candidates, snapshot, publishedAddresses(name, current), Date.now());
+        return calculatePlan({ name, current, desired, candidates: candidates.length, policy });
+      },
+      onConflict: (attempt, error) => {
+        metrics.conflicts.inc();
+        logger.info({ attempt, error: describeError(error) }, 'the record changed under us; re-reading');
+      },
+    });
     try {
-      for (attempt = 1; attempt <= maxAttempts; attempt++) {
-        const current = await provider.read([name, markerName(name)]);
-        const published = new Set(current.filter((set) => set.type !== 'TXT' && canonicalName(set.name) === canonicalName(name)).flatMap((set) => set.values));
-        const { members: desired } = this.guard.desired(candidates, snapshot, published, Date.now());
-        plan = calculatePlan({ name, current, desired, candidates: candidates.length, policy });
-        if (dryRun || plan.refused || plan.changes.length === 0) break;
-        try {
-          await provider.apply(plan.changes);
-          metrics.changesApplied.inc(plan.changes.length);
-          logger.info({ trigger, added: plan.added, removed: plan.removed, published: plan.published }, `record ${name} updated`);
-          break;
-        } catch (error) {
-          if (!(error instanceof ConflictError) || attempt === maxAttempts) throw error;
-          metrics.conflicts.inc();
-          logger.info({ attempt, error: describeError(error) }, 'the record changed under us; re-reading');
-          await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
-        }
+      if (result.error !== undefined) {
+        const outcome: ReconcileOutcome = { trigger, plan: result.plan ?? emptyPlan(), applied: false, attempts: result.attempts, candidates, error: result.error };
+        this.recordError(outcome, result.error);
+        return outcome;
       }
-      const outcome: ReconcileOutcome = { trigger, plan: plan!, applied: !dryRun && plan!.changes.length > 0 && !plan!.refused, attempts: attempt, candidates };
+      const plan = result.plan!;
+      if (result.applied) {
+        metrics.changesApplied.inc(plan.changes.length);
+        logger.info({ trigger, added: plan.added, removed: plan.removed, published: plan.published }, `record ${name} updated`);
+      }
+      const outcome: ReconcileOutcome = { trigger, plan, applied: result.applied, attempts: result.attempts, candidates };
       this.record(outcome);
-      return outcome;
-    } catch (error) {
-      const outcome: ReconcileOutcome = { trigger, plan: plan ?? emptyPlan(), applied: false, attempts: attempt, candidates, error };
-      this.recordError(outcome, error);
       return outcome;
     } finally {
       timer();

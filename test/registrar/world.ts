@@ -69,7 +69,8 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
   let probe: PartitionableProbe | undefined;
   const runtime = await buildRegistrar(config, { logger: createLogger('info', sink), wrapProbe: (p) => (probe = partitionable(p)) });
   const resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
-  resolver.setServers([options.resolverServer ?? `${runtime.dns!.host}:${runtime.dns!.port}`]);
+  const server = options.resolverServer ?? (runtime.dns ? `${runtime.dns.host}:${runtime.dns.port}` : undefined);
+  if (server) resolver.setServers([server]);
   await options.before?.(runtime);
   if (options.start !== false) await runtime.registrar.start();
   return {
@@ -80,6 +81,7 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
     port,
     logs,
     async resolve() {
+      if (!server) throw new Error('this world has no DNS server to ask (give resolverServer)');
       try {
         return (await resolver.resolve4(options.record ?? RECORD)).map(canonicalIp).sort();
       } catch (error) {

@@ -1,0 +1,45 @@
+/**
+ * The Route 53 provider as the Lambda uses it: apply() does not wait for INSYNC (most events need no wait);
+ * a terminate lifecycle action waits separately, with a timeout cut to what the hook and the Lambda have
+ * left, through a second provider view that shares the same rate budget.
+ */
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import { createRoute53Provider, RateBudget, type Route53Provider, type Route53ProviderOptions } from '../../providers/route53/index.js';
+import type { Logger } from '../../registrar/logger.js';
+import type { LambdaConfig } from './config.js';
+
+/** GetChange poll period while waiting for INSYNC. */
+export const INSYNC_POLL_MS = 2000;
+/** Route 53's per-account request rate. */
+const REQUESTS_PER_SECOND = 5;
+
+export interface LambdaProvider {
+  readonly provider: Route53Provider;
+  /** Resolves when `changeId` is INSYNC; rejects after `timeoutMs`. */
+  waitForInsync(changeId: string, timeoutMs: number): Promise<void>;
+}
+
+export function createLambdaProvider(
+  client: Route53Client,
+  config: LambdaConfig,
+  deps: { readonly sleep: (ms: number) => Promise<void>; readonly now: () => number; readonly logger: Logger },
+): LambdaProvider {
+  const options: Route53ProviderOptions = {
+    client,
+    hostedZoneId: config.hostedZoneId,
+    zone: config.zone,
+    mode: config.mode,
+    ...(config.healthChecks ? { healthChecks: { port: config.port, tagOwner: config.ownerId } } : {}),
+    rate: { budget: new RateBudget(REQUESTS_PER_SECOND, deps.now, deps.sleep) },
+    logger: deps.logger,
+    sleep: deps.sleep,
+    now: deps.now,
+  };
+  return {
+    provider: createRoute53Provider(options),
+    waitForInsync: (changeId, timeoutMs) => {
+      const bounded = Math.min(3_600_000, Math.max(1, Math.floor(timeoutMs)));
+      return createRoute53Provider({ ...options, waitForInsync: { timeoutMs: bounded, pollMs: INSYNC_POLL_MS } }).waitForInsync(changeId);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * One full reconcile of the seed record from the Auto Scaling groups' current state: list the InService
+ * instances (minus any leaving ones), plan with `calculatePlan` and the configured policy, apply through the
+ * provider with compare-and-swap, retrying conflicts a bounded number of times. Idempotent: running it twice,
+ * or for events delivered out of order, converges on the same record, because nothing comes from the event
+ * except which instances are leaving.
+ */
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { describeError } from '../../errors.js';
+import type { DesiredMember, Plan, PlanPolicy } from '../../plan/types.js';
+import type { DnsProvider } from '../../providers/types.js';
+import type { Logger } from '../../registrar/logger.js';
+import { reconcileOnce } from '../../registrar/reconcile.js';
+import { listAsgCandidates, type AsgListing } from '../../sources/aws-asg.js';
+import type { LambdaConfig } from './config.js';
+import { planWithLeaving } from './leaving-plan.js';
+
+/** Re-read and re-plan after a compare-and-swap conflict at most this many times. */
+export const MAX_CONFLICT_RETRIES = 5;
+
+export interface ReconcileDeps {
+  readonly config: LambdaConfig;
+  readonly provider: DnsProvider;
+  readonly autoScaling: AutoScalingClient;
+  readonly ec2: EC2Client;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly logger: Logger;
+}
+
+export interface GroupsReconcile {
+  /** Undefined when listing the groups failed (then nothing is planned: an API error never empties the record). */
+  readonly listing?: AsgListing;
+  readonly plan?: Plan;
+  readonly applied: boolean;
+  readonly attempts: number;
+  /** Set when the record could not be brought up to date. */
+  readonly error?: unknown;
+}
+
+export function policyOf(config: LambdaConfig): PlanPolicy {
+  return { mode: config.planMode, ttl: config.ttl, ownerId: config.ownerId, maxRemovalsPerCycle: config.maxRemovals, maxRecordSize: 0 };
+}
+
+function logListing(logger: Logger, listing: AsgListing): void {
+  if (listing.missingGroups.length > 0) {
+    logger.error({ missingGroups: listing.missingGroups }, 'Auto Scaling group(s) not found: check SEEDKEEPER_ASG_NAMES and the region');
+  }
+  for (const s of listing.skipped) logger.info({ instanceId: s.instanceId, group: s.group, reason: s.reason }, `instance ${s.instanceId} not published: ${s.reason}`);
+}
+
+function logPlan(logger: Logger, config: LambdaConfig, plan: Plan): void {
+  for (const note of plan.notes) {
+    if (note.code === 'not-owned') logger.error({ record: config.recordName, ownerId: config.ownerId }, note.message);
+    else if (note.code === 'fail-open') logger.warn({ record: config.recordName }, note.message);
+    else if (note.code !== 'in-sync') logger.info({ record: config.recordName, note: note.code }, note.message);
+  }
+}
+
+/** Reconcile the record; never rejects (a failure is returned in `error`). */
+export async function reconcileGroups(deps: ReconcileDeps, leavingIds: ReadonlySet<string> = new Set()): Promise<GroupsReconcile> {
+  const { config, logger } = deps;
+  let listing: AsgListing;
+  try {
+    listing = await listAsgCandidates({
+      client: deps.autoScaling,
+      ec2: deps.ec2,
+      groups: config.groups,
+      address: config.address,
+      port: config.port,
+      exclude: leavingIds,
+    });
+  } catch (error) {
+    logger.error({ error: describeError(error) }, 'listing the Auto Scaling groups failed; the record is left as it is');
+    return { applied: false, attempts: 0, error };
+  }
+  logListing(logger, listing);
+  const desired: DesiredMember[] = listing.candidates.map((c) => ({ address: c.address, id: c.id ?? c.address, healthySince: 0, ...(c.rack ? { rack: c.rack } : {}) }));
+  const leaving = new Set(listing.leaving.flatMap((l) => (l.address ? [l.address] : [])));
+  const policy = policyOf(config);
+  const name = config.recordName;
+  const result = await reconcileOnce({
+    name,
+    provider: deps.provider,
+    maxConflictRetries: MAX_CONFLICT_RETRIES,
+    plan: (current) => planWithLeaving({ name, current, desired, candidates: listing.instances.length, policy }, leaving),
+    backoff: (attempt) => deps.sleep(50 + Math.random() * 200 * attempt),
+    onConflict: (attempt, error) => logger.info({ attempt, error: describeError(error) }, 'the record changed under us; re-reading'),
+  });
+  if (result.plan) logPlan(logger, config, result.plan);
+  if (result.error !== undefined) {
+    logger.error({ record: name, attempts: result.attempts, error: describeError(result.error) }, `updating ${name} failed`);
+  } else if (result.applied && result.plan) {
+    const { added, removed, published } = result.plan;
+    logger.info({ record: name, added, removed, published }, `record ${name} updated`);
+  }
+  return { listing, ...(result.plan ? { plan: result.plan } : {}), applied: result.applied, attempts: result.attempts, ...(result.error !== undefined ? { error: result.error } : {}) };
+}
