@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port (IPv6 as [addr]:port)');
+export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port (IPv6 as [addr]:port)');
 
 const clusterSource = z
   .object({
@@ -46,7 +46,7 @@ const awsAsgSource = z
   })
   .strict();
 
-const embeddedProvider = z
+export const embeddedProvider = z
   .object({
     type: z.literal('embedded'),
     /** Zone served; default: the record name without its first label. */
@@ -56,7 +56,7 @@ const embeddedProvider = z
   })
   .strict();
 
-const rfc2136Provider = z
+export const rfc2136Provider = z
   .object({
     type: z.literal('rfc2136'),
     /** The zone's primary server, where updates go (host:port). */
@@ -82,7 +82,7 @@ const rfc2136Provider = z
   .strict()
   .refine((p) => p.key !== undefined || p.allowUnsigned, { message: 'expected a TSIG key (key.file or key.secretEnv); set allowUnsigned: true only for a server that authorises updates by address', path: ['key'] });
 
-const route53Provider = z
+export const route53Provider = z
   .object({
     type: z.literal('route53'),
     hostedZoneId: z.string().regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'expected a hosted zone id like Z0123456789ABC'),
