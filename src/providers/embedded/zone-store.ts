@@ -6,22 +6,14 @@
 import { canonicalName, sameSet } from '../canonical.js';
 import { ConflictError, ProviderError, type ApplyResult, type RecordChange, type RecordSet, type RecordType } from '../types.js';
 import { checkRecordName, MAX_TTL, validateRecordSet } from '../validate.js';
+import type { SoaRdata } from './wire.js';
 
 const PROVIDER = 'embedded';
 /** Most changes in one batch (Route 53's limit, for portability). */
 export const MAX_CHANGES_PER_BATCH = 1000;
 
-export interface Soa {
-  /** Primary name server. */
-  readonly mname: string;
-  /** Responsible mailbox in DNS form (`hostmaster.example.com`). */
-  readonly rname: string;
-  readonly serial: number;
-  readonly refresh: number;
-  readonly retry: number;
-  readonly expire: number;
-  /** Also the negative-caching TTL (RFC 2308): NXDOMAIN and NODATA answers may be cached this long. */
-  readonly minimum: number;
+/** The zone's SOA: the rdata fields (`minimum` is also the RFC 2308 negative-caching TTL) and the record's TTL. */
+export interface Soa extends SoaRdata {
   /** TTL of the SOA record itself (negative answers carry min(ttl, minimum)). */
   readonly ttl: number;
 }
