@@ -1,7 +1,9 @@
 /**
  * Assemble a registrar from a validated config: sources, probe + health checker, provider (starting the
- * embedded DNS server when that is the provider), metrics, logs and the status endpoint.
+ * embedded DNS server when that is the provider), metrics, logs and the status endpoint (with the agent API
+ * when an agent source and its token are configured).
  */
+import { readFile, stat } from 'node:fs/promises';
 import { ConfigError, describeError } from '../errors.js';
 import { createAerospikeProbe } from '../health/aerospike-probe.js';
 import { HealthChecker } from '../health/checker.js';
@@ -13,10 +15,12 @@ import type { DnsProvider } from '../providers/types.js';
 import { createClusterSource } from '../sources/cluster.js';
 import { createStaticSource } from '../sources/static.js';
 import { createAsgSource } from '../sources/aws-asg.js';
+import { createAgentSource, type AgentSource } from '../sources/agent.js';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Source } from '../sources/types.js';
 import type { RegistrarConfig, SourceConfig } from './config-schema.js';
+import { createAgentApi } from './agent-api.js';
 import { startStatusServer, type StatusServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type RegistrarMetrics } from './metrics.js';
@@ -52,8 +56,49 @@ export function zoneOf(config: RegistrarConfig): string {
   return canonicalName(config.provider.zone ?? name.slice(name.indexOf('.') + 1));
 }
 
+/** Shortest agent API token accepted (e.g. `openssl rand -hex 32` makes 64). */
+export const MIN_AGENT_TOKEN_LENGTH = 16;
+
+/** Read the agent API token (environment variable or first line of a file); errors never include it. */
+export async function readAgentToken(where: { env?: string | undefined; file?: string | undefined }, logger?: Logger): Promise<string> {
+  let token: string;
+  let path: string;
+  if (where.env !== undefined) {
+    path = 'http.agentToken.env';
+    token = (process.env[where.env] ?? '').trim();
+    if (!token) throw new ConfigError(path, `the environment variable ${where.env} is not set or empty`);
+  } else {
+    path = 'http.agentToken.file';
+    const file = where.file ?? '';
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+      if (((await stat(file)).mode & 0o077) !== 0) logger?.warn({ file }, 'the agent token file is readable by other users; chmod 600 it');
+    } catch (error) {
+      throw new ConfigError(path, `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    token = (text.split(/\r?\n/)[0] ?? '').trim();
+    if (!token) throw new ConfigError(path, `${file} is empty`);
+  }
+  if (token.length < MIN_AGENT_TOKEN_LENGTH || token.length > 1024 || /\s/.test(token)) {
+    throw new ConfigError(path, `expected a token of ${MIN_AGENT_TOKEN_LENGTH}-1024 characters without spaces (e.g. openssl rand -hex 32)`);
+  }
+  return token;
+}
+
+/** The agent source's config, checked against the rest: at most one, with a token and an HTTP server. */
+function agentSourceConfig(config: RegistrarConfig): Extract<SourceConfig, { type: 'agent' }> | undefined {
+  const indexes = config.sources.flatMap((s, i) => (s.type === 'agent' ? [i] : []));
+  if (indexes.length === 0) return undefined;
+  if (indexes.length > 1) throw new ConfigError(`sources[${indexes[1]}]`, 'only one agent source is allowed (every agent registers through the same API)');
+  if (!config.http.agentToken) throw new ConfigError('http.agentToken', 'an agent source needs the agent API token: { env: NAME } or { file: PATH }');
+  if (config.http.listen === 'off') throw new ConfigError('http.listen', 'an agent source needs the HTTP server (the agent API); set http.listen');
+  return config.sources[indexes[0]!] as Extract<SourceConfig, { type: 'agent' }>;
+}
+
 function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
   return config.sources.map((source, i) => {
+    if (source.type === 'agent') return createAgentSource({ leaseMs: source.leaseMs, maxMembers: source.maxMembers });
     if (source.type === 'static') return createStaticSource(source, `sources[${i}]`);
     if (source.type === 'aws-asg') {
       const region = source.region ? { region: source.region } : {};
@@ -86,6 +131,9 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   const zone = zoneOf(config);
   const name = canonicalName(config.record.name);
   if (name === zone || !name.endsWith(`.${zone}`)) throw new ConfigError('record.name', `${name} is not inside the zone ${zone} (provider.zone)`);
+  const agentConfig = agentSourceConfig(config);
+  const serveAgentApi = agentConfig !== undefined && options.http !== false;
+  const agentToken = serveAgentApi && config.http.agentToken ? await readAgentToken(config.http.agentToken, logger) : undefined;
   const clusterSource = config.sources.find((s): s is Extract<SourceConfig, { type: 'cluster' }> => s.type === 'cluster');
   const clusterName = config.health.clusterName ?? clusterSource?.clusterName;
   const probe = config.health.probe === 'tcp' ? createTcpProbe() : createAerospikeProbe(clusterName ? { clusterName } : {});
@@ -107,6 +155,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
     logger,
     metrics,
   });
+  const agentSource = sources.find((s): s is AgentSource => s.kind === 'agent');
   let http: StatusServer | undefined;
   try {
     if (options.http !== false && config.http.listen !== 'off') {
@@ -115,7 +164,10 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
         ...where,
         registry: metrics.registry,
         health: () => (registrar.isRunning ? { ok: true, detail: 'ok' } : { ok: false, detail: 'registrar stopped' }),
+        ...(serveAgentApi && agentSource ? { routes: createAgentApi({ source: agentSource, token: agentToken, logger }) } : {}),
       });
+      if (serveAgentApi) logger.info({ listen: `${http.host}:${http.port}` }, `agent API enabled at /v1/members on ${http.host}:${http.port} (bearer token required)`);
+      else if (config.http.agentToken) logger.warn('http.agentToken is set but no source has type agent: the agent API stays off');
     }
   } catch (error) {
     await closeProvider();

@@ -46,6 +46,35 @@ const awsAsgSource = z
   })
   .strict();
 
+const agentSource = z
+  .object({
+    type: z.literal('agent'),
+    /**
+     * Registrations expire after this long without a renewal; 0 (default) = never. With a lease, agents
+     * re-register on their watch interval (keep it well below the lease), so a node that vanished without
+     * deregistering leaves by itself.
+     */
+    leaseMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(0)
+      .refine((ms) => ms === 0 || ms >= 1000, { message: 'expected 0 (no lease) or at least 1000 ms' }),
+    /** Most members held at once. */
+    maxMembers: z.number().int().min(1).max(4096).default(4096),
+  })
+  .strict();
+
+/** Where the agent API's bearer token is read at start: an environment variable or a file (first line). */
+const agentToken = z
+  .object({
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').optional(),
+    file: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((t) => (t.env === undefined) !== (t.file === undefined), { message: 'expected exactly one of env or file' });
+
 export const embeddedProvider = z
   .object({
     type: z.literal('embedded'),
@@ -113,7 +142,7 @@ export const configSchema = z
       .strict(),
     /** Identity in the ownership marker; every replica of one deployment uses the same value. */
     ownerId: z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores').default('seedkeeper'),
-    sources: z.array(z.discriminatedUnion('type', [clusterSource, staticSource, awsAsgSource])).min(1),
+    sources: z.array(z.discriminatedUnion('type', [clusterSource, staticSource, awsAsgSource, agentSource])).min(1),
     health: z
       .object({
         /** `aerospike`: answers info, status ok, right cluster and node id. `tcp`: the port accepts connections. */
@@ -150,8 +179,13 @@ export const configSchema = z
       .prefault({}),
     http: z
       .object({
-        /** `/metrics` and `/healthz`; loopback unless you choose otherwise. `off` disables it. */
+        /**
+         * `/metrics`, `/healthz` and (with an agent source) the agent API; loopback unless you choose otherwise.
+         * Agents on other hosts need a VPC-private address here, or a TLS reverse proxy in front. `off` disables it.
+         */
         listen: z.union([hostPort, z.literal('off')]).default('127.0.0.1:9464'),
+        /** Bearer token of the agent API (required by an agent source; without it the API is disabled). */
+        agentToken: agentToken.optional(),
       })
       .strict()
       .prefault({}),

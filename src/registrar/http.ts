@@ -1,7 +1,8 @@
 /**
- * `/metrics` (Prometheus text) and `/healthz` on loopback by default. Nothing else is served.
+ * `/metrics` (Prometheus text) and `/healthz` on loopback by default, plus the routes of an optional hook
+ * (the agent API under /v1/). Nothing else is served: other paths get 404, other methods 405.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -17,11 +18,18 @@ export interface StatusServerOptions {
   readonly registry: Registry;
   /** `ok` when the registrar's loop is alive; the reason otherwise. */
   readonly health: () => { ok: boolean; detail: string };
+  /** Tried first: returns true when it handled the request (the agent API). */
+  readonly routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
   const server: Server = createServer((req, res) => {
+    if (options.routes?.(req, res)) return;
     const url = (req.url ?? '/').split('?')[0];
+    if (url !== '/metrics' && url !== '/healthz') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -33,12 +41,8 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       );
       return;
     }
-    if (url === '/healthz') {
-      const { ok, detail } = options.health();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(`${detail}\n`);
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    const { ok, detail } = options.health();
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(`${detail}\n`);
   });
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;

@@ -1,0 +1,186 @@
+/**
+ * `agent` source: the nodes that registered themselves (through the registrar's agent API). Each member is
+ * `{ id, address, port }`; the id (instance id or host name) is its identity, so a node that re-registers with
+ * a new address replaces its old one, and an address registered by a new id is taken from the id that held it
+ * (the IP was recycled to another instance that never deregistered).
+ *
+ * Registration only makes an address a candidate: health still decides whether it is published.
+ *
+ * Leases: with `leaseMs` 0 (the default) a registration lasts until it is deregistered. With a lease, a member
+ * not renewed within `leaseMs` expires (agents re-register on their watch interval, which must be shorter than
+ * the lease), so a force-terminated instance that never deregistered leaves by itself.
+ */
+import { isIP } from 'node:net';
+import { SeedkeeperError } from '../errors.js';
+import { canonicalIp } from '../providers/canonical.js';
+import type { Candidate, Source } from './types.js';
+
+/** Default upper bound of registered members. */
+export const MAX_AGENT_MEMBERS = 4096;
+/** Member ids: 1-64 letters, digits, dots, dashes or underscores (an EC2 instance id, a host name). */
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface AgentMemberInput {
+  readonly id: string;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface RegisteredMember {
+  readonly id: string;
+  /** Canonical IP text. */
+  readonly address: string;
+  readonly port: number;
+  /** When this registration was created or last changed (ms since the epoch). */
+  readonly registeredAt: number;
+  /** When it expires without a renewal; absent without a lease. */
+  readonly expiresAt?: number;
+}
+
+export type RegisterResult = 'added' | 'replaced' | 'renewed';
+
+/** A member the registry refuses: invalid input (`ERR_AGENT_MEMBER_INVALID`) or a full registry (`ERR_AGENT_REGISTRY_FULL`). */
+export class AgentRegistryError extends SeedkeeperError {}
+
+/** Why a member is invalid, or undefined when it is valid. */
+export function memberProblem(member: { id?: unknown; address?: unknown; port?: unknown }): string | undefined {
+  if (typeof member.id !== 'string' || !AGENT_ID_PATTERN.test(member.id)) return 'id: expected 1-64 letters, digits, dots, dashes or underscores';
+  if (typeof member.address !== 'string' || isIP(member.address) === 0) return 'address: expected an IPv4 or IPv6 address';
+  if (typeof member.port !== 'number' || !Number.isInteger(member.port) || member.port < 1 || member.port > 65535) return 'port: expected an integer from 1 to 65535';
+  return undefined;
+}
+
+export interface AgentSourceOptions {
+  /** Registrations expire after this long without a renewal; 0 = never. Default 0. */
+  readonly leaseMs?: number;
+  /** Most members held at once. Default 4,096. */
+  readonly maxMembers?: number;
+  /** Clock (tests). Default Date.now. */
+  readonly now?: () => number;
+  /** How often expired members are swept out (only with a lease). Default: a quarter of the lease, 100 ms - 5 s. */
+  readonly sweepIntervalMs?: number;
+}
+
+export interface AgentSource extends Source {
+  readonly kind: 'agent';
+  /** Add or renew a member; throws AgentRegistryError when it is invalid or the registry is full. */
+  register(member: AgentMemberInput): { readonly member: RegisteredMember; readonly result: RegisterResult };
+  /** Remove a member; false when it was not registered (deregistering is idempotent). */
+  deregister(id: string): boolean;
+  /** Renew a member's lease; false when it is not registered (or expired): the agent must register again. */
+  touch(id: string): boolean;
+  /** The registered, unexpired members, in registration order. */
+  members(): readonly RegisteredMember[];
+  /** Drop expired members now; returns how many went (calls onChange when any did). */
+  sweep(): number;
+}
+
+export function createAgentSource(options: AgentSourceOptions = {}): AgentSource {
+  const leaseMs = options.leaseMs ?? 0;
+  const maxMembers = options.maxMembers ?? MAX_AGENT_MEMBERS;
+  if (!Number.isInteger(leaseMs) || leaseMs < 0) throw new RangeError(`leaseMs must be a non-negative integer, got ${leaseMs}`);
+  if (!Number.isInteger(maxMembers) || maxMembers < 1) throw new RangeError(`maxMembers must be a positive integer, got ${maxMembers}`);
+  const now = options.now ?? Date.now;
+  const registry = new Map<string, RegisteredMember>();
+  let onChange: (() => void) | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let cached: readonly Candidate[] | undefined;
+
+  const changed = (): void => {
+    cached = undefined;
+    onChange?.();
+  };
+  const live = (m: RegisteredMember, at: number): boolean => m.expiresAt === undefined || m.expiresAt > at;
+  const expiry = (at: number): { expiresAt?: number } => (leaseMs > 0 ? { expiresAt: at + leaseMs } : {});
+
+  const dropExpired = (): number => {
+    if (leaseMs === 0) return 0;
+    const at = now();
+    let dropped = 0;
+    for (const [id, member] of registry) {
+      if (!live(member, at)) {
+        registry.delete(id);
+        dropped++;
+      }
+    }
+    return dropped;
+  };
+
+  const sweep = (): number => {
+    const dropped = dropExpired();
+    if (dropped > 0) changed();
+    return dropped;
+  };
+
+  const register = (input: AgentMemberInput): { member: RegisteredMember; result: RegisterResult } => {
+    const problem = memberProblem(input);
+    if (problem) throw new AgentRegistryError('ERR_AGENT_MEMBER_INVALID', problem, { labels: ['usage'] });
+    let expired = dropExpired() > 0;
+    const at = now();
+    const address = canonicalIp(input.address);
+    const previous = registry.get(input.id);
+    if (previous && previous.address === address && previous.port === input.port) {
+      const renewed: RegisteredMember = { ...previous, ...expiry(at) };
+      registry.set(input.id, renewed);
+      if (expired) changed();
+      return { member: renewed, result: 'renewed' };
+    }
+    // The address now belongs to this id: whoever held it before is gone (recycled IP).
+    for (const [id, other] of registry) {
+      if (id !== input.id && other.address === address && other.port === input.port) {
+        registry.delete(id);
+        expired = true;
+      }
+    }
+    if (!previous && registry.size >= maxMembers) {
+      if (expired) changed();
+      throw new AgentRegistryError('ERR_AGENT_REGISTRY_FULL', `the agent registry is full (${maxMembers} members)`, { labels: ['retryable'] });
+    }
+    const member: RegisteredMember = { id: input.id, address, port: input.port, registeredAt: at, ...expiry(at) };
+    registry.set(input.id, member);
+    changed();
+    return { member, result: previous ? 'replaced' : 'added' };
+  };
+
+  return {
+    kind: 'agent',
+    start(listener) {
+      onChange = listener;
+      if (leaseMs > 0) {
+        const every = options.sweepIntervalMs ?? Math.min(5000, Math.max(100, Math.floor(leaseMs / 4)));
+        sweepTimer = setInterval(sweep, every);
+        sweepTimer.unref();
+      }
+      return Promise.resolve();
+    },
+    candidates() {
+      if (sweep() === 0 && cached) return cached;
+      cached = Object.freeze([...registry.values()].map((m): Candidate => ({ id: m.id, address: m.address, port: m.port, source: 'agent' })));
+      return cached;
+    },
+    register,
+    deregister(id) {
+      const existed = registry.delete(id);
+      if (existed) changed();
+      return existed;
+    },
+    touch(id) {
+      sweep();
+      const member = registry.get(id);
+      if (!member) return false;
+      if (leaseMs > 0) registry.set(id, { ...member, ...expiry(now()) });
+      return true;
+    },
+    members() {
+      sweep();
+      return [...registry.values()];
+    },
+    sweep,
+    close() {
+      clearInterval(sweepTimer);
+      sweepTimer = undefined;
+      onChange = undefined;
+      return Promise.resolve();
+    },
+  };
+}
