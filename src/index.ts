@@ -1,4 +1,22 @@
+/**
+ * seedkeeper as a library. Client side: discovery (`discover`, `Cluster`, `probe`). Registration side: the
+ * pipeline pieces (sources, health, plan, providers), the registrar, and the node agent.
+ */
 export * from './discovery/index.js';
 export { SeedkeeperError, ConfigError, describeError, type ErrorLabel } from './errors.js';
 export { InfoConnection, type ConnectOptions, type Credentials, type TlsOptions } from './protocol/connection.js';
 export type { HostPort } from './protocol/host.js';
+
+export { HealthChecker, createAerospikeProbe, createTcpProbe, type Endpoint, type EndpointHealth, type HealthOptions, type HealthTransition, type Probe, type ProbeResult } from './health/index.js';
+export { calculatePlan, renderPlan, markerName, formatMarker, parseMarker, type DesiredMember, type Plan, type PlanInput, type PlanPolicy } from './plan/index.js';
+export { ConflictError, ProviderError, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from './providers/types.js';
+export { modifyRecordSet, addAddress, removeAddress } from './providers/cas.js';
+export { createEmbeddedProvider, startEmbeddedDnsServer, type EmbeddedDnsServer } from './providers/embedded/index.js';
+export { createRfc2136Provider, loadTsigKey, type TsigKey } from './providers/rfc2136/index.js';
+export { createRoute53Provider } from './providers/route53/index.js';
+export { createClusterSource, createStaticSource, type Candidate, type Source } from './sources/index.js';
+export { createAsgSource } from './sources/aws-asg.js';
+export { Registrar, type ReconcileOutcome } from './registrar/registrar.js';
+export { buildRegistrar, type RegistrarRuntime } from './registrar/build.js';
+export { loadConfig, validateConfig } from './registrar/config.js';
+export { Agent, buildAgent, createDnsTarget, createImdsClient, loadAgentConfig, type AgentMember, type RegistrationTarget } from './agent/index.js';

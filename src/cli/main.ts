@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, SeedkeeperError } from '../errors.js';
 import { NoSeedNodeError } from '../discovery/errors.js';
+import { registerAgent } from './commands/agent.js';
 import { registerDemo } from './commands/demo.js';
 import { registerProbe } from './commands/probe.js';
 import { registerResolve } from './commands/resolve.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerSim(program);
   registerDemo(program);
+  registerAgent(program);
   return program;
 }
 

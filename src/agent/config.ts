@@ -1,0 +1,124 @@
+/**
+ * The agent configuration (YAML or JSON), validated once with zod; errors name the path in the file and
+ * what was expected. Every option has a default (docs/agent.md lists them); `DEFAULT_AGENT_SETTINGS` and
+ * `DEFAULT_IMDS_OPTIONS` are the single source of the numbers.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { configSchema as registrarSchema, rfc2136Provider, route53Provider } from '../registrar/config-schema.js';
+import { issuePath } from '../registrar/config.js';
+import { DEFAULT_AGENT_SETTINGS } from './agent.js';
+import { isAddressChoice } from './identity.js';
+import { DEFAULT_IMDS_OPTIONS } from './imds.js';
+
+const ms = (min: number, max: number, fallback: number) => z.number().int().min(min).max(max).default(fallback);
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
+
+export const registrarTarget = z
+  .object({
+    type: z.literal('registrar'),
+    /** The registrar's HTTP server (its agent API), e.g. http://10.0.1.5:9464. */
+    url: z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http:// or https:// URL'),
+    /** Environment variable holding the bearer token. */
+    tokenEnv: envName.optional(),
+    /** File holding the bearer token (trimmed). */
+    tokenFile: z.string().min(1).optional(),
+    /** Deadline of one API request, ms. */
+    timeoutMs: ms(100, 60_000, 2000),
+  })
+  .strict()
+  .refine((t) => (t.tokenEnv === undefined) !== (t.tokenFile === undefined), { message: 'expected exactly one of tokenEnv or tokenFile', path: ['tokenEnv'] });
+
+const w = DEFAULT_AGENT_SETTINGS.wait;
+const wt = DEFAULT_AGENT_SETTINGS.watch;
+const im = DEFAULT_IMDS_OPTIONS;
+
+export const agentConfigSchema = z
+  .object({
+    node: z
+      .object({
+        /** Node or instance id; default: the instance id from metadata. */
+        id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'expected 1-128 letters, digits and . _ : @ -').optional(),
+        /** `private`, `public`, `ipv6`, or a literal IP address. */
+        address: z.string().refine(isAddressChoice, 'expected private, public, ipv6 or an IP address').default('private'),
+        /** Aerospike's service port. */
+        port: z.number().int().min(1).max(65535).default(3000),
+        /** When set, the node must answer info with this cluster name to count as ready and healthy. */
+        clusterName: z.string().min(1).optional(),
+        /** Where the agent probes the port; default: the registered address. */
+        probeHost: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    imds: z
+      .object({
+        /** Ask EC2 instance metadata (IMDSv2) for id and address, and poll the spot notice. */
+        enabled: z.boolean().default(true),
+        endpoint: z.string().regex(/^http:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/:[\]]+)(:\d{1,5})?\/?$/, 'expected http://host[:port], e.g. http://169.254.169.254 or http://[fd00:ec2::254]').default(im.endpoint),
+        timeoutMs: ms(50, 60_000, im.timeoutMs),
+        budgetMs: ms(100, 600_000, im.budgetMs),
+        tokenTtlSeconds: z.number().int().min(1).max(21_600).default(im.tokenTtlSeconds),
+      })
+      .strict()
+      .prefault({}),
+    /** The seed record (rfc2136 and route53 targets). */
+    record: registrarSchema.shape.record.extend({ allowEmpty: z.boolean().default(false) }).strict().optional(),
+    ownerId: registrarSchema.shape.ownerId,
+    target: z.discriminatedUnion('type', [rfc2136Provider, route53Provider, registrarTarget]),
+    wait: z
+      .object({ timeoutMs: ms(1, 86_400_000, w.timeoutMs), intervalMs: ms(10, 60_000, w.intervalMs), progressEveryMs: ms(100, 3_600_000, 10_000) })
+      .strict()
+      .prefault({}),
+    watch: z
+      .object({
+        intervalMs: ms(10, 600_000, wt.intervalMs),
+        unavailableAfterMs: ms(0, 3_600_000, wt.unavailableAfterMs),
+        healthyAfter: z.number().int().min(1).max(100).default(wt.healthyAfter),
+        spotCheckMs: ms(0, 600_000, wt.spotCheckMs),
+        shutdownTimeoutMs: ms(100, 600_000, wt.shutdownTimeoutMs),
+        /** Re-register this often while registered; 0 = never. Default: intervalMs for the registrar target (lease renewal), 0 for DNS targets. */
+        renewMs: z.number().int().min(0).max(86_400_000).optional(),
+      })
+      .strict()
+      .prefault({}),
+    log: registrarSchema.shape.log,
+  })
+  .strict()
+  .refine((c) => c.target.type === 'registrar' || c.record !== undefined, { message: 'expected the seed record (record.name) for a DNS target', path: ['record'] });
+
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+export type AgentTargetConfig = AgentConfig['target'];
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown option(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'invalid_union' && 'options' in issue) return `expected type to be one of ${(issue.options as unknown[]).map((o) => JSON.stringify(o)).join(', ')}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** Validate an already-parsed document; ConfigError `<file>: <path>: <what was expected>`. */
+export function validateAgentConfig(document: unknown, file = 'config'): AgentConfig {
+  const result = agentConfigSchema.safeParse(document);
+  if (result.success) return result.data;
+  const problems = result.error.issues.slice(0, 10).map((issue) => `${issuePath(issue.path) || '(top level)'}: ${describeIssue(issue)}`);
+  const first = result.error.issues[0]!;
+  const rest = problems.length > 1 ? ` (and: ${problems.slice(1).join('; ')})` : '';
+  throw new ConfigError(`${file}: ${issuePath(first.path) || '(top level)'}`, `${describeIssue(first)}${rest}`);
+}
+
+export async function loadAgentConfig(file: string): Promise<AgentConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, `cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+  }
+  let document: unknown;
+  try {
+    document = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new ConfigError(file, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
+  }
+  return validateAgentConfig(document, file);
+}

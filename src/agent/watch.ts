@@ -1,0 +1,168 @@
+/**
+ * `watch`: register (after the port is ready), then, once per interval until the signal aborts:
+ * - poll the spot interruption notice (every spotCheckMs); when one appears, deregister at once and stay out;
+ * - probe the node; unavailable continuously for unavailableAfterMs -> deregister; healthyAfter consecutive
+ *   passes after that -> register again;
+ * - while registered, re-register every renewMs (when set: renews a registrar lease, repairs a record edited
+ *   behind our back);
+ * - a failed target operation is retried with backoff (interval doubling, at most 30 s), never in a tight loop.
+ * When the signal aborts (SIGTERM, SIGINT), deregister, bounded by shutdownTimeoutMs.
+ * Each iteration is bounded in time (probe timeout, the target's own timeouts); the loop ends with the signal.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AgentError, seconds, TargetRefusedError } from './errors.js';
+import type { Agent } from './agent.js';
+import type { SpotInstanceAction } from './imds.js';
+import type { AgentMember } from './target.js';
+import type { Readiness } from './wait-port.js';
+
+export interface WatchOutcome {
+  /** Undefined when the signal came before the identity was known. */
+  readonly member: AgentMember | undefined;
+  /**
+   * The deregistration on stop: `deregistered` (or was not registered), `kept-last` (refused: the last
+   * address stays, fail open), `failed` (error or timeout, in `error`), `skipped` (no identity yet).
+   */
+  readonly shutdown: 'deregistered' | 'kept-last' | 'failed' | 'skipped';
+  readonly error?: unknown;
+  readonly spotNotice?: SpotInstanceAction;
+}
+
+const MAX_RETRY_MS = 30_000;
+
+type SpotReader = (signal: AbortSignal) => Promise<SpotInstanceAction | undefined>;
+
+function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AgentError('ERR_SHUTDOWN_TIMEOUT', `${what} did not finish within ${seconds(ms)}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return;
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    // aborted: the loop condition ends the watch
+  }
+}
+
+/** The steady-state loop; returns when the signal aborts. */
+async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, spot: SpotReader | undefined): Promise<SpotInstanceAction | undefined> {
+  const s = agent.watchSettings;
+  const check = agent.check(member);
+  const probeTimeoutMs = s.probeTimeoutMs ?? Math.max(100, Math.min(s.intervalMs, 2000));
+  const now = (): number => performance.now();
+  let registered = true;
+  let healthy = true;
+  let passes = 0;
+  let failingSince: number | undefined;
+  let lastOk = true;
+  let notice: SpotInstanceAction | undefined;
+  let nextSpotAt = 0;
+  let retryAt = 0;
+  let failures = 0;
+  let renewAt = s.renewMs > 0 ? now() + s.renewMs : Infinity;
+  const failed = (op: 'register' | 'deregister', error: unknown): void => {
+    failures++;
+    const retryInMs = Math.min(MAX_RETRY_MS, s.intervalMs * 2 ** Math.min(failures - 1, 20));
+    retryAt = now() + retryInMs;
+    agent.report('targetError', { member, op, error, retryInMs });
+  };
+
+  for (let tick = 0; !signal.aborted; tick++) {
+    const started = now();
+    if (spot !== undefined && s.spotCheckMs > 0 && notice === undefined && started >= nextSpotAt) {
+      nextSpotAt = started + s.spotCheckMs;
+      try {
+        notice = await spot(signal);
+        if (notice !== undefined) {
+          retryAt = 0;
+          agent.report('spotNotice', { member, notice });
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        agent.report('imdsError', { error });
+      }
+    }
+    if (notice === undefined) {
+      const last: Readiness = await check(probeTimeoutMs, signal);
+      if (signal.aborted) break;
+      if (last.ok) {
+        passes++;
+        failingSince = undefined;
+        lastOk = true;
+        if (!healthy && passes >= s.healthyAfter) {
+          healthy = true;
+          agent.report('recovered', { member, passes });
+        }
+      } else {
+        passes = 0;
+        failingSince ??= started;
+        if (lastOk) agent.report('down', { member, last });
+        lastOk = false;
+        const forMs = now() - failingSince;
+        if (healthy && forMs >= s.unavailableAfterMs) {
+          healthy = false;
+          agent.report('unavailable', { member, forMs, last });
+        }
+      }
+    }
+    const want = healthy && notice === undefined;
+    if (want !== registered && now() >= retryAt) {
+      try {
+        if (want) await agent.target.register(member);
+        else await agent.target.deregister(member);
+        registered = want;
+        failures = 0;
+        retryAt = 0;
+        if (want) renewAt = s.renewMs > 0 ? now() + s.renewMs : Infinity;
+        if (want) agent.report('registered', { member, reason: 'recovered', target: agent.target.kind });
+        else agent.report('deregistered', { member, reason: notice === undefined ? 'unavailable' : 'spot', target: agent.target.kind });
+      } catch (error) {
+        failed(want ? 'register' : 'deregister', error);
+      }
+    } else if (want && registered && now() >= renewAt && now() >= retryAt) {
+      try {
+        await agent.target.register(member);
+        failures = 0;
+        renewAt = now() + s.renewMs;
+        agent.report('renewed', { member, target: agent.target.kind });
+      } catch (error) {
+        failed('register', error);
+      }
+    }
+    await pause(s.intervalMs - (now() - started), signal);
+  }
+  return notice;
+}
+
+/** Deregister on stop, bounded by shutdownTimeoutMs. */
+async function shutdown(agent: Agent, member: AgentMember | undefined, notice: SpotInstanceAction | undefined): Promise<WatchOutcome> {
+  agent.report('stopping', { member });
+  const spotNotice = notice === undefined ? {} : { spotNotice: notice };
+  if (member === undefined) return { member, shutdown: 'skipped', ...spotNotice };
+  try {
+    await bounded(agent.target.deregister(member), agent.watchSettings.shutdownTimeoutMs, `deregistering ${member.address} on stop`);
+    agent.report('deregistered', { member, reason: 'shutdown', target: agent.target.kind });
+    return { member, shutdown: 'deregistered', ...spotNotice };
+  } catch (error) {
+    const keptLast = error instanceof TargetRefusedError && error.code === 'ERR_LAST_ADDRESS';
+    return { member, shutdown: keptLast ? 'kept-last' : 'failed', error, ...spotNotice };
+  }
+}
+
+export async function runWatch(agent: Agent, signal: AbortSignal, spot: SpotReader | undefined): Promise<WatchOutcome> {
+  let member: AgentMember | undefined;
+  try {
+    member = await agent.member(signal);
+    await agent.register({ signal, reason: 'start' });
+  } catch (error) {
+    // Stopped while starting: still deregister (idempotent; a previous run may have left the address).
+    if (!signal.aborted) throw error;
+  }
+  const notice = signal.aborted || member === undefined ? undefined : await follow(agent, member, signal, spot);
+  return await shutdown(agent, member, notice);
+}
