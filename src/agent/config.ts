@@ -3,12 +3,9 @@
  * what was expected. Every option has a default (docs/agent.md lists them); `DEFAULT_AGENT_SETTINGS` and
  * `DEFAULT_IMDS_OPTIONS` are the single source of the numbers.
  */
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
 import { configSchema as registrarSchema, rfc2136Provider, route53Provider } from '../registrar/config-schema.js';
-import { issuePath } from '../registrar/config.js';
+import { loadDocument, validateDocument } from '../config/file.js';
 import { DEFAULT_AGENT_SETTINGS } from './agent.js';
 import { isAddressChoice } from './identity.js';
 import { DEFAULT_IMDS_OPTIONS } from './imds.js';
@@ -91,34 +88,11 @@ export const agentConfigSchema = z
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 export type AgentTargetConfig = AgentConfig['target'];
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown option(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-  if (issue.code === 'invalid_union' && 'options' in issue) return `expected type to be one of ${(issue.options as unknown[]).map((o) => JSON.stringify(o)).join(', ')}`;
-  return issue.message.replace(/^Invalid input: /, '');
-}
-
 /** Validate an already-parsed document; ConfigError `<file>: <path>: <what was expected>`. */
 export function validateAgentConfig(document: unknown, file = 'config'): AgentConfig {
-  const result = agentConfigSchema.safeParse(document);
-  if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 10).map((issue) => `${issuePath(issue.path) || '(top level)'}: ${describeIssue(issue)}`);
-  const first = result.error.issues[0]!;
-  const rest = problems.length > 1 ? ` (and: ${problems.slice(1).join('; ')})` : '';
-  throw new ConfigError(`${file}: ${issuePath(first.path) || '(top level)'}`, `${describeIssue(first)}${rest}`);
+  return validateDocument(agentConfigSchema, document, file);
 }
 
-export async function loadAgentConfig(file: string): Promise<AgentConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(file, `cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
-  }
-  let document: unknown;
-  try {
-    document = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    throw new ConfigError(file, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
-  }
-  return validateAgentConfig(document, file);
+export function loadAgentConfig(file: string): Promise<AgentConfig> {
+  return loadDocument(agentConfigSchema, file);
 }
