@@ -4,7 +4,7 @@
  * State changes are made on immutable descriptions; the diff is emitted as typed events.
  */
 import type { InfoConnection } from '../protocol/connection.js';
-import type { HostPort } from '../protocol/host.js';
+import { formatHostPort, type HostPort } from '../protocol/host.js';
 import type { PeersReply } from '../protocol/values/peers.js';
 import { diffClusters, EMPTY_CLUSTER, withNode, withoutNode, type ClusterDescription, type NodeDescription } from './description.js';
 import { ClusterClosedError, type ClusterNameMismatchError } from './errors.js';
@@ -309,7 +309,7 @@ export class Cluster extends ClusterEventEmitter {
   }
 
   private remember(node: NodeDescription): void {
-    const seed = parseSeed(`${node.address.host.includes(':') ? `[${node.address.host}]` : node.address.host}:${node.address.port}`);
+    const seed = parseSeed(formatHostPort(node.address));
     this.remembered.set(`${node.address.host}|${node.address.port}`, { seed, address: node.address });
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Compare-and-swap on one record set, for any DnsProvider: read the set, compute the new one, apply the
- * change with the read set as its precondition; on ConflictError (someone else changed it in between)
- * re-read and retry after a full-jitter exponential backoff, a bounded number of times. `addAddress` and
+ * Compare-and-swap for any DnsProvider: read, compute the changes, apply them with what was read as their
+ * precondition; on ConflictError (someone else changed it in between) re-read and retry after a full-jitter
+ * exponential backoff, a bounded number of times. `addAddress` and
  * `removeAddress` are what agents use: each writer adds or removes only its own address, so several
  * writers at once never lose each other's changes.
  */
@@ -63,34 +63,41 @@ export function changeBetween(current: RecordSet | undefined, next: RecordSet | 
  * change, and retries on ConflictError with full-jitter backoff: sleep random(0, min(maxDelay, base·2^n)).
  * `mutate` may run several times and should be pure; what it throws is passed through.
  */
-export async function modifyRecordSet(
+export interface CasBatchResult {
+  /** Attempts used (1 = no conflict). */
+  readonly attempts: number;
+  /** What was applied; empty when nothing needed changing. */
+  readonly changes: readonly RecordChange[];
+  /** The sets read on the attempt that succeeded. */
+  readonly current: readonly RecordSet[];
+}
+
+/**
+ * The compare-and-swap loop for any batch: read `names`, let `plan(current)` compute the changes (each
+ * carrying the set it read as its precondition), apply them as one batch, and on ConflictError re-read and
+ * retry with full-jitter backoff: sleep random(0, min(maxDelay, base·2^n)). `plan` may run several times
+ * and should be pure; what it throws is passed through. `what` names the operation in the final error.
+ */
+export async function applyWithRetries(
   provider: DnsProvider,
-  name: string,
-  type: RecordType,
-  mutate: (current: RecordSet | undefined) => RecordSet | undefined,
+  names: readonly string[],
+  plan: (current: readonly RecordSet[]) => readonly RecordChange[],
+  what: string,
   options: ModifyOptions = {},
-): Promise<ModifyResult> {
+): Promise<CasBatchResult> {
   const maxAttempts = boundedInt(options.maxAttempts ?? DEFAULT_MODIFY_OPTIONS.maxAttempts, 1, 100, 'maxAttempts');
   const base = boundedInt(options.baseDelayMs ?? DEFAULT_MODIFY_OPTIONS.baseDelayMs, 0, 60_000, 'baseDelayMs');
   const cap = boundedInt(options.maxDelayMs ?? DEFAULT_MODIFY_OPTIONS.maxDelayMs, 0, 600_000, 'maxDelayMs');
   const random = options.random ?? Math.random;
-  const owner = canonicalName(name);
-  const what = `${owner} ${type}`;
   let last: ConflictError | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     options.signal?.throwIfAborted();
-    const sets = await provider.read([owner]);
-    const current = sets.find((s) => s.name === owner && s.type === type);
-    const wanted = mutate(current);
-    const next = wanted === undefined ? undefined : canonicalSet(wanted);
-    if (next !== undefined && (next.name !== owner || next.type !== type)) {
-      throw usage(provider.kind, 'ERR_INVALID_RECORD', `${what}: mutate returned ${next.name} ${next.type}; it must keep the name and type`);
-    }
-    const change = changeBetween(current, next);
-    if (change === undefined) return { attempts: attempt, change: undefined, set: current };
+    const current = await provider.read(names);
+    const changes = plan(current);
+    if (changes.length === 0) return { attempts: attempt, changes, current };
     try {
-      await provider.apply([change]);
-      return { attempts: attempt, change, set: next };
+      await provider.apply(changes);
+      return { attempts: attempt, changes, current };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       last = error;
@@ -106,6 +113,41 @@ export async function modifyRecordSet(
     }
   }
   throw new CasExhaustedError(provider.kind, what, maxAttempts, last!);
+}
+
+/**
+ * Reads `name`/`type`, applies `mutate(current)` (undefined = absent / delete it) as one compare-and-swap
+ * change, retried on conflict as applyWithRetries does. `mutate` may run several times and should be pure;
+ * what it throws is passed through.
+ */
+export async function modifyRecordSet(
+  provider: DnsProvider,
+  name: string,
+  type: RecordType,
+  mutate: (current: RecordSet | undefined) => RecordSet | undefined,
+  options: ModifyOptions = {},
+): Promise<ModifyResult> {
+  const owner = canonicalName(name);
+  const what = `${owner} ${type}`;
+  let next: RecordSet | undefined;
+  const result = await applyWithRetries(
+    provider,
+    [owner],
+    (sets) => {
+      const current = sets.find((s) => s.name === owner && s.type === type);
+      const wanted = mutate(current);
+      next = wanted === undefined ? undefined : canonicalSet(wanted);
+      if (next !== undefined && (next.name !== owner || next.type !== type)) {
+        throw usage(provider.kind, 'ERR_INVALID_RECORD', `${what}: mutate returned ${next.name} ${next.type}; it must keep the name and type`);
+      }
+      const change = changeBetween(current, next);
+      if (change === undefined) next = current;
+      return change === undefined ? [] : [change];
+    },
+    what,
+    options,
+  );
+  return { attempts: result.attempts, change: result.changes[0], set: next };
 }
 
 function addressType(provider: string, address: string): { type: 'A' | 'AAAA'; ip: string } {

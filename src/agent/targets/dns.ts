@@ -13,12 +13,11 @@
  *   deletes this member's own record only (SetIdentifier = id), never rewriting the others.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { formatMarker, markerName, validateOwnerId } from '../../plan/marker.js';
 import { checkOwnership, readCurrent, type CurrentView } from '../../plan/ownership.js';
-import { CasExhaustedError } from '../../providers/cas.js';
+import { applyWithRetries } from '../../providers/cas.js';
 import { canonicalIp, canonicalName } from '../../providers/canonical.js';
-import { ConflictError, ProviderError, type DnsProvider, type RecordChange, type RecordSet } from '../../providers/types.js';
+import { ProviderError, type DnsProvider, type RecordChange, type RecordSet } from '../../providers/types.js';
 import { ConfigError } from '../../errors.js';
 import { TargetRefusedError } from '../errors.js';
 import type { AgentMember, RegistrationTarget } from '../target.js';
@@ -113,21 +112,13 @@ export function createDnsTarget(options: DnsTargetOptions): RegistrationTarget {
 
   async function edit(what: Edit, member: AgentMember): Promise<void> {
     if (closed) throw new ProviderError(provider.kind, 'ERR_PROVIDER_CLOSED', 'the DNS target is closed');
-    let last: ConflictError | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const view = readCurrent(name, await provider.read([name, marker]));
-      const changes = changesFor(what, view, member);
-      if (changes.length === 0) return;
-      try {
-        await provider.apply(changes);
-        return;
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        last = error;
-      }
-      if (attempt < maxAttempts) await sleep(Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1))));
-    }
-    throw new CasExhaustedError(provider.kind, `${what === 'add' ? 'adding' : 'removing'} ${member.address} at ${name}`, maxAttempts, last!);
+    // Creating the record takes two changes (record + marker), so this is the batch form of modifyRecordSet.
+    await applyWithRetries(provider, [name, marker], (current) => changesFor(what, readCurrent(name, current), member), `${what === 'add' ? 'adding' : 'removing'} ${member.address} at ${name}`, {
+      maxAttempts,
+      baseDelayMs: base,
+      maxDelayMs: cap,
+      random,
+    });
   }
 
   return {
