@@ -37,9 +37,31 @@ export interface ApplyResult {
   readonly applied: number;
 }
 
+/**
+ * What one provider can hold. The plan respects these (publishing a stable subset, with a note and a metric)
+ * so that no amount of healthy members can make a write fail; a provider never has to refuse a plan for size.
+ */
+export interface ProviderLimits {
+  /** Most values one A or AAAA set may hold (Route 53: 400 in one record; 100 multivalue records per name). */
+  readonly maxValuesPerSet: number;
+  /** Most wire bytes one set may take in an answer. */
+  readonly maxSetWireBytes: number;
+  /** Most record changes in one atomic batch. */
+  readonly maxChangesPerBatch: number;
+}
+
+/** Limits every DNS server and the wire can carry (validate.ts checks the same numbers). */
+export const DEFAULT_PROVIDER_LIMITS: ProviderLimits = Object.freeze({
+  maxValuesPerSet: 400,
+  maxSetWireBytes: 16_000,
+  maxChangesPerBatch: 1000,
+});
+
 export interface DnsProvider {
   /** `embedded`, `rfc2136`, `route53`. */
   readonly kind: string;
+  /** What this provider can hold; DEFAULT_PROVIDER_LIMITS when absent. */
+  readonly limits?: ProviderLimits;
   /** The zone the provider may change (record names must be inside it). */
   readonly zone: string;
   /** Current A, AAAA and TXT sets at these names; absent sets are simply missing from the result. */
