@@ -1,6 +1,6 @@
 // The provider without a real server: secure-by-default construction, input checks, and what it makes of
 // answers a real server would not normally give (not authoritative, unsigned or tampered signatures,
-// SERVFAIL, silence). Real servers: bind-*.test.ts and knot-cas.test.ts.
+// SERVFAIL, silence). Real servers: bind-*.int.test.ts and knot-cas.int.test.ts.
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';

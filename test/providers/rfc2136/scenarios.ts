@@ -1,6 +1,6 @@
 /**
  * The compare-and-swap and TSIG scenarios every RFC 2136 server must pass, written once and run against
- * BIND 9 (bind-cas.test.ts) and Knot (knot-cas.test.ts). The caller wraps them in describeIfTool.
+ * BIND 9 (bind-cas.int.test.ts) and Knot (knot-cas.int.test.ts). The caller wraps them in describeIfTool.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addAddress, modifyRecordSet, removeAddress } from '../../../src/providers/cas.js';
