@@ -3,7 +3,7 @@
 // skipped with a loud warning telling you how to install what is missing.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describe } from 'vitest';
+import { describe, TestRunner } from 'vitest';
 
 const SETUP_HINT = 'run scripts/test-env/setup.sh (as root) to install the test tools';
 const warned = new Set<string>();
@@ -59,13 +59,23 @@ export function requireRoot(why: string): boolean {
   return false;
 }
 
+/** The tag `describeIfTool` puts on its suites (defined in vitest.config.ts). */
+export const INTEGRATION_TAG = 'integration';
+
+/** A `describe` that takes a name and a body, as every call site uses it. */
+export type SuiteFn = (name: string, body: () => void) => void;
+
 /**
- * vitest's `describe` when every tool is present (and, with `needsRoot`, we are root); otherwise
- * `describe.skip` with a loud warning — or, when CI=true, an Error naming what is missing.
+ * A `describe` tagged `integration` when every tool is present (and, with `needsRoot`, we are root);
+ * otherwise `describe.skip` with a loud warning — or, when CI=true, an Error naming what is missing.
+ * When the run's tag filter leaves integration tests out (`npm run test:unit`), nothing is looked up:
+ * the block is skipped quietly, so test:unit runs on a machine without any of the tools, even in CI.
  */
-export function describeIfTool(tools: readonly string[], options: { needsRoot?: string } = {}): typeof describe.skip {
+export function describeIfTool(tools: readonly string[], options: { needsRoot?: string } = {}): SuiteFn {
+  if (!TestRunner.matchesTags([INTEGRATION_TAG])) return (name, body) => describe.skip(name, { tags: [INTEGRATION_TAG] }, body);
   let ok = true;
   for (const tool of tools) ok = requireTool(tool) && ok;
   if (options.needsRoot !== undefined) ok = requireRoot(options.needsRoot) && ok;
-  return ok ? describe : describe.skip;
+  const base = ok ? describe : describe.skip;
+  return (name, body) => base(name, { tags: [INTEGRATION_TAG] }, body);
 }
