@@ -10,12 +10,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBind, type BindServer } from '../harness/bind.js';
 import { freePort } from '../harness/ports.js';
 import { describeIfTool } from '../harness/require-tool.js';
-import { runCli } from '../helpers/cli.js';
+import { cliBuilt, runCli } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 import { resolveAll } from '../providers/rfc2136/helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/seedkeeper.js', import.meta.url));
 const OTHER = '198.51.100.1';
+// Every CLI run is a cold Node start: well under a second on an idle machine, up to ~20 s with both cores
+// busy. Bounds are set for the latter; each test is about exit codes, messages and records, not speed.
+const CLI_MS = 60_000;
+const SLOW = { timeout: 180_000 };
 const ME = '192.0.2.10';
 
 let dir: string;
@@ -40,8 +44,8 @@ async function openPort(): Promise<number> {
   return (listener.address() as net.AddressInfo).port;
 }
 
-async function writeConfig(document: Record<string, unknown>): Promise<string> {
-  const file = path.join(dir, 'agent.json');
+async function writeConfig(document: Record<string, unknown>, name = 'agent.json'): Promise<string> {
+  const file = path.join(dir, name);
   await writeFile(file, JSON.stringify(document));
   return file;
 }
@@ -85,15 +89,16 @@ describeIfTool(['named', 'nsupdate'])('seedkeeper agent against BIND 9', () => {
     await bind.stop();
   });
 
-  it('watch registers, and SIGTERM deregisters before exiting 0', async () => {
+  it('watch registers, and SIGTERM deregisters before exiting 0', SLOW, async () => {
     const config = await writeConfig(bindConfig(bind, await openPort()));
+    await cliBuilt();
     const proc = spawn(process.execPath, [BIN, 'agent', 'watch', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let output = '';
     proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const exited = exitOf(proc, 20_000);
-    await waitFor(async () => (await resolveAll(bind, `db.${bind.zone}`, 'A')).includes(ME), { timeoutMs: 15_000, intervalMs: 100, what: `the agent to register (output: ${output})` });
+    const exited = exitOf(proc, 2 * CLI_MS);
+    await waitFor(async () => (await resolveAll(bind, `db.${bind.zone}`, 'A')).includes(ME), { timeoutMs: CLI_MS, intervalMs: 100, what: `the agent to register (output: ${output})` });
     expect(await resolveAll(bind, `db.${bind.zone}`, 'A')).toEqual([ME, OTHER].sort());
 
     expect(proc.kill('SIGTERM')).toBe(true);
@@ -103,20 +108,20 @@ describeIfTool(['named', 'nsupdate'])('seedkeeper agent against BIND 9', () => {
     expect(output).toMatch(/"reason":"shutdown".*agent: deregistered/);
   });
 
-  it('register and deregister as one-shot commands; flags override the config', async () => {
+  it('register and deregister as one-shot commands; flags override the config', SLOW, async () => {
     const config = await writeConfig(bindConfig(bind, 1));
     const port = await openPort();
-    const registered = await runCli(['agent', 'register', '--config', config, '--port', String(port), '--address', '192.0.2.77'], { timeoutMs: 20_000 });
+    const registered = await runCli(['agent', 'register', '--config', config, '--port', String(port), '--address', '192.0.2.77'], { timeoutMs: CLI_MS });
     expect(registered.code).toBe(0);
     expect(await resolveAll(bind, `db.${bind.zone}`, 'A')).toEqual(['192.0.2.77', OTHER].sort());
-    const deregistered = await runCli(['agent', 'deregister', '--config', config, '--address', '192.0.2.77'], { timeoutMs: 20_000 });
+    const deregistered = await runCli(['agent', 'deregister', '--config', config, '--address', '192.0.2.77'], { timeoutMs: CLI_MS });
     expect(deregistered.code).toBe(0);
     expect(await resolveAll(bind, `db.${bind.zone}`, 'A')).toEqual([OTHER]);
   });
 
-  it('exits 1 with the clear error when the port never opens, and registers nothing', async () => {
+  it('exits 1 with the clear error when the port never opens, and registers nothing', SLOW, async () => {
     const config = await writeConfig(bindConfig(bind, await freePort(), { wait: { timeoutMs: 300, intervalMs: 50 } }));
-    const result = await runCli(['agent', 'register', '--config', config], { timeoutMs: 20_000 });
+    const result = await runCli(['agent', 'register', '--config', config], { timeoutMs: CLI_MS });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/did not accept connections within 0\.3 s/);
     expect(await resolveAll(bind, `db.${bind.zone}`, 'A')).toEqual([OTHER]);
@@ -126,23 +131,28 @@ describeIfTool(['named', 'nsupdate'])('seedkeeper agent against BIND 9', () => {
 describe('seedkeeper agent: usage and configuration errors exit 2', () => {
   const base = { record: { name: 'db.seed.test' }, target: { type: 'rfc2136', server: '127.0.0.1:53', allowUnsigned: true } };
 
-  it('names the config path and what was expected', async () => {
+  it('names the config path and what was expected', SLOW, async () => {
     const config = await writeConfig({ ...base, watch: { unavailableAfterMs: 'soon' } });
     const result = await runCli(['agent', 'watch', '--config', config]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/agent\.json: watch\.unavailableAfterMs: expected number/);
   });
 
-  it('asks for --id when instance metadata is off, and rejects a bad --port or --address', async () => {
-    const config = await writeConfig({ ...base, imds: { enabled: false } });
-    const noId = await runCli(['agent', 'deregister', '--config', config, '--address', '192.0.2.1']);
+  // Four independent CLI runs, started together rather than one after another.
+  it('asks for --id when instance metadata is off, and rejects a bad --port or --address', SLOW, async () => {
+    const config = await writeConfig({ ...base, imds: { enabled: false } }, 'no-imds.json');
+    const plain = await writeConfig(base, 'base.json');
+    const [noId, withoutImds, badPort, badAddress] = await Promise.all([
+      runCli(['agent', 'deregister', '--config', config, '--address', '192.0.2.1']),
+      runCli(['agent', 'deregister', '--config', plain, '--no-imds', '--id', 'n1']),
+      runCli(['agent', 'register', '--config', config, '--port', '99999']),
+      runCli(['agent', 'register', '--config', config, '--address', 'somewhere']),
+    ]);
     expect(noId.code).toBe(2);
     expect(noId.stderr).toMatch(/node\.id: .*give --id/);
-    const withoutImds = await runCli(['agent', 'deregister', '--config', await writeConfig(base), '--no-imds', '--id', 'n1']);
     expect(withoutImds.code).toBe(2);
     expect(withoutImds.stderr).toMatch(/node\.address: .*give --address/);
-    expect((await runCli(['agent', 'register', '--config', config, '--port', '99999'])).code).toBe(2);
-    const badAddress = await runCli(['agent', 'register', '--config', config, '--address', 'somewhere']);
+    expect(badPort.code).toBe(2);
     expect(badAddress.code).toBe(2);
     expect(badAddress.stderr).toMatch(/--address: expected private, public, ipv6 or an IP address/);
   });

@@ -77,7 +77,9 @@ describeIfTool(['haproxy', 'timeout'])('startHaproxy (real haproxy)', () => {
     const counts = tally(results.map((r) => r.reply));
     expect(counts.has(String(victim.port))).toBe(false);
     expect([...counts.keys()].sort()).toEqual([String(backends[0]!.port), String(backends[1]!.port)].sort());
-    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(900);
+    // Without redispatch each connection to the dead server would stall ~3 s (3 retries ~1 s apart);
+    // with it, ~1 ms. The bound sits between the two, with room for a loaded machine.
+    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(2500);
   });
 
   it('binds another loopback address when asked, and stop leaves no process', async () => {

@@ -5,6 +5,11 @@ import { freePort } from './ports.js';
 import { describeIfTool } from './require-tool.js';
 import { cleanupStaleSilentTables, silenceAddresses } from './silent.js';
 
+// A silenced address never answers, so 1 s of silence is proof enough; a refused one answers in ~1 ms,
+// but a loaded machine may not run our callback for a while, so those probes may wait much longer.
+const SILENT_WAIT_MS = 1000;
+const REFUSED_WAIT_MS = 10_000;
+
 type Outcome = { kind: 'connected' | 'silent' } | { kind: 'error'; code: string | undefined; ms: number };
 
 /** Connects and reports what happened within `waitMs`; the socket is always destroyed. */
@@ -44,18 +49,20 @@ describeIfTool(['nft'], { needsRoot: 'nftables rules' })('silenceAddresses (real
     try {
       expect(tables()).toContain(silence.table);
       expect(silence.table).toMatch(new RegExp(`^seedkeeper_test_${process.pid}_`));
-      expect(await probe(silentHost, port, 300)).toEqual({ kind: 'silent' });
+      expect(await probe(silentHost, port, SILENT_WAIT_MS)).toEqual({ kind: 'silent' });
 
-      const refused = await probe(refusedHost, port, 300);
+      // A refusal ends the probe at once; the long wait only keeps a stalled event loop from calling
+      // it silent. "At once" is asserted against the silent wait, not an absolute time.
+      const refused = await probe(refusedHost, port, REFUSED_WAIT_MS);
       expect(refused).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
-      expect(refused.kind === 'error' && refused.ms).toBeLessThan(100);
+      expect(refused.kind === 'error' && refused.ms).toBeLessThan(SILENT_WAIT_MS);
       // The rule is port-specific.
-      expect(await probe(silentHost, port + 1, 300)).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
+      expect(await probe(silentHost, port + 1, REFUSED_WAIT_MS)).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
 
       await silence.release();
       released = true;
       expect(tables()).not.toContain(silence.table);
-      expect(await probe(silentHost, port, 300)).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
+      expect(await probe(silentHost, port, REFUSED_WAIT_MS)).toMatchObject({ kind: 'error', code: 'ECONNREFUSED' });
       await silence.release(); // idempotent
     } finally {
       if (!released) await silence.release();

@@ -1,5 +1,6 @@
-// The checker end to end against the simulated cluster, real sockets and real time. Timing is asserted only
-// as generous upper bounds where the bound is the point.
+// The checker end to end against the simulated cluster, real sockets and real time. The logic (exact
+// transitions, hysteresis) is tested with a fake probe and clock in checker.test.ts; here probe timeouts and
+// X leave room for a loaded machine, and time is asserted as order (never before X) and generous bounds.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAerospikeProbe } from '../../src/health/aerospike-probe.js';
 import { HealthChecker } from '../../src/health/checker.js';
@@ -24,7 +25,8 @@ function endpointOf(node: SimNode): Endpoint {
   return { key: `${host}:${port}`, host, port, expectedNodeId: node.id };
 }
 
-const OPTIONS = { intervalMs: 100, timeoutMs: 100, healthyAfter: 2, unhealthyAfterMs: 300, jitter: 0.1 };
+// A healthy node would need 4 probes in a row to time out (250 ms each) to be marked down by mistake.
+const OPTIONS = { intervalMs: 250, timeoutMs: 250, healthyAfter: 2, unhealthyAfterMs: 1000, jitter: 0.1 };
 
 async function setUp(nodes = 3): Promise<{ checker: HealthChecker; nodes: readonly SimNode[]; transitions: HealthTransition[] }> {
   cluster = await startSimCluster({ nodes, clusterName: 'east' });
@@ -40,7 +42,7 @@ function stateOf(node: SimNode): HealthState | undefined {
   return checker?.snapshot().get(endpointOf(node).key)?.state;
 }
 
-async function waitState(node: SimNode, state: HealthState, timeoutMs = 5000): Promise<void> {
+async function waitState(node: SimNode, state: HealthState, timeoutMs = 20_000): Promise<void> {
   await waitFor(() => stateOf(node) === state, { timeoutMs, what: `${node.id} ${state}` });
 }
 
@@ -53,17 +55,20 @@ describe('HealthChecker with the Aerospike probe against a simulated cluster', (
       expect(health.consecutivePasses).toBeGreaterThanOrEqual(2);
       expect(health.nodeId).toBe(node.id);
     }
-    expect(transitions.map((t) => `${t.from}>${t.to}`)).toEqual(['unknown>healthy', 'unknown>healthy', 'unknown>healthy']);
+    // Each node's first verdict is healthy (never a detour through unhealthy); one per node.
+    const firsts = nodes.map((n) => transitions.find((t) => t.endpoint.key === endpointOf(n).key));
+    expect(firsts.map((t) => `${t?.from}>${t?.to}`)).toEqual(['unknown>healthy', 'unknown>healthy', 'unknown>healthy']);
 
     const victim = nodes[1]!;
-    const stoppedAt = Date.now();
+    const stoppedAt = performance.timeOrigin + performance.now(); // the checker's clock
     await victim.stop();
     await waitState(victim, 'unhealthy');
     const down = transitions.find((t) => t.to === 'unhealthy')!;
     expect(down.endpoint.key).toBe(endpointOf(victim).key);
     expect(down.reason).toMatch(/^failing for \d+ ms: connection refused$/);
-    // The bound this design exists for: X + one interval (+ generous slack for a loaded machine).
-    expect(down.at - stoppedAt).toBeLessThan(OPTIONS.unhealthyAfterMs + OPTIONS.intervalMs + 1500);
+    // Never before it failed for X (order, holds under any load); and within X + one interval + slack.
+    expect(down.at - stoppedAt).toBeGreaterThanOrEqual(OPTIONS.unhealthyAfterMs);
+    expect(down.at - stoppedAt).toBeLessThan(OPTIONS.unhealthyAfterMs + OPTIONS.intervalMs + 5000);
     expect(stateOf(nodes[0]!)).toBe('healthy');
 
     await victim.start();
