@@ -2,13 +2,15 @@
  * Typed errors of the RFC 2136 provider, each with a stable code and labels ('usage': configuration or
  * authorisation is wrong, the registrar stops; 'retryable': transient), and the one place where a server's
  * answer (rcode, TSIG error, signature verdict) becomes success, ConflictError or one of these errors.
- * Messages name the server, zone, key and records; never the secret.
+ * Only an authentic answer (TSIG verified) may conclude anything; an unverifiable one is never 'usage',
+ * except an unsigned BADSIG/BADKEY before this key has ever been verified by the server: then the key is
+ * most likely wrong (configuration). Messages name the server, zone, key and records; never the secret.
  */
 import type { ErrorLabel } from '../../errors.js';
 import { RCODE, TSIG_ERROR, rcodeName, tsigErrorName } from '../dns-wire/constants.js';
 import type { DecodedMessage } from '../dns-wire/reader.js';
 import { ConflictError, ProviderError } from '../types.js';
-import type { TsigVerdict } from './tsig.js';
+import type { TsigRecord, TsigVerdict } from './tsig.js';
 
 export const PROVIDER = 'rfc2136';
 
@@ -40,6 +42,21 @@ export class TsigError extends Rfc2136Error {}
 /** No valid answer within the time allowed (ERR_DNS_TIMEOUT, retryable). */
 export class DnsTimeoutError extends Rfc2136Error {}
 
+/**
+ * Over UDP, answers matched the request but none authenticated (TSIG) before the deadline
+ * (ERR_DNS_UNVERIFIED, retryable). Whether an update was applied is unknown: re-read. `answer` is the last
+ * unauthenticated one, for the provider to explain.
+ */
+export class UnverifiedAnswerError extends DnsTimeoutError {
+  readonly answer: { readonly raw: Buffer; readonly decoded: DecodedMessage };
+  readonly unverified: number;
+  constructor(message: string, answer: { raw: Buffer; decoded: DecodedMessage }, unverified: number) {
+    super('ERR_DNS_UNVERIFIED', message, { labels: ['retryable'] });
+    this.answer = answer;
+    this.unverified = unverified;
+  }
+}
+
 /** Could not talk to the server, or it sent something unusable (ERR_DNS_UNREACHABLE, ERR_DNS_BAD_RESPONSE). */
 export class DnsTransportError extends Rfc2136Error {}
 
@@ -61,6 +78,10 @@ export interface ResponseContext {
   readonly key?: { readonly name: string; readonly algorithm: string };
   /** The records concerned, for messages (`api.seed.test A (expected {…})`). */
   readonly subject: string;
+  /** An answer signed with our key has verified since the provider started: the key is known to work. */
+  readonly keyProven?: boolean;
+  /** Appended to a TSIG failure's message (e.g. why no authentic answer came). */
+  readonly note?: string;
 }
 
 const PREREQUISITE_RCODES: ReadonlySet<number> = new Set([RCODE.NXRRSET, RCODE.YXRRSET, RCODE.NXDOMAIN, RCODE.YXDOMAIN]);
@@ -72,31 +93,50 @@ const PREREQUISITE_MEANING: Readonly<Record<number, string>> = {
   [RCODE.YXDOMAIN]: 'a name that should not exist does',
 };
 
+function badSigOrKey(err: number, at: string, key: { name: string; algorithm: string }, name: string): { code: string; text: string } {
+  return err === TSIG_ERROR.BADSIG
+    ? { code: 'ERR_TSIG_BADSIG', text: `${at} rejected the signature of key ${key.name} (${name}): the key secret does not match the server's` }
+    : { code: 'ERR_TSIG_BADKEY', text: `${at} does not know TSIG key ${key.name} with algorithm ${key.algorithm} (${name}): the key name or algorithm does not match a key configured on the server` };
+}
+
+/** The server's own (signed, verified) TSIG error. */
+function authenticTsigError(rcode: number, tsig: TsigRecord, at: string, key: { name: string; algorithm: string }): TsigError {
+  const err = tsig.error;
+  const name = `${rcodeName(rcode)}/${tsigErrorName(err)}`;
+  const opts = { rcode, tsigError: err, labels: ['usage'] as ErrorLabel[] };
+  switch (err) {
+    case TSIG_ERROR.BADSIG:
+    case TSIG_ERROR.BADKEY: {
+      const { code, text } = badSigOrKey(err, at, key, name);
+      return new TsigError(code, text, opts);
+    }
+    case TSIG_ERROR.BADTIME: {
+      const other = tsig.otherData;
+      const serverTime = other.length === 6 ? other.readUIntBE(0, 6) : undefined;
+      const skew = serverTime === undefined ? '' : ` (server time ${new Date(serverTime * 1000).toISOString()}, ours ${new Date(tsig.timeSigned * 1000).toISOString()})`;
+      return new TsigError('ERR_TSIG_BADTIME', `${at} rejected the signature time of key ${key.name} (${name}): our clock and the server's differ by more than ${tsig.fudge} s${skew}; fix the clock (NTP)`, opts);
+    }
+    case TSIG_ERROR.BADTRUNC:
+      return new TsigError('ERR_TSIG_BADTRUNC', `${at} rejected the MAC length of key ${key.name} (${name})`, opts);
+    default:
+      return new TsigError('ERR_TSIG_ERROR', `${at} reported TSIG error ${name} for key ${key.name}`, opts);
+  }
+}
+
 function tsigFailure(decoded: DecodedMessage, verdict: Exclude<TsigVerdict, { ok: true }>, ctx: ResponseContext): TsigError {
   const key = ctx.key!;
   const rcode = decoded.rcode;
   const at = `${ctx.server} (zone ${ctx.zone})`;
-  const labels: ErrorLabel[] = ['usage'];
-  if (verdict.reason === 'error' && verdict.tsig !== undefined) {
+  const note = ctx.note ?? '';
+  if (verdict.reason === 'error' && verdict.tsig !== undefined) return authenticTsigError(rcode, verdict.tsig, at, key);
+  if (verdict.reason === 'unsigned-error' && verdict.tsig !== undefined) {
     const err = verdict.tsig.error;
-    const name = `${rcodeName(rcode)}/${tsigErrorName(err)}`;
-    const opts = { rcode, tsigError: err, labels };
-    switch (err) {
-      case TSIG_ERROR.BADSIG:
-        return new TsigError('ERR_TSIG_BADSIG', `${at} rejected the signature of key ${key.name} (${name}): the key secret does not match the server's`, opts);
-      case TSIG_ERROR.BADKEY:
-        return new TsigError('ERR_TSIG_BADKEY', `${at} does not know TSIG key ${key.name} with algorithm ${key.algorithm} (${name}): the key name or algorithm does not match a key configured on the server`, opts);
-      case TSIG_ERROR.BADTIME: {
-        const other = verdict.tsig.otherData;
-        const serverTime = other.length === 6 ? other.readUIntBE(0, 6) : undefined;
-        const skew = serverTime === undefined ? '' : ` (server time ${new Date(serverTime * 1000).toISOString()}, ours ${new Date(verdict.tsig.timeSigned * 1000).toISOString()})`;
-        return new TsigError('ERR_TSIG_BADTIME', `${at} rejected the signature time of key ${key.name} (${name}): our clock and the server's differ by more than ${verdict.tsig.fudge} s${skew}; fix the clock (NTP)`, opts);
-      }
-      case TSIG_ERROR.BADTRUNC:
-        return new TsigError('ERR_TSIG_BADTRUNC', `${at} rejected the MAC length of key ${key.name} (${name})`, opts);
-      default:
-        return new TsigError('ERR_TSIG_ERROR', `${at} reported TSIG error ${name} for key ${key.name}`, opts);
-    }
+    const { code, text } = badSigOrKey(err, at, key, `${rcodeName(rcode)}/${tsigErrorName(err)}`);
+    // Unsigned, so it proves nothing; but if this key never worked with this server, it is most likely wrong.
+    const why = ctx.keyProven
+      ? '; the answer is unsigned and cannot be verified (forged, or the server\'s key changed), and this key has worked before: retrying'
+      : '; the answer is unsigned and cannot be verified, and no answer signed with this key has verified yet: check the key';
+    return new TsigError(code, `${text}${why}${note}`, { rcode, tsigError: err, labels: [ctx.keyProven ? 'retryable' : 'usage'] });
   }
   const extra =
     verdict.reason !== 'missing'
@@ -104,7 +144,7 @@ function tsigFailure(decoded: DecodedMessage, verdict: Exclude<TsigVerdict, { ok
       : rcode === RCODE.NOERROR
         ? ` (it answered NOERROR; check that the server has key ${key.name} with this secret and algorithm ${key.algorithm})`
         : ` (it answered ${rcodeName(rcode)}; servers answer unsigned when they do not serve zone ${ctx.zone} or do not know key ${key.name} with algorithm ${key.algorithm}: check the zone, the server address and the key)`;
-  return new TsigError('ERR_TSIG_RESPONSE', `the ${ctx.what} response from ${at} cannot be trusted: ${verdict.detail}${extra}`, { rcode, labels: ['badPeer'] });
+  return new TsigError('ERR_TSIG_RESPONSE', `the ${ctx.what} response from ${at} cannot be trusted: ${verdict.detail}${extra}${note}`, { rcode, labels: ['retryable', 'badPeer'] });
 }
 
 function rcodeFailure(rcode: number, ctx: ResponseContext): Rfc2136Error {

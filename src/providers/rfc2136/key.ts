@@ -100,6 +100,20 @@ function tokenize(text: string, file: string): Token[] {
   return tokens;
 }
 
+/** Words of the key-file grammar, and algorithm names: the only file text a message may quote. */
+const QUOTABLE: ReadonlySet<string> = new Set(['key', 'algorithm', 'secret', '{', '}', ';', 'hmac-md5', 'hmac-md5.sig-alg.reg.int', 'hmac-sha1', 'hmac-sha224', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512']);
+
+/**
+ * A token as a message may show it. Anything but a grammar word is described, never quoted: after a typo
+ * (`secret = "…";`, two values, a value without its field) the token at hand may be the secret.
+ */
+function shown(token: Token | undefined): string {
+  if (token === undefined) return 'the end of the file';
+  const word = token.text.toLowerCase();
+  if (!token.quoted && QUOTABLE.has(word)) return JSON.stringify(token.text);
+  return token.quoted ? 'a quoted string' : 'another word';
+}
+
 interface RawKey {
   name: string;
   algorithm?: string;
@@ -113,7 +127,7 @@ function parseKeys(tokens: readonly Token[], file: string): RawKey[] {
   const at = (): Token | undefined => tokens[i];
   const where = (): string => `line ${at()?.line ?? tokens.at(-1)?.line ?? 1}`;
   const expect = (text: string): void => {
-    if (at()?.text !== text || at()?.quoted) fail(file, `${where()}: expected '${text}' but found ${at() ? JSON.stringify(at()!.text) : 'the end of the file'}`);
+    if (at()?.text !== text || at()?.quoted) fail(file, `${where()}: expected '${text}' but found ${shown(at())}`);
     i++;
   };
   while (i < tokens.length) {
@@ -140,11 +154,12 @@ function parseKeys(tokens: readonly Token[], file: string): RawKey[] {
       const field = at()!;
       i++;
       const value = at();
-      if (value === undefined || (!value.quoted && value.text === ';')) fail(file, `line ${field.line}: '${field.text}' needs a value`);
+      const isField = !field.quoted && (field.text === 'algorithm' || field.text === 'secret');
+      if (!isField) fail(file, `line ${field.line}: expected algorithm or secret but found ${shown(field)}`);
+      if (value === undefined || (!value.quoted && /^[{};]$/.test(value.text))) fail(file, `line ${field.line}: '${field.text}' needs one value, then ';'`);
       i++;
       if (field.text === 'algorithm') key.algorithm = value.text;
-      else if (field.text === 'secret') key.secret = value.text;
-      else fail(file, `line ${field.line}: unknown key option '${field.text}' (expected algorithm or secret)`);
+      else key.secret = value.text;
       expect(';');
     }
     expect('}');
@@ -172,12 +187,14 @@ export function parseBindKeyFile(text: string, path: string, name?: string): Tsi
   const secret = decodeSecret(raw.secret);
   if (secret === undefined) fail(path, `line ${raw.line}: the secret of key ${JSON.stringify(raw.name)} is not valid base64`);
   if (!(TSIG_ALGORITHMS as readonly string[]).includes(raw.algorithm.toLowerCase().replace(/\.$/, ''))) {
-    fail(path, `line ${raw.line}: unsupported TSIG algorithm ${JSON.stringify(raw.algorithm)} (supported: ${TSIG_ALGORITHMS.join(', ')})`);
+    const algorithm = shown({ text: raw.algorithm, quoted: false, line: raw.line });
+    fail(path, `line ${raw.line}: unsupported TSIG algorithm ${algorithm === 'another word' ? '(not one seedkeeper knows)' : algorithm} (supported: ${TSIG_ALGORITHMS.join(', ')})`);
   }
   try {
     return createTsigKey(raw.name, raw.algorithm, secret);
-  } catch (error) {
-    fail(path, `line ${raw.line}: ${JSON.stringify(raw.name)} is not a valid TSIG key name`, error);
+  } catch {
+    // No cause: its message repeats this one.
+    fail(path, `line ${raw.line}: ${JSON.stringify(raw.name)} is not a valid TSIG key name`);
   }
 }
 
@@ -214,7 +231,9 @@ export async function loadTsigKey(source: TsigKeySource, context: LoadTsigKeyCon
     try {
       return parseBindKeyFile(text, source.file, source.name);
     } catch (error) {
-      fail(`${path}.file`, error instanceof Error ? error.message : String(error), error);
+      // Re-labelled with the config path; no cause, which would print the same message a second time.
+      if (error instanceof ConfigError) fail(`${path}.file`, error.message);
+      throw error;
     }
   }
   if (source.secretEnv === undefined) fail(path, 'a TSIG key needs either file (a BIND key file) or name + secretEnv');

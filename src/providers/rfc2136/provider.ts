@@ -12,11 +12,12 @@ import { encodeName } from '../dns-wire/writer.js';
 import { ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from '../types.js';
 import { checkRecordName } from '../validate.js';
 import { describeExpectation, foldChanges } from './batch.js';
-import { checkResponse, DnsRcodeError, DnsTransportError, PROVIDER, type ResponseContext } from './errors.js';
+import { checkResponse, DnsRcodeError, DnsTransportError, PROVIDER, UnverifiedAnswerError, type ResponseContext } from './errors.js';
 import type { TsigKey } from './key.js';
 import { buildQuery, buildUpdate, type RdataOf } from './message.js';
 import { exchange, exchangeTcp, type DnsServerAddress, type ExchangeOptions, type ExchangeResult } from './transport.js';
-import { DEFAULT_FUDGE_SEC, signMessage, verifyResponse, type SignedMessage } from './tsig.js';
+import { DEFAULT_FUDGE_SEC, isAuthentic, signMessage, verifyResponse, type SignedMessage, type TsigVerdict } from './tsig.js';
+import type { DecodedMessage } from '../dns-wire/reader.js';
 
 type LogFn = (obj: Record<string, unknown>, msg: string) => void;
 /** The subset of a pino logger the provider uses. */
@@ -91,6 +92,8 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
   const keyInfo = key === undefined ? undefined : { name: key.name, algorithm: key.algorithm };
   const rememberedTxt = new Map<string, Buffer>();
   let closed = false;
+  /** An answer signed with our key verified since start: from then on an unsigned BADSIG/BADKEY is not proof of a wrong key. */
+  let keyProven = false;
   if (key === undefined) log.warn({ zone, server: serverText }, 'rfc2136: no TSIG key, updates and queries are sent unsigned (allowUnsigned)');
 
   const sign = (message: Buffer): { wire: Buffer; signed?: SignedMessage } => {
@@ -98,10 +101,36 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
     const signed = signMessage(message, key, { nowMs: now(), fudge });
     return { wire: signed.message, signed };
   };
-  const check = (answer: ExchangeResult, signed: SignedMessage | undefined, ctx: ResponseContext): void => {
-    const verdict = signed === undefined ? undefined : verifyResponse(answer.raw, answer.decoded, signed, { nowMs: now() });
-    checkResponse(answer.decoded, verdict, ctx);
+  /** The TSIG verdict of an answer; an authentic one (verified, or a verified TSIG error) proves the key. */
+  const verdictOf = (raw: Buffer, decoded: DecodedMessage, signed: SignedMessage): TsigVerdict => {
+    const verdict = verifyResponse(raw, decoded, signed, { nowMs: now() });
+    if (isAuthentic(verdict)) keyProven = true;
+    return verdict;
   };
+  const check = (answer: ExchangeResult, signed: SignedMessage | undefined, ctx: ResponseContext): void => {
+    const verdict = signed === undefined ? undefined : verdictOf(answer.raw, answer.decoded, signed);
+    checkResponse(answer.decoded, verdict, { ...ctx, keyProven });
+  };
+  /** Over UDP, waits for an authentic answer; with none by the deadline, explains the last one (outcome unknown). */
+  async function exchangeAuthentic(wire: Buffer, signed: SignedMessage | undefined, ctx: ResponseContext): Promise<ExchangeResult> {
+    const authenticate = signed === undefined ? undefined : (raw: Buffer, decoded: DecodedMessage): boolean => isAuthentic(verdictOf(raw, decoded, signed));
+    try {
+      const answer = await exchange(server, wire, authenticate === undefined ? transport : { ...transport, authenticate });
+      if ((answer.unverified ?? 0) > 0) log.warn({ zone, server: serverText, ignored: answer.unverified }, 'rfc2136: ignored answer(s) that did not verify (forged or damaged) before the authentic one');
+      return answer;
+    } catch (error) {
+      if (!(error instanceof UnverifiedAnswerError) || signed === undefined) throw error;
+      const { raw, decoded } = error.answer;
+      const note = `; ${error.message.replace(/^rfc2136: /, '')}, so the outcome is unknown and the records are re-read`;
+      try {
+        checkResponse(decoded, verifyResponse(raw, decoded, signed, { nowMs: now() }), { ...ctx, keyProven, note });
+      } catch (explained) {
+        log.warn({ zone, server: serverText, code: (explained as ProviderError).code, unverified: error.unverified }, 'rfc2136: no authentic answer; outcome unknown');
+        throw explained;
+      }
+      throw error;
+    }
+  }
   const ensureOpen = (): void => {
     if (closed) throw new ProviderError(PROVIDER, 'ERR_PROVIDER_CLOSED', 'the provider is closed');
   };
@@ -160,9 +189,10 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
     }
     const { wire, signed } = sign(update.message);
     const subject = transitions.map(describeExpectation).join('; ');
-    const answer = await exchange(server, wire, transport);
+    const ctx: ResponseContext = { what: 'update', server: serverText, zone, ...(keyInfo ? { key: keyInfo } : {}), subject };
+    const answer = await exchangeAuthentic(wire, signed, ctx);
     try {
-      check(answer, signed, { what: 'update', server: serverText, zone, ...(keyInfo ? { key: keyInfo } : {}), subject });
+      check(answer, signed, ctx);
     } catch (error) {
       log.debug({ zone, server: serverText, rcode: answer.decoded.rcode, error: (error as Error).message }, 'rfc2136: update not applied');
       throw error;

@@ -2,14 +2,17 @@
  * Sending one DNS message to one server and getting its answer (RFC 1035 §4.2, RFC 7766). UDP first,
  * re-sent on timeout a bounded number of times from one socket; TCP when the message exceeds the UDP limit
  * or the answer comes back truncated (TC). Over UDP an answer with another ID, another question, or that
- * does not parse is ignored (it may be spoofed); over TCP answers are matched to pipelined requests by ID.
- * Every attempt has a deadline; every socket is closed before the promise settles.
+ * does not parse is ignored (it may be spoofed), and so is one that fails `authenticate` (TSIG): anyone who
+ * sees the request can race the server with a forged answer, so the exchange keeps listening until an answer
+ * authenticates or the deadline passes (then UnverifiedAnswerError: the outcome is unknown). Over TCP
+ * answers are matched to pipelined requests by ID. Every attempt has a deadline; every socket is closed
+ * before the promise settles.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { UDP_PLAIN_LIMIT } from '../dns-wire/constants.js';
 import { decodeMessage, readName, WireFormatError, type DecodedMessage } from '../dns-wire/reader.js';
-import { DnsTimeoutError, DnsTransportError } from './errors.js';
+import { DnsTimeoutError, DnsTransportError, UnverifiedAnswerError } from './errors.js';
 
 export interface DnsServerAddress {
   readonly host: string;
@@ -28,6 +31,11 @@ export interface ExchangeOptions {
   /** Largest message sent or expected over UDP. Default 512 (no EDNS). */
   readonly udpLimit?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Whether a UDP answer that matches the request is authentic (its TSIG verifies). One that is not is set
+   * aside and the exchange keeps listening. Default: every matching answer is taken.
+   */
+  readonly authenticate?: (raw: Buffer, decoded: DecodedMessage) => boolean;
 }
 
 export interface ExchangeResult {
@@ -36,6 +44,8 @@ export interface ExchangeResult {
   readonly via: 'udp' | 'tcp';
   /** A UDP answer came back truncated (TC) before the TCP one. */
   readonly truncatedUdp: boolean;
+  /** Matching UDP answers set aside because they did not authenticate before this one came. */
+  readonly unverified?: number;
 }
 
 interface Pending {
@@ -90,11 +100,15 @@ function networkError(server: DnsServerAddress, via: string, error: NodeJS.Errno
   return new DnsTransportError('ERR_DNS_UNREACHABLE', `cannot reach ${endpoint(server)} over ${via}: ${error.code ?? error.message}`, { cause: error, labels: ['retryable'] });
 }
 
-async function udpExchange(server: DnsServerAddress, request: Buffer, options: ExchangeOptions): Promise<{ raw: Buffer; decoded: DecodedMessage } | 'truncated'> {
+type UdpAnswer = { raw: Buffer; decoded: DecodedMessage; unverified: number };
+
+async function udpExchange(server: DnsServerAddress, request: Buffer, options: ExchangeOptions): Promise<UdpAnswer | 'truncated'> {
   const attempts = Math.max(1, Math.min(options.udpAttempts ?? 3, 10));
   const pending = pendingOf(request);
   const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
   const ignored: string[] = [];
+  let unverified: { raw: Buffer; decoded: DecodedMessage } | undefined;
+  let unverifiedCount = 0;
   try {
     return await new Promise((resolve, reject) => {
       let sent = 0;
@@ -109,6 +123,11 @@ async function udpExchange(server: DnsServerAddress, request: Buffer, options: E
         if (sent >= attempts) {
           finish();
           const why = ignored.length === 0 ? '' : ` (ignored ${ignored.length} unusable answer(s), last: ${ignored.at(-1)})`;
+          const deadline = `${attempts} attempt(s) of ${options.timeoutMs} ms`;
+          if (unverified !== undefined) {
+            reject(new UnverifiedAnswerError(`no answer from ${endpoint(server)} over UDP authenticated within ${deadline}; ${unverifiedCount} answer(s) did not`, unverified, unverifiedCount));
+            return;
+          }
           reject(new DnsTimeoutError('ERR_DNS_TIMEOUT', `no answer from ${endpoint(server)} over UDP after ${attempts} attempt(s) of ${options.timeoutMs} ms${why}`, { labels: ['retryable'] }));
           return;
         }
@@ -144,8 +163,14 @@ async function udpExchange(server: DnsServerAddress, request: Buffer, options: E
           if (ignored.length < 16) ignored.push(decoded);
           return;
         }
+        if (options.authenticate !== undefined && !options.authenticate(raw, decoded)) {
+          // Maybe forged: never a reason to stop listening. The real answer may still come.
+          unverified = { raw, decoded };
+          unverifiedCount++;
+          return;
+        }
         finish();
-        resolve({ raw, decoded });
+        resolve({ raw, decoded, unverified: unverifiedCount });
       });
       // The callback gets the lookup or connect error, if any (the typings omit the argument).
       const connected = (error?: Error | null): void => (error ? fail(error) : send());
@@ -235,7 +260,7 @@ export async function exchange(server: DnsServerAddress, request: Buffer, option
   const limit = options.udpLimit ?? UDP_PLAIN_LIMIT;
   if (options.tcpOnly !== true && request.length <= limit) {
     const answer = await udpExchange(server, request, options);
-    if (answer !== 'truncated') return { ...answer, via: 'udp', truncatedUdp: false };
+    if (answer !== 'truncated') return { raw: answer.raw, decoded: answer.decoded, via: 'udp', truncatedUdp: false, unverified: answer.unverified };
     const [tcp] = await exchangeTcp(server, [request], options);
     return { ...tcp!, truncatedUdp: true };
   }

@@ -4,7 +4,7 @@
  * errors.ts turns into a typed error. Truncated MACs (§5.2.2.1) are not accepted in responses.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CLASS, TSIG_ERROR, TYPE, tsigErrorName } from '../dns-wire/constants.js';
+import { CLASS, RCODE, TSIG_ERROR, TYPE, rcodeName, tsigErrorName } from '../dns-wire/constants.js';
 import { readName, type DecodedMessage, type WireRecord } from '../dns-wire/reader.js';
 import { encodeName, encodeRecord } from '../dns-wire/writer.js';
 import type { TsigAlgorithm, TsigKey } from './key.js';
@@ -51,11 +51,21 @@ export interface TsigRecord {
   readonly record: WireRecord;
 }
 
-export type TsigFailure = 'missing' | 'malformed' | 'key' | 'algorithm' | 'error' | 'truncated' | 'mac' | 'id' | 'time';
+/**
+ * Why a message failed. Only 'error' is authentic: a TSIG error whose MAC verified with our key. 'unsigned-error'
+ * is the one unsigned error RFC 8945 §5.3.2 lets a server send (NOTAUTH with BADSIG or BADKEY, empty MAC): it
+ * may be true, but anyone who saw the request could have forged it. Every other reason is unverifiable.
+ */
+export type TsigFailure = 'missing' | 'malformed' | 'key' | 'algorithm' | 'error' | 'unsigned-error' | 'truncated' | 'mac' | 'id' | 'time';
 
 export type TsigVerdict =
   | { readonly ok: true; readonly tsig: TsigRecord }
   | { readonly ok: false; readonly reason: TsigFailure; readonly detail: string; readonly tsig?: TsigRecord };
+
+/** The answer really comes from a holder of the key: it verified, or it is a TSIG error whose MAC verified. */
+export function isAuthentic(verdict: TsigVerdict): boolean {
+  return verdict.ok || verdict.reason === 'error';
+}
 
 function uint48(seconds: number): Buffer {
   const out = Buffer.alloc(6);
@@ -166,7 +176,13 @@ function verify(raw: Buffer, decoded: DecodedMessage, key: TsigKey, nowMs: numbe
   const fail = (reason: TsigFailure, detail: string): TsigVerdict => ({ ok: false, reason, detail, tsig });
   if (tsig.keyName !== key.name) return fail('key', `the ${what} is signed with key ${JSON.stringify(tsig.keyName)}, not ${JSON.stringify(key.name)}`);
   if (tsig.algorithm !== key.algorithm) return fail('algorithm', `the ${what} is signed with ${tsig.algorithm}, not ${key.algorithm}`);
-  if (tsig.error !== TSIG_ERROR.NOERROR) return fail('error', `the server reports TSIG error ${tsigErrorName(tsig.error)}`);
+  // Read the error field only once the MAC is checked: before that it is just what the sender claims.
+  if (tsig.mac.length === 0 && tsig.error !== TSIG_ERROR.NOERROR) {
+    const claim = `${rcodeName(decoded.rcode)}/${tsigErrorName(tsig.error)}`;
+    const allowed = decoded.rcode === RCODE.NOTAUTH && (tsig.error === TSIG_ERROR.BADSIG || tsig.error === TSIG_ERROR.BADKEY);
+    if (allowed) return fail('unsigned-error', `the ${what} is an unsigned ${claim}, which cannot be verified`);
+    return fail('mac', `the ${what} claims TSIG error ${claim} without a MAC (RFC 8945 allows that only for NOTAUTH with BADSIG or BADKEY)`);
+  }
   const full = DIGEST[key.algorithm].bytes;
   if (tsig.mac.length !== full) return fail('truncated', `the ${what} MAC is ${tsig.mac.length} bytes, expected ${full} (truncated MACs are not accepted)`);
   if (!timingSafeEqual(expectedMac(raw, decoded, tsig, key, request?.mac), tsig.mac)) {
@@ -174,15 +190,17 @@ function verify(raw: Buffer, decoded: DecodedMessage, key: TsigKey, nowMs: numbe
   }
   const id = request?.id ?? decoded.id;
   if (tsig.originalId !== id) return fail('id', `the ${what}'s TSIG original ID ${tsig.originalId} is not ${id}`);
+  // A signed error (BADTIME carries the server's clock) is authentic; its time is the request's, so no time check.
+  if (tsig.error !== TSIG_ERROR.NOERROR) return fail('error', `the server reports TSIG error ${tsigErrorName(tsig.error)}`);
   const now = Math.floor(nowMs / 1000);
   if (Math.abs(now - tsig.timeSigned) > tsig.fudge) return fail('time', `the ${what} was signed at ${tsig.timeSigned}, ${now - tsig.timeSigned} s from our clock (fudge ${tsig.fudge} s)`);
   return { ok: true, tsig };
 }
 
 /**
- * Checks the TSIG of a response to `request` (RFC 8945 §5.3): present and last, same key and algorithm,
- * no TSIG error, a full-length MAC over request MAC + response + variables, the request's ID as original
- * ID, and a time within the fudge of `nowMs`.
+ * Checks the TSIG of a response to `request` (RFC 8945 §5.3): present and last, same key and algorithm, a
+ * full-length MAC over request MAC + response + variables, the request's ID as original ID, no TSIG error,
+ * and a time within the fudge of `nowMs`. A TSIG error counts ('error') only once its MAC verified.
  */
 export function verifyResponse(raw: Buffer, decoded: DecodedMessage, request: SignedMessage, options: { nowMs?: number } = {}): TsigVerdict {
   return verify(raw, decoded, request.key, options.nowMs ?? Date.now(), request);

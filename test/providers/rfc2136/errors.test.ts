@@ -59,15 +59,15 @@ describe('checkResponse', () => {
     [9, tsigError(17), 'ERR_TSIG_BADKEY', 'usage', /does not know TSIG key seed-key with algorithm hmac-sha256 \(NOTAUTH\/BADKEY\)/],
     [9, tsigError(18, Buffer.from([0, 0, 0x65, 0x53, 0xf1, 0x00])), 'ERR_TSIG_BADTIME', 'usage', /\(NOTAUTH\/BADTIME\): our clock and the server's differ by more than 300 s \(server time 2023-/],
     [9, tsigError(22), 'ERR_TSIG_BADTRUNC', 'usage', /BADTRUNC/],
-    [0, { ok: false, reason: 'missing', detail: 'the response is not signed' }, 'ERR_TSIG_RESPONSE', 'badPeer', /cannot be trusted: the response is not signed \(it answered NOERROR/],
-    [9, { ok: false, reason: 'missing', detail: 'the response is not signed' }, 'ERR_TSIG_RESPONSE', 'badPeer', /\(it answered NOTAUTH; servers answer unsigned when they do not serve zone seed\.test or do not know key seed-key/],
-    [0, { ok: false, reason: 'mac', detail: 'the response MAC does not verify' }, 'ERR_TSIG_RESPONSE', 'badPeer', /cannot be trusted: the response MAC does not verify/],
+    [0, { ok: false, reason: 'missing', detail: 'the response is not signed' }, 'ERR_TSIG_RESPONSE', 'retryable,badPeer', /cannot be trusted: the response is not signed \(it answered NOERROR/],
+    [9, { ok: false, reason: 'missing', detail: 'the response is not signed' }, 'ERR_TSIG_RESPONSE', 'retryable,badPeer', /\(it answered NOTAUTH; servers answer unsigned when they do not serve zone seed\.test or do not know key seed-key/],
+    [0, { ok: false, reason: 'mac', detail: 'the response MAC does not verify' }, 'ERR_TSIG_RESPONSE', 'retryable,badPeer', /cannot be trusted: the response MAC does not verify/],
   ] as const)('rcode %i with TSIG verdict %j → %s (%s)', (rcode, verdict, code, label, text) => {
     const error = thrown(() => checkResponse(message(rcode), verdict, update));
     expect(error.code).toBe(code);
     expect(error.message).toMatch(/^rfc2136: /);
     expect(error.message).toMatch(text);
-    expect([...error.labels]).toEqual(label === undefined ? [] : [label]);
+    expect([...error.labels]).toEqual(label === undefined ? [] : label.split(','));
   });
 
   it('says when an update was refused for want of a key, and queries point at allow-query', () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { format, inspect, promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
+import { ConfigError, describeError } from '../../../src/errors.js';
 import { createTsigKey, loadTsigKey, parseBindKeyFile } from '../../../src/providers/rfc2136/key.js';
 import { createLogger } from '../../../src/registrar/logger.js';
 import { describeIfTool } from '../../harness/require-tool.js';
@@ -56,7 +56,7 @@ describe('parseBindKeyFile', () => {
       [FILE.replace('algorithm hmac-sha256;', ''), /has no algorithm/],
       [FILE.replace('hmac-sha256;', 'hmac-sha256'), /line 4: expected ';' but found "secret"/],
       [FILE.replace('};', '}'), /expected ';' but found the end of the file/],
-      [FILE.replace('algorithm', 'colour'), /line 3: unknown key option 'colour'/],
+      [FILE.replace('algorithm', 'colour'), /line 3: expected algorithm or secret but found another word/],
       ['key "x" { secret "abc', /line 1: unterminated string/],
     ];
     for (const [text, message] of cases) {
@@ -106,6 +106,82 @@ describe('loadTsigKey', () => {
       expect(error, JSON.stringify(source)).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain(SECRET);
+    }
+  });
+});
+
+/** Every text an error can end up in: message, stack, cause chain, inspect, describeError, String. */
+function everyRendering(error: unknown): string[] {
+  const out = [inspect(error, { depth: 10 }), describeError(error), String(error), format('%o', error)];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
+    out.push(current.message, current.stack ?? '');
+    current = current.cause;
+  }
+  return out;
+}
+
+/** Fails when `text` holds `secret` or any 6-character piece of it (every longer piece contains one). */
+function expectNoPieceOf(secret: string, text: string, what: string): void {
+  for (let i = 0; i + 6 <= secret.length; i++) {
+    const piece = secret.slice(i, i + 6);
+    expect(text.includes(piece), `${what} contains ${JSON.stringify(piece)}: ${text.slice(0, 300)}`).toBe(false);
+  }
+}
+
+describe('a key file with a typo never shows its secret', () => {
+  // Distinct values for each position the secret can take; none is printed whatever the typo.
+  const S = 'gR+ISUSAwP3lyHoih6oXw/DWD1YcPdW0+O9JuuUez80=';
+  const S2 = 'upNKchth5hV0oaa+IMr0CFZas2mS2GkhlKadOhAw0J8=';
+  const typos: [string, string][] = [
+    ['secret = "…";', `key "k" { algorithm hmac-sha256; secret = "${S}"; };`],
+    ['two values', `key "k" { algorithm hmac-sha256; secret "${S}" "${S2}"; };`],
+    ['two unquoted values', `key "k" { algorithm hmac-sha256; secret ${S} ${S2}; };`],
+    ['a bare quoted value', `key "k" { algorithm hmac-sha256; "${S}"; };`],
+    ['a bare unquoted value', `key "k" { algorithm hmac-sha256; ${S}; };`],
+    ['a bare field', `key "k" { algorithm hmac-sha256; secret; "${S}"; };`],
+    ['no semicolon after the secret', `key "k" { algorithm hmac-sha256; secret "${S}" };`],
+    ['a value in braces', `key "k" { algorithm hmac-sha256; secret { "${S}" }; };`],
+    ['swapped values', `key "k" { algorithm "${S}"; secret hmac-sha256; };`],
+    ['the secret as the algorithm', `key "k" { algorithm ${S}; secret "${S2}"; };`],
+    ['unterminated string', `key "k" { algorithm hmac-sha256; secret "${S};\n};`],
+    ['a secret that is not base64', `key "k" { algorithm hmac-sha256; secret "${S}!"; };`],
+    ['a secret cut by a comment', `key "k" { algorithm hmac-sha256; secret "${S}"; /* ${S2}`],
+    ['a secret before the key', `"${S}"; key "k" { algorithm hmac-sha256; secret "${S2}"`],
+    ['no closing semicolon', `key "k" { algorithm hmac-sha256; secret "${S}"; }`],
+    ['an extra semicolon', `key "k" { algorithm hmac-sha256; secret "${S}";; };`],
+    ['an unknown option', `key "k" { algorithm hmac-sha256; secrets "${S}"; };`],
+    ['a key without a name', `key { algorithm hmac-sha256; secret "${S}"; };`],
+  ];
+
+  it.each(typos)('%s: the error names the line but no piece of the secret, anywhere (parse and load)', async (_label, text) => {
+    const parsed = configError(() => parseBindKeyFile(text, '/etc/seed.key'));
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-typo-'));
+    try {
+      await writeFile(path.join(dir, 'seed.key'), text);
+      const loaded = await loadTsigKey({ file: path.join(dir, 'seed.key') }, { path: 'provider.key' }).then(() => undefined, (e: unknown) => e);
+      expect(loaded).toBeInstanceOf(ConfigError);
+      for (const error of [parsed, loaded]) {
+        expect((error as Error).message).toMatch(/\/seed\.key: (line \d+: )?/);
+        for (const rendering of everyRendering(error)) {
+          expectNoPieceOf(S, rendering, 'the error');
+          expectNoPieceOf(S2, rendering, 'the error');
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a key-file error says its message once (config path, file, line, problem)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-once-'));
+    try {
+      const file = path.join(dir, 'seed.key');
+      await writeFile(file, `key "k" { algorithm hmac-sha256; secret = "${S}"; };`);
+      const error = await loadTsigKey({ file }, { path: 'provider.key' }).then(() => undefined, (e: unknown) => e);
+      expect(describeError(error)).toBe(`provider.key.file: ${file}: line 1: expected ';' but found a quoted string`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

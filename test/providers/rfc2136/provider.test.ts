@@ -11,6 +11,7 @@ import { createRfc2136Provider, type Rfc2136ProviderOptions } from '../../../src
 import { signMessage, verifyRequest } from '../../../src/providers/rfc2136/tsig.js';
 import type { ProviderError } from '../../../src/providers/types.js';
 import { closeFakes, fake, frame, type Reply } from './fake-dns.js';
+import { forgeAnswer } from './forger.js';
 
 const ZONE = 'seed.test';
 const key = createTsigKey('seed-key', 'hmac-sha256', randomBytes(32));
@@ -114,5 +115,47 @@ describe('answers', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     const e3 = await failure(silent.read([`api.${ZONE}`]));
     expect(e3.code).toBe('ERR_DNS_TIMEOUT');
+  });
+});
+
+describe('answers that cannot be verified', () => {
+  const badsig = { rcode: 9, tsigError: 16 };
+  const tcpSigned = (req: Buffer, reply: Reply): void => reply(respond(req, 0, { signWith: key }));
+
+  it('a forged unsigned NOTAUTH/BADSIG racing the signed answer is ignored and the update applies', async () => {
+    const p = await providerAgainst((req, reply) => {
+      reply(forgeAnswer(req, badsig));
+      reply(forgeAnswer(req, { rcode: 0, tsigError: 18 }));
+      setTimeout(() => reply(respond(req, 0, { signWith: key })), 30);
+    });
+    expect(await p.apply([create])).toEqual({ applied: 1 });
+  });
+
+  it('only forgeries until the deadline: the outcome is unknown, retryable, never usage', async () => {
+    const p = await providerAgainst((req, reply) => reply(forgeAnswer(req, { rcode: 0, tsigError: 18 })));
+    const error = await failure(p.apply([create]));
+    expect(error.code).toBe('ERR_TSIG_RESPONSE');
+    expect(error.hasLabel('retryable')).toBe(true);
+    expect(error.hasLabel('usage')).toBe(false);
+    expect(error.message).toMatch(/without a MAC.*no answer from 127\.0\.0\.1:\d+ over UDP authenticated within 2 attempt\(s\) of 200 ms; 2 answer\(s\) did not, so the outcome is unknown/);
+  });
+
+  it('an unsigned NOTAUTH/BADSIG and nothing else: a usage error while the key never verified, retryable once it has', async () => {
+    const script = (req: Buffer, reply: Reply): void => reply(forgeAnswer(req, badsig));
+    const fresh = await providerAgainst(script);
+    const atStart = await failure(fresh.apply([create]));
+    expect(atStart.code).toBe('ERR_TSIG_BADSIG');
+    expect(atStart.hasLabel('usage')).toBe(true);
+    expect(atStart.message).toMatch(/no answer signed with this key has verified yet: check the key/);
+
+    // Reads (TCP) verify, proving the key; then updates (UDP) get only unsigned BADSIG.
+    const f = await fake({ udp: (msg, reply) => script(msg, reply), tcp: (frames, socket) => frames.forEach((msg) => tcpSigned(msg, (b) => socket.write(frame(b)))) });
+    const proven = createRfc2136Provider({ ...base, server: { host: '127.0.0.1', port: f.port }, timeoutMs: 200, udpAttempts: 2 });
+    expect(await proven.read([`api.${ZONE}`])).toEqual([]);
+    const later = await failure(proven.apply([create]));
+    expect(later.code).toBe('ERR_TSIG_BADSIG');
+    expect(later.hasLabel('usage')).toBe(false);
+    expect(later.hasLabel('retryable')).toBe(true);
+    expect(later.message).toMatch(/cannot be verified \(forged, or the server's key changed\), and this key has worked before: retrying/);
   });
 });

@@ -144,7 +144,9 @@ export function casAndTsigScenarios(start: () => Promise<ZoneServer>, expected: 
       { key: createTsigKey('nobody-knows-me', 'hmac-sha256', bad.secret), code: 'ERR_TSIG_BADKEY', says: /does not know TSIG key nobody-knows-me/ },
     ];
     for (const c of cases) {
-      const p = providerFor(server, c.key);
+      // Over UDP the unsigned BADSIG/BADKEY is not believed at once (it could be forged): the provider waits
+      // for a signed answer until its deadline (attempts × timeoutMs), so keep that short here.
+      const p = providerFor(server, c.key, { timeoutMs: 400 });
       const error = await expectError(p.apply([{ kind: 'update', before: aSet(name('auth'), ['10.5.0.1']), after: aSet(name('auth'), ['10.5.0.9']) }]));
       expect(error.code).toBe(c.code);
       expect(error.message).toMatch(c.says);
@@ -167,7 +169,8 @@ export function casAndTsigScenarios(start: () => Promise<ZoneServer>, expected: 
   });
 
   it('an update for a zone the server does not serve fails with a clear error', async () => {
-    const other = providerFor(server, key, { zone: 'elsewhere.test' });
+    // Knot's answer is unsigned, so the provider waits for a signed one until its deadline: keep it short.
+    const other = providerFor(server, key, { zone: 'elsewhere.test', timeoutMs: 500 });
     const error = await expectError(other.apply([{ kind: 'create', set: aSet('x.elsewhere.test', ['10.6.0.1']) }]));
     expect(error.code).toBe(expected.otherZoneCode);
     expect(error.message).toMatch(/not authoritative for zone elsewhere\.test|do not serve zone elsewhere\.test/);

@@ -37,6 +37,31 @@ describe('UDP', () => {
     expect(lastOctet(answer.raw)).toBe(1);
   });
 
+  it('keeps listening past matching answers that fail authenticate, takes the first that passes, and counts the others', async () => {
+    const f = await fake({
+      udp: (msg, reply) => {
+        reply(answerTo(msg, 2));
+        reply(answerTo(msg, 3));
+        setTimeout(() => reply(answerTo(msg, 1)), 20);
+      },
+    });
+    const authenticate = (raw: Buffer): boolean => lastOctet(raw) === 1;
+    const answer = await exchange(server(f), buildQuery('a.seed.test', 'A').message, { timeoutMs: 1000, authenticate });
+    expect(lastOctet(answer.raw)).toBe(1);
+    expect(answer.unverified).toBe(2);
+  });
+
+  it('with only answers that fail authenticate, waits out the deadline, then says none authenticated (retryable)', async () => {
+    const f = await fake({ udp: (msg, reply) => reply(answerTo(msg, 2)) });
+    const t0 = Date.now();
+    const error = await failure(exchange(server(f), buildQuery('a.seed.test', 'A').message, { timeoutMs: 100, udpAttempts: 2, authenticate: () => false }));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+    expect(error.code).toBe('ERR_DNS_UNVERIFIED');
+    expect(error.labels.has('retryable')).toBe(true);
+    expect(error.message).toMatch(/no answer from 127\.0\.0\.1:\d+ over UDP authenticated within 2 attempt\(s\) of 100 ms; 2 answer\(s\) did not/);
+    expect(f.udpSeen).toHaveLength(2);
+  });
+
   it('times out (bounded) when only spoofed answers come, saying what it ignored', async () => {
     const f = await fake({ udp: (msg, reply) => reply(answerTo(msg, 2, { id: (msg.readUInt16BE(0) + 1) & 0xffff })) });
     const t0 = Date.now();

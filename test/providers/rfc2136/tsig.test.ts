@@ -135,12 +135,34 @@ describe('TSIG response verification rejects', () => {
     expect(t.type).toBe(TYPE.TSIG);
   });
 
-  it('reports a server TSIG error (BADSIG with an empty MAC) as such', () => {
+  /** A `rcode` answer to `request` carrying TSIG error `error`, signed with `signer` (its MAC replaced by `mac` when given). */
+  const tsigErrorAnswer = (rcode: number, error: number, options: { signer?: TsigKey; mac?: Buffer; nowMs?: number } = {}): Buffer => {
     const q = decodeMessage(request.message).questions[0]!;
-    const raw = encodeMessage({ id: request.id, flags: 0x8009, questions: [q] });
-    const errorAnswer = withMac(signMessage(raw, key, { nowMs: NOW, error: TSIG_ERROR.BADSIG }).message, Buffer.alloc(0));
-    const v = verdictOf(errorAnswer, request);
-    expect(v).toMatchObject({ ok: false, reason: 'error' });
-    expect(v.ok ? undefined : v.tsig?.error).toBe(TSIG_ERROR.BADSIG);
+    const raw = encodeMessage({ id: request.id, flags: 0x8000 | rcode, questions: [q] });
+    const signed = signMessage(raw, options.signer ?? key, { requestMac: request.mac, nowMs: options.nowMs ?? NOW, error }).message;
+    return options.mac === undefined ? signed : withMac(signed, options.mac);
+  };
+
+  it('an unsigned NOTAUTH with BADSIG or BADKEY is reported as unsigned (RFC 8945 allows it, but it proves nothing)', () => {
+    for (const error of [TSIG_ERROR.BADSIG, TSIG_ERROR.BADKEY]) {
+      const v = verdictOf(tsigErrorAnswer(9, error, { mac: Buffer.alloc(0) }), request);
+      expect(v).toMatchObject({ ok: false, reason: 'unsigned-error' });
+      expect(v.ok ? undefined : v.tsig?.error).toBe(error);
+    }
+  });
+
+  it('a TSIG error without a MAC is not read as the server speaking, unless it is NOTAUTH with BADSIG/BADKEY', () => {
+    // The forgeries of the hostile-network pass: NOERROR/BADTIME and NOTAUTH/BADTIME with an empty MAC.
+    expect(verdictOf(tsigErrorAnswer(0, TSIG_ERROR.BADTIME, { mac: Buffer.alloc(0) }), request)).toMatchObject({ ok: false, reason: 'mac', detail: /without a MAC/ });
+    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADTIME, { mac: Buffer.alloc(0) }), request)).toMatchObject({ ok: false, reason: 'mac' });
+    expect(verdictOf(tsigErrorAnswer(0, TSIG_ERROR.BADSIG, { mac: Buffer.alloc(0) }), request)).toMatchObject({ ok: false, reason: 'mac' });
+  });
+
+  it('a signed TSIG error counts only when its MAC verifies; a BADTIME answer signed by the key is authentic', () => {
+    const later = NOW + 3600_000; // the server's clock is an hour ahead of our request's time
+    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADTIME, { nowMs: later }), request)).toMatchObject({ ok: false, reason: 'error' });
+    const forged = tsigErrorAnswer(9, TSIG_ERROR.BADTIME, { signer: createTsigKey('test-key', 'hmac-sha256', randomBytes(32)) });
+    expect(verdictOf(forged, request)).toMatchObject({ ok: false, reason: 'mac' });
+    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADSIG, { mac: randomBytes(32) }), request)).toMatchObject({ ok: false, reason: 'mac' });
   });
 });
