@@ -11,7 +11,8 @@ import { ClusterClosedError, type ClusterNameMismatchError } from './errors.js';
 import { ClusterEventEmitter, type NodeRemovalReason } from './events.js';
 import { sameEndpoint } from './lb-detect.js';
 import { createContext, type DiscoveryContext, type DiscoveryOptions } from './options.js';
-import { applyPeerAliases, describePeer, expandFromPeers, readPeers, validatePeer, type DiscoveredPeer, type PeerIssue } from './peers.js';
+import { acceptedPeers, applyPeerAliases, describePeer, expandFromPeers, readPeers, validatePeer, type DiscoveredPeer, type ExpansionResult, type PeerIssue, type PeerSource } from './peers.js';
+import { anyDue, EMPTY_RETRIES, isDue, recordFailure, retainPeers, type PeerRetryTable } from './peer-retry.js';
 import { refreshNode } from './node-refresh.js';
 import { findSeedNode, noSeedNodeError, type SeedCandidate, type SeedingResult, type SeedNode } from './seeding.js';
 import { parseSeed, type Seed } from './seed.js';
@@ -21,6 +22,8 @@ interface TendedNode {
   readonly failures: number;
   readonly peersGeneration: number | undefined;
   readonly partitionGeneration: number | undefined;
+  /** The node's last peer list, reused while its peers-generation stays the same. */
+  readonly peers: PeersReply | undefined;
 }
 
 export interface ConnectReport {
@@ -45,6 +48,10 @@ export class Cluster extends ClusterEventEmitter {
   private running: Promise<void> | undefined;
   private readonly closing = new AbortController();
   private reseedAttempt = 0;
+  /** Listed peers missing from the map, with their backoff (retried until they join or stop being listed). */
+  private peerRetries: PeerRetryTable = EMPTY_RETRIES;
+  /** `node|listed` of oversized peer lists already reported. */
+  private readonly truncationsReported = new Set<string>();
 
   constructor(seeds: readonly (string | Seed)[], options: DiscoveryOptions = {}) {
     super();
@@ -139,10 +146,11 @@ export class Cluster extends ClusterEventEmitter {
     });
     this.track(info.nodeId, seedNode.connection, seedNode.peers, info.partitionGeneration);
     const known = new Set(next.nodes.keys());
-    const expansion = await expandFromPeers(this.ctx, known, [{ nodeId: info.nodeId, peers: seedNode.peers }], this.closing.signal);
+    const sources = [{ nodeId: info.nodeId, peers: seedNode.peers }];
+    const expansion = await expandFromPeers(this.ctx, known, sources, { signal: this.closing.signal, skip: this.notDue() });
     next = this.addPeers(next, expansion.added);
     next = applyPeerAliases(next, [seedNode.peers, ...expansion.added.map((p) => p.peers)], this.ctx.translate);
-    for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
+    this.afterExpansion(next, [...sources, ...expansion.added.map((p) => ({ nodeId: p.info.nodeId, peers: p.peers }))], expansion);
     this.commit(next, new Map());
     return { issues: expansion.issues, mismatches: expansion.mismatches };
   }
@@ -158,7 +166,34 @@ export class Cluster extends ClusterEventEmitter {
 
   private track(nodeId: string, connection: InfoConnection, peers: PeersReply, partitionGeneration: number): void {
     this.tended.get(nodeId)?.connection?.close();
-    this.tended.set(nodeId, { connection, failures: 0, peersGeneration: peers.generation, partitionGeneration });
+    this.tended.set(nodeId, { connection, failures: 0, peersGeneration: peers.generation, partitionGeneration, peers });
+  }
+
+  /** Skip listed peers whose retry is not due yet (they failed recently and are listed the same way). */
+  private notDue(): (entry: Parameters<typeof isDue>[1]) => boolean {
+    const now = this.ctx.options.clock();
+    const table = this.peerRetries;
+    return (entry) => !isDue(table, entry, now);
+  }
+
+  /**
+   * Bookkeeping after peers were expanded: failed peers get a backoff; peers that joined, or that no list
+   * names any more, are forgotten; oversized lists are reported once per node and size.
+   */
+  private afterExpansion(cluster: ClusterDescription, sources: readonly PeerSource[], expansion: ExpansionResult): void {
+    for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
+    const now = this.ctx.options.clock();
+    const policy = { initialDelayMs: this.ctx.options.peerRetryInitialDelayMs, maxDelayMs: this.ctx.options.peerRetryMaxDelayMs };
+    for (const issue of expansion.issues) this.peerRetries = recordFailure(this.peerRetries, issue.entry, now, policy);
+    const listed = new Set<string>();
+    for (const source of sources) for (const entry of acceptedPeers(source.peers, this.ctx.options.maxPeersPerNode)) listed.add(entry.nodeId);
+    this.peerRetries = retainPeers(this.peerRetries, (id) => listed.has(id) && !cluster.nodes.has(id));
+    for (const { reporter, listed: count, accepted } of expansion.oversized) {
+      const key = `${reporter}|${count}`;
+      if (this.truncationsReported.has(key)) continue;
+      this.truncationsReported.add(key);
+      this.publish('peerListTruncated', { nodeId: reporter, listed: count, accepted });
+    }
   }
 
   private async tendOnce(): Promise<void> {
@@ -178,15 +213,17 @@ export class Cluster extends ClusterEventEmitter {
     const reasons = new Map<string, NodeRemovalReason>();
     let peersChanged = false;
     const healthy: NodeDescription[] = [];
+    const generations = new Map<string, number>();
     for (const { node, outcome } of outcomes) {
       const state = this.tended.get(node.nodeId);
       if (outcome.kind === 'ok') {
         peersChanged ||= state?.failures !== 0 || outcome.peersGeneration !== state.peersGeneration;
-        this.tended.set(node.nodeId, { connection: outcome.connection, failures: 0, peersGeneration: state?.peersGeneration, partitionGeneration: outcome.partitionGeneration });
+        generations.set(node.nodeId, outcome.peersGeneration);
+        this.tended.set(node.nodeId, { connection: outcome.connection, failures: 0, peersGeneration: state?.peersGeneration, partitionGeneration: outcome.partitionGeneration, peers: state?.peers });
         healthy.push(node);
         continue;
       }
-      this.tended.set(node.nodeId, { connection: undefined, failures: (state?.failures ?? 0) + 1, peersGeneration: state?.peersGeneration, partitionGeneration: state?.partitionGeneration });
+      this.tended.set(node.nodeId, { connection: undefined, failures: (state?.failures ?? 0) + 1, peersGeneration: state?.peersGeneration, partitionGeneration: state?.partitionGeneration, peers: state?.peers });
       peersChanged = true;
       if (outcome.kind === 'failed') {
         this.publish('tendError', { nodeId: node.nodeId, error: outcome.error });
@@ -196,7 +233,9 @@ export class Cluster extends ClusterEventEmitter {
         reasons.set(node.nodeId, outcome.kind);
       }
     }
-    if (peersChanged && healthy.length > 0) next = await this.refreshPeers(next, healthy, reasons);
+    // A listed peer that is still missing is retried when its backoff is over, even if no list changed.
+    const retryDue = anyDue(this.peerRetries, this.ctx.options.clock());
+    if ((peersChanged || retryDue) && healthy.length > 0) next = await this.refreshPeers(next, healthy, reasons, generations);
     if (healthy.length === 0) {
       for (const node of next.nodes.values()) {
         if ((this.tended.get(node.nodeId)?.failures ?? 0) >= this.ctx.options.maxFailures) {
@@ -209,16 +248,26 @@ export class Cluster extends ClusterEventEmitter {
   }
 
   /** Read peers from healthy nodes; add new nodes, move or drop failing nodes nobody lists any more. */
-  private async refreshPeers(cluster: ClusterDescription, healthy: readonly NodeDescription[], reasons: Map<string, NodeRemovalReason>): Promise<ClusterDescription> {
+  private async refreshPeers(
+    cluster: ClusterDescription,
+    healthy: readonly NodeDescription[],
+    reasons: Map<string, NodeRemovalReason>,
+    generations: ReadonlyMap<string, number>,
+  ): Promise<ClusterDescription> {
     const sources: { nodeId: string; peers: PeersReply }[] = [];
     await Promise.all(
       healthy.map(async (node) => {
         const state = this.tended.get(node.nodeId);
         if (!state?.connection) return;
+        // An unchanged list is not read again (a large one costs the node and us).
+        if (state.peers && state.failures === 0 && state.peers.generation === generations.get(node.nodeId)) {
+          sources.push({ nodeId: node.nodeId, peers: state.peers });
+          return;
+        }
         try {
           const peers = await readPeers(this.ctx, state.connection, this.closing.signal);
           sources.push({ nodeId: node.nodeId, peers });
-          this.tended.set(node.nodeId, { ...state, peersGeneration: peers.generation });
+          this.tended.set(node.nodeId, { ...state, peersGeneration: peers.generation, peers });
         } catch (error) {
           this.publish('tendError', { nodeId: node.nodeId, error });
         }
@@ -252,9 +301,9 @@ export class Cluster extends ClusterEventEmitter {
     }
     const known = new Set(next.nodes.keys());
     for (const id of reasons.keys()) known.add(id);
-    const expansion = await expandFromPeers(this.ctx, known, sources, this.closing.signal);
-    for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
+    const expansion = await expandFromPeers(this.ctx, known, sources, { signal: this.closing.signal, skip: this.notDue() });
     next = this.addPeers(next, expansion.added);
+    this.afterExpansion(next, [...sources, ...expansion.added.map((p) => ({ nodeId: p.info.nodeId, peers: p.peers }))], expansion);
     return applyPeerAliases(next, sources.map((s) => s.peers), this.ctx.translate);
   }
 
@@ -294,6 +343,7 @@ export class Cluster extends ClusterEventEmitter {
       if (change.type === 'nodeRemoved') {
         this.tended.get(change.node.nodeId)?.connection?.close();
         this.tended.delete(change.node.nodeId);
+        for (const key of this.truncationsReported) if (key.startsWith(`${change.node.nodeId}|`)) this.truncationsReported.delete(key);
         this.publish('nodeRemoved', { node: change.node, reason: reasons.get(change.node.nodeId) ?? 'unreachable' });
       } else if (change.type === 'nodeAdded') {
         this.remember(change.node);

@@ -27,6 +27,13 @@ export interface ClusterEvents {
   reseedFailed: { readonly attempt: number; readonly delayMs: number; readonly error: unknown };
   /** Re-seeding found the cluster again. */
   reseeded: { readonly attempt: number; readonly nodes: readonly string[] };
+  /**
+   * A node listed more peers than `maxPeersPerNode`: only `accepted` of them are used. Emitted once per node
+   * and list size, so a node that keeps sending a huge list does not flood the listeners.
+   */
+  peerListTruncated: { readonly nodeId: string; readonly listed: number; readonly accepted: number };
+  /** Entries of a node's peer list that could not be used (bad port, bad address); the rest were used. */
+  peerEntriesRejected: { readonly nodeId: string; readonly count: number; readonly examples: readonly string[] };
   /** A tend step failed in a way that did not change membership (kept for logs and metrics). */
   tendError: { readonly nodeId: string | undefined; readonly error: unknown };
 }

@@ -4,6 +4,7 @@
  */
 import { InfoConnection, type Credentials } from '../protocol/connection.js';
 import type { HostPort } from '../protocol/host.js';
+import { withConnectionSlot } from './limiter.js';
 import type { DiscoveryContext } from './options.js';
 import { checkValidationReply, validationRequest, type NodeInfo, type ValidationExpectations } from './validate.js';
 
@@ -26,12 +27,14 @@ export interface NodeConnectOptions extends ValidationExpectations {
   readonly signal?: AbortSignal;
 }
 
-/** Connect with the context's TLS, credentials and deadlines. */
-export function openConnection(
-  ctx: DiscoveryContext,
-  address: HostPort,
-  options: { tlsName?: string; credentials?: Credentials; signal?: AbortSignal } = {},
-): Promise<InfoConnection> {
+type OpenOptions = { tlsName?: string; credentials?: Credentials; signal?: AbortSignal };
+
+/** Connect with the context's TLS, credentials and deadlines, holding a connection slot while connecting. */
+export function openConnection(ctx: DiscoveryContext, address: HostPort, options: OpenOptions = {}): Promise<InfoConnection> {
+  return withConnectionSlot(ctx.connections, () => connectUnlimited(ctx, address, options), options.signal);
+}
+
+function connectUnlimited(ctx: DiscoveryContext, address: HostPort, options: OpenOptions): Promise<InfoConnection> {
   const tls = ctx.options.tls;
   const name = options.tlsName ?? tls?.name;
   if (tls && !name) {
@@ -50,13 +53,19 @@ export function openConnection(
   });
 }
 
-export async function connectAndValidate(
+/** Connect and validate under one connection slot: the slot is the bound on sockets in flight. */
+export function connectAndValidate(
   ctx: DiscoveryContext,
   address: HostPort,
   options: NodeConnectOptions = {},
 ): Promise<ValidatedConnection> {
+  return withConnectionSlot(ctx.connections, () => validateUnlimited(ctx, address, options), options.signal);
+}
+
+async function validateUnlimited(ctx: DiscoveryContext, address: HostPort, options: NodeConnectOptions): Promise<ValidatedConnection> {
+  // Measured from the slot being granted: time spent queued behind the limit is not the node's fault.
   const started = performance.now();
-  const connection = await openConnection(ctx, address, options);
+  const connection = await connectUnlimited(ctx, address, options);
   try {
     const request = validationRequest(options.withServices ? ctx.serviceCommand : undefined);
     const reply = await connection.info(request.commands, options.signal ? { signal: options.signal } : {});

@@ -2,7 +2,9 @@
  * Discovery options: one interface, one frozen default object, resolved once into the context that the
  * seeding, peer and tend code share.
  */
+import { ConfigError } from '../errors.js';
 import type { Credentials, TlsOptions } from '../protocol/connection.js';
+import { Semaphore } from './limiter.js';
 import { createResolver, type HostResolver } from './resolve.js';
 import { createTranslator, type AddressTranslation, type Translator } from './translate.js';
 import { DEFAULT_SERVICE_PORT } from './seed.js';
@@ -42,6 +44,22 @@ export interface DiscoveryOptions {
   readonly dnsServers?: readonly string[];
   /** Translate every address learned from the cluster (NAT). */
   readonly translate?: AddressTranslation;
+  /**
+   * Connection attempts (connect + validation) in flight at once for this cluster, across seeds, peers and
+   * tends. A process-wide limit (setProcessConnectionLimit, default 256) applies on top. Default 64.
+   */
+  readonly maxConnectionsInFlight?: number;
+  /**
+   * Peers accepted from one node's peer list; the rest are ignored with a warning naming the node. Default
+   * 256, Enterprise Edition's largest cluster.
+   */
+  readonly maxPeersPerNode?: number;
+  /** Backoff for a listed peer that could not be validated: first retry after this, doubling. Default 500 ms. */
+  readonly peerRetryInitialDelayMs?: number;
+  /** Longest wait between retries of a listed peer. Default 30 s. */
+  readonly peerRetryMaxDelayMs?: number;
+  /** Monotonic clock in ms for retry decisions (tests inject one). Default performance.now. */
+  readonly clock?: () => number;
 }
 
 type DefaultedKey =
@@ -56,7 +74,12 @@ type DefaultedKey =
   | 'reseedInitialDelayMs'
   | 'reseedMaxDelayMs'
   | 'defaultPort'
-  | 'detectLoadBalancer';
+  | 'detectLoadBalancer'
+  | 'maxConnectionsInFlight'
+  | 'maxPeersPerNode'
+  | 'peerRetryInitialDelayMs'
+  | 'peerRetryMaxDelayMs'
+  | 'clock';
 
 /** Options after defaults are applied. */
 export type ResolvedDiscoveryOptions = DiscoveryOptions & { readonly [K in DefaultedKey]-?: NonNullable<DiscoveryOptions[K]> };
@@ -74,7 +97,43 @@ export const DEFAULT_DISCOVERY_OPTIONS: Readonly<Pick<ResolvedDiscoveryOptions, 
   reseedMaxDelayMs: 10_000,
   defaultPort: DEFAULT_SERVICE_PORT,
   detectLoadBalancer: true,
+  maxConnectionsInFlight: 64,
+  maxPeersPerNode: 256,
+  peerRetryInitialDelayMs: 500,
+  peerRetryMaxDelayMs: 30_000,
+  clock: () => performance.now(),
 });
+
+/** Integer options and their allowed ranges, checked once when the context is built. */
+const INTEGER_RANGES: readonly (readonly [keyof DiscoveryOptions, number, number])[] = [
+  ['connectTimeoutMs', 1, 600_000],
+  ['requestTimeoutMs', 1, 600_000],
+  ['maxParallel', 1, 4096],
+  ['staggerMs', 0, 60_000],
+  ['orphanGraceMs', 0, 60_000],
+  ['tendIntervalMs', 1, 3_600_000],
+  ['maxFailures', 1, 1000],
+  ['reseedInitialDelayMs', 1, 3_600_000],
+  ['reseedMaxDelayMs', 1, 3_600_000],
+  ['defaultPort', 1, 65_535],
+  ['maxConnectionsInFlight', 1, 4096],
+  ['maxPeersPerNode', 1, 4096],
+  ['peerRetryInitialDelayMs', 1, 3_600_000],
+  ['peerRetryMaxDelayMs', 1, 3_600_000],
+];
+
+/** Throws ConfigError naming the option and the allowed range. */
+export function validateDiscoveryOptions(options: ResolvedDiscoveryOptions): void {
+  for (const [key, min, max] of INTEGER_RANGES) {
+    const value = options[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigError(`discovery.${key}`, `expected an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (options.peerRetryMaxDelayMs < options.peerRetryInitialDelayMs) {
+    throw new ConfigError('discovery.peerRetryMaxDelayMs', `must not be below peerRetryInitialDelayMs (${options.peerRetryInitialDelayMs})`);
+  }
+}
 
 /** Everything the discovery code needs, resolved from the options once. */
 export interface DiscoveryContext {
@@ -86,10 +145,13 @@ export interface DiscoveryContext {
   /** `peers-clear-std` etc. */
   readonly peersCommand: string;
   readonly credentials: Credentials | undefined;
+  /** This cluster's (or probe's) bound on connection attempts in flight. */
+  readonly connections: Semaphore;
 }
 
 export function createContext(options: DiscoveryOptions = {}): DiscoveryContext {
   const merged: ResolvedDiscoveryOptions = { ...DEFAULT_DISCOVERY_OPTIONS, ...stripUndefined(options) };
+  validateDiscoveryOptions(merged);
   const variant = `${options.tls ? 'tls' : 'clear'}-${merged.useAlternateAccessAddress ? 'alt' : 'std'}`;
   return {
     options: merged,
@@ -98,6 +160,7 @@ export function createContext(options: DiscoveryOptions = {}): DiscoveryContext 
     serviceCommand: `service-${variant}`,
     peersCommand: `peers-${variant}`,
     credentials: options.credentials,
+    connections: new Semaphore(merged.maxConnectionsInFlight),
   };
 }
 

@@ -26,6 +26,8 @@ export interface DiscoveredPeer extends ValidatedConnection {
 /** A listed peer we could not use, and why. */
 export interface PeerIssue {
   readonly reporter: string;
+  /** The entry as listed (before translation), for retry bookkeeping. */
+  readonly entry: PeerEntry;
   readonly nodeId: string;
   readonly listed: readonly HostPort[];
   readonly failures: readonly { readonly address: HostPort; readonly error: unknown }[];
@@ -71,10 +73,33 @@ export async function validatePeer(
   return { peer: result.winner?.value, failures };
 }
 
+/** A node listed more peers than `maxPeersPerNode`; only `accepted` of them were considered. */
+export interface OversizedPeerList {
+  readonly reporter: string;
+  readonly listed: number;
+  readonly accepted: number;
+}
+
 export interface ExpansionResult {
   readonly added: readonly DiscoveredPeer[];
   readonly issues: readonly PeerIssue[];
   readonly mismatches: readonly ClusterNameMismatchError[];
+  readonly oversized: readonly OversizedPeerList[];
+}
+
+/**
+ * The peers of one list we act on: all of them up to `cap`, else a stable subset (lowest node ids first, so
+ * the same peers are chosen whatever order or generation the list comes in).
+ */
+export function acceptedPeers(list: PeersReply, cap: number): readonly PeerEntry[] {
+  if (list.peers.length <= cap) return list.peers;
+  return [...list.peers].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0)).slice(0, cap);
+}
+
+export interface ExpansionOptions {
+  readonly signal?: AbortSignal;
+  /** Listed peers not to validate now (a retry that is not due yet). */
+  readonly skip?: (entry: PeerEntry) => boolean;
 }
 
 /**
@@ -85,22 +110,28 @@ export async function expandFromPeers(
   ctx: DiscoveryContext,
   known: Set<string>,
   sources: readonly PeerSource[],
-  signal?: AbortSignal,
+  options: ExpansionOptions = {},
 ): Promise<ExpansionResult> {
+  const { signal, skip } = options;
+  const cap = ctx.options.maxPeersPerNode;
   const added: DiscoveredPeer[] = [];
   const issues: PeerIssue[] = [];
   const mismatches: ClusterNameMismatchError[] = [];
+  const oversized: OversizedPeerList[] = [];
   const failedIds = new Set<string>();
   let frontier = sources;
   for (let round = 0; round < MAX_ROUNDS && frontier.length > 0 && !signal?.aborted; round++) {
     const wanted = new Map<string, { reporter: string; entry: PeerEntry }>();
     for (const source of frontier) {
-      for (const entry of source.peers.peers) {
+      if (source.peers.peers.length > cap) oversized.push({ reporter: source.nodeId, listed: source.peers.peers.length, accepted: cap });
+      for (const entry of acceptedPeers(source.peers, cap)) {
         if (known.has(entry.nodeId) || failedIds.has(entry.nodeId) || wanted.has(entry.nodeId) || entry.hosts.length === 0) continue;
+        if (skip?.(entry)) continue;
         if (known.size + wanted.size >= MAX_CLUSTER_NODES) break;
         wanted.set(entry.nodeId, { reporter: source.nodeId, entry });
       }
     }
+    // Every attempt holds a slot of the context's connection limiter, so this fan-out is bounded in sockets.
     const results = await Promise.all(
       [...wanted.values()].map(async ({ reporter, entry }) => ({ reporter, entry, ...(await validatePeer(ctx, entry, signal)) })),
     );
@@ -112,13 +143,13 @@ export async function expandFromPeers(
         next.push({ nodeId: entry.nodeId, peers: peer.peers });
       } else {
         failedIds.add(entry.nodeId);
-        issues.push({ reporter, nodeId: entry.nodeId, listed: entry.hosts.map(ctx.translate), failures });
+        issues.push({ reporter, entry, nodeId: entry.nodeId, listed: entry.hosts.map(ctx.translate), failures });
         for (const f of failures) if (f.error instanceof ClusterNameMismatchError) mismatches.push(f.error);
       }
     }
     frontier = next;
   }
-  return { added, issues, mismatches };
+  return { added, issues, mismatches, oversized };
 }
 
 /** A validated peer as a node description. */

@@ -7,14 +7,28 @@ export class ProtocolError extends SeedkeeperError {
   }
 }
 
+/** The peer answered in another protocol (HTTP, TLS, SSH, text): the port is not an Aerospike service port. */
+export class NotAerospikeError extends SeedkeeperError {
+  /** What the answer looked like, e.g. `HTTP`. */
+  readonly looksLike: string;
+  constructor(looksLike: string) {
+    super('ERR_NOT_AEROSPIKE', `this port does not speak the Aerospike protocol (it looks like ${looksLike})`, { labels: ['badPeer'] });
+    this.looksLike = looksLike;
+  }
+}
+
 /** A reply announced or delivered more bytes than the caller allows. */
 export class ResponseTooLargeError extends SeedkeeperError {
   readonly size: number;
   readonly limit: number;
   constructor(size: number, limit: number) {
-    super('ERR_RESPONSE_TOO_LARGE', `reply of ${size} bytes exceeds the limit of ${limit} bytes`, {
-      labels: ['badPeer'],
-    });
+    super(
+      'ERR_RESPONSE_TOO_LARGE',
+      `the reply announces ${size} bytes, more than the ${limit} allowed: this port does not seem to speak the Aerospike protocol, or the node sent an oversized reply`,
+      {
+        labels: ['badPeer'],
+      },
+    );
     this.size = size;
     this.limit = limit;
   }
@@ -45,9 +59,12 @@ export class InfoServerError extends SeedkeeperError {
 /** Connecting (TCP or TLS handshake) failed or was refused. */
 export class ConnectError extends SeedkeeperError {
   readonly address: string;
+  /** What went wrong, without the address (e.g. `connection refused`). */
+  readonly reason: string;
   constructor(address: string, message: string, options: SeedkeeperErrorOptions = {}) {
     super('ERR_CONNECT', `${address}: ${message}`, { labels: ['retryable'], ...options });
     this.address = address;
+    this.reason = message;
   }
 }
 

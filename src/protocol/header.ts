@@ -2,7 +2,7 @@
  * The 8-byte proto header that starts every Aerospike message in either direction:
  * byte 0 version (2), byte 1 type, bytes 2..7 body size (48-bit big-endian).
  */
-import { ProtocolError, ResponseTooLargeError } from './errors.js';
+import { NotAerospikeError, ProtocolError, ResponseTooLargeError } from './errors.js';
 
 export const PROTO_VERSION = 2;
 export const HEADER_SIZE = 8;
@@ -61,8 +61,12 @@ export function decodeHeader(bytes: Uint8Array, options: DecodeHeaderOptions = {
   const version = buf[0]!;
   const type = buf[1]!;
   const size = buf.readUIntBE(2, 6);
+  if (!KNOWN_TYPES.has(type) || (version !== PROTO_VERSION && version !== 0)) {
+    const foreign = sniffForeignProtocol(buf);
+    if (foreign) throw new NotAerospikeError(foreign);
+  }
   if (!KNOWN_TYPES.has(type)) {
-    throw new ProtocolError(`invalid proto type ${type}`);
+    throw new ProtocolError(`invalid proto type ${type}: this port does not seem to speak the Aerospike protocol`);
   }
   if (options.expectedType !== undefined && type !== options.expectedType) {
     throw new ProtocolError(`unexpected proto type ${type}, expected ${options.expectedType}`);
@@ -75,4 +79,17 @@ export function decodeHeader(bytes: Uint8Array, options: DecodeHeaderOptions = {
     throw new ResponseTooLargeError(size, limit);
   }
   return { version, type: type as MessageType, size };
+}
+
+/**
+ * Name the protocol a non-Aerospike answer is in, from its first bytes, so a wrong port is reported as such
+ * rather than as a framing error. Undefined when nothing is recognised.
+ */
+export function sniffForeignProtocol(bytes: Buffer): string | undefined {
+  const text = bytes.toString('latin1');
+  if (/^HTTP\//.test(text) || /^<(!|html|\?xml)/i.test(text)) return 'HTTP';
+  if ((bytes[0] === 0x15 || bytes[0] === 0x16) && bytes[1] === 0x03) return 'TLS; is this a TLS port? use --tls-name';
+  if (text.startsWith('SSH-')) return 'SSH';
+  if (/^[\x20-\x7e\r\n\t]+$/.test(text)) return `a text protocol: ${JSON.stringify(text)}`;
+  return undefined;
 }

@@ -9,3 +9,4 @@ export * from './sim-auth.js';
 export * from './sim-cluster.js';
 export * from './sim-connection.js';
 export * from './sim-node.js';
+export * from './hostile-peers.js';

@@ -101,6 +101,16 @@ describe('probe', () => {
     expect(report.ok).toBe(false);
     expect(report.seeds[0]!.reached).toBe(false);
     expect(report.seeds[0]!.attempts[0]!.outcome).toBe('failed');
-    expect(report.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['seed-address-failed', 'seed-unreachable', 'no-node']));
+    expect(report.warnings.map((w) => w.code)).toEqual(['seed-address-failed', 'no-node']);
+  });
+
+  it('says a wrong port is refused in one sentence that names the address once', async () => {
+    const seed = `127.0.0.1:${await freePort()}`;
+    const report = await probe([seed]);
+    const failed = report.warnings.find((w) => w.code === 'seed-address-failed')!;
+    expect(failed.message).toBe(`seed ${seed}: connection refused`);
+    expect(failed.fix).toMatch(/check the port/);
+    expect(report.seeds[0]!.attempts[0]!.error).toBe('connection refused');
+    for (const w of report.warnings) expect(w.message.split(seed).length - 1).toBeLessThanOrEqual(1);
   });
 });

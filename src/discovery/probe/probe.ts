@@ -83,7 +83,7 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
     ctx,
     known,
     winners.map((w) => ({ nodeId: w.info.nodeId, peers: w.peers })),
-    options.signal,
+    options.signal ? { signal: options.signal } : {},
   );
   for (const peer of expansion.added) {
     cluster = withNode(cluster, describePeer(peer));
@@ -111,7 +111,7 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
     const winnerIndex = winners.indexOf(result.winner!);
     return buildSeedReport(seeds[i]!, result, winnerIndex >= 0 ? kinds[winnerIndex] : undefined);
   });
-  const warnings = buildWarnings({ seeds: seedReports, perSeed, nodes, issues: expansion.issues, mismatches: expansion.mismatches, expectedClusterName: ctx.options.clusterName });
+  const warnings = buildWarnings({ seeds: seedReports, perSeed, nodes, issues: expansion.issues, mismatches: expansion.mismatches, oversized: expansion.oversized, expectedClusterName: ctx.options.clusterName });
   const clusterNames = new Set(nodes.map((n) => n.clusterName).filter((n) => n !== undefined));
   return {
     seeds: seedReports,

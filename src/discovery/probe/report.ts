@@ -58,6 +58,9 @@ export type WarningCode =
   | 'advertised-unreachable'
   | 'no-access-address'
   | 'peer-unreachable'
+  | 'oversized-peer-list'
+  | 'peer-entry-invalid'
+  | 'long-negative-ttl'
   | 'cluster-name-mismatch'
   | 'mixed-cluster-names'
   | 'no-node';

@@ -4,15 +4,33 @@
 import { isIP } from 'node:net';
 import { describeError } from '../../errors.js';
 import { formatHostPort } from '../../protocol/host.js';
-import { TimeoutError } from '../../protocol/errors.js';
+import { ConnectError, TimeoutError } from '../../protocol/errors.js';
 import { ClusterNameMismatchError } from '../errors.js';
-import type { PeerIssue } from '../peers.js';
+import type { OversizedPeerList, PeerIssue } from '../peers.js';
 import type { SeedingResult } from '../seeding.js';
 import type { Seed } from '../seed.js';
 import type { AttemptReport, NodeReport, ProbeWarning, SeedKind, SeedReport } from './report.js';
 
 const ACCESS_FIX =
   'configure access-address (or alternate-access-address, then probe with --alternate) on the node so it advertises an address clients can reach';
+
+/** Individual peer-unreachable findings per report; the rest are summarised in one line. */
+export const MAX_PEER_FINDINGS = 16;
+
+/**
+ * Why one address failed, in words and without repeating the address (the report already names it):
+ * `connection refused`, `no answer within 1000 ms`, `this port does not speak the Aerospike protocol ...`.
+ */
+export function failureReason(error: unknown, address: string): string {
+  if (error instanceof ConnectError) return error.reason;
+  if (error instanceof TimeoutError) {
+    return error.phase === 'request' ? `accepted the connection but did not answer within ${error.timeoutMs} ms` : `no answer within ${error.timeoutMs} ms`;
+  }
+  const parts = describeError(error).split(': ');
+  // Drop the address prefixes that each layer adds, and Node's own "connect ECONNREFUSED host:port".
+  const kept = parts.filter((p) => p !== address && !/^(connect|read|write) E[A-Z]+\b/.test(p));
+  return kept.length > 0 ? kept.join(': ') : parts.join(': ');
+}
 
 function isLoopback(host: string): boolean {
   return (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
@@ -30,7 +48,7 @@ export function buildSeedReport(seed: Seed, result: SeedingResult, kind: SeedKin
       case 'lost':
         return { address, outcome: 'node', ms, ...(winner && a.status !== 'lost' ? { nodeId: winner.info.nodeId } : {}) };
       case 'failed':
-        return { address, outcome: a.error instanceof TimeoutError ? 'no-answer' : 'failed', ms, error: describeError(a.error) };
+        return { address, outcome: a.error instanceof TimeoutError ? 'no-answer' : 'failed', ms, error: failureReason(a.error, address) };
       case 'cancelled':
         return { address, outcome: 'no-answer', ms, error: `no answer within ${Math.round(ms)} ms (another address answered first)` };
       default:
@@ -59,6 +77,7 @@ interface WarningInput {
   readonly nodes: readonly NodeReport[];
   readonly issues: readonly PeerIssue[];
   readonly mismatches: readonly ClusterNameMismatchError[];
+  readonly oversized?: readonly OversizedPeerList[];
   readonly expectedClusterName: string | undefined;
 }
 
@@ -70,15 +89,22 @@ export function buildWarnings(input: WarningInput): ProbeWarning[] {
     if (seed.resolveError) {
       warnings.push({ code: 'seed-unresolved', severity: 'warning', message: `seed ${seed.seed}: ${seed.resolveError}`, fix: 'check the DNS name (and --dns-server)' });
     }
+    // One sentence per problem: the address is named once, and only when it differs from the seed text.
     for (const attempt of seed.attempts) {
+      const where = attempt.address === seed.seed ? `seed ${seed.seed}` : `seed ${seed.seed} at ${attempt.address}`;
       if (attempt.outcome === 'no-answer') {
-        warnings.push({ code: 'seed-address-silent', severity: 'warning', address: attempt.address, message: `seed ${seed.seed}: ${attempt.address} did not answer (${attempt.error ?? 'timeout'})`, fix: 'remove dead addresses from the seed record' });
+        warnings.push({ code: 'seed-address-silent', severity: 'warning', address: attempt.address, message: `${where}: ${attempt.error ?? 'no answer'}`, fix: 'remove dead addresses from the seed record' });
       } else if (attempt.outcome === 'failed' && !attempt.error?.includes('belongs to cluster')) {
-        warnings.push({ code: 'seed-address-failed', severity: 'warning', address: attempt.address, message: `seed ${seed.seed}: ${attempt.address}: ${attempt.error ?? 'failed'}`, fix: 'remove addresses that are not nodes of this cluster from the seed record' });
+        const refused = attempt.error === 'connection refused';
+        warnings.push({
+          code: 'seed-address-failed', severity: 'warning', address: attempt.address, message: `${where}: ${attempt.error ?? 'failed'}`,
+          fix: refused ? 'check the port: nothing listens there (an Aerospike service port is 3000 unless configured otherwise)' : 'remove addresses that are not nodes of this cluster from the seed record',
+        });
       }
     }
     if (!winner) {
-      if (!seed.resolveError) warnings.push({ code: 'seed-unreachable', severity: 'warning', message: `seed ${seed.seed}: no node answered on ${seed.addresses.length} address(es)` });
+      // With one address the failure above already says it all.
+      if (!seed.resolveError && seed.addresses.length > 1) warnings.push({ code: 'seed-unreachable', severity: 'warning', message: `seed ${seed.seed}: none of its ${seed.addresses.length} addresses led to a node` });
       return;
     }
     const nodeId = winner.info.nodeId;
@@ -105,14 +131,26 @@ export function buildWarnings(input: WarningInput): ProbeWarning[] {
       }
     }
   });
-  for (const issue of input.issues) {
-    if (issue.failures.some((f) => f.error instanceof ClusterNameMismatchError)) continue;
+  for (const o of input.oversized ?? []) {
+    warnings.push({
+      code: 'oversized-peer-list', severity: 'warning', nodeId: o.reporter,
+      message: `node ${o.reporter} lists ${o.listed} peers, more than the ${o.accepted} accepted from one node; only the ${o.accepted} lowest node ids were tried`,
+      fix: `check node ${o.reporter}'s peer list (asinfo -v peers-clear-std); raise maxPeersPerNode only for a cluster that really is this large`,
+    });
+  }
+  const unreachable = input.issues.filter((issue) => !issue.failures.some((f) => f.error instanceof ClusterNameMismatchError));
+  for (const issue of unreachable.slice(0, MAX_PEER_FINDINGS)) {
     const listed = issue.listed.map(formatHostPort).join(', ');
+    const reasons = [...new Set(issue.failures.map((f) => failureReason(f.error, formatHostPort(f.address))))].join('; ');
     warnings.push({
       code: 'peer-unreachable', severity: 'error', nodeId: issue.nodeId, address: listed,
-      message: `node ${issue.nodeId} (listed by ${issue.reporter} at ${listed}) is unreachable from here: ${issue.failures.map((f) => describeError(f.error)).join('; ')}`,
+      message: `node ${issue.nodeId} (listed by ${issue.reporter} at ${listed}) is unreachable from here: ${reasons}`,
       fix: ACCESS_FIX,
     });
+  }
+  if (unreachable.length > MAX_PEER_FINDINGS) {
+    const reporters = [...new Set(unreachable.slice(MAX_PEER_FINDINGS).map((i) => i.reporter))].join(', ');
+    warnings.push({ code: 'peer-unreachable', severity: 'error', message: `${unreachable.length - MAX_PEER_FINDINGS} more peers (listed by ${reporters}) are unreachable from here`, fix: ACCESS_FIX });
   }
   for (const m of input.mismatches) warnings.push(mismatchWarning(m));
   for (const result of input.perSeed) {
