@@ -15,6 +15,7 @@ import { loadLambdaConfig, type LambdaConfig } from './config.js';
 import { classifyEvent, type ClassifiedEvent, type LifecycleAction } from './events.js';
 import { completeLifecycleAction } from './lifecycle-api.js';
 import { runLifecycleAction, type DrainState } from './lifecycle.js';
+import { launchedInstance, reconcileUntilLaunched } from './launch-wait.js';
 import { lifecycleVerdict, ownershipFromEnv } from './ownership.js';
 import { createLambdaProvider } from './provider.js';
 import { reconcileGroups, type GroupsReconcile } from './reconcile-groups.js';
@@ -149,7 +150,9 @@ export function createHandler(deps: HandlerDeps): Handler {
       } else if (trigger.kind === 'activity' && trigger.group !== undefined && !config.groups.includes(trigger.group)) {
         log.info({ group: trigger.group }, 'event for another group; reconciling the configured groups anyway');
       }
-      const result = await reconcileGroups(base);
+      let result = await reconcileGroups(base);
+      const launching = launchedInstance(trigger);
+      if (launching !== undefined) result = await reconcileUntilLaunched({ ...base, now, remainingMs: () => context.getRemainingTimeInMillis() }, launching, result);
       if (result.error !== undefined) throw new ReconcileFailedError(config.recordName, result.error);
       return summary(classified, config, result);
     } finally {
