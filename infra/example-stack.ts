@@ -14,7 +14,7 @@ import { bundledCode, SeedRecord, type SeedAddress, type SeedRecordMode, type Se
 
 /**
  * Context keys the example reads, with the placeholders used when a key is absent. Also read, with no
- * placeholder: ownerId, maxRemovals, planMode, logLevel, heartbeatSeconds, bundleDir (and account, region,
+ * placeholder: ownerId, maxRemovals, maxRecordSize, planMode, logLevel, heartbeatSeconds, bundleDir (and account, region,
  * stackName in app.ts).
  */
 export const EXAMPLE_CONTEXT = Object.freeze({
@@ -23,6 +23,7 @@ export const EXAMPLE_CONTEXT = Object.freeze({
   zoneName: 'db.example.com',
   hostedZoneId: 'Z0000000000EXAMPLE',
   asgNames: 'aerospike',
+  sourceMaps: 'false',
   address: 'private',
   mode: 'shared',
   port: '3000',
@@ -97,6 +98,8 @@ export class SeedkeeperExampleStack extends Stack {
       reconcileEvery: Duration.minutes(integer(read, 'reconcileMinutes')),
       ownerId: optionalText(read, 'ownerId'),
       maxRemovals: optionalInteger(read, 'maxRemovals'),
+      maxRecordSize: optionalInteger(read, 'maxRecordSize'),
+      sourceMaps: flag(read, 'sourceMaps'),
       planMode: optionalText(read, 'planMode') as SeedRecordProps['planMode'],
       logLevel: optionalText(read, 'logLevel') as SeedRecordProps['logLevel'],
       code: props.code ?? (bundleDir === undefined ? bundledCode() : bundledCode(bundleDir)),

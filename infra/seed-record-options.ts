@@ -47,6 +47,23 @@ export interface SeedRecordProps {
   readonly healthChecks?: boolean;
   /** At most this many addresses removed per reconcile. @default the handler's default (2) */
   readonly maxRemovals?: number;
+  /**
+   * Publish at most this many addresses per family: a stable subset (long-lived instances, spread across
+   * zones). Clients use seeds only to find the cluster, so a few are enough. Past Route 53's own limit (400
+   * values shared, 100 records per-node) a subset is published anyway. @default 0 (as many as Route 53 holds)
+   */
+  readonly maxRecordSize?: number;
+  /**
+   * Most concurrent invocations. One (the default) serialises reconciles: a scale-in of N instances then
+   * queues N events instead of starting N functions that compete for the account's Route 53 request budget
+   * and conflict on the record. @default 1
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Run with `--enable-source-maps`: stack traces name src/ files, but loading the map costs cold-start time
+   * (see docs/aws.md, "Cold start"). @default false
+   */
+  readonly sourceMaps?: boolean;
   /** `upsert-only` adds and never removes: a safe first deployment. @default the handler's default (sync) */
   readonly planMode?: 'sync' | 'upsert-only';
   /** The handler's log level. @default the handler's default (info) */
@@ -80,6 +97,9 @@ export interface ResolvedSeedRecord {
   readonly ownerId: string;
   readonly healthChecks: boolean;
   readonly maxRemovals: number | undefined;
+  readonly maxRecordSize: number | undefined;
+  readonly reservedConcurrentExecutions: number;
+  readonly sourceMaps: boolean;
   readonly planMode: SeedRecordProps['planMode'];
   readonly logLevel: SeedRecordProps['logLevel'];
   readonly lifecycleHookName: string | undefined;
@@ -96,6 +116,7 @@ export const SEED_RECORD_DEFAULTS = Object.freeze({
   ttlSeconds: 30,
   mode: 'shared',
   reconcileEveryMinutes: 5,
+  reservedConcurrentExecutions: 1,
   logRetention: RetentionDays.ONE_MONTH,
 });
 
@@ -190,6 +211,13 @@ export function resolveSeedRecord(props: SeedRecordProps, defaultOwnerId: string
   if (maxRemovals !== undefined && (!Number.isInteger(maxRemovals) || maxRemovals < 1 || maxRemovals > 1000)) {
     fail('maxRemovals', `expected an integer 1-1000, got ${maxRemovals}`);
   }
+  const maxRecordSize = props.maxRecordSize;
+  const held = mode === 'per-node' ? 100 : 400;
+  if (maxRecordSize !== undefined && (!Number.isInteger(maxRecordSize) || maxRecordSize < 0 || maxRecordSize > held)) {
+    fail('maxRecordSize', `expected an integer 0-${held} (Route 53 holds at most ${held} ${mode === 'per-node' ? 'records per name in per-node mode' : 'values in one record'}), got ${maxRecordSize}`);
+  }
+  const reserved = props.reservedConcurrentExecutions ?? SEED_RECORD_DEFAULTS.reservedConcurrentExecutions;
+  if (!Number.isInteger(reserved) || reserved < 1 || reserved > 1000) fail('reservedConcurrentExecutions', `expected an integer 1-1000, got ${reserved}`);
   const { planMode, logLevel } = props;
   if (planMode !== undefined && !['sync', 'upsert-only'].includes(planMode)) fail('planMode', `expected sync or upsert-only, got ${JSON.stringify(planMode)}`);
   if (logLevel !== undefined && !['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
@@ -243,6 +271,9 @@ export function resolveSeedRecord(props: SeedRecordProps, defaultOwnerId: string
     ownerId,
     healthChecks,
     maxRemovals,
+    maxRecordSize,
+    reservedConcurrentExecutions: reserved,
+    sourceMaps: props.sourceMaps ?? false,
     planMode,
     logLevel,
     lifecycleHookName,
@@ -267,9 +298,10 @@ export function handlerEnvironment(r: ResolvedSeedRecord): Record<string, string
     SEEDKEEPER_MODE: r.mode,
     SEEDKEEPER_OWNER_ID: r.ownerId,
     SEEDKEEPER_HEALTH_CHECKS: String(r.healthChecks),
-    // The bundle ships a linked source map: stack traces in the logs then name src/ files and lines.
-    NODE_OPTIONS: '--enable-source-maps',
   };
+  // Opt-in: loading the multi-megabyte map slows every cold start; plain traces still name functions (keepNames).
+  if (r.sourceMaps) env.NODE_OPTIONS = '--enable-source-maps';
+  if (r.maxRecordSize !== undefined) env.SEEDKEEPER_MAX_RECORD_SIZE = String(r.maxRecordSize);
   if (r.maxRemovals !== undefined) env.SEEDKEEPER_MAX_REMOVALS = String(r.maxRemovals);
   if (r.planMode !== undefined) env.SEEDKEEPER_PLAN_MODE = r.planMode;
   if (r.logLevel !== undefined) env.SEEDKEEPER_LOG_LEVEL = r.logLevel;

@@ -59,18 +59,19 @@ export function seedRecordStatements(scope: Construct, r: ResolvedSeedRecord, lo
   }
   if (r.healthChecks) {
     statements.push(
-      // Route 53 has no resource-level permissions for creating or listing health checks (there is no ARN
-      // before one exists), so these need `*`; the provider tags every check it creates seedkeeper-owner=<id>.
+      // Only what the provider sends (src/providers/route53/health-checks.ts). CreateHealthCheck has no
+      // resource-level permissions (there is no ARN before the check exists), so it needs `*`; the provider tags
+      // every check it creates seedkeeper-owner=<id> and reads the tags (ListTagsForResources) before deleting.
       new iam.PolicyStatement({
-        sid: 'CreateAndListHealthChecks',
-        actions: ['route53:CreateHealthCheck', 'route53:ListHealthChecks', 'route53:ListTagsForResource', 'route53:ListTagsForResources'],
+        sid: 'CreateHealthChecks',
+        actions: ['route53:CreateHealthCheck', 'route53:ListTagsForResources'],
         resources: ['*'],
       }),
       // Health checks only, never hosted zones. Route 53 supports no tag conditions, so IAM cannot narrow this to
       // checks tagged with our owner id: the provider reads the tag before deleting.
       new iam.PolicyStatement({
         sid: 'ManageHealthChecks',
-        actions: ['route53:GetHealthCheck', 'route53:DeleteHealthCheck', 'route53:ChangeTagsForResource'],
+        actions: ['route53:DeleteHealthCheck', 'route53:ChangeTagsForResource'],
         resources: [route53Arn(scope, 'healthcheck', '*')],
       }),
     );

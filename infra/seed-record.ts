@@ -80,6 +80,7 @@ export class SeedRecord extends Construct {
       code: props.code ?? bundledCode(),
       memorySize: 256,
       timeout: s.functionTimeout,
+      reservedConcurrentExecutions: s.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       environment: handlerEnvironment(s),

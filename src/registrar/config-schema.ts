@@ -124,8 +124,8 @@ export const route53Provider = z
     healthChecks: z.object({ port: z.number().int().min(1).max(65535).default(3000) }).strict().optional(),
     /** Wait for INSYNC after each change (bounded). */
     waitForInsyncMs: z.number().int().min(1000).max(900_000).optional(),
-    /** Shared by every call of this registrar (the account limit is 5/s for all clients together). */
-    requestsPerSecond: z.number().min(0.1).max(5).default(5),
+    /** Shared by every call of this registrar; Route 53's account bucket (burst 50, refill 10/s) is shared by all clients. */
+    requestsPerSecond: z.number().min(0.1).max(10).default(5),
   })
   .strict()
   .refine((p) => !(p.healthChecks && p.mode === 'shared'), { message: 'health checks need mode: per-node (each node has its own record)', path: ['healthChecks'] });

@@ -5,7 +5,6 @@
  */
 import {
   HealthCheckAlreadyExists,
-  HealthCheckInUse,
   InvalidChangeBatch,
   InvalidInput,
   NoSuchChange,
@@ -36,10 +35,6 @@ export function noSuchHealthCheck(id: string): NoSuchHealthCheck {
 
 export function noSuchChange(id: string): NoSuchChange {
   return new NoSuchChange({ message: `Could not find resource with ID: ${id}`, $metadata: meta(404) });
-}
-
-export function healthCheckInUse(id: string): HealthCheckInUse {
-  return new HealthCheckInUse({ message: `Health check ${id} is still referenced from a resource record set.`, $metadata: meta() });
 }
 
 export function healthCheckAlreadyExists(reference: string): HealthCheckAlreadyExists {

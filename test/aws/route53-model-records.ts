@@ -3,7 +3,10 @@
  * a batch is validated change by change against a working copy and committed only if every change holds
  * (atomic); CREATE of an existing record fails; DELETE must repeat the record exactly (TTL, values in any
  * order, set identifier, health check); UPSERT creates or replaces; limits per batch and per record;
- * a name/type holds either one simple record or records of one routing policy.
+ * a name/type holds either one simple record or records of one routing policy, at most 100 of them for the
+ * multivalue, weighted, latency and geolocation policies ("Quotas on records"); a CREATE or UPSERT of a
+ * multivalue record sets the TTL of every multivalue record at its name/type (Route 53 keeps one TTL there:
+ * the last one given).
  */
 import type { Change, ListResourceRecordSetsRequest, ListResourceRecordSetsResponse, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { invalidChangeBatch, invalidInput, noSuchHealthCheck } from './route53-model-errors.js';
@@ -17,6 +20,8 @@ export const ROUTE53_LIMITS = Object.freeze({
   /** Characters of all Value elements per batch; an UPSERT counts twice. */
   valueCharsPerBatch: 32_000,
   valuesPerRecord: 400,
+  /** Records with the same name and type under the multivalue, weighted, latency or geolocation policy. */
+  routedRecordsPerName: 100,
   valueLength: 4000,
   listMaxItems: 300,
 });
@@ -91,6 +96,7 @@ export class ZoneRecords {
       const problem = this.applyOne(working, action, record);
       if (problem !== undefined) problems.push(problem);
     }
+    problems.push(...routedQuotaProblems(working));
     if (problems.length > 0) throw invalidChangeBatch(problems);
     this.records = working;
   }
@@ -144,7 +150,8 @@ export class ZoneRecords {
       if (input.SetIdentifier.length < 1 || input.SetIdentifier.length > 128) throw invalidInput(`${where}: SetIdentifier must have 1..128 characters`);
       if (routingPolicy(input) === 'none') throw invalidInput(`${where}: a record with a SetIdentifier needs a routing policy (e.g. MultiValueAnswer: true)`);
     }
-    if (input.HealthCheckId !== undefined && !healthCheckExists(input.HealthCheckId)) throw noSuchHealthCheck(input.HealthCheckId);
+    // A DELETE may name a check deleted meanwhile (Route 53 does not stop that); a new record may not.
+    if (action !== 'DELETE' && input.HealthCheckId !== undefined && !healthCheckExists(input.HealthCheckId)) throw noSuchHealthCheck(input.HealthCheckId);
     const record: ResourceRecordSet = { ...structuredClone(input), Name: normaliseName(input.Name), Type: input.Type };
     return { action, record };
   }
@@ -199,7 +206,29 @@ export class ZoneRecords {
     if (clash) {
       return `RRSet ${describe(record)} with routing policy ${policy} cannot be created: a conflicting ${routingPolicy(clash)} record set ${describe(clash)} is at the same name and type`;
     }
+    if (policy === 'multivalue') {
+      // One TTL per multivalue name/type: the last one given is applied to every sibling.
+      for (const [k, r] of working) if (r.Name === record.Name && r.Type === record.Type && routingPolicy(r) === 'multivalue') working.set(k, { ...r, TTL: record.TTL });
+    }
     working.set(key, record);
     return undefined;
   }
+}
+
+const QUOTA_POLICIES = new Set(['multivalue', 'weighted', 'latency', 'geolocation']);
+
+/** Name/types holding more routed records than Route 53's quota allows. */
+function routedQuotaProblems(records: ReadonlyMap<string, ResourceRecordSet>): string[] {
+  const counts = new Map<string, number>();
+  for (const r of records.values()) {
+    if (!QUOTA_POLICIES.has(routingPolicy(r))) continue;
+    const at = `${r.Name}|${r.Type}`;
+    counts.set(at, (counts.get(at) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, n]) => n > ROUTE53_LIMITS.routedRecordsPerName)
+    .map(([at, n]) => {
+      const [name, type] = at.split('|');
+      return `Resource record set limit exceeded: ${n} records with routing policy at [name='${name}', type='${type}']; the limit is ${ROUTE53_LIMITS.routedRecordsPerName} records with the same name and type`;
+    });
 }

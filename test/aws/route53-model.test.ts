@@ -9,7 +9,6 @@ import {
   GetChangeCommand,
   GetHealthCheckCommand,
   HealthCheckAlreadyExists,
-  HealthCheckInUse,
   InvalidChangeBatch,
   InvalidInput,
   ListHealthChecksCommand,
@@ -140,6 +139,34 @@ describe('Route53Model: multivalue answer records', () => {
   });
 });
 
+describe('Route53Model: quotas and TTLs of multivalue records', () => {
+  const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => change('CREATE', mv('m.example.com', `i-${i + from}`, `10.1.${Math.floor((i + from) / 250)}.${(i + from) % 250}`)));
+
+  it('holds at most 100 multivalue records per name and type; the 101st CREATE fails the batch', async () => {
+    await send(...many(60));
+    await send(...many(40, 60));
+    const error = await rejection(send(...many(1, 100)));
+    expect(error).toBeInstanceOf(InvalidChangeBatch);
+    expect(error.message).toContain('limit is 100 records with the same name and type');
+    expect(ours()).toHaveLength(100);
+    // Another name, or another type, has its own 100; a removal frees a place.
+    await send(change('CREATE', mv('n.example.com', 'i-0', '10.2.0.1')));
+    await send(change('DELETE', mv('m.example.com', 'i-0', '10.1.0.0')), ...many(1, 100));
+    expect(ours().filter((r) => r.Name === 'm.example.com.')).toHaveLength(100);
+  });
+
+  it('keeps one TTL per multivalue name and type: the last one given is applied to every record there', async () => {
+    await send(change('CREATE', mv('m.example.com', 'i-1', '10.0.0.1')), change('CREATE', mv('m.example.com', 'i-2', '10.0.0.2')));
+    await send(change('CREATE', mv('m.example.com', 'i-3', '10.0.0.3', { TTL: 60 })));
+    expect(ours().map((r) => [r.SetIdentifier, r.TTL])).toEqual([['i-1', 60], ['i-2', 60], ['i-3', 60]]);
+    // A DELETE repeats the record as it is now, TTL included.
+    expect((await rejection(send(change('DELETE', mv('m.example.com', 'i-1', '10.0.0.1'))))).message).toContain('do not match');
+    await send(change('DELETE', mv('m.example.com', 'i-1', '10.0.0.1', { TTL: 60 })));
+    await send(change('UPSERT', mv('m.example.com', 'i-2', '10.0.0.2', { TTL: 10 })));
+    expect(ours().map((r) => [r.SetIdentifier, r.TTL])).toEqual([['i-2', 10], ['i-3', 10]]);
+  });
+});
+
 describe('Route53Model: ListResourceRecordSets', () => {
   it('sorts by reversed labels, type and set identifier, and pages with NextRecord*', async () => {
     await send(
@@ -226,16 +253,17 @@ describe('Route53Model: health checks and tags', () => {
     }
   });
 
-  it('refuses to delete a health check a record uses, and a record naming an unknown one', async () => {
+  it('refuses a record naming an unknown health check; deletes a check a record uses, as Route 53 does, and notes it', async () => {
     const { HealthCheck } = await client.send(new CreateHealthCheckCommand({ CallerReference: 'ref-2', HealthCheckConfig: tcp('203.0.113.9') }));
     const id = HealthCheck!.Id!;
     expect(await rejection(send(change('CREATE', mv('m.example.com', 'i-1', '203.0.113.9', { HealthCheckId: 'nope' }))))).toBeInstanceOf(NoSuchHealthCheck);
     await send(change('CREATE', mv('m.example.com', 'i-1', '203.0.113.9', { HealthCheckId: id })));
-    expect(await rejection(client.send(new DeleteHealthCheckCommand({ HealthCheckId: id })))).toBeInstanceOf(HealthCheckInUse);
     expect((await rejection(send(change('DELETE', mv('m.example.com', 'i-1', '203.0.113.9'))))).message).toContain('do not match');
-    await send(change('DELETE', mv('m.example.com', 'i-1', '203.0.113.9', { HealthCheckId: id })));
     await client.send(new DeleteHealthCheckCommand({ HealthCheckId: id }));
+    expect(model.healthChecksDeletedInUse()).toEqual([id]);
     expect(model.healthChecks()).toEqual([]);
+    // The record still names the deleted check, and deleting it must still repeat it.
+    await send(change('DELETE', mv('m.example.com', 'i-1', '203.0.113.9', { HealthCheckId: id })));
     expect(await rejection(client.send(new DeleteHealthCheckCommand({ HealthCheckId: id })))).toBeInstanceOf(NoSuchHealthCheck);
     expect(await rejection(client.send(new CreateHealthCheckCommand({ CallerReference: 'ref-2', HealthCheckConfig: tcp('203.0.113.9') })))).toBeInstanceOf(HealthCheckAlreadyExists);
   });

@@ -132,6 +132,11 @@ export class Route53Model {
     return this.checks.all();
   }
 
+  /** Health checks deleted while a record still named them: an ordering bug (records go first). */
+  healthChecksDeletedInUse(): string[] {
+    return [...this.checks.deletedInUse];
+  }
+
   /** The calls of one API action. */
   callsOf(command: string): Route53ModelCall[] {
     return this.calls.filter((c) => c.command === command);

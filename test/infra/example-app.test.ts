@@ -38,13 +38,13 @@ describe('example stack (in process)', () => {
     const template = templateOf(exampleStack({
       recordName: 'seed.prod.example.org', zoneName: 'prod.example.org', hostedZoneId: 'Z9PROD', asgNames: 'aero-1, aero-2',
       mode: 'per-node', address: 'public', healthChecks: 'true', ttl: '10', port: '3100', lifecycleHook: 'false',
-      reconcileMinutes: '2', ownerId: 'prod', maxRemovals: '4', planMode: 'upsert-only', logLevel: 'warn',
+      reconcileMinutes: '2', ownerId: 'prod', maxRemovals: '4', planMode: 'upsert-only', logLevel: 'warn', maxRecordSize: '12', sourceMaps: 'true',
     }));
     expect(only(template, 'AWS::Lambda::Function').props.Environment.Variables).toEqual({
       SEEDKEEPER_RECORD_NAME: 'seed.prod.example.org', SEEDKEEPER_HOSTED_ZONE_ID: 'Z9PROD', SEEDKEEPER_ZONE: 'prod.example.org',
       SEEDKEEPER_ASG_NAMES: 'aero-1,aero-2', SEEDKEEPER_ADDRESS: 'public', SEEDKEEPER_PORT: '3100', SEEDKEEPER_TTL: '10',
       SEEDKEEPER_MODE: 'per-node', SEEDKEEPER_OWNER_ID: 'prod', SEEDKEEPER_HEALTH_CHECKS: 'true', SEEDKEEPER_MAX_REMOVALS: '4',
-      SEEDKEEPER_PLAN_MODE: 'upsert-only', SEEDKEEPER_LOG_LEVEL: 'warn', NODE_OPTIONS: '--enable-source-maps',
+      SEEDKEEPER_PLAN_MODE: 'upsert-only', SEEDKEEPER_LOG_LEVEL: 'warn', SEEDKEEPER_MAX_RECORD_SIZE: '12', NODE_OPTIONS: '--enable-source-maps',
     });
     template.resourceCountIs('AWS::AutoScaling::LifecycleHook', 0);
     const schedule = Object.values(template.findResources('AWS::Events::Rule')).find((r) => r.Properties.ScheduleExpression);

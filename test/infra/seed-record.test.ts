@@ -56,8 +56,9 @@ describe('SeedRecord: defaults (shared record, private addresses, no hook)', () 
       SEEDKEEPER_MODE: 'shared',
       SEEDKEEPER_OWNER_ID: 'prod-aero',
       SEEDKEEPER_HEALTH_CHECKS: 'false',
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // One invocation at a time: a scale-in of N instances must not start N competing reconciles.
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
     expect(fn.LoggingConfig).toEqual({ LogGroup: `<${only(template, 'AWS::Logs::LogGroup').id}>` });
     expect(only(template, 'AWS::Logs::LogGroup').props.RetentionInDays).toBe(30);
   });
@@ -172,14 +173,10 @@ describe('SeedRecord: per-node with Route 53 health checks', () => {
     expect(loadLambdaConfig(env)).toMatchObject({ mode: 'per-node', address: 'public', healthChecks: true, port: 4000, maxRemovals: 3, planMode: 'upsert-only' });
     expect(policyStatements(template)).toEqual([
       ...baseStatements(logArn),
-      {
-        Sid: 'CreateAndListHealthChecks', Effect: 'Allow',
-        Action: ['route53:CreateHealthCheck', 'route53:ListHealthChecks', 'route53:ListTagsForResource', 'route53:ListTagsForResources'],
-        Resource: ['*'],
-      },
+      { Sid: 'CreateHealthChecks', Effect: 'Allow', Action: ['route53:CreateHealthCheck', 'route53:ListTagsForResources'], Resource: ['*'] },
       {
         Sid: 'ManageHealthChecks', Effect: 'Allow',
-        Action: ['route53:GetHealthCheck', 'route53:DeleteHealthCheck', 'route53:ChangeTagsForResource'],
+        Action: ['route53:DeleteHealthCheck', 'route53:ChangeTagsForResource'],
         Resource: ['arn:aws:route53:::healthcheck/*'],
       },
     ]);
@@ -199,6 +196,22 @@ describe('SeedRecord: per-node with Route 53 health checks', () => {
         if (writes.test(action) && action !== 'route53:CreateHealthCheck') expect(s.Resource, action).not.toContain('*');
       }
     }
+  });
+});
+
+describe('SeedRecord: record size, concurrency and source maps', () => {
+  it('passes maxRecordSize to the handler, takes another concurrency, and turns source maps on only when asked', () => {
+    const { template } = build({ maxRecordSize: 16, reservedConcurrentExecutions: 2, sourceMaps: true });
+    const fn = only(template, 'AWS::Lambda::Function').props;
+    expect(fn.ReservedConcurrentExecutions).toBe(2);
+    expect(fn.Environment.Variables).toMatchObject({ SEEDKEEPER_MAX_RECORD_SIZE: '16', NODE_OPTIONS: '--enable-source-maps' });
+    expect(loadLambdaConfig(fn.Environment.Variables).maxRecordSize).toBe(16);
+  });
+
+  it("refuses a record size Route 53 cannot hold in the mode, and a concurrency below one", () => {
+    expect(() => build({ maxRecordSize: 401 })).toThrow(/SeedRecord\.maxRecordSize: expected an integer 0-400/);
+    expect(() => build({ mode: 'per-node', maxRecordSize: 101 })).toThrow(/0-100 .*per-node/);
+    expect(() => build({ reservedConcurrentExecutions: 0 })).toThrow(/SeedRecord\.reservedConcurrentExecutions/);
   });
 });
 

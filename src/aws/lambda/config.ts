@@ -16,6 +16,7 @@
  * | SEEDKEEPER_MODE | shared | shared (one multi-value record, compare-and-swap) or per-node (one multivalue-answer record per instance) |
  * | SEEDKEEPER_OWNER_ID | seedkeeper | identity in the ownership marker; a record with another owner is never touched |
  * | SEEDKEEPER_MAX_REMOVALS | 2 | most addresses removed per reconcile; an instance leaving through a terminate lifecycle action does not count |
+ * | SEEDKEEPER_MAX_RECORD_SIZE | 0 | publish at most this many addresses per family, a stable subset (0 = as many as Route 53 holds: 400 shared, 100 per-node) |
  * | SEEDKEEPER_HEALTH_CHECKS | false | per-node only, public or ipv6 addresses only: a Route 53 TCP health check per record |
  * | SEEDKEEPER_PLAN_MODE | sync | sync, or upsert-only (never remove, not even a leaving instance) |
  * | SEEDKEEPER_LOG_LEVEL | info | trace, debug, info, warn, error, fatal or silent |
@@ -67,6 +68,7 @@ const schema = z
     SEEDKEEPER_MODE: z.enum(['shared', 'per-node'], 'expected shared or per-node').default('shared'),
     SEEDKEEPER_OWNER_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores').default('seedkeeper'),
     SEEDKEEPER_MAX_REMOVALS: wholeNumber(1, 1000, 2),
+    SEEDKEEPER_MAX_RECORD_SIZE: wholeNumber(0, 400, 0),
     SEEDKEEPER_HEALTH_CHECKS: flag(false),
     SEEDKEEPER_PLAN_MODE: z.enum(['sync', 'upsert-only'], 'expected sync or upsert-only').default('sync'),
     SEEDKEEPER_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'expected trace, debug, info, warn, error, fatal or silent').default('info'),
@@ -86,6 +88,8 @@ export interface LambdaConfig {
   readonly mode: 'shared' | 'per-node';
   readonly ownerId: string;
   readonly maxRemovals: number;
+  /** 0 = no cap of our own (the provider's limit still applies). */
+  readonly maxRecordSize: number;
   readonly healthChecks: boolean;
   readonly planMode: 'sync' | 'upsert-only';
   readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -140,6 +144,7 @@ export function loadLambdaConfig(env: Readonly<Record<string, string | undefined
     mode: v.SEEDKEEPER_MODE,
     ownerId: v.SEEDKEEPER_OWNER_ID,
     maxRemovals: v.SEEDKEEPER_MAX_REMOVALS,
+    maxRecordSize: v.SEEDKEEPER_MAX_RECORD_SIZE,
     healthChecks: v.SEEDKEEPER_HEALTH_CHECKS,
     planMode: v.SEEDKEEPER_PLAN_MODE,
     logLevel: v.SEEDKEEPER_LOG_LEVEL,

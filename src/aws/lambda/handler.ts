@@ -15,9 +15,10 @@ import { loadLambdaConfig, type LambdaConfig } from './config.js';
 import { classifyEvent, type ClassifiedEvent, type LifecycleAction } from './events.js';
 import { completeLifecycleAction } from './lifecycle-api.js';
 import { runLifecycleAction, type DrainState } from './lifecycle.js';
+import { launchedInstance, reconcileUntilLaunched } from './launch-wait.js';
+import { lifecycleVerdict, ownershipFromEnv } from './ownership.js';
 import { createLambdaProvider } from './provider.js';
 import { reconcileGroups, type GroupsReconcile } from './reconcile-groups.js';
-import { parseMarker } from '../../plan/marker.js';
 
 /** The part of the Lambda context the handler uses. */
 export interface LambdaContext {
@@ -79,11 +80,22 @@ function summary(classified: ClassifiedEvent, config: LambdaConfig, result: Grou
   };
 }
 
-/** A lifecycle event for one of our groups that cannot be served (bad config): still never block it. */
+/**
+ * A lifecycle event that cannot be served (bad configuration): release it only when it is provably ours —
+ * our marker on the hook, one of our groups, both read from explicitly set, valid variables. Anything else
+ * is left to its hook's heartbeat timeout and default result; completing another tool's action is worse.
+ */
 async function releaseWithoutConfig(deps: HandlerDeps, classified: ClassifiedEvent, logger: Logger, sleep: (ms: number) => Promise<void>): Promise<void> {
   if (classified.trigger.kind !== 'lifecycle') return;
   const action: LifecycleAction = classified.trigger.action;
-  logger.error({ group: action.group, instanceId: action.instanceId }, 'configuration invalid: completing the lifecycle action with CONTINUE without touching DNS');
+  const where = { group: action.group, instanceId: action.instanceId, hook: action.hookName };
+  const ownership = ownershipFromEnv(deps.env);
+  const verdict = ownership === undefined ? undefined : lifecycleVerdict(action, ownership);
+  if (verdict !== 'ours') {
+    logger.error({ ...where, verdict: verdict ?? 'unknown' }, 'configuration invalid and the lifecycle action is not provably ours: not completed (its hook times out)');
+    return;
+  }
+  logger.error(where, 'configuration invalid: completing our lifecycle action with CONTINUE without touching DNS');
   await completeLifecycleAction(deps.autoScaling, action, logger, sleep);
 }
 
@@ -113,10 +125,9 @@ export function createHandler(deps: HandlerDeps): Handler {
     const base = { config, provider, autoScaling: deps.autoScaling, ec2: deps.ec2, sleep, logger: log };
     const trigger = classified.trigger;
     try {
-      // Only our own hook's actions are completed: another tool's hook on the same group (say, one that
-      // bootstraps Aerospike) must never be cut short. Our hooks carry the ownership marker as metadata.
-      const ours = trigger.kind === 'lifecycle' && parseMarker(trigger.action.notificationMetadata ?? '')?.owner === config.ownerId;
-      if (trigger.kind === 'lifecycle' && ours && config.groups.includes(trigger.action.group)) {
+      // Ownership first, always (see ownership.ts).
+      const verdict = trigger.kind === 'lifecycle' ? lifecycleVerdict(trigger.action, { ownerId: config.ownerId, groups: config.groups }) : undefined;
+      if (trigger.kind === 'lifecycle' && verdict === 'ours') {
         const lifecycleDeps = {
           ...base,
           now,
@@ -130,7 +141,7 @@ export function createHandler(deps: HandlerDeps): Handler {
         const { instanceId } = trigger.action;
         return { ...summary(classified, config, outcome.reconcile), lifecycle: { instanceId, drain: outcome.drain, waitedMs: outcome.waitedMs, completion: outcome.completion } };
       }
-      if (trigger.kind === 'lifecycle' && !ours) {
+      if (trigger.kind === 'lifecycle' && verdict === 'foreign-hook') {
         log.info({ group: trigger.action.group, hook: trigger.action.hookName }, 'lifecycle action of a hook that is not ours (NotificationMetadata is not our marker): not completed; reconciling only');
       } else if (trigger.kind === 'lifecycle') {
         log.warn({ group: trigger.action.group }, 'lifecycle action for a group this function does not manage: not completed (check the EventBridge rule)');
@@ -139,7 +150,9 @@ export function createHandler(deps: HandlerDeps): Handler {
       } else if (trigger.kind === 'activity' && trigger.group !== undefined && !config.groups.includes(trigger.group)) {
         log.info({ group: trigger.group }, 'event for another group; reconciling the configured groups anyway');
       }
-      const result = await reconcileGroups(base);
+      let result = await reconcileGroups(base);
+      const launching = launchedInstance(trigger);
+      if (launching !== undefined) result = await reconcileUntilLaunched({ ...base, now, remainingMs: () => context.getRemainingTimeInMillis() }, launching, result);
       if (result.error !== undefined) throw new ReconcileFailedError(config.recordName, result.error);
       return summary(classified, config, result);
     } finally {

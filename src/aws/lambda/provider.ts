@@ -10,7 +10,10 @@ import type { LambdaConfig } from './config.js';
 
 /** GetChange poll period while waiting for INSYNC. */
 export const INSYNC_POLL_MS = 2000;
-/** Route 53's per-account request rate. */
+/**
+ * Conservative: half of Route 53's account refill rate (10/s, burst 50), shared with other tools. The
+ * construct reserves one concurrent execution, so invocations do not each spend this budget at once.
+ */
 const REQUESTS_PER_SECOND = 5;
 
 export interface LambdaProvider {

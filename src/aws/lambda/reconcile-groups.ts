@@ -9,7 +9,7 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { describeError } from '../../errors.js';
 import type { DesiredMember, Plan, PlanPolicy } from '../../plan/types.js';
-import type { DnsProvider } from '../../providers/types.js';
+import { DEFAULT_PROVIDER_LIMITS, type DnsProvider, type ProviderLimits } from '../../providers/types.js';
 import type { Logger } from '../../registrar/logger.js';
 import { reconcileOnce } from '../../registrar/reconcile.js';
 import { listAsgCandidates, type AsgListing } from '../../sources/aws-asg.js';
@@ -38,8 +38,15 @@ export interface GroupsReconcile {
   readonly error?: unknown;
 }
 
-export function policyOf(config: LambdaConfig): PlanPolicy {
-  return { mode: config.planMode, ttl: config.ttl, ownerId: config.ownerId, maxRemovalsPerCycle: config.maxRemovals, maxRecordSize: 0 };
+/**
+ * The plan policy. The record is capped at what the provider can hold (Route 53: 400 values shared, 100
+ * records per-node) through the plan's own size cap, so the plan publishes a stable subset with a
+ * `size-capped` note instead of sending a change Route 53 must refuse.
+ */
+export function policyOf(config: LambdaConfig, limits: ProviderLimits = DEFAULT_PROVIDER_LIMITS): PlanPolicy {
+  const held = limits.maxValuesPerSet;
+  const maxRecordSize = config.maxRecordSize > 0 ? Math.min(config.maxRecordSize, held) : held;
+  return { mode: config.planMode, ttl: config.ttl, ownerId: config.ownerId, maxRemovalsPerCycle: config.maxRemovals, maxRecordSize };
 }
 
 function logListing(logger: Logger, listing: AsgListing): void {
@@ -77,7 +84,7 @@ export async function reconcileGroups(deps: ReconcileDeps, leavingIds: ReadonlyS
   logListing(logger, listing);
   const desired: DesiredMember[] = listing.candidates.map((c) => ({ address: c.address, id: c.id ?? c.address, healthySince: 0, ...(c.rack ? { rack: c.rack } : {}) }));
   const leaving = new Set(listing.leaving.flatMap((l) => (l.address ? [l.address] : [])));
-  const policy = policyOf(config);
+  const policy = policyOf(config, deps.provider.limits);
   const name = config.recordName;
   const result = await reconcileOnce({
     name,

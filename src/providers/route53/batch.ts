@@ -55,9 +55,7 @@ export function packBatches<U extends Unit>(units: readonly U[], limits: BatchLi
     for (const change of unit.changes) {
       const values = change.ResourceRecordSet?.ResourceRecords?.length ?? 0;
       if (values > limits.valuesPerRecord) {
-        throw new ProviderError(PROVIDER, 'ERR_ROUTE53_TOO_MANY_VALUES', `${unit.what}: ${values} values in one record; Route 53 allows at most ${limits.valuesPerRecord}`, {
-          labels: ['usage'],
-        });
+        throw new ProviderError(PROVIDER, 'ERR_ROUTE53_TOO_MANY_VALUES', `${unit.what}: ${values} values in one record; Route 53 allows at most ${limits.valuesPerRecord}`);
       }
     }
     if (!fits(size, limits)) {

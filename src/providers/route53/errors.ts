@@ -13,6 +13,8 @@ export type TransientKind = 'throttled' | 'busy' | 'unavailable';
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH']);
 /** Route 53's InvalidChangeBatch messages that mean "the records are not what you said": re-read and retry. */
+/** Route 53's wording for quotas ("Number of records limit of 1000 exceeded", "… limit exceeded …"). */
+const QUOTA_MESSAGES = /\blimit\b.*\bexceeded\b|\bquota\b/i;
 const CONFLICT_MESSAGES = [/but it already exists/i, /values provided do not match the current values/i, /but it was not found/i];
 
 interface SdkErrorShape {
@@ -65,6 +67,12 @@ export function isConflict(error: unknown): boolean {
   return lines.length > 0 && lines.every((line) => CONFLICT_MESSAGES.some((re) => re.test(line)));
 }
 
+/** True when Route 53 refused a batch over a quota ("… limit … exceeded"). */
+export function isQuota(error: unknown): boolean {
+  if (errorName(error) !== 'InvalidChangeBatch') return false;
+  return batchMessages(error).some((line) => QUOTA_MESSAGES.test(line));
+}
+
 /**
  * The ProviderError for a failed call. `what` says what was being done ("change batch for seed.example.com
  * A", "list records at …"); `zoneId` names the hosted zone in hints.
@@ -76,6 +84,10 @@ export function toProviderError(error: unknown, what: string, zoneId: string): P
   const options = { cause: error };
   if (isConflict(error)) {
     return new ConflictError(PROVIDER, `${what}: the records changed since they were read (${batchMessages(error).join('; ')}); re-read and retry`, options);
+  }
+  if (name === 'InvalidChangeBatch' && isQuota(error)) {
+    // A quota (records per name, values per record…) is reached by data, not by configuration: never `usage`.
+    return new ProviderError(PROVIDER, 'ERR_ROUTE53_LIMIT', `${what}: Route 53 refused the change over a quota: ${batchMessages(error).join('; ')}`, { ...options, labels: ['retryable'] });
   }
   if (name === 'InvalidChangeBatch' || name === 'InvalidInput') {
     return new ProviderError(PROVIDER, 'ERR_ROUTE53_INVALID', `${what}: Route 53 refused the request (${name}): ${batchMessages(error).join('; ') || detail}`, { ...options, labels: ['usage'] });

@@ -43,7 +43,10 @@ export interface Route53ProviderOptions {
   /** Make apply() wait until Route 53 reports its changes INSYNC. */
   readonly waitForInsync?: { readonly timeoutMs: number; readonly pollMs?: number };
   readonly rate?: {
-    /** Requests per second, shared by every call of this provider. Default 5 (Route 53's per-account limit). */
+    /**
+     * Requests per second, shared by every call of this provider. Default 5: conservative, since Route 53's
+     * account bucket (burst 50, refill 10/s) is shared with every other tool in the account. See rate.ts.
+     */
     readonly requestsPerSecond?: number;
     /** Retries of one request after Throttling, PriorRequestNotComplete, 5xx. Default 8. */
     readonly maxRetries?: number;

@@ -4,6 +4,7 @@
  * shared set: adding a member CREATEs its record, removing one DELETEs exactly that record (as read), and
  * other members' records are left alone. A member whose id already names another record gets
  * `<id>/<address>`; a record whose id is freed in the same apply is deleted and re-created in one unit.
+ * Route 53 allows at most 100 such records per name and type (ROUTE53_MAX_MEMBER_RECORDS).
  */
 import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { canonicalIp, canonicalSet } from '../canonical.js';
@@ -12,6 +13,8 @@ import type { Unit } from './batch.js';
 import { fromResourceRecords, fromRoute53Name, toRoute53Name } from './codec.js';
 
 const MAX_SET_IDENTIFIER = 128;
+/** Route 53's quota of multivalue-answer records with the same name and type ("Quotas on records"). */
+export const ROUTE53_MAX_MEMBER_RECORDS = 100;
 
 /** A record this apply creates for a member; `record.HealthCheckId` is filled in when health checks are on. */
 export interface MemberAddition {
@@ -65,7 +68,7 @@ const toUnit = (d: Draft): Unit => ({ changes: d.changes, what: d.what, createdH
  * Units for one A/AAAA change, given the member records at that name/type as read (`current`).
  * Returns the units in order (removals, TTL changes, additions) and the records it creates.
  */
-export function memberUnits(change: RecordChange, current: readonly ResourceRecordSet[]): { units: Unit[]; additions: MemberAddition[] } {
+export function memberUnits(change: RecordChange, current: readonly ResourceRecordSet[]): { units: Unit[]; additions: MemberAddition[]; recordsAfter: number } {
   const target = change.kind === 'update' ? change.after : change.kind === 'create' ? change.set : undefined;
   const source = change.kind === 'update' ? change.before : change.kind === 'delete' ? change.set : undefined;
   const type = (target ?? source)!.type as 'A' | 'AAAA';
@@ -80,6 +83,8 @@ export function memberUnits(change: RecordChange, current: readonly ResourceReco
   const freed = new Map<string, Draft>();
   const taken = new Set(current.map((r) => r.SetIdentifier ?? ''));
   const present = new Set<string>();
+  /** Kept records whose TTL differs from the target's. */
+  const stale: ResourceRecordSet[] = [];
   for (const record of current) {
     const values = valuesOf(record);
     const gone = values.filter((v) => removed.has(v));
@@ -92,10 +97,11 @@ export function memberUnits(change: RecordChange, current: readonly ResourceReco
       drafts.push(draft);
       freed.set(setId, draft);
       taken.delete(setId);
-    } else if (gone.length > 0 || (target !== undefined && record.TTL !== target.ttl)) {
+    } else if (gone.length > 0) {
       const kept: ResourceRecordSet = { ...record, ...(target ? { TTL: target.ttl } : {}), ResourceRecords: rest.map((Value) => ({ Value })) };
-      const what = gone.length > 0 ? `remove ${gone.join(', ')}` : `TTL ${record.TTL ?? '?'} -> ${target?.ttl ?? '?'}`;
-      drafts.push({ changes: [{ Action: 'DELETE', ResourceRecordSet: record }, { Action: 'CREATE', ResourceRecordSet: kept }], what: `${name} ${type} ${what} (${setId})`, released: [] });
+      drafts.push({ changes: [{ Action: 'DELETE', ResourceRecordSet: record }, { Action: 'CREATE', ResourceRecordSet: kept }], what: `${name} ${type} remove ${gone.join(', ')} (${setId})`, released: [] });
+    } else if (target !== undefined && record.TTL !== target.ttl) {
+      stale.push(record);
     }
   }
 
@@ -119,8 +125,21 @@ export function memberUnits(change: RecordChange, current: readonly ResourceReco
     additions.push({ address, id, record, draft });
   }
 
+  // Route 53 keeps one TTL per multivalue name/type, set by the last record written there: any CREATE at the
+  // target TTL moves every sibling to it. Only when nothing is created does one record get rewritten, once;
+  // rewriting each would fail every DELETE after the first (its TTL is no longer the one read).
+  const creates = drafts.some((d) => d.changes.some((c) => c.Action === 'CREATE'));
+  const first = stale[0];
+  if (!creates && first !== undefined && target !== undefined) {
+    const setId = first.SetIdentifier ?? '';
+    const what = `${name} ${type} TTL ${first.TTL ?? '?'} -> ${target.ttl} (${setId}, and every record at this name by Route 53's rule)`;
+    drafts.push({ changes: [{ Action: 'DELETE', ResourceRecordSet: first }, { Action: 'CREATE', ResourceRecordSet: { ...first, TTL: target.ttl } }], what, released: [] });
+  }
+
   const units = new Map(drafts.map((d) => [d, toUnit(d)]));
+  const delta = drafts.flatMap((d) => d.changes).reduce((n, c) => n + (c.Action === 'CREATE' ? 1 : c.Action === 'DELETE' ? -1 : 0), 0);
   return {
+    recordsAfter: current.length + delta,
     units: [...units.values()],
     additions: additions.map((a) => ({ name, address: a.address, id: a.id, record: a.record, unit: units.get(a.draft)! })),
   };

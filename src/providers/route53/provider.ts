@@ -7,14 +7,14 @@
  * - mode `per-node`: one multivalue-answer record per member (SetIdentifier = node or instance id), each
  *   optionally tied to a Route 53 health check; members are added and removed one record at a time.
  *
- * Every request goes through one rate budget (5/s by default) with bounded, jittered retries on Throttling,
+ * Every request goes through one rate budget (see rate.ts) with bounded, jittered retries on Throttling,
  * PriorRequestNotComplete and 5xx. Reads are never cached for a compare-and-swap: read() always lists.
  * apply() keeps the ownership marker in the same batch as the records, splits batches only past Route 53's
  * limits, and waits for INSYNC when `waitForInsync` is set.
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { canonicalName } from '../canonical.js';
-import { ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from '../types.js';
+import { DEFAULT_PROVIDER_LIMITS, ProviderError, type ApplyResult, type DnsProvider, type ProviderLimits, type RecordChange, type RecordSet, type RecordType } from '../types.js';
 import { checkRecordName, validateRecordSet } from '../validate.js';
 import { packBatches, type Unit } from './batch.js';
 import { fromRoute53Name } from './codec.js';
@@ -23,8 +23,8 @@ import { createHealthCheck, deleteHealthChecks, releaseHealthChecks, requireChec
 import { waitForChange } from './insync.js';
 import { listRecordsAt } from './list.js';
 import { resolveOptions, type Route53Logger, type Route53Mode, type Route53ProviderOptions } from './options.js';
-import { aggregateMembers, isMemberRecord, memberRecordsOf, memberUnits, type MemberAddition } from './per-node.js';
-import { Route53Caller, type Route53Stats } from './rate.js';
+import { aggregateMembers, isMemberRecord, memberRecordsOf, memberUnits, ROUTE53_MAX_MEMBER_RECORDS, type MemberAddition } from './per-node.js';
+import { operationBuckets, Route53Caller, type Route53Stats } from './rate.js';
 import { exactRecordFrom, ROUTE53_MAX_VALUES, simpleSetFrom, simpleUnit } from './simple.js';
 import { refusedError, submitBatches } from './submit.js';
 
@@ -44,6 +44,24 @@ export interface Route53Provider extends DnsProvider {
   waitForInsync(changeId: string, options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
+/**
+ * What one record name can hold: 400 values in the shared record; 100 multivalue-answer records (one per
+ * member) per name and type in per-node mode. The plan keeps to these, so no member count makes a write fail.
+ */
+export function route53Limits(mode: Route53Mode): ProviderLimits {
+  return Object.freeze({ ...DEFAULT_PROVIDER_LIMITS, maxValuesPerSet: mode === 'per-node' ? ROUTE53_MAX_MEMBER_RECORDS : ROUTE53_MAX_VALUES });
+}
+
+/** Data, not configuration: the next reconcile with fewer members (or a capped plan) succeeds. Never `usage`. */
+function memberQuotaError(name: string, type: string, records: number): ProviderError {
+  return new ProviderError(
+    PROVIDER,
+    'ERR_ROUTE53_RECORD_QUOTA',
+    `${name} ${type}: ${records} multivalue-answer records after this change; Route 53 allows at most ${ROUTE53_MAX_MEMBER_RECORDS} with the same name and type. Nothing was sent. Cap the record (the plan's maxRecordSize; clients need only a few seeds) or use mode shared (up to ${ROUTE53_MAX_VALUES} values)`,
+    { labels: ['retryable'] },
+  );
+}
+
 const SILENT: Route53Logger = { warn: () => undefined, info: () => undefined, debug: () => undefined };
 const TYPES: readonly RecordType[] = ['A', 'AAAA', 'TXT'];
 
@@ -52,7 +70,8 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
   const { client, hostedZoneId, zone, mode } = cfg;
   const log = options.logger ?? SILENT;
   const stats: Route53Stats = { requests: 0, retries: 0, throttled: 0 };
-  const caller = new Route53Caller({ budget: cfg.budget, retry: cfg.retry, sleep: cfg.sleep, random: cfg.random, zoneId: hostedZoneId, log, stats });
+  const operations = operationBuckets(cfg.now, cfg.sleep);
+  const caller = new Route53Caller({ budget: cfg.budget, operations, retry: cfg.retry, sleep: cfg.sleep, random: cfg.random, zoneId: hostedZoneId, log, stats });
   const hcDeps = cfg.healthChecks === undefined ? undefined : { caller, client, settings: cfg.healthChecks, log };
   /** Records at each name as last listed: the exact spelling to DELETE, and per-node members' records. */
   const listed = new Map<string, ResourceRecordSet[]>();
@@ -123,8 +142,7 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
       throw new ProviderError(
         PROVIDER,
         'ERR_ROUTE53_TOO_MANY_VALUES',
-        `${canonicalName(target.name)} ${target.type}: ${target.values.length} values; a Route 53 record holds at most ${ROUTE53_MAX_VALUES}. Cap it with the plan's maxRecordSize (clients need only a few seeds), or use mode per-node`,
-        { labels: ['usage'] },
+        `${canonicalName(target.name)} ${target.type}: ${target.values.length} values; a Route 53 record holds at most ${ROUTE53_MAX_VALUES}. Cap it with the plan's maxRecordSize (clients need only a few seeds)`,
       );
     }
     for (let i = 0; i === 0 || i < target.values.length; i += ROUTE53_MAX_VALUES) validateRecordSet(PROVIDER, { ...target, values: target.values.slice(i, i + ROUTE53_MAX_VALUES) }, zone);
@@ -146,6 +164,7 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
       }
       const type = (change.kind === 'update' ? change.after : change.set).type as 'A' | 'AAAA';
       const planned = memberUnits(change, memberRecordsOf(records, name, type));
+      if (planned.recordsAfter > ROUTE53_MAX_MEMBER_RECORDS) throw memberQuotaError(name, type, planned.recordsAfter);
       units.push(...planned.units);
       additions.push(...planned.additions);
     }
@@ -200,6 +219,7 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
 
   return {
     kind: 'route53',
+    limits: route53Limits(mode),
     zone,
     mode,
     hostedZoneId,

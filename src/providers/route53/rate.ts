@@ -1,8 +1,13 @@
 /**
- * One rate budget for every Route 53 request a provider makes (Route 53 allows 5 requests per second per
- * account), and bounded retries with full-jitter exponential backoff on Throttling, PriorRequestNotComplete,
- * 5xx and connection failures. The SDK's own retries should be off (`maxAttempts: 1` on the client), so that
- * every request on the wire passes through this budget.
+ * Pacing and retries for every Route 53 request a provider makes, and bounded retries with full-jitter
+ * exponential backoff on Throttling, PriorRequestNotComplete, 5xx and connection failures. The SDK's own
+ * retries should be off (`maxAttempts: 1` on the client), so that every request on the wire is paced here.
+ *
+ * Route 53 throttles per account with token buckets: all requests together (burst 50, refill 10/s), each
+ * API action on its own as well (most 50/10 per s; CreateHealthCheck 50/0.5 per s; DeleteHealthCheck 15/3 per s),
+ * and the number of record changes per second. Other tools in the account draw on the same buckets, so the
+ * default budget is conservative: one request every 200 ms (5/s, half the account refill), and the health
+ * check actions paced to their own refill rates with a small burst.
  */
 import { ProviderError } from '../types.js';
 import { errorName, PROVIDER, toProviderError, transientKind } from './errors.js';
@@ -11,31 +16,56 @@ export type Sleep = (ms: number) => Promise<void>;
 export type Clock = () => number;
 
 /**
- * A token bucket holding one token, refilled `requestsPerSecond` times a second: requests leave at least
- * 1000/requestsPerSecond ms apart, whoever sends them. Reservations are taken synchronously, so concurrent
- * callers queue in call order. Share one between providers to share the account's budget.
+ * A token bucket: `burst` tokens, refilled `perSecond` a second. Reservations are taken synchronously, so
+ * concurrent callers queue in call order; a caller that finds the bucket empty sleeps until its token is due.
  */
-export class RateBudget {
-  readonly requestsPerSecond: number;
+export class TokenBucket {
+  readonly burst: number;
+  readonly perSecond: number;
   private readonly now: Clock;
   private readonly sleep: Sleep;
-  private nextFree = Number.NEGATIVE_INFINITY;
+  private tokens: number;
+  private at: number | undefined;
 
-  constructor(requestsPerSecond: number, now: Clock, sleep: Sleep) {
-    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) throw new RangeError(`requestsPerSecond ${requestsPerSecond} must be a positive number`);
-    this.requestsPerSecond = requestsPerSecond;
+  constructor(burst: number, perSecond: number, now: Clock, sleep: Sleep) {
+    if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new RangeError(`perSecond ${perSecond} must be a positive number`);
+    if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst ${burst} must be a whole number >= 1`);
+    this.burst = burst;
+    this.perSecond = perSecond;
     this.now = now;
     this.sleep = sleep;
+    this.tokens = burst;
   }
 
-  /** Waits for this request's turn. */
+  /** Waits for this request's token. */
   async take(): Promise<void> {
     const now = this.now();
-    const at = Math.max(now, this.nextFree);
-    this.nextFree = at + 1000 / this.requestsPerSecond;
-    if (at > now) await this.sleep(at - now);
+    if (this.at !== undefined) this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) * this.perSecond) / 1000);
+    this.at = now;
+    this.tokens -= 1; // may go negative: the debt is what later callers wait for, in call order
+    if (this.tokens < 0) await this.sleep((-this.tokens * 1000) / this.perSecond);
   }
 }
+
+/**
+ * The provider's budget for all its requests: a bucket of one token refilled `requestsPerSecond` times a
+ * second (requests leave at least 1000/requestsPerSecond ms apart, whoever sends them). Share one between
+ * providers to share the account's budget.
+ */
+export class RateBudget extends TokenBucket {
+  readonly requestsPerSecond: number;
+  constructor(requestsPerSecond: number, now: Clock, sleep: Sleep) {
+    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) throw new RangeError(`requestsPerSecond ${requestsPerSecond} must be a positive number`);
+    super(1, requestsPerSecond, now, sleep);
+    this.requestsPerSecond = requestsPerSecond;
+  }
+}
+
+/** Actions Route 53 refills more slowly than the account bucket: paced on their own, below the documented rate. */
+export const OPERATION_BUCKETS: Readonly<Record<string, { readonly burst: number; readonly perSecond: number }>> = Object.freeze({
+  CreateHealthCheck: Object.freeze({ burst: 10, perSecond: 0.5 }),
+  DeleteHealthCheck: Object.freeze({ burst: 3, perSecond: 3 }),
+});
 
 export interface RetryPolicy {
   readonly maxRetries: number;
@@ -56,13 +86,20 @@ export interface Route53Stats {
 }
 
 export interface CallerDeps {
-  readonly budget: RateBudget;
+  readonly budget: TokenBucket;
+  /** Per-action buckets (see OPERATION_BUCKETS), taken before the shared budget. */
+  readonly operations?: ReadonlyMap<string, TokenBucket>;
   readonly retry: RetryPolicy;
   readonly sleep: Sleep;
   readonly random: () => number;
   readonly zoneId: string;
   readonly log: { readonly warn: LogFn; readonly debug: LogFn };
   readonly stats: Route53Stats;
+}
+
+/** The per-action buckets of one provider (or of several sharing an account). */
+export function operationBuckets(now: Clock, sleep: Sleep): Map<string, TokenBucket> {
+  return new Map(Object.entries(OPERATION_BUCKETS).map(([action, b]) => [action, new TokenBucket(b.burst, b.perSecond, now, sleep)]));
 }
 
 /** Sends requests through the budget and retries transient failures; what finally fails is a ProviderError. */
@@ -83,6 +120,7 @@ export class Route53Caller {
   async call<T>(action: string, what: string, send: () => Promise<T>): Promise<T> {
     const { budget, retry, stats, log } = this.deps;
     for (let attempt = 0; ; attempt++) {
+      await this.deps.operations?.get(action)?.take();
       await budget.take();
       stats.requests++;
       try {

@@ -40,8 +40,7 @@ function checkSize(set: RecordSet): void {
     throw new ProviderError(
       PROVIDER,
       'ERR_ROUTE53_TOO_MANY_VALUES',
-      `${set.name} ${set.type}: ${set.values.length} values; a Route 53 record holds at most ${ROUTE53_MAX_VALUES}. Cap the record with the plan's maxRecordSize (clients need only a few seeds), or use mode per-node`,
-      { labels: ['usage'] },
+      `${set.name} ${set.type}: ${set.values.length} values; a Route 53 record holds at most ${ROUTE53_MAX_VALUES}. Cap the record with the plan's maxRecordSize (clients need only a few seeds)`,
     );
   }
 }

@@ -32,7 +32,7 @@ export interface SubmitOutcome {
 const COMMENT_MAX = 256;
 
 function refusal(error: unknown): error is ProviderError {
-  return error instanceof ConflictError || (error instanceof ProviderError && error.code === 'ERR_ROUTE53_INVALID');
+  return error instanceof ConflictError || (error instanceof ProviderError && (error.code === 'ERR_ROUTE53_INVALID' || error.code === 'ERR_ROUTE53_LIMIT'));
 }
 
 /** Sends `batches` (from packBatches) in order; never throws: what went wrong is in the outcome. */

@@ -30,6 +30,7 @@ describe('Lambda configuration', () => {
       mode: 'shared',
       ownerId: 'seedkeeper',
       maxRemovals: 2,
+      maxRecordSize: 0,
       healthChecks: false,
       planMode: 'sync',
       logLevel: 'info',
@@ -47,13 +48,14 @@ describe('Lambda configuration', () => {
       SEEDKEEPER_MODE: 'per-node',
       SEEDKEEPER_OWNER_ID: 'prod-seed',
       SEEDKEEPER_MAX_REMOVALS: '5',
+      SEEDKEEPER_MAX_RECORD_SIZE: '16',
       SEEDKEEPER_HEALTH_CHECKS: 'TRUE',
       SEEDKEEPER_PLAN_MODE: 'upsert-only',
       SEEDKEEPER_LOG_LEVEL: 'debug',
       SEEDKEEPER_TTL_UNUSED: undefined,
     });
     expect(config).toMatchObject({ zone: 'example.com', groups: ['a', 'b', 'c'], address: 'public', port: 3100, ttl: 60, mode: 'per-node', ownerId: 'prod-seed' });
-    expect(config).toMatchObject({ maxRemovals: 5, healthChecks: true, planMode: 'upsert-only', logLevel: 'debug' });
+    expect(config).toMatchObject({ maxRemovals: 5, maxRecordSize: 16, healthChecks: true, planMode: 'upsert-only', logLevel: 'debug' });
   });
 
   it('treats empty values as unset', () => {

@@ -158,6 +158,33 @@ describe('lifecycle events the handler does not complete, and bad configuration'
   });
 });
 
+describe('lifecycle actions under an invalid configuration', () => {
+  it.each([
+    ['a stray variable, another hook', { SEEDKEEPER_STRAY: 'x' }, 'someone-else'],
+    ['a stray variable, another owner', { SEEDKEEPER_STRAY: 'x' }, 'seedkeeper/v1 owner=someone-else'],
+    ['a bad TTL, no metadata', { SEEDKEEPER_TTL: 'soon' }, undefined],
+    ['the owner id itself invalid', { SEEDKEEPER_OWNER_ID: 'bad owner!' }, 'seedkeeper/v1 owner=bad owner!'],
+    ['the owner id unset (a default proves nothing)', { SEEDKEEPER_OWNER_ID: undefined, SEEDKEEPER_TTL: 'soon' }, 'seedkeeper/v1 owner=seedkeeper'],
+    ['the groups unset', { SEEDKEEPER_ASG_NAMES: undefined }, 'seedkeeper/v1 owner=lambda-test'],
+  ])('complete nothing that is not provably ours (%s)', async (_label, env, metadata) => {
+    world = new LambdaWorld({ env });
+    world.run(I1, I2, I3);
+    const token = world.asg.startAction(I3, 'launch', TERMINATE_HOOK);
+    const event = loadEvent('launch-lifecycle-action', { EC2InstanceId: I3, LifecycleActionToken: token, NotificationMetadata: metadata });
+    await expect(world.invoke(event)).rejects.toBeInstanceOf(ConfigError);
+    expect(completions()).toEqual([]);
+    expect(messages()).toContain('configuration invalid and the lifecycle action is not provably ours: not completed (its hook times out)');
+  });
+
+  it("completes nothing for a group we do not manage, even with our marker", async () => {
+    world = new LambdaWorld({ env: { SEEDKEEPER_STRAY: 'x' } });
+    world.run(I1, I2, I3);
+    const event = loadEvent('terminate-lifecycle-action', { AutoScalingGroupName: 'other-asg', EC2InstanceId: I1 });
+    await expect(world.invoke(event)).rejects.toBeInstanceOf(ConfigError);
+    expect(completions()).toEqual([]);
+  });
+});
+
 describe("lifecycle actions of other tools' hooks", () => {
   it.each([
     ['no metadata', undefined],

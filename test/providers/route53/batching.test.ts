@@ -53,13 +53,13 @@ describe('route53: batch splitting through the provider', () => {
     expect(plain(await p.read([NAME]))).toEqual([a([...addresses(400, 4, 400)].sort()), aaaa([...addresses(400, 6, 400)].sort())]);
   });
 
-  it('per-node: 1,200 members are created in two batches, the marker in the first', async () => {
-    const ips = addresses(1200);
-    await world.provider({ mode: 'per-node' }).apply([{ kind: 'create', set: marker() }, { kind: 'create', set: a(ips) }]);
+  it('per-node: 1,200 members (100 per name and type, Route 53\'s quota) are created in two batches, the marker in the first', async () => {
+    const sets = Array.from({ length: 6 }, (_, k) => [a(addresses(100, 4, k * 100), 30, `s${k}.example.com`), aaaa(addresses(100, 6, k * 100), 30, `s${k}.example.com`)]).flat();
+    await world.provider({ mode: 'per-node' }).apply([{ kind: 'create', set: marker() }, ...sets.map((set) => ({ kind: 'create' as const, set }))]);
     const batches = world.model.callsOf('ChangeResourceRecordSets').map((c) => (c.input as { ChangeBatch: { Changes: Change[] } }).ChangeBatch.Changes);
     expect(batches.map((b) => b.length)).toEqual([1000, 201]);
     expect(batches[0]![0]!.ResourceRecordSet!.Type).toBe('TXT');
-    expect(userRecords(world.model).filter((r) => r.Type === 'A')).toHaveLength(1200);
+    expect(userRecords(world.model).filter((r) => r.Type === 'A' || r.Type === 'AAAA')).toHaveLength(1200);
   });
 
   it('per-node: a refused batch is bisected, the other members are applied, and the refused one conflicts', async () => {
