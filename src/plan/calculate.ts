@@ -9,9 +9,11 @@ import { ConfigError } from '../errors.js';
 import { canonicalIp } from '../providers/canonical.js';
 import type { RecordChange, RecordSet } from '../providers/types.js';
 import { formatMarker, validateOwnerId } from './marker.js';
+import { familyCap, type FamilyCap } from './limits.js';
 import {
   failOpenNote,
   inSyncNote,
+  providerLimitNote,
   removalsCappedNote,
   sizeCappedNote,
   upsertOnlyNote,
@@ -20,7 +22,7 @@ import {
 } from './notes.js';
 import { FAMILIES, checkOwnership, readCurrent, type CurrentView, type Family } from './ownership.js';
 import { compare, selectCapped, type Member } from './select.js';
-import type { DesiredMember, Plan, PlanInput, PlanNote, PlanPolicy } from './types.js';
+import type { CappedFamily, DesiredMember, Plan, PlanInput, PlanNote, PlanPolicy } from './types.js';
 
 type PerFamily<T> = { readonly A: T; readonly AAAA: T };
 
@@ -33,14 +35,17 @@ export function calculatePlan(input: PlanInput): Plan {
   }
 
   const members = normaliseDesired(input.desired);
-  const plans: PerFamily<FamilyPlan> = {
-    A: planFamily('A', view, members.A, policy.maxRecordSize),
-    AAAA: planFamily('AAAA', view, members.AAAA, policy.maxRecordSize),
+  const caps: PerFamily<FamilyCap> = { A: familyCap('A', policy.maxRecordSize, input.limits), AAAA: familyCap('AAAA', policy.maxRecordSize, input.limits) };
+  const planned: PerFamily<FamilyPlan> = {
+    A: planFamily('A', view, members.A, caps.A.cap),
+    AAAA: planFamily('AAAA', view, members.AAAA, caps.AAAA.cap),
   };
-  const families = FAMILIES.map((family) => plans[family]);
-  const due = families.flatMap((f) => f.due).sort(removalOrder);
+  const due = FAMILIES.flatMap((f) => planned[f].due).sort(removalOrder);
   const removeNow = policy.mode === 'upsert-only' ? [] : due.slice(0, policy.maxRemovalsPerCycle);
   const removing = new Set(removeNow.map((d) => d.address));
+  // The removal cap may leave old addresses in place: additions then wait so that no write exceeds the provider.
+  const plans: PerFamily<FamilyPlan> = { A: withinHardCap(planned.A, removing, caps.A.hard), AAAA: withinHardCap(planned.AAAA, removing, caps.AAAA.hard) };
+  const families = FAMILIES.map((family) => plans[family]);
   const after = { A: publishedAfter(plans.A, removing), AAAA: publishedAfter(plans.AAAA, removing) };
   const changes = buildChanges(view, families, after, policy, idsByAddress(members));
 
@@ -48,8 +53,12 @@ export function calculatePlan(input: PlanInput): Plan {
   const notes: PlanNote[] = [];
   const failing = families.filter((f) => f.failOpen);
   if (failing.length > 0) notes.push(failOpenNote(failing, healthy, input.candidates));
+  const capped: CappedFamily[] = [];
   for (const f of families) {
-    if (policy.maxRecordSize > 0 && f.desired.length > policy.maxRecordSize) notes.push(sizeCappedNote(f, policy.maxRecordSize));
+    const cap = caps[f.family];
+    if (f.desired.length <= cap.cap) continue;
+    capped.push({ family: f.family, healthy: f.desired.length, published: after[f.family].length, limit: cap.cap, reason: cap.reason });
+    notes.push(cap.reason === 'provider-limit' ? providerLimitNote(f, cap) : sizeCappedNote(f, cap.cap));
   }
   const deferred = policy.mode === 'upsert-only' ? [] : due.slice(removeNow.length);
   if (deferred.length > 0) notes.push(removalsCappedNote(removeNow, deferred, policy.maxRemovalsPerCycle));
@@ -66,6 +75,7 @@ export function calculatePlan(input: PlanInput): Plan {
     deferred: deferred.map((d) => d.address),
     notes,
     refused: false,
+    capped,
   });
 }
 
@@ -77,6 +87,7 @@ function planFamily(family: Family, view: CurrentView, desired: readonly Member[
     return { family, current, desired, failOpen: current.length > 0, target: current, kept: current, additions: [], due: [] };
   }
   const published = new Set(current);
+  // Kept members first, then the rest in order of preference: the order additions are trimmed in.
   const target = selectCapped(desired, published, cap).map((m) => m.address);
   const targetSet = new Set(target);
   const wanted = new Set(desired.map((m) => m.address));
@@ -87,9 +98,17 @@ function planFamily(family: Family, view: CurrentView, desired: readonly Member[
     failOpen: false,
     target: [...target].sort(),
     kept: current.filter((a) => targetSet.has(a)),
-    additions: target.filter((a) => !published.has(a)).sort(),
+    additions: target.filter((a) => !published.has(a)),
     due: current.filter((a) => !targetSet.has(a)).map((address) => ({ family, address, reason: wanted.has(address) ? 'over-cap' : 'gone' })),
   };
+}
+
+/** Additions beyond what the hard cap leaves room for (after this cycle's removals) wait for a later cycle. */
+function withinHardCap(plan: FamilyPlan, removing: ReadonlySet<string>, hard: number): FamilyPlan {
+  const staying = plan.current.filter((a) => !removing.has(a)).length;
+  const room = Math.max(0, hard - staying);
+  const additions = plan.additions.slice(0, room).sort();
+  return { ...plan, additions };
 }
 
 /** Dead addresses go before healthy ones the size cap sheds; then A before AAAA; then by address. */
@@ -201,6 +220,7 @@ function freezePlan(plan: Plan): Plan {
     added: Object.freeze([...plan.added]),
     removed: Object.freeze([...plan.removed]),
     deferred: Object.freeze([...(plan.deferred ?? [])]),
+    capped: Object.freeze((plan.capped ?? []).map((c) => Object.freeze({ ...c }))),
     notes: Object.freeze(plan.notes.map((n) => Object.freeze({ ...n }))),
   });
 }

@@ -1,4 +1,5 @@
 /** The notes a plan carries: one readable sentence per guard that shaped it (logged, shown by `plan`). */
+import type { FamilyCap } from './limits.js';
 import type { Family } from './ownership.js';
 import type { Member } from './select.js';
 import type { PlanNote } from './types.js';
@@ -62,6 +63,17 @@ export function sizeCappedNote(plan: FamilyPlan, cap: number): PlanNote {
     message:
       `${plan.family}: publishing ${plan.target.length} of ${plan.desired.length} healthy ${familyLabel(plan.family)} addresses (maxRecordSize ${cap}); ` +
       `kept ${plan.kept.length} already published, then preferred the longest-lived${spread}`,
+  };
+}
+
+export function providerLimitNote(plan: FamilyPlan, cap: FamilyCap): PlanNote {
+  const waiting = plan.target.length - plan.kept.length - plan.additions.length;
+  const later = waiting > 0 ? `; ${waiting} more wait for room as removals proceed` : '';
+  return {
+    code: 'provider-limit',
+    message:
+      `${plan.family}: ${plan.desired.length} healthy ${familyLabel(plan.family)} addresses are more than ${cap.why} allows: publishing a stable subset of ${cap.cap} ` +
+      `(kept ${plan.kept.length} already published, then the longest-lived, spread across racks)${later}; set plan.maxRecordSize to choose a smaller seed list`,
   };
 }
 

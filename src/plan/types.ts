@@ -2,7 +2,7 @@
  * Inputs and outputs of the reconcile plan: a pure function from (current records, desired members, policy)
  * to the changes one reconcile makes.
  */
-import type { RecordChange, RecordSet } from '../providers/types.js';
+import type { ProviderLimits, RecordChange, RecordSet } from '../providers/types.js';
 
 /** A node that is healthy and in the right cluster: may be published. */
 export interface DesiredMember {
@@ -51,6 +51,17 @@ export interface PlanInput {
   /** How many candidates the sources offered (healthy or not): tells a health outage from an empty cluster. */
   readonly candidates: number;
   readonly policy: PlanPolicy;
+  /** What the provider can hold (DEFAULT_PROVIDER_LIMITS when absent): never exceeded, whatever maxRecordSize says. */
+  readonly limits?: ProviderLimits;
+}
+
+/** A family with more healthy members than it may publish: who bound it and how many were left out. */
+export interface CappedFamily {
+  readonly family: 'A' | 'AAAA';
+  readonly healthy: number;
+  readonly published: number;
+  readonly limit: number;
+  readonly reason: 'max-record-size' | 'provider-limit';
 }
 
 export type PlanNoteCode =
@@ -62,6 +73,8 @@ export type PlanNoteCode =
   | 'not-owned'
   /** More members than the size cap: a subset is published. */
   | 'size-capped'
+  /** More members than the provider can hold in one record: a stable subset is published. */
+  | 'provider-limit'
   /** upsert-only kept addresses that sync would remove. */
   | 'upsert-only'
   | 'in-sync';
@@ -83,4 +96,6 @@ export interface Plan {
   readonly notes: readonly PlanNote[];
   /** True when the plan refuses to act (the record is not ours). */
   readonly refused: boolean;
+  /** Families capped by maxRecordSize or the provider's limits (absent or empty: none). */
+  readonly capped?: readonly CappedFamily[];
 }

@@ -32,11 +32,18 @@ export function checkRecordName(provider: string, name: string, zone: string): s
   return n;
 }
 
+/** Owner pointer + type, class, ttl, rdlength: what every record of a set costs besides its data. */
+const RECORD_OVERHEAD_BYTES = 2 + 10;
+
+/** Wire bytes of one A or AAAA record in an answer (what the plan divides a byte limit by). */
+export function addressRecordWireBytes(type: 'A' | 'AAAA'): number {
+  return RECORD_OVERHEAD_BYTES + (type === 'A' ? 4 : 16);
+}
+
 /** Wire size of one set's records in an answer whose owner names are compressed to 2 bytes. */
 export function setWireBytes(set: RecordSet): number {
-  const perRecord = 2 + 10; // owner pointer + type, class, ttl, rdlength
-  if (set.type === 'A') return set.values.length * (perRecord + 4);
-  if (set.type === 'AAAA') return set.values.length * (perRecord + 16);
+  const perRecord = RECORD_OVERHEAD_BYTES;
+  if (set.type === 'A' || set.type === 'AAAA') return set.values.length * addressRecordWireBytes(set.type);
   let total = 0;
   for (const v of set.values) {
     const bytes = Buffer.byteLength(v, 'utf8');

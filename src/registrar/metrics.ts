@@ -22,11 +22,18 @@ export interface RegistrarMetrics {
   /** 1 while the record exists but is not ours. */
   readonly notOwned: Gauge;
   readonly lastSuccess: Gauge;
+  /** Healthy members left out of the record by a cap, per family and reason (max-record-size, provider-limit). */
+  readonly leftOut: Gauge<'family' | 'reason'>;
+  /** Acknowledged writes that the next read did not show (a server that says yes and applies nothing). */
+  readonly writeNotVisible: Counter;
+  /** Reconcile errors survived (logged, retried next cycle), by code. */
+  readonly errorsSurvived: Counter<'code'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): RegistrarMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'seedkeeper_process_' });
+  // prom-client's names already start with process_ / nodejs_: the prefix makes seedkeeper_process_cpu_…
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'seedkeeper_' });
   const registers = [registry];
   return {
     registry,
@@ -43,5 +50,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Regis
     removalsDeferred: new Gauge({ name: 'seedkeeper_removals_deferred', help: 'Removals postponed by the per-cycle removal cap.', registers }),
     notOwned: new Gauge({ name: 'seedkeeper_record_not_owned', help: '1 while the record exists without our ownership marker (left untouched).', registers }),
     lastSuccess: new Gauge({ name: 'seedkeeper_last_success_timestamp_seconds', help: 'Time of the last reconcile that completed without error.', registers }),
+    leftOut: new Gauge({ name: 'seedkeeper_members_left_out', help: 'Healthy members not published because of a cap (reason: max-record-size or provider-limit).', labelNames: ['family', 'reason'], registers }),
+    writeNotVisible: new Counter({ name: 'seedkeeper_write_not_visible_total', help: 'Writes the provider acknowledged but the next read did not show.', registers }),
+    errorsSurvived: new Counter({ name: 'seedkeeper_errors_survived_total', help: 'Reconcile errors logged and retried on the next cycle instead of stopping, by code.', labelNames: ['code'], registers }),
   };
 }

@@ -8,6 +8,9 @@
  * - When such an outage ends, endpoints recover one by one; the first ones back must not make the others look
  *   dead. For a recovery window, a published endpoint is judged only on what was seen after the outage:
  *   it is kept until it has failed for unhealthy-after since then.
+ * - "Not yet probed" is never "unhealthy", after a restart or ever: a published endpoint without a verdict
+ *   (unknown, or not yet known to the checker) stays published. Only the checker's unhealthy verdict, which
+ *   comes after failing continuously for unhealthy-after, removes it.
  */
 import { canonicalIp } from '../providers/canonical.js';
 import { formatHostPort } from '../protocol/host.js';
@@ -27,11 +30,11 @@ export function endpointKey(candidate: Candidate): string {
   return formatHostPort({ host: candidate.address, port: candidate.port });
 }
 
-function member(candidate: Candidate, health: EndpointHealth): DesiredMember {
+function member(candidate: Candidate, health: EndpointHealth | undefined, now: number): DesiredMember {
   return {
     address: candidate.address,
-    id: candidate.id ?? health.nodeId ?? candidate.address,
-    healthySince: health.healthySince ?? health.since,
+    id: candidate.id ?? health?.nodeId ?? candidate.address,
+    healthySince: health ? (health.healthySince ?? health.since) : now,
     ...(candidate.rack ? { rack: candidate.rack } : {}),
   };
 }
@@ -67,14 +70,18 @@ export class OutageGuard {
     const members: DesiredMember[] = [];
     candidates.forEach((candidate, i) => {
       const h = states[i];
-      if (!h) return;
-      if (h.state === 'healthy') {
-        members.push(member(candidate, h));
+      if (h?.state === 'healthy') {
+        members.push(member(candidate, h, now));
         return;
       }
-      if (endedAt === undefined || !published.has(canonicalIp(candidate.address))) return;
+      if (!published.has(canonicalIp(candidate.address))) return;
+      if (h === undefined || h.state === 'unknown') {
+        members.push(member(candidate, h, now));
+        return;
+      }
+      if (endedAt === undefined) return;
       const failingFor = h.failingSince === undefined ? 0 : now - Math.max(h.failingSince, endedAt);
-      if (failingFor < this.options.unhealthyAfterMs) members.push(member(candidate, h));
+      if (failingFor < this.options.unhealthyAfterMs) members.push(member(candidate, h, now));
     });
     return { members, phase: endedAt === undefined ? 'none' : 'recovering' };
   }

@@ -10,10 +10,12 @@ import { calculatePlan } from '../plan/calculate.js';
 import type { Plan, PlanPolicy } from '../plan/types.js';
 import { ConflictError, type DnsProvider } from '../providers/types.js';
 import type { Candidate, Source } from '../sources/types.js';
+import { classifyReconcileError } from './error-policy.js';
 import type { Logger } from './logger.js';
 import { endpointKey, OutageGuard, type OutageGuardOptions } from './outage-guard.js';
 import { publishedAddresses, reconcileOnce } from './reconcile.js';
 import type { RegistrarMetrics } from './metrics.js';
+import { WriteCheck, type WriteNotVisible } from './write-check.js';
 
 /** What the registrar needs from a health checker. */
 export interface HealthView {
@@ -50,12 +52,23 @@ export interface ReconcileOutcome {
   readonly attempts: number;
   readonly candidates: readonly Candidate[];
   readonly error?: unknown;
+  /** Set when this reconcile's read did not show what the previous one wrote. */
+  readonly writeNotVisible?: WriteNotVisible;
+}
+
+/** What the registrar has seen that an operator should know, beyond the last outcome. */
+export interface RegistrarState {
+  /** Acknowledged writes that the next read did not show, and the last such case. */
+  readonly writesNotVisible: number;
+  readonly lastWriteNotVisible: WriteNotVisible | undefined;
+  /** The last reconcile error survived (logged and retried), if the last reconcile failed. */
+  readonly lastError: unknown;
 }
 
 export interface RegistrarEvents {
   reconciled: [ReconcileOutcome];
   transition: [HealthTransition];
-  /** A hard error (bad credentials, misconfiguration): the loop stopped. */
+  /** A configuration error before the first successful reconcile (bad credentials, wrong zone): the loop stopped. */
   fatal: [unknown];
 }
 
@@ -86,6 +99,10 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
   private started = false;
   private lastOutcome: ReconcileOutcome | undefined;
   private readonly guard: OutageGuard;
+  private readonly writeCheck = new WriteCheck();
+  private everSucceeded = false;
+  private writesNotVisible = 0;
+  private lastWriteNotVisible: WriteNotVisible | undefined;
 
   constructor(options: RegistrarOptions) {
     super();
@@ -95,6 +112,11 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
 
   get last(): ReconcileOutcome | undefined {
     return this.lastOutcome;
+  }
+
+  get state(): RegistrarState {
+    const error = this.lastOutcome?.error;
+    return { writesNotVisible: this.writesNotVisible, lastWriteNotVisible: this.lastWriteNotVisible, lastError: error };
   }
 
   get isRunning(): boolean {
@@ -150,13 +172,25 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     await Promise.all(this.options.sources.map((s) => s.close()));
   }
 
+  /** Never rejects: whatever a source, the checker or the plan throws becomes a survived error of this reconcile. */
   private async reconcileOnce(trigger: string, dryRun: boolean): Promise<ReconcileOutcome> {
+    try {
+      return await this.reconcileGuarded(trigger, dryRun);
+    } catch (error) {
+      const outcome: ReconcileOutcome = { trigger, plan: emptyPlan(), applied: false, attempts: 0, candidates: [], error };
+      this.recordError(outcome, error);
+      return outcome;
+    }
+  }
+
+  private async reconcileGuarded(trigger: string, dryRun: boolean): Promise<ReconcileOutcome> {
     const { name, provider, policy, health, metrics, logger } = this.options;
     const timer = metrics.reconcileSeconds.startTimer();
     const candidates = mergeCandidates(this.options.sources);
     health.setEndpoints(candidates.map(endpointOf));
     metrics.candidates.set(candidates.length);
     const snapshot = health.snapshot();
+    let notVisible: WriteNotVisible | undefined;
     for (const state of ['unknown', 'healthy', 'unhealthy'] as const) {
       metrics.endpoints.set({ state }, [...snapshot.values()].filter((h) => h.state === state).length);
     }
@@ -166,8 +200,9 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       dryRun,
       ...(this.options.maxConflictRetries === undefined ? {} : { maxConflictRetries: this.options.maxConflictRetries }),
       plan: (current) => {
+        if (!dryRun) notVisible ??= this.writeCheck.checkRead(current);
         const { members: desired } = this.guard.desired(candidates, snapshot, publishedAddresses(name, current), Date.now());
-        return calculatePlan({ name, current, desired, candidates: candidates.length, policy });
+        return calculatePlan({ name, current, desired, candidates: candidates.length, policy, ...(provider.limits ? { limits: provider.limits } : {}) });
       },
       onConflict: (attempt, error) => {
         metrics.conflicts.inc();
@@ -175,17 +210,22 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       },
     });
     try {
+      if (notVisible) this.recordNotVisible(notVisible);
+      const seen = notVisible ? { writeNotVisible: notVisible } : {};
       if (result.error !== undefined) {
-        const outcome: ReconcileOutcome = { trigger, plan: result.plan ?? emptyPlan(), applied: false, attempts: result.attempts, candidates, error: result.error };
+        const outcome: ReconcileOutcome = { trigger, plan: result.plan ?? emptyPlan(), applied: false, attempts: result.attempts, candidates, error: result.error, ...seen };
         this.recordError(outcome, result.error);
         return outcome;
       }
       const plan = result.plan!;
       if (result.applied) {
+        this.writeCheck.recordWrite(plan.changes, Date.now());
         metrics.changesApplied.inc(plan.changes.length);
         logger.info({ trigger, added: plan.added, removed: plan.removed, published: plan.published }, `record ${name} updated`);
       }
-      const outcome: ReconcileOutcome = { trigger, plan, applied: result.applied, attempts: result.attempts, candidates };
+      const outcome: ReconcileOutcome = { trigger, plan, applied: result.applied, attempts: result.attempts, candidates, ...seen };
+      // Start-up ends with the first write, or the first read of a record that already holds what it should.
+      if (!dryRun && (result.applied || plan.published.A.length + plan.published.AAAA.length > 0)) this.everSucceeded = true;
       this.record(outcome);
       return outcome;
     } finally {
@@ -205,8 +245,11 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     const result = plan.refused ? 'refused' : codes.has('fail-open') ? 'fail_open' : outcome.applied ? 'ok' : 'unchanged';
     metrics.reconciles.inc({ result });
     if (!plan.refused) metrics.lastSuccess.setToCurrentTime();
+    metrics.leftOut.reset();
+    for (const c of plan.capped ?? []) metrics.leftOut.set({ family: c.family === 'A' ? 'ipv4' : 'ipv6', reason: c.reason }, c.healthy - c.published);
     for (const note of plan.notes) {
       if (note.code === 'not-owned') logger.error({ record: name }, note.message);
+      else if (note.code === 'provider-limit') logger.warn({ record: name, capped: plan.capped }, note.message);
       else if (note.code === 'fail-open') logger.warn({ record: name, candidates: outcome.candidates.length }, note.message);
       else if (note.code === 'removals-capped' || note.code === 'size-capped' || note.code === 'upsert-only') logger.info({ record: name }, note.message);
     }
@@ -221,13 +264,25 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     metrics.providerErrors.inc({ code });
     this.lastOutcome = outcome;
     this.emit('reconciled', outcome);
-    if (error instanceof SeedkeeperError && error.hasLabel('usage')) {
-      logger.error({ error: describeError(error), code }, 'reconcile failed and cannot succeed without a fix; stopping');
+    if (classifyReconcileError(error, { everSucceeded: this.everSucceeded }) === 'fatal') {
+      logger.error({ error: describeError(error), code }, 'the registrar is configured wrongly (before any successful reconcile); stopping');
       this.emit('fatal', error);
       void this.stop();
       return;
     }
-    logger.warn({ error: describeError(error), code }, 'reconcile failed; retrying on the next cycle');
+    metrics.errorsSurvived.inc({ code });
+    const level = error instanceof SeedkeeperError && error.hasLabel('usage') ? 'error' : 'warn';
+    logger[level]({ error: describeError(error), code }, 'reconcile failed; the record stays as it is and the next cycle retries');
+  }
+
+  private recordNotVisible(seen: WriteNotVisible): void {
+    this.writesNotVisible++;
+    this.lastWriteNotVisible = seen;
+    this.options.metrics.writeNotVisible.inc();
+    this.options.logger.warn(
+      { record: this.options.name, writtenAt: new Date(seen.writtenAt).toISOString(), sets: seen.sets },
+      `the provider acknowledged a write that the next read does not show (${seen.sets.join('; ')}): the server may not be applying updates`,
+    );
   }
 }
 

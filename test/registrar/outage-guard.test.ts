@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { initialHealth, nextHealth } from '../../src/health/hysteresis.js';
 import type { EndpointHealth, HealthState } from '../../src/health/types.js';
 import { endpointKey, OutageGuard } from '../../src/registrar/outage-guard.js';
 import type { Candidate } from '../../src/sources/types.js';
@@ -58,5 +59,36 @@ describe('OutageGuard', () => {
     const guard = new OutageGuard({ unhealthyAfterMs: 3000, recoveryWindowMs: 10_000 });
     expect(guard.desired([], new Map(), published, 0).phase).toBe('none');
     expect(guard.desired(candidates, health([['unknown', undefined], ['unhealthy', 0], ['unhealthy', 0]]), published, 5000).phase).toBe('none');
+  });
+
+  it('keeps published endpoints that have no verdict yet after a restart (not yet probed is not unhealthy)', () => {
+    const guard = new OutageGuard({ unhealthyAfterMs: 3000, recoveryWindowMs: 10_000 });
+    // Right after a restart: one endpoint passed its probes, the others have not been probed (or are unknown to the checker).
+    const snapshot = health([['healthy', undefined], ['unknown', undefined], ['unknown', undefined]]);
+    snapshot.delete(endpointKey(candidates[2]!));
+    const r = guard.desired(candidates, snapshot, published, 450);
+    expect(addresses(r)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    // An unpublished endpoint without a verdict is still not added.
+    expect(addresses(guard.desired(candidates, snapshot, new Set(['10.0.0.1']), 450))).toEqual(['10.0.0.1']);
+  });
+
+  it('removes a published endpoint only after it has failed continuously for unhealthy-after (injected clock)', () => {
+    const options = { healthyAfter: 2, unhealthyAfterMs: 1000 };
+    const guard = new OutageGuard({ unhealthyAfterMs: 1000, recoveryWindowMs: 5000 });
+    const [ok, failing] = candidates.map((c) => ({ key: endpointKey(c), host: c.address, port: c.port }));
+    let good = initialHealth(ok!, 0);
+    let bad = initialHealth(failing!, 0);
+    const removedAt: number[] = [];
+    // Probes every 100 ms from a restart at t = 0: the first endpoint passes, the second fails from its first probe on.
+    for (let now = 100; now <= 2000; now += 100) {
+      good = nextHealth(good, { ok: true, latencyMs: 1 }, now, options);
+      bad = nextHealth(bad, { ok: false, latencyMs: 1, reason: 'connection refused' }, now, options);
+      const snapshot = new Map([[good.endpoint.key, good], [bad.endpoint.key, bad]]);
+      const r = guard.desired(candidates.slice(0, 2), snapshot, published, now);
+      if (!addresses(r).includes('10.0.0.2')) removedAt.push(now);
+    }
+    // Failing since its first probe at 100 ms: unhealthy (and removable) from 1100 ms, never before.
+    expect(removedAt[0]).toBe(1100);
+    expect(removedAt).toHaveLength(10);
   });
 });

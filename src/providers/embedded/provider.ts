@@ -3,7 +3,7 @@
  * through its atomic compare-and-swap `apply`, and the very next query sees them (with a bumped serial).
  * The server belongs to the caller: `close()` leaves it running unless `ownServer` is set.
  */
-import { ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet } from '../types.js';
+import { DEFAULT_PROVIDER_LIMITS, ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet } from '../types.js';
 import type { EmbeddedDnsServer } from './server.js';
 
 export interface EmbeddedProviderOptions {
@@ -21,6 +21,7 @@ export function createEmbeddedProvider(server: EmbeddedDnsServer, options: Embed
     });
   return {
     kind: 'embedded',
+    limits: DEFAULT_PROVIDER_LIMITS,
     zone: server.zone,
     read: (names: readonly string[]): Promise<readonly RecordSet[]> => attempt(() => server.store.read(names)),
     apply: (changes: readonly RecordChange[]): Promise<ApplyResult> => attempt(() => server.store.apply(changes)),

@@ -9,7 +9,7 @@ import { ConfigError } from '../../errors.js';
 import { CLASS, RCODE } from '../dns-wire/constants.js';
 import { decodeRdata, encodeRdata, RECORD_TYPE_CODE } from '../dns-wire/rdata.js';
 import { encodeName } from '../dns-wire/writer.js';
-import { ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from '../types.js';
+import { DEFAULT_PROVIDER_LIMITS, ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from '../types.js';
 import { checkRecordName } from '../validate.js';
 import { describeExpectation, foldChanges } from './batch.js';
 import { checkResponse, DnsRcodeError, DnsTransportError, PROVIDER, UnverifiedAnswerError, type ResponseContext } from './errors.js';
@@ -203,6 +203,7 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
 
   return {
     kind: PROVIDER,
+    limits: DEFAULT_PROVIDER_LIMITS,
     zone,
     read,
     apply,
