@@ -27,6 +27,8 @@ import { createMetrics, type RegistrarMetrics } from './metrics.js';
 import { createProvider } from './provider-factory.js';
 import { splitHostPort } from './host-port.js';
 import { Registrar } from './registrar.js';
+import { createRegistrarStatus } from '../web/attach.js';
+import type { StatusService } from '../web/service.js';
 
 export interface RegistrarRuntime {
   readonly config: RegistrarConfig;
@@ -36,6 +38,8 @@ export interface RegistrarRuntime {
   readonly sources: readonly Source[];
   readonly dns: EmbeddedDnsServer | undefined;
   readonly http: StatusServer | undefined;
+  /** The status page (/, /v1/status, /v1/events) when the HTTP server runs. */
+  readonly status: StatusService | undefined;
   readonly logger: Logger;
   readonly metrics: RegistrarMetrics;
   /** Stop the registrar, then the servers it started. */
@@ -157,19 +161,24 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   });
   const agentSource = sources.find((s): s is AgentSource => s.kind === 'agent');
   let http: StatusServer | undefined;
+  let status: StatusService | undefined;
   try {
     if (options.http !== false && config.http.listen !== 'off') {
       const where = splitHostPort(config.http.listen, 'http.listen');
+      const agentRoutes = serveAgentApi && agentSource ? createAgentApi({ source: agentSource, token: agentToken, logger }) : undefined;
+      const page = (status = createRegistrarStatus(config, registrar, dns));
       http = await startStatusServer({
         ...where,
         registry: metrics.registry,
         health: () => (registrar.isRunning ? { ok: true, detail: 'ok' } : { ok: false, detail: 'registrar stopped' }),
-        ...(serveAgentApi && agentSource ? { routes: createAgentApi({ source: agentSource, token: agentToken, logger }) } : {}),
+        // The page's exact paths first: the agent API answers everything else under /v1/.
+        routes: (req, res) => page.routes(req, res) || agentRoutes?.(req, res) === true,
       });
       if (serveAgentApi) logger.info({ listen: `${http.host}:${http.port}` }, `agent API enabled at /v1/members on ${http.host}:${http.port} (bearer token required)`);
       else if (config.http.agentToken) logger.warn('http.agentToken is set but no source has type agent: the agent API stays off');
     }
   } catch (error) {
+    status?.close();
     await closeProvider();
     throw error;
   }
@@ -181,10 +190,12 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
     sources,
     dns,
     http,
+    status,
     logger,
     metrics,
     async close() {
       await registrar.stop();
+      status?.close();
       await http?.close();
       await closeProvider();
     },

@@ -12,7 +12,7 @@ import { ConflictError, type DnsProvider } from '../providers/types.js';
 import type { Candidate, Source } from '../sources/types.js';
 import { classifyReconcileError } from './error-policy.js';
 import type { Logger } from './logger.js';
-import { endpointKey, OutageGuard, type OutageGuardOptions } from './outage-guard.js';
+import { endpointKey, OutageGuard, type OutageGuardOptions, type OutagePhase } from './outage-guard.js';
 import { publishedAddresses, reconcileOnce } from './reconcile.js';
 import type { RegistrarMetrics } from './metrics.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
@@ -63,6 +63,20 @@ export interface RegistrarState {
   readonly lastWriteNotVisible: WriteNotVisible | undefined;
   /** The last reconcile error survived (logged and retried), if the last reconcile failed. */
   readonly lastError: unknown;
+}
+
+/** A read-only picture of the registrar for the status page (src/web); computed on demand, never cached. */
+export interface RegistrarState {
+  readonly name: string;
+  readonly policy: PlanPolicy;
+  /** Continuous failure before an endpoint is unhealthy (the X of "failing for N s of X"). */
+  readonly unhealthyAfterMs: number;
+  /** Each source with what it offers now (one address may come from several). */
+  readonly sources: readonly { readonly kind: string; readonly candidates: readonly Candidate[] }[];
+  readonly health: ReadonlyMap<string, EndpointHealth>;
+  readonly last: ReconcileOutcome | undefined;
+  readonly outage: OutagePhase;
+  readonly running: boolean;
 }
 
 export interface RegistrarEvents {
@@ -121,6 +135,21 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
 
   get isRunning(): boolean {
     return this.started && !this.stopped;
+  }
+
+  /** What the status page shows; read-only copies of the registrar's inputs and last result. */
+  state(): RegistrarState {
+    const { name, policy, sources, health, outage } = this.options;
+    return {
+      name,
+      policy,
+      unhealthyAfterMs: outage.unhealthyAfterMs,
+      sources: sources.map((s) => ({ kind: s.kind, candidates: [...s.candidates()] })),
+      health: health.snapshot(),
+      last: this.lastOutcome,
+      outage: this.guard.phase,
+      running: this.isRunning,
+    };
   }
 
   async start(): Promise<void> {

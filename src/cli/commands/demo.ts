@@ -36,7 +36,7 @@ function introduce(world: DemoWorld, say: (line: string) => void): void {
   say(`cluster  "${DEMO_CLUSTER}": ${world.sim.nodes.map((n) => `${n.id} at ${formatHostPort(n.listenAddresses[0]!)}`).join(', ')}`);
   say(`lb       built-in load balancer on ${formatHostPort(world.lb.address)} (round robin)`);
   say(`dns      seedkeeper's DNS server for demo.test on ${dns.host}:${dns.port} (UDP and TCP): try  dig @${dns.host} -p ${dns.port} ${DEMO_RECORD}`);
-  if (http) say(`metrics  http://${http.host}:${http.port}/metrics`);
+  if (http) say(`status   http://${http.host}:${http.port}/  (live status page; JSON at /v1/status, metrics at /metrics)`);
   const t = world.timing;
   say(`health   Aerospike probe every ${t.intervalMs} ms; healthy after ${t.healthyAfter} passes; unhealthy after failing for ${t.unhealthyAfterMs} ms`);
 }

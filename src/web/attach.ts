@@ -1,0 +1,21 @@
+/** The status service of one registrar built from its config: which DNS servers clients are answered by. */
+import { formatHostPort } from '../protocol/host.js';
+import type { EmbeddedDnsServer } from '../providers/embedded/server.js';
+import type { RegistrarConfig } from '../registrar/config-schema.js';
+import type { Registrar } from '../registrar/registrar.js';
+import type { DnsTarget } from './dns-observer.js';
+import { createStatusService, type StatusService } from './service.js';
+
+export function dnsTargetsOf(config: RegistrarConfig, dns: EmbeddedDnsServer | undefined): DnsTarget[] {
+  if (dns) {
+    const server = formatHostPort({ host: dns.host, port: dns.port });
+    return [{ label: `authoritative ${server} (embedded)`, server }];
+  }
+  if (config.provider.type === 'rfc2136') return [{ label: `authoritative ${config.provider.server} (primary)`, server: config.provider.server }];
+  // Route 53's name servers are per hosted zone; the system resolver shows what clients get.
+  return [];
+}
+
+export function createRegistrarStatus(config: RegistrarConfig, registrar: Registrar, dns: EmbeddedDnsServer | undefined): StatusService {
+  return createStatusService({ registrar, dnsTargets: dnsTargetsOf(config, dns), ...(dns ? { serial: () => dns.stats().serial } : {}) });
+}
