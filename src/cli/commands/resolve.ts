@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { discover } from '../../discovery/discover.js';
 import { ConfigError } from '../../errors.js';
 import { formatHostPort } from '../../protocol/host.js';
+import { formatHostList, HOST_FORMATS, isHostFormat } from '../host-formats.js';
 import { addDiscoveryFlags, discoveryOptionsFromFlags, type DiscoveryFlags } from '../discovery-flags.js';
 import { setExitCode } from '../exit.js';
 
@@ -12,10 +13,10 @@ export function registerResolve(program: Command): void {
       .description("print the cluster's direct node addresses, ready for any official client's hosts setting")
       .argument('<seed...>', 'host[:tlsname][:port], [ipv6]:port, or a DNS name'),
   )
-    .option('--format <format>', 'hosts (ip:port,ip:port) or json', 'hosts')
+    .option('--format <format>', `${HOST_FORMATS.join(', ')} or json (examples: docs/adapter.md)`, 'hosts')
     .action(async (seeds: string[], flags: DiscoveryFlags & { format: string }) => {
-      if (flags.format !== 'hosts' && flags.format !== 'json') {
-        throw new ConfigError('--format', `expected hosts or json, got ${JSON.stringify(flags.format)}`);
+      if (flags.format !== 'json' && !isHostFormat(flags.format)) {
+        throw new ConfigError('--format', `expected hosts or json, or another client's syntax (${HOST_FORMATS.slice(1).join(', ')}), got ${JSON.stringify(flags.format)}`);
       }
       const { nodes, report } = await discover(seeds, discoveryOptionsFromFlags(flags));
       const reachable = nodes.filter((n) => n.reachable);
@@ -32,8 +33,8 @@ export function registerResolve(program: Command): void {
           timings: { firstNodeMs: report.firstNodeMs, clusterMs: report.clusterMs },
         };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-      } else {
-        process.stdout.write(`${reachable.map((n) => formatHostPort(n.address)).join(',')}\n`);
+      } else if (isHostFormat(flags.format)) {
+        process.stdout.write(`${formatHostList(flags.format, reachable.map((n) => ({ ...n.address, tlsName: n.tlsName })))}\n`);
       }
       setExitCode(reachable.length > 0 ? 0 : 1);
     });
