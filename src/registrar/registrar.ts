@@ -56,15 +56,6 @@ export interface ReconcileOutcome {
   readonly writeNotVisible?: WriteNotVisible;
 }
 
-/** What the registrar has seen that an operator should know, beyond the last outcome. */
-export interface RegistrarState {
-  /** Acknowledged writes that the next read did not show, and the last such case. */
-  readonly writesNotVisible: number;
-  readonly lastWriteNotVisible: WriteNotVisible | undefined;
-  /** The last reconcile error survived (logged and retried), if the last reconcile failed. */
-  readonly lastError: unknown;
-}
-
 /** A read-only picture of the registrar for the status page (src/web); computed on demand, never cached. */
 export interface RegistrarState {
   readonly name: string;
@@ -77,6 +68,11 @@ export interface RegistrarState {
   readonly last: ReconcileOutcome | undefined;
   readonly outage: OutagePhase;
   readonly running: boolean;
+  /** Acknowledged writes that the next read did not show, and the last such case. */
+  readonly writesNotVisible: number;
+  readonly lastWriteNotVisible: WriteNotVisible | undefined;
+  /** The last reconcile error survived (logged and retried), if the last reconcile failed. */
+  readonly lastError: unknown;
 }
 
 export interface RegistrarEvents {
@@ -128,11 +124,6 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     return this.lastOutcome;
   }
 
-  get state(): RegistrarState {
-    const error = this.lastOutcome?.error;
-    return { writesNotVisible: this.writesNotVisible, lastWriteNotVisible: this.lastWriteNotVisible, lastError: error };
-  }
-
   get isRunning(): boolean {
     return this.started && !this.stopped;
   }
@@ -149,6 +140,9 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       last: this.lastOutcome,
       outage: this.guard.phase,
       running: this.isRunning,
+      writesNotVisible: this.writesNotVisible,
+      lastWriteNotVisible: this.lastWriteNotVisible,
+      lastError: this.lastOutcome?.error,
     };
   }
 

@@ -105,7 +105,7 @@ describe('registrar: data never stops it', () => {
       expect(outcome.error).toBeInstanceOf(ProviderError);
       expect(fatal).toEqual([]);
       expect(registrar.isRunning).toBe(true);
-      expect(registrar.state.lastError).toBe(outcome.error);
+      expect(registrar.state().lastError).toBe(outcome.error);
     } finally {
       await registrar.stop();
     }
@@ -153,10 +153,10 @@ describe('registrar: a server that acknowledges writes and applies nothing', () 
     try {
       const first = await registrar.reconcile('test');
       expect(first.applied).toBe(true);
-      expect(registrar.state.writesNotVisible).toBe(0);
+      expect(registrar.state().writesNotVisible).toBe(0);
       const second = await registrar.reconcile('test');
       expect(second.writeNotVisible?.sets.join('\n')).toContain('seed.survive.test A: wrote 10.1.0.1, 10.1.0.2; read back (no set)');
-      expect(registrar.state.writesNotVisible).toBe(1);
+      expect(registrar.state().writesNotVisible).toBe(1);
       const text = await (registrar as unknown as { options: { metrics: ReturnType<typeof createMetrics> } }).options.metrics.registry.metrics();
       expect(text).toMatch(/seedkeeper_write_not_visible_total 1/);
       expect(writes).toHaveLength(2);
@@ -175,7 +175,7 @@ describe('registrar: a server that acknowledges writes and applies nothing', () 
       provider.store.apply([{ kind: 'update', before: set!, after: { ...set!, values: ['10.1.0.1', '10.1.0.9'] } }]);
       const next = await registrar.reconcile('test');
       expect(next.writeNotVisible).toBeUndefined();
-      expect(registrar.state.writesNotVisible).toBe(0);
+      expect(registrar.state().writesNotVisible).toBe(0);
     } finally {
       await registrar.stop();
     }

@@ -35,6 +35,9 @@ function state(last: ReconcileOutcome | undefined): RegistrarState {
     last,
     outage: 'none',
     running: true,
+    writesNotVisible: 0,
+    lastWriteNotVisible: undefined,
+    lastError: undefined,
   };
 }
 
