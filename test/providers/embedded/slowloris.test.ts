@@ -116,10 +116,10 @@ describeIfTool(['dig'])('DNS over TCP under a slowloris attack (real dig +tcp)',
     registerEmbeddedDnsMetrics(registry, server);
     const peers = Array.from({ length: 256 }, () => attacker(server!.port, '127.0.0.2', 500, 3000));
     try {
-      for (let i = 0; i < 250 && server.stats().tcp.rejectedPerSource < 248; i++) await sleep(20);
+      for (let i = 0; i < 750 && server.stats().tcp.rejectedPerSource < 248; i++) await sleep(20);
       expect(server.stats().tcp.rejectedPerSource).toBeGreaterThanOrEqual(248);
       for (let i = 0; i < 3; i++) expect(await digTcp(server.port)).toEqual({ status: 'NOERROR', answer: expect.stringMatching(/\tA\t127\.0\.0\.11$/) });
-      expect(server.stats().tcp.open).toBeLessThanOrEqual(8);
+      expect(server.stats().tcp.open).toBeLessThanOrEqual(8 + 1); // the attacker's 8, and dig's if its close is not seen yet
     } finally {
       for (const p of peers) p.stop();
       await Promise.all(peers.map((p) => p.done));
@@ -133,7 +133,7 @@ describeIfTool(['dig'])('DNS over TCP under a slowloris attack (real dig +tcp)',
     server = await start({ tcpMessageTimeoutMs: 1000, maxTcpConnections: 64, maxTcpConnectionsPerSource: 8 });
     const peers = Array.from({ length: 256 }, (_, i) => attacker(server!.port, `127.0.${1 + (i >> 7)}.${1 + (i & 127)}`, 300, 500));
     try {
-      for (let i = 0; i < 250 && server.stats().tcp.evicted < 64; i++) await sleep(20);
+      for (let i = 0; i < 750 && server.stats().tcp.evicted < 64; i++) await sleep(20);
       expect(server.stats().tcp.evicted).toBeGreaterThanOrEqual(64); // the attack fills every slot
       const results = [];
       for (let i = 0; i < 5; i++) {
