@@ -97,7 +97,7 @@ export async function startDemoWorld(options: { nodes?: number; timing?: DemoTim
           return (await resolver.resolve4(DEMO_RECORD)).map(canonicalIp).sort();
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ENOTFOUND' || code === 'ENODATA') return [];
+          if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'ESERVFAIL') return [];
           throw error;
         }
       },

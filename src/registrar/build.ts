@@ -11,6 +11,7 @@ import { createTcpProbe } from '../health/tcp-probe.js';
 import type { Probe } from '../health/types.js';
 import { canonicalName } from '../providers/canonical.js';
 import type { EmbeddedDnsServer } from '../providers/embedded/server.js';
+import { registerEmbeddedDnsMetrics } from '../providers/embedded/metrics.js';
 import type { DnsProvider } from '../providers/types.js';
 import { createClusterSource } from '../sources/cluster.js';
 import { createStaticSource } from '../sources/static.js';
@@ -145,6 +146,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   const health = new HealthChecker(options.wrapProbe ? options.wrapProbe(probe) : probe, { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter });
   const providerRuntime = await createProvider(config.provider, zone, config.ownerId, logger);
   const { provider, dns } = providerRuntime;
+  if (dns) registerEmbeddedDnsMetrics(metrics.registry, dns);
   const closeProvider = (): Promise<void> => providerRuntime.close();
   const sources = buildSources(config, logger);
   const registrar = new Registrar({

@@ -80,8 +80,32 @@ export const embeddedProvider = z
     type: z.literal('embedded'),
     /** Zone served; default: the record name without its first label. */
     zone: z.string().min(1).optional(),
-    /** Where the authoritative server listens (UDP and TCP). */
-    listen: hostPort.default('127.0.0.1:5353'),
+    /** Where the authoritative server listens (UDP and TCP); 15353 collides with nothing common (docs/registrar.md). */
+    listen: hostPort.default('127.0.0.1:15353'),
+    /**
+     * The zone is kept in this file and served from it at once after a restart; `off` keeps it in memory only.
+     * Default: `$STATE_DIRECTORY`, `$XDG_STATE_HOME/seedkeeper` or `~/.local/state/seedkeeper`, file
+     * `embedded-<zone>-<port>.json`; none when listening on port 0.
+     */
+    stateFile: z.string().min(1).optional(),
+    /** SOA minimum, seconds: how long resolvers may cache "no such name" or "no such type". */
+    negativeTtl: z.number().int().min(0).max(3600).default(5),
+    /** DNS-over-TCP limits (the slowloris defence). */
+    tcp: z
+      .object({
+        /** One message, first byte of its length prefix to last byte. */
+        messageTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+        /** Between messages. */
+        idleTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+        /** Longest life of one connection. */
+        lifetimeMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+        /** Connections at once; a new one beyond evicts the one waiting longest. */
+        maxConnections: z.number().int().min(1).max(100_000).default(256),
+        /** Connections at once from one IPv4 address or IPv6 /64; further ones are refused. */
+        maxConnectionsPerSource: z.number().int().min(1).max(100_000).default(32),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

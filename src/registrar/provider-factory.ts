@@ -5,6 +5,9 @@
  */
 import { createEmbeddedProvider } from '../providers/embedded/provider.js';
 import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../providers/embedded/server.js';
+import { embeddedServerOptions } from '../providers/embedded/config.js';
+import { defaultZoneStateFile } from '../providers/embedded/state-file.js';
+import { homedir } from 'node:os';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { loadTsigKey } from '../providers/rfc2136/key.js';
 import { createRoute53Provider } from '../providers/route53/index.js';
@@ -24,7 +27,8 @@ export interface ProviderRuntime {
 export async function createProvider(config: ProviderConfig, zone: string, ownerId: string, logger: Logger): Promise<ProviderRuntime> {
   if (config.type === 'embedded') {
     const listen = splitHostPort(config.listen, 'provider.listen');
-    const dns = await startEmbeddedDnsServer({ zone, host: listen.host, port: listen.port });
+    const stateFile = config.stateFile === 'off' ? undefined : (config.stateFile ?? defaultZoneStateFile(zone, listen.port, process.env, homedir()));
+    const dns = await startEmbeddedDnsServer({ zone, host: listen.host, port: listen.port, ...embeddedServerOptions(config, stateFile), logger: logger.child({ provider: 'embedded' }) });
     const provider = createEmbeddedProvider(dns);
     return {
       provider,

@@ -25,7 +25,7 @@ describe('registrar config', () => {
       ownerId: 'seedkeeper',
       health: { probe: 'aerospike', intervalMs: 1000, timeoutMs: 500, healthyAfter: 2, unhealthyAfterMs: 3000 },
       plan: { mode: 'sync', maxRemovalsPerCycle: 2, maxRecordSize: 0 },
-      provider: { type: 'embedded', listen: '127.0.0.1:5353' },
+      provider: { type: 'embedded', listen: '127.0.0.1:15353' },
       http: { listen: '127.0.0.1:9464' },
     });
   });

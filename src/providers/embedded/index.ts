@@ -8,6 +8,8 @@ export {
   type EmbeddedDnsLogger,
   type EmbeddedDnsStats,
 } from './server.js';
+export { registerEmbeddedDnsMetrics } from './metrics.js';
+export { defaultZoneStateFile } from './state-file.js';
 export { createEmbeddedProvider, type EmbeddedProviderOptions } from './provider.js';
 export {
   ZoneStore,

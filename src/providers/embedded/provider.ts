@@ -1,6 +1,7 @@
 /**
  * The embedded server as a DnsProvider: reads come from the zone store's current snapshot, changes go
- * through its atomic compare-and-swap `apply`, and the very next query sees them (with a bumped serial).
+ * through its atomic compare-and-swap `apply`, and the very next query sees them (with a bumped serial);
+ * `apply` resolves once the change is in the server's state file, when it has one.
  * The server belongs to the caller: `close()` leaves it running unless `ownServer` is set.
  */
 import { DEFAULT_PROVIDER_LIMITS, ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet } from '../types.js';
@@ -24,7 +25,12 @@ export function createEmbeddedProvider(server: EmbeddedDnsServer, options: Embed
     limits: DEFAULT_PROVIDER_LIMITS,
     zone: server.zone,
     read: (names: readonly string[]): Promise<readonly RecordSet[]> => attempt(() => server.store.read(names)),
-    apply: (changes: readonly RecordChange[]): Promise<ApplyResult> => attempt(() => server.store.apply(changes)),
+    // Applied in memory (served from the next packet), then awaited on disk: a published change survives a restart.
+    async apply(changes: readonly RecordChange[]): Promise<ApplyResult> {
+      const result = await attempt(() => server.store.apply(changes));
+      await server.flush();
+      return result;
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -5,7 +5,7 @@
  * malformed or oversized packets, and responses (QR set: answering them could loop between two servers).
  *
  * Semantics (RFC 1034/1035/2308/6891): AA on every answer for a name in the zone; NXDOMAIN and NODATA
- * carry the SOA (negative TTL) in the authority section; REFUSED outside the zone or class; FORMERR when
+ * carry the SOA (negative TTL) in the authority section; SERVFAIL for every name in a zone not loaded yet; REFUSED outside the zone or class; FORMERR when
  * there is not exactly one question, for a question of type OPT, or a bad OPT record; NOTIMP for opcodes
  * other than QUERY and for zone transfers (AXFR/IXFR) and MAILA/MAILB; BADVERS for EDNS versions above 0.
  * ANY is answered with every set the name holds (the zone is small). Over UDP an answer longer than the
@@ -124,9 +124,11 @@ export class Responder {
     if (entry === undefined) {
       const apexAt = this.#apexOffset(zone.zoneWire, w);
       if (apexAt < 0) return this.#write(msg, flags, qEnd, EMPTY, RCODE.REFUSED, -1, tcp);
+      if (!zone.snapshot.loaded) return this.#write(msg, flags, qEnd, EMPTY, RCODE.SERVFAIL, -1, tcp);
       if (META_TYPES.has(qtype)) return this.#write(msg, flags, qEnd, EMPTY, RCODE.NOTIMP, -1, tcp);
       return this.#write(msg, flags, qEnd, zone.nxdomain, 0, apexAt, tcp);
     }
+    if (!zone.snapshot.loaded) return this.#write(msg, flags, qEnd, EMPTY, RCODE.SERVFAIL, -1, tcp);
     if (META_TYPES.has(qtype)) return this.#write(msg, flags, qEnd, EMPTY, RCODE.NOTIMP, -1, tcp);
     return this.#write(msg, flags, qEnd, entry.byType.get(qtype) ?? entry.nodata, 0, -1, tcp);
   }

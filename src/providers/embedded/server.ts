@@ -5,40 +5,33 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { canonicalName } from '../canonical.js';
 import type { RecordSet } from '../types.js';
 import { Responder } from './query.js';
-import { serveTcpConnection, TcpCounters } from './tcp.js';
+import { resolveLimits, type EmbeddedDnsLimits } from './limits.js';
+import { LogLimiter } from './log-limiter.js';
+import { readZoneStateFile, ZonePersister } from './state-file.js';
+import { serveTcpConnection } from './tcp.js';
+import { TcpCounters, TcpGuard } from './tcp-guard.js';
+import type { ZoneState } from './zone-state.js';
 import { ZoneStore, type SoaOptions } from './zone-store.js';
 
-/** Not 53 (needs root). Same as the registrar's default `provider.listen`. */
-export const DEFAULT_EMBEDDED_DNS_PORT = 5353;
+/**
+ * Not 53 (that needs CAP_NET_BIND_SERVICE), not 5353 (multicast DNS: avahi, systemd-resolved), 5355 (LLMNR),
+ * 5053 (cloudflared), 5335 (unbound next to Pi-hole), 8053 (BIND's statistics channel, bind_exporter),
+ * 8600 (Consul) or 10053 (kube-dns); below Linux's ephemeral range (32768+), so never taken by an outgoing
+ * connection. Same as the registrar's default `provider.listen`.
+ */
+export const DEFAULT_EMBEDDED_DNS_PORT = 15353;
 
-export interface EmbeddedDnsLimits {
-  /** UDP payload size we advertise with EDNS and the most we send over UDP. Default 1232 (DNS flag day 2020). */
-  readonly maxUdpPayload: number;
-  /** Larger queries are dropped (UDP) or close the connection (TCP). Default 4096. */
-  readonly maxQueryBytes: number;
-  /** A TCP connection without traffic for this long is closed. Default 10 s. */
-  readonly tcpIdleTimeoutMs: number;
-  /** Further TCP connections are refused (closed on accept). Default 256. */
-  readonly maxTcpConnections: number;
-  /** A TCP client that does not read its answers is paused beyond this many queued bytes. Default 256 KiB. */
-  readonly tcpMaxBufferedBytes: number;
-}
-
-export const DEFAULT_EMBEDDED_DNS_LIMITS: EmbeddedDnsLimits = Object.freeze({
-  maxUdpPayload: 1232,
-  maxQueryBytes: 4096,
-  tcpIdleTimeoutMs: 10_000,
-  maxTcpConnections: 256,
-  tcpMaxBufferedBytes: 256 * 1024,
-});
+export { DEFAULT_EMBEDDED_DNS_LIMITS, type EmbeddedDnsLimits } from './limits.js';
 
 type LogFn = (obj: Record<string, unknown>, msg: string) => void;
 /** The subset of a pino logger the server uses. */
 export interface EmbeddedDnsLogger {
   readonly info: LogFn;
   readonly warn: LogFn;
+  readonly error?: LogFn;
 }
 
 export interface EmbeddedDnsServerOptions {
@@ -48,8 +41,17 @@ export interface EmbeddedDnsServerOptions {
   readonly host?: string;
   /** Default DEFAULT_EMBEDDED_DNS_PORT; 0 picks a port free for both UDP and TCP. */
   readonly port?: number;
-  /** Initial A/AAAA/TXT sets. */
+  /**
+   * Initial A/AAAA/TXT sets; given (even empty), the zone is loaded. Without them (and without a state file)
+   * every name in the zone answers SERVFAIL until the first change: never NXDOMAIN for a name not yet known.
+   */
   readonly records?: readonly RecordSet[];
+  /**
+   * Keep the zone in this file (written atomically after every change) and serve it from the first packet
+   * after a restart; it wins over `records`. An unreadable or corrupt file is logged and the zone starts
+   * not loaded; the next change overwrites the file. Default: none (memory only).
+   */
+  readonly stateFile?: string;
   readonly soa?: SoaOptions;
   /** NS names at the apex. Default [soa.mname]. */
   readonly ns?: readonly string[];
@@ -59,6 +61,8 @@ export interface EmbeddedDnsServerOptions {
   readonly rotate?: boolean;
   readonly limits?: Partial<EmbeddedDnsLimits>;
   readonly logger?: EmbeddedDnsLogger;
+  /** Clock of the TCP deadlines (ms). Default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface EmbeddedDnsStats {
@@ -70,7 +74,21 @@ export interface EmbeddedDnsStats {
   readonly truncated: number;
   /** Packets not answered: unparseable, larger than maxQueryBytes, or responses (QR set). */
   readonly dropped: { readonly malformed: number; readonly oversize: number; readonly responses: number };
-  readonly tcp: { readonly accepted: number; readonly open: number; readonly rejected: number; readonly closedMalformed: number; readonly idleTimeouts: number };
+  readonly tcp: {
+    readonly accepted: number;
+    readonly open: number;
+    /** Connections refused or evicted by a cap (the sum of the next two). */
+    readonly rejected: number;
+    readonly rejectedPerSource: number;
+    /** Evicted at the total cap to make room for a new connection. */
+    readonly evicted: number;
+    readonly closedMalformed: number;
+    readonly idleTimeouts: number;
+    readonly messageTimeouts: number;
+    readonly lifetimes: number;
+  };
+  /** The state file: successful and failed writes; whether the zone was restored from it at start. */
+  readonly state: { readonly writes: number; readonly failures: number; readonly restored: boolean };
   /** Socket errors and failed sends. */
   readonly errors: number;
   /** Times the answers were re-encoded after a change of the zone. */
@@ -83,13 +101,15 @@ export interface EmbeddedDnsServer {
   readonly zone: string;
   readonly store: ZoneStore;
   stats(): EmbeddedDnsStats;
+  /** Resolves once the current zone is in the state file (or its write failed); never rejects. */
+  flush(): Promise<void>;
   /** Closes both sockets and every TCP connection; idempotent. */
   stop(): Promise<void>;
 }
 
 const SILENT: EmbeddedDnsLogger = { info: () => undefined, warn: () => undefined };
+const LIMIT_LOG_INTERVAL_MS = 10_000;
 const FREE_PORT_ATTEMPTS = 20;
-const ERROR_LOG_INTERVAL_MS = 10_000;
 
 function bindUdp(socket: dgram.Socket, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -147,18 +167,23 @@ async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket
   }
 }
 
-function resolveLimits(partial: Partial<EmbeddedDnsLimits> = {}): EmbeddedDnsLimits {
-  const limits = { ...DEFAULT_EMBEDDED_DNS_LIMITS, ...partial };
-  const check = (field: keyof EmbeddedDnsLimits, min: number, max: number): void => {
-    const v = limits[field];
-    if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`limits.${field}: ${v} is not an integer in ${min}..${max}`);
-  };
-  check('maxUdpPayload', 512, 65_535);
-  check('maxQueryBytes', 512, 65_535);
-  check('tcpIdleTimeoutMs', 1, 3_600_000);
-  check('maxTcpConnections', 1, 100_000);
-  check('tcpMaxBufferedBytes', 1024, 1 << 30);
-  return limits;
+/** The persisted zone, or undefined (logged) when there is none or it cannot be used. */
+async function restore(file: string | undefined, zone: string, logger: EmbeddedDnsLogger): Promise<ZoneState | undefined> {
+  if (file === undefined) return undefined;
+  try {
+    return await readZoneStateFile(file, zone);
+  } catch (error) {
+    unusableState(logger, file, zone, error);
+    return undefined;
+  }
+}
+
+function unusableState(logger: EmbeddedDnsLogger, file: string, zone: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  (logger.error ?? logger.warn)(
+    { zone, stateFile: file, code: (error as { code?: string }).code, error: message },
+    `embedded DNS server: cannot use the state file ${file} (${message}); serving SERVFAIL until the first publish, which overwrites it`,
+  );
 }
 
 export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions): Promise<EmbeddedDnsServer> {
@@ -168,27 +193,54 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65_535) throw new RangeError(`port: ${requestedPort} is not in 0..65535`);
   const limits = resolveLimits(options.limits);
   const logger = options.logger ?? SILENT;
-  const store = new ZoneStore({
-    zone: options.zone,
-    records: options.records ?? [],
-    soa: options.soa ?? {},
-    ...(options.ns ? { ns: options.ns } : {}),
-    ...(options.nsTtl !== undefined ? { nsTtl: options.nsTtl } : {}),
+  const now = options.now ?? Date.now;
+  let restored = await restore(options.stateFile, canonicalName(options.zone), logger);
+  const soa = options.soa ?? {};
+  const buildStore = (state: ZoneState | undefined): ZoneStore =>
+    new ZoneStore({
+      zone: options.zone,
+      // The persisted zone wins; its serial never goes backwards (a secondary would ignore a lower one).
+      ...(state ? { records: state.sets } : options.records ? { records: options.records } : {}),
+      soa: state ? { ...soa, serial: Math.max(state.serial, soa.serial ?? Math.floor(Date.now() / 1000)) } : soa,
+      ...(options.ns ? { ns: options.ns } : {}),
+      ...(options.nsTtl !== undefined ? { nsTtl: options.nsTtl } : {}),
+    });
+  let store: ZoneStore;
+  try {
+    store = buildStore(restored);
+  } catch (error) {
+    if (restored === undefined) throw error; // the caller's own options are wrong
+    unusableState(logger, options.stateFile!, canonicalName(options.zone), error);
+    restored = undefined;
+    store = buildStore(undefined);
+  }
+  const limited = new LogLimiter((fields, msg) => logger.warn({ zone: store.zone, ...fields }, msg), LIMIT_LOG_INTERVAL_MS, now);
+  const persister = options.stateFile === undefined ? undefined : new ZonePersister({
+    file: options.stateFile,
+    onError: (error) => limited.note('state', { stateFile: options.stateFile, error: String(error) }, `embedded DNS server: cannot write the state file ${options.stateFile}; the zone is served from memory and written again on the next change`),
   });
+  if (persister) store.onChange((snapshot) => persister.save(snapshot));
   const responder = new Responder(store, { maxUdpPayload: limits.maxUdpPayload, maxQueryBytes: limits.maxQueryBytes, rotate: options.rotate ?? true });
   const { udp, tcp, port } = await bindBoth(host, requestedPort);
   const tcpCounters = new TcpCounters();
-  const sockets = new Set<net.Socket>();
+  const guard = new TcpGuard(
+    {
+      messageTimeoutMs: limits.tcpMessageTimeoutMs,
+      idleTimeoutMs: limits.tcpIdleTimeoutMs,
+      lifetimeMs: limits.tcpLifetimeMs,
+      maxConnections: limits.maxTcpConnections,
+      maxConnectionsPerSource: limits.maxTcpConnectionsPerSource,
+    },
+    tcpCounters,
+    now,
+    (event, source) => limited.note(`tcp ${event}`, { event, source }, `embedded DNS server: TCP connection ${event === 'refused_per_source' ? 'refused (per-source cap)' : `closed (${event})`}`),
+  );
   let udpQueries = 0;
   let udpErrors = 0;
-  let lastErrorLog = 0;
 
   const noteError = (where: string, err: unknown): void => {
     udpErrors++;
-    const now = Date.now();
-    if (now - lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
-    lastErrorLog = now;
-    logger.warn({ zone: store.zone, where, error: String(err), errors: udpErrors }, 'embedded DNS server: socket error (further ones counted, logged at most every 10 s)');
+    limited.note(`error ${where}`, { where, error: String(err), errors: udpErrors }, 'embedded DNS server: socket error');
   };
 
   udp.on('error', (err) => noteError('udp', err));
@@ -209,16 +261,14 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
     }
   });
 
-  tcp.maxConnections = limits.maxTcpConnections;
-  tcp.on('drop', () => tcpCounters.rejected++);
   tcp.on('error', (err) => noteError('tcp', err));
-  const tcpLimits = { idleTimeoutMs: limits.tcpIdleTimeoutMs, maxQueryBytes: limits.maxQueryBytes, maxBufferedBytes: limits.tcpMaxBufferedBytes };
+  const tcpLimits = { maxQueryBytes: limits.maxQueryBytes, maxBufferedBytes: limits.tcpMaxBufferedBytes };
   tcp.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    serveTcpConnection(socket, responder, tcpLimits, tcpCounters);
+    const connection = guard.admit(socket);
+    if (connection) serveTcpConnection(socket, responder, tcpLimits, tcpCounters, connection, now);
   });
-  logger.info({ zone: store.zone, host, port, serial: store.serial }, 'embedded DNS server listening (UDP and TCP)');
+  guard.start();
+  logger.info({ zone: store.zone, host, port, serial: store.serial, loaded: store.snapshot().loaded, stateFile: options.stateFile, restored: restored !== undefined }, 'embedded DNS server listening (UDP and TCP)');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -238,19 +288,25 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
         tcp: {
           accepted: tcpCounters.accepted,
           open: tcpCounters.open,
-          rejected: tcpCounters.rejected,
+          rejected: tcpCounters.rejectedPerSource + tcpCounters.evicted,
+          rejectedPerSource: tcpCounters.rejectedPerSource,
+          evicted: tcpCounters.evicted,
           closedMalformed: tcpCounters.closedMalformed,
           idleTimeouts: tcpCounters.idleTimeouts,
+          messageTimeouts: tcpCounters.messageTimeouts,
+          lifetimes: tcpCounters.lifetimes,
         },
+        state: { writes: persister?.writes ?? 0, failures: persister?.failures ?? 0, restored: restored !== undefined },
         errors: udpErrors + tcpCounters.errors,
         recompiles: c.compiles,
       };
     },
+    flush: () => persister?.flush() ?? Promise.resolve(),
     stop(): Promise<void> {
       stopping ??= (async () => {
         const tcpClosed = new Promise<void>((resolve) => tcp.close(() => resolve()));
-        for (const socket of sockets) socket.destroy();
-        await Promise.all([closeUdp(udp), tcpClosed]);
+        guard.stop();
+        await Promise.all([closeUdp(udp), tcpClosed, persister?.flush()]);
         logger.info({ zone: store.zone, host, port }, 'embedded DNS server stopped');
       })();
       return stopping;

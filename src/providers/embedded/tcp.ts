@@ -1,31 +1,22 @@
 /**
  * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): each message is preceded by its 2-byte length; a client may send
- * several queries on one connection (pipelined), answered in order. Limits: a connection idle for
- * `idleTimeoutMs` is closed; a length prefix below 12 or above `maxQueryBytes`, or a query that cannot be
- * parsed, closes the connection at once; when the client stops reading, we stop reading too.
+ * several queries on one connection (pipelined), answered in order. A length prefix below 12 or above
+ * `maxQueryBytes`, or a query that cannot be parsed, closes the connection at once; when the client stops
+ * reading, we stop reading too. Deadlines belong to the guard (tcp-guard.ts): this module only tells it when
+ * a message starts and when it is complete.
  */
 import type net from 'node:net';
 import type { Responder } from './query.js';
-
-export class TcpCounters {
-  accepted = 0;
-  rejected = 0;
-  open = 0;
-  queries = 0;
-  closedMalformed = 0;
-  idleTimeouts = 0;
-  errors = 0;
-}
+import type { TcpCounters, TcpTimes } from './tcp-guard.js';
 
 export interface TcpLimits {
-  readonly idleTimeoutMs: number;
   readonly maxQueryBytes: number;
   /** Pause reading while this many response bytes wait to be sent. */
   readonly maxBufferedBytes: number;
 }
 
 /** Serves one accepted connection until it closes; never throws. */
-export function serveTcpConnection(socket: net.Socket, responder: Responder, limits: TcpLimits, counters: TcpCounters): void {
+export function serveTcpConnection(socket: net.Socket, responder: Responder, limits: TcpLimits, counters: TcpCounters, times: TcpTimes, now: () => number): void {
   counters.accepted++;
   counters.open++;
   let pending: Buffer | undefined;
@@ -36,7 +27,7 @@ export function serveTcpConnection(socket: net.Socket, responder: Responder, lim
     socket.destroy();
   };
   // A peer that broke the protocol: send the answers already written, then close; read nothing more.
-  // If the peer does not read them, the idle timeout destroys the socket.
+  // If the peer does not read them, the guard's idle deadline destroys the socket.
   const reject = (): void => {
     done = true;
     counters.closedMalformed++;
@@ -49,10 +40,6 @@ export function serveTcpConnection(socket: net.Socket, responder: Responder, lim
   });
   socket.on('error', () => {
     counters.errors++;
-    destroy();
-  });
-  socket.setTimeout(limits.idleTimeoutMs, () => {
-    counters.idleTimeouts++;
     destroy();
   });
   socket.on('data', (chunk: Buffer) => {
@@ -71,6 +58,8 @@ export function serveTcpConnection(socket: net.Socket, responder: Responder, lim
           const query = buf.subarray(off + 2, off + 2 + len);
           off += 2 + len;
           counters.queries++;
+          times.messageStartedAt = undefined;
+          times.lastMessageAt = now();
           const out = responder.respond(query, true);
           if (out === null) return reject();
           socket.write(out);
@@ -78,7 +67,10 @@ export function serveTcpConnection(socket: net.Socket, responder: Responder, lim
       } finally {
         if (!done) socket.uncork();
       }
-      if (off < buf.length) pending = Buffer.from(buf.subarray(off)); // at most one partial message
+      if (off < buf.length) {
+        pending = Buffer.from(buf.subarray(off)); // at most one partial message
+        times.messageStartedAt ??= now(); // the deadline runs from its first byte, not from the latest one
+      }
       if (socket.writableLength > limits.maxBufferedBytes && !socket.isPaused()) {
         socket.pause();
         socket.once('drain', () => {

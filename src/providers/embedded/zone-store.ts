@@ -2,6 +2,11 @@
  * The embedded server's authoritative zone, in memory: SOA, NS, and A/AAAA/TXT sets keyed by (name, type).
  * Every change produces a new frozen snapshot that replaces the old one in a single assignment, so a reader
  * (the server answering a query, `read()`) sees either all of a batch or none of it.
+ *
+ * A zone is *loaded* once its contents are known: given at construction (`records`, e.g. restored from the
+ * state file) or written by a first `apply`. Until then the server answers SERVFAIL, never NXDOMAIN: a
+ * restarted registrar that has not published yet must not tell resolvers (who cache it) that the seed
+ * name does not exist.
  */
 import { canonicalName, sameSet } from '../canonical.js';
 import { ConflictError, ProviderError, type ApplyResult, type RecordChange, type RecordSet, type RecordType } from '../types.js';
@@ -21,15 +26,17 @@ export interface Soa extends SoaRdata {
 /**
  * SOA fields; every one is optional. Defaults: mname `ns.<zone>`, rname `hostmaster.<zone>` (an `@` is
  * accepted for the first dot), serial = seconds since the epoch at start (so a restarted server does not
- * go backwards), refresh 3600, retry 600, expire 86400, minimum 30, ttl 30.
+ * go backwards), refresh 3600, retry 600, expire 86400, minimum 5, ttl 30. `minimum` is the negative TTL:
+ * low, because a resolver that caches "no such name" keeps clients from the cluster for that long.
  */
 export type SoaOptions = Partial<Soa>;
 
-export const DEFAULT_SOA_TIMERS = Object.freeze({ refresh: 3600, retry: 600, expire: 86_400, minimum: 30, ttl: 30 });
+export const DEFAULT_SOA_TIMERS = Object.freeze({ refresh: 3600, retry: 600, expire: 86_400, minimum: 5, ttl: 30 });
 
 export interface ZoneStoreOptions {
   /** The zone apex, e.g. `seed.example.com`. */
   readonly zone: string;
+  /** The zone's contents; given (even empty), the zone is loaded. Default: none, not loaded (SERVFAIL). */
   readonly records?: readonly RecordSet[];
   readonly soa?: SoaOptions;
   /** Name servers of the zone (NS at the apex). Default: [soa.mname]. */
@@ -47,6 +54,8 @@ export interface ZoneSnapshot {
   readonly sets: ReadonlyMap<string, RecordSet>;
   /** Every name that exists: the apex, owners of sets and their ancestors (empty non-terminals). */
   readonly names: ReadonlySet<string>;
+  /** False until the contents are known (see above): every name in the zone then answers SERVFAIL. */
+  readonly loaded: boolean;
 }
 
 export function setKey(name: string, type: RecordType): string {
@@ -104,6 +113,7 @@ function snapshotOf(base: Omit<ZoneSnapshot, 'names' | 'sets'>, sets: Map<string
 export class ZoneStore {
   readonly zone: string;
   #current: ZoneSnapshot;
+  readonly #listeners = new Set<(snapshot: ZoneSnapshot) => void>();
 
   constructor(options: ZoneStoreOptions) {
     let zone: string;
@@ -124,7 +134,13 @@ export class ZoneStore {
       if (sets.has(key)) throw invalid(`records: ${key} given twice`);
       sets.set(key, set);
     }
-    this.#current = snapshotOf({ zone, soa, ns, nsTtl }, sets);
+    this.#current = snapshotOf({ zone, soa, ns, nsTtl, loaded: options.records !== undefined }, sets);
+  }
+
+  /** Calls `listener` with every new snapshot (after each successful apply); returns the unsubscribe. */
+  onChange(listener: (snapshot: ZoneSnapshot) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** The current snapshot; never changes once returned. */
@@ -163,7 +179,8 @@ export class ZoneStore {
     const work = new Map(before.sets);
     changes.forEach((change, i) => this.#check(work, change, i));
     const soa = Object.freeze({ ...before.soa, serial: (before.soa.serial + 1) % 0x1_0000_0000 });
-    this.#current = snapshotOf({ zone: before.zone, soa, ns: before.ns, nsTtl: before.nsTtl }, work);
+    this.#current = snapshotOf({ zone: before.zone, soa, ns: before.ns, nsTtl: before.nsTtl, loaded: true }, work);
+    for (const listener of this.#listeners) listener(this.#current);
     return { applied: changes.length };
   }
 

@@ -60,7 +60,7 @@ describeIfTool(['dig'])('embedded DNS server queried by dig', () => {
     expect(nx.status).toBe('NXDOMAIN');
     expect(nx.flags).toContain('aa');
     expect(nx.authority).toHaveLength(1);
-    expect(nx.authority[0]).toMatch(/\tSOA\tns\.seed\.test\. hostmaster\.seed\.test\. 2024 3600 600 86400 30$/);
+    expect(nx.authority[0]).toMatch(/\tSOA\tns\.seed\.test\. hostmaster\.seed\.test\. 2024 3600 600 86400 5$/);
     const nodata = await dig(server.port, '+tcp', `v6.${ZONE}`, 'A');
     expect(nodata.status).toBe('NOERROR');
     expect(nodata.answers).toEqual([]);

@@ -23,7 +23,7 @@ describe('embedded DNS server under hostile traffic', () => {
       zone: ZONE,
       port: 0,
       records: [{ name: `api.${ZONE}`, type: 'A', ttl: 30, values: ['127.0.0.11'] }],
-      limits: { tcpIdleTimeoutMs: IDLE_MS, maxTcpConnections: 4 },
+      limits: { tcpIdleTimeoutMs: IDLE_MS, tcpMessageTimeoutMs: IDLE_MS, maxTcpConnections: 4 },
     });
   });
   afterAll(async () => {

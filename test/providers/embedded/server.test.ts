@@ -38,7 +38,7 @@ describe('embedded DNS server (Node resolver, raw sockets)', () => {
     const txt = await r.resolveTxt(`_owner.api.${ZONE}`);
     expect(sorted(txt.map((parts) => parts.join('')))).toEqual(['heritage=seedkeeper,owner=test,v=1', 'y'.repeat(300)]);
     expect(txt.find((parts) => parts.join('').startsWith('y'))!.map((p) => p.length)).toEqual([255, 45]);
-    expect(await r.resolveSoa(ZONE)).toMatchObject({ nsname: `ns.${ZONE}`, hostmaster: `hostmaster.${ZONE}`, serial: 41, minttl: 30 });
+    expect(await r.resolveSoa(ZONE)).toMatchObject({ nsname: `ns.${ZONE}`, hostmaster: `hostmaster.${ZONE}`, serial: 41, minttl: 5 });
     expect(await r.resolveNs(ZONE)).toEqual([`ns.${ZONE}`]);
   });
 
@@ -121,7 +121,7 @@ describe('embedded DNS server lifecycle', () => {
   it('logs start and stop through a pino logger', async () => {
     const lines: string[] = [];
     const logger: EmbeddedDnsLogger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, logger, ns: ['ns1.example.net', 'ns2.example.net'], nsTtl: 600 });
+    const server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [], logger, ns: ['ns1.example.net', 'ns2.example.net'], nsTtl: 600 });
     expect(sorted(await resolverFor(server.port).resolveNs(ZONE))).toEqual(['ns1.example.net', 'ns2.example.net']);
     await server.stop();
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['embedded DNS server listening (UDP and TCP)', 'embedded DNS server stopped']);

@@ -14,7 +14,7 @@ describe('ZoneStore', () => {
     const s = new ZoneStore({ zone: 'DB.test.', records: [a('Seed.DB.test.', ['10.0.0.2', '10.0.0.1', '10.0.0.2'])] });
     const snap = s.snapshot();
     expect(s.zone).toBe('db.test');
-    expect(snap.soa).toMatchObject({ mname: 'ns.db.test', rname: 'hostmaster.db.test', refresh: 3600, retry: 600, expire: 86_400, minimum: 30, ttl: 30 });
+    expect(snap.soa).toMatchObject({ mname: 'ns.db.test', rname: 'hostmaster.db.test', refresh: 3600, retry: 600, expire: 86_400, minimum: 5, ttl: 30 });
     expect(Math.abs(snap.soa.serial - Date.now() / 1000)).toBeLessThan(60);
     expect(snap.ns).toEqual(['ns.db.test']);
     expect(s.read(['SEED.db.test'])).toEqual([a('seed.db.test', ['10.0.0.1', '10.0.0.2'])]);

@@ -1,0 +1,28 @@
+/** The registrar's `provider: {type: embedded}` section mapped to server options (pure). */
+import type { EmbeddedDnsServerOptions } from './server.js';
+
+export interface EmbeddedConfigSection {
+  readonly negativeTtl: number;
+  readonly tcp: {
+    readonly messageTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly lifetimeMs: number;
+    readonly maxConnections: number;
+    readonly maxConnectionsPerSource: number;
+  };
+}
+
+export function embeddedServerOptions(config: EmbeddedConfigSection, stateFile: string | undefined): Pick<EmbeddedDnsServerOptions, 'soa' | 'limits' | 'stateFile'> {
+  return {
+    // Negative answers carry min(SOA TTL, minimum); the SOA TTL follows so that the minimum is what counts.
+    soa: { minimum: config.negativeTtl, ttl: Math.max(config.negativeTtl, 30) },
+    limits: {
+      tcpMessageTimeoutMs: config.tcp.messageTimeoutMs,
+      tcpIdleTimeoutMs: config.tcp.idleTimeoutMs,
+      tcpLifetimeMs: config.tcp.lifetimeMs,
+      maxTcpConnections: config.tcp.maxConnections,
+      maxTcpConnectionsPerSource: config.tcp.maxConnectionsPerSource,
+    },
+    ...(stateFile !== undefined ? { stateFile } : {}),
+  };
+}
