@@ -56,4 +56,26 @@ describe('a peer that was unreachable while the cluster was (re)seeded', () => {
     await waitFor(() => c.nodes.some((n) => n.nodeId === late.id), { timeoutMs: 20_000, what: `${late.id} in the map` });
     expect(ids(c)).toEqual(sim.nodes.map((n) => n.id).sort());
   });
+
+  it('many tends with a peer that keeps failing add no listeners (no MaxListenersExceededWarning)', async () => {
+    sim = await startSimCluster({ nodes: 3 });
+    await sim.nodes[2]!.silentDeath();
+    let now = 0;
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      cluster = new Cluster([seedOf(sim, 0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, peerRetryInitialDelayMs: 1, peerRetryMaxDelayMs: 1, clock: () => now });
+      await cluster.connect();
+      for (let i = 0; i < 40; i++) {
+        now += 10;
+        await cluster.tend();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    expect(cluster.nodes).toHaveLength(2);
+  });
 });

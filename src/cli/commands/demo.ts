@@ -4,6 +4,7 @@
  * while a node is stopped and started. `--scenario` runs a scripted failure story and exits 0 only if every
  * expectation held.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { probe } from '../../discovery/probe/probe.js';
@@ -20,14 +21,12 @@ interface DemoFlags {
   readonly scenario?: boolean;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+/**
+ * Wait `ms` or until `signal` aborts. The abort listener is removed when the timer fires: one listener left
+ * behind per round grew the demo's signal until Node warned (MaxListenersExceededWarning after ~45 s).
+ */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }
 
 function introduce(world: DemoWorld, say: (line: string) => void): void {
