@@ -2,14 +2,18 @@
  * EC2 instance metadata, IMDSv2 only: a session token from `PUT /latest/api/token` (with the TTL header),
  * then every GET carries `X-aws-ec2-metadata-token`. There is no token-less fallback (IMDSv1), ever.
  * The token is cached and refreshed before it expires; a 401 (token revoked or expired early) fetches a new
- * one once. Every request is bounded by its own timeout and each call by a total budget.
+ * one once. A token is cached only if it is visible ASCII (so it can be sent as a header at all), and is never
+ * part of an error or a log line. Every request is bounded by its own timeout and each call by a total budget.
+ * Nothing IMDS says is taken on trust: addresses pass the one address policy (no 0.0.0.0, broadcast,
+ * link-local, …) and a spot notice must be well formed (spot-notice.ts) before the node leaves the record.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { canonicalIp } from '../providers/canonical.js';
+import { checkNodeAddress } from '../net/address-policy.js';
 import { ImdsError } from './errors.js';
+import { checkSpotNotice, type SpotInstanceAction } from './spot-notice.js';
 
 export { ImdsError } from './errors.js';
+export type { SpotInstanceAction } from './spot-notice.js';
 
 export interface ImdsOptions {
   /** Base URL. Default http://169.254.169.254 (IPv6: http://[fd00:ec2::254]). */
@@ -35,13 +39,6 @@ export const DEFAULT_IMDS_OPTIONS = Object.freeze({
   maxAttempts: 3,
 });
 
-export interface SpotInstanceAction {
-  /** `terminate`, `stop` or `hibernate`. */
-  readonly action: string;
-  /** When it happens (ISO 8601, UTC), about two minutes after the notice. */
-  readonly time: string;
-}
-
 export interface CallOptions {
   readonly signal?: AbortSignal;
 }
@@ -66,6 +63,8 @@ const TOKEN_HEADER = 'X-aws-ec2-metadata-token';
 const MAX_BODY = 64 * 1024;
 const INSTANCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+/** A token we can send: visible ASCII only (anything else makes the header invalid), bounded length. */
+const TOKEN = /^[\x21-\x7e]{1,4096}$/;
 
 interface Answer {
   readonly status: number;
@@ -100,6 +99,17 @@ async function readBody(response: Response, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** True when `error` (message, or its causes') contains `text`. */
+function mentions(error: unknown, text: string): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const message = current instanceof Error ? current.message : typeof current === 'string' ? current : '';
+    if (message.includes(text)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function reasonOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
@@ -130,8 +140,20 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
       { labels: ['retryable'], ...(cause === undefined ? {} : { cause }) },
     );
 
+  /** Headers as fetch will send them; a value it cannot send is a local failure, reported without the value. */
+  function headersOf(raw: Record<string, string>): Headers {
+    try {
+      return new Headers(raw);
+    } catch {
+      token = undefined; // whatever we hold cannot be sent: fetch a new one next time
+      throw new ImdsError('ERR_IMDS_TOKEN', `a header for instance metadata at ${endpoint} could not be sent (invalid characters); the token is dropped and fetched again on the next call`, { labels: ['retryable'] });
+    }
+  }
+
   /** One request with retries on no answer and 5xx; answers with any other status are returned. */
-  async function request(method: 'GET' | 'PUT', path: string, headers: Record<string, string>, budget: AbortSignal): Promise<Answer> {
+  async function request(method: 'GET' | 'PUT', path: string, rawHeaders: Record<string, string>, budget: AbortSignal): Promise<Answer> {
+    const headers = headersOf(rawHeaders);
+    const secret = rawHeaders[TOKEN_HEADER];
     let lastReason = 'no attempt';
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -151,8 +173,11 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
       } catch (error) {
         if (error instanceof ImdsError) throw error;
         if (budget.aborted && (budget.reason as Error | undefined)?.name !== 'TimeoutError') throw budget.reason;
-        lastError = error;
-        lastReason = reasonOf(error);
+        // An error that quotes the token is neither kept as the cause nor shown.
+        const leaks = secret !== undefined && mentions(error, secret);
+        lastError = leaks ? undefined : error;
+        lastReason = leaks ? 'the request failed locally' : reasonOf(error);
+        if (leaks) token = undefined;
       }
       if (attempt < maxAttempts) {
         try {
@@ -174,7 +199,11 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
     }
     if (answer.status !== 200) throw new ImdsError('ERR_IMDS_TOKEN', `instance metadata at ${endpoint} refused a token (HTTP ${answer.status}) for a TTL of ${ttl} s`, { status: answer.status });
     const value = answer.body.trim();
-    if (value === '' || /[\r\n]/.test(value)) throw new ImdsError('ERR_IMDS_TOKEN', `instance metadata at ${endpoint} answered the token request without a token`, { status: 200 });
+    if (value === '') throw new ImdsError('ERR_IMDS_TOKEN', `instance metadata at ${endpoint} answered the token request without a token`, { status: 200, labels: ['retryable'] });
+    if (!TOKEN.test(value)) {
+      // Never cached (every later call would fail locally for hours) and never shown: it is a credential.
+      throw new ImdsError('ERR_IMDS_TOKEN', `instance metadata at ${endpoint} answered the token request with an unusable token (${value.length} characters, not all visible ASCII); a new one is asked for on the next call`, { status: 200, labels: ['retryable'] });
+    }
     token = { value, expiresAt: now() + ttl * 1000 };
     return value;
   }
@@ -212,12 +241,13 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
     return value.trim();
   }
 
+  /** An address IMDS gave, through the one address policy (a node's address must be dialable unicast). */
   function ip(path: string, text: string, family: 4 | 6): string {
     const value = text.trim();
-    if (family === 4 ? !isIPv4(value) : !isIPv6(value)) {
-      throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata ${path} is ${JSON.stringify(value.slice(0, 64))}, not an IPv${family} address`);
-    }
-    return canonicalIp(value);
+    const verdict = checkNodeAddress(value.slice(0, 65));
+    if (!verdict.ok) throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata ${path}: ${verdict.reason}; it cannot be published`);
+    if (verdict.family !== family) throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata ${path} is ${JSON.stringify(value.slice(0, 64))}, not an IPv${family} address`);
+    return verdict.address;
   }
 
   return {
@@ -254,11 +284,9 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
       } catch (error) {
         throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata spot/instance-action is not JSON: ${JSON.stringify(text.slice(0, 64))}`, { cause: error });
       }
-      const { action, time } = (parsed ?? {}) as { action?: unknown; time?: unknown };
-      if (typeof action !== 'string' || typeof time !== 'string') {
-        throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata spot/instance-action lacks action and time: ${JSON.stringify(text.slice(0, 128))}`);
-      }
-      return Object.freeze({ action, time });
+      const verdict = checkSpotNotice(parsed);
+      if (!verdict.ok) throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata spot/instance-action is not a notice (${verdict.reason}); ignored`);
+      return verdict.notice;
     },
   };
 }

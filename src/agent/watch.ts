@@ -1,7 +1,9 @@
 /**
- * `watch`: register (after the port is ready), then, once per interval until the signal aborts:
- * - poll the spot interruption notice (every spotCheckMs); when one appears, deregister at once and stay out;
- * - probe the node; unavailable continuously for unavailableAfterMs -> deregister; healthyAfter consecutive
+ * `watch`: register (after the port is ready), then until the signal aborts:
+ * - poll the spot interruption notice every spotCheckMs, in its own loop so that a slow metadata service
+ *   never delays a health probe; when a well-formed notice appears, deregister at once and stay out (a
+ *   malformed one is reported and polling goes on: garbage never takes the node out for good);
+ * - once per interval, probe the node; unavailable continuously for unavailableAfterMs -> deregister; healthyAfter consecutive
  *   passes after that -> register again;
  * - while registered, re-register every renewMs (when set: renews a registrar lease, repairs a record edited
  *   behind our back);
@@ -10,9 +12,9 @@
  * Each iteration is bounded in time (probe timeout, the target's own timeouts); the loop ends with the signal.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentError, seconds, TargetRefusedError } from './errors.js';
+import { AgentError, ImdsError, seconds, TargetRefusedError } from './errors.js';
 import type { Agent } from './agent.js';
-import type { SpotInstanceAction } from './imds.js';
+import { checkSpotNotice, type SpotInstanceAction } from './spot-notice.js';
 import type { AgentMember } from './target.js';
 import type { Readiness } from './wait-port.js';
 
@@ -49,6 +51,32 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
   }
 }
 
+/**
+ * Polls the spot notice every spotCheckMs until a well-formed one arrives (handed to `onNotice`) or the signal
+ * aborts. Independent of the probe loop; each call is bounded by the reader's own budget.
+ */
+async function pollSpot(agent: Agent, spot: SpotReader, signal: AbortSignal, onNotice: (notice: SpotInstanceAction) => void): Promise<void> {
+  const everyMs = agent.watchSettings.spotCheckMs;
+  while (!signal.aborted) {
+    const started = performance.now();
+    try {
+      const answer = await spot(signal);
+      if (answer !== undefined) {
+        const verdict = checkSpotNotice(answer);
+        if (verdict.ok) {
+          onNotice(verdict.notice);
+          return;
+        }
+        agent.report('imdsError', { error: new ImdsError('ERR_IMDS_BAD_RESPONSE', `ignored a malformed spot interruption notice: ${verdict.reason}`) });
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      agent.report('imdsError', { error });
+    }
+    await pause(everyMs - (performance.now() - started), signal);
+  }
+}
+
 /** The steady-state loop; returns when the signal aborts. */
 async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, spot: SpotReader | undefined): Promise<SpotInstanceAction | undefined> {
   const s = agent.watchSettings;
@@ -61,7 +89,6 @@ async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, sp
   let failingSince: number | undefined;
   let lastOk = true;
   let notice: SpotInstanceAction | undefined;
-  let nextSpotAt = 0;
   let retryAt = 0;
   let failures = 0;
   let renewAt = s.renewMs > 0 ? now() + s.renewMs : Infinity;
@@ -71,70 +98,75 @@ async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, sp
     retryAt = now() + retryInMs;
     agent.report('targetError', { member, op, error, retryInMs });
   };
-
-  for (let tick = 0; !signal.aborted; tick++) {
-    const started = now();
-    if (spot !== undefined && s.spotCheckMs > 0 && notice === undefined && started >= nextSpotAt) {
-      nextSpotAt = started + s.spotCheckMs;
-      try {
-        notice = await spot(signal);
-        if (notice !== undefined) {
+  // Stopped with the watch: the probe loop's signal, or earlier when the loop ends for another reason.
+  const spotStop = new AbortController();
+  const stopSpot = (): void => spotStop.abort();
+  signal.addEventListener('abort', stopSpot, { once: true });
+  const spotting =
+    spot !== undefined && s.spotCheckMs > 0
+      ? pollSpot(agent, spot, spotStop.signal, (n) => {
+          notice = n;
           retryAt = 0;
-          agent.report('spotNotice', { member, notice });
-        }
-      } catch (error) {
+          agent.report('spotNotice', { member, notice: n });
+        })
+      : Promise.resolve();
+
+  try {
+    for (let tick = 0; !signal.aborted; tick++) {
+      const started = now();
+      if (notice === undefined) {
+        const last: Readiness = await check(probeTimeoutMs, signal);
         if (signal.aborted) break;
-        agent.report('imdsError', { error });
-      }
-    }
-    if (notice === undefined) {
-      const last: Readiness = await check(probeTimeoutMs, signal);
-      if (signal.aborted) break;
-      if (last.ok) {
-        passes++;
-        failingSince = undefined;
-        lastOk = true;
-        if (!healthy && passes >= s.healthyAfter) {
-          healthy = true;
-          agent.report('recovered', { member, passes });
-        }
-      } else {
-        passes = 0;
-        failingSince ??= started;
-        if (lastOk) agent.report('down', { member, last });
-        lastOk = false;
-        const forMs = now() - failingSince;
-        if (healthy && forMs >= s.unavailableAfterMs) {
-          healthy = false;
-          agent.report('unavailable', { member, forMs, last });
+        if (last.ok) {
+          passes++;
+          failingSince = undefined;
+          lastOk = true;
+          if (!healthy && passes >= s.healthyAfter) {
+            healthy = true;
+            agent.report('recovered', { member, passes });
+          }
+        } else {
+          passes = 0;
+          failingSince ??= started;
+          if (lastOk) agent.report('down', { member, last });
+          lastOk = false;
+          const forMs = now() - failingSince;
+          if (healthy && forMs >= s.unavailableAfterMs) {
+            healthy = false;
+            agent.report('unavailable', { member, forMs, last });
+          }
         }
       }
-    }
-    const want = healthy && notice === undefined;
-    if (want !== registered && now() >= retryAt) {
-      try {
-        if (want) await agent.target.register(member);
-        else await agent.target.deregister(member);
-        registered = want;
-        failures = 0;
-        retryAt = 0;
-        if (want) renewAt = s.renewMs > 0 ? now() + s.renewMs : Infinity;
-        if (want) agent.report('registered', { member, reason: 'recovered', target: agent.target.kind });
-        else agent.report('deregistered', { member, reason: notice === undefined ? 'unavailable' : 'spot', target: agent.target.kind });
-      } catch (error) {
-        failed(want ? 'register' : 'deregister', error);
+      const want = healthy && notice === undefined;
+      if (want !== registered && now() >= retryAt) {
+        try {
+          if (want) await agent.target.register(member);
+          else await agent.target.deregister(member);
+          registered = want;
+          failures = 0;
+          retryAt = 0;
+          if (want) renewAt = s.renewMs > 0 ? now() + s.renewMs : Infinity;
+          if (want) agent.report('registered', { member, reason: 'recovered', target: agent.target.kind });
+          else agent.report('deregistered', { member, reason: notice === undefined ? 'unavailable' : 'spot', target: agent.target.kind });
+        } catch (error) {
+          failed(want ? 'register' : 'deregister', error);
+        }
+      } else if (want && registered && now() >= renewAt && now() >= retryAt) {
+        try {
+          await agent.target.register(member);
+          failures = 0;
+          renewAt = now() + s.renewMs;
+          agent.report('renewed', { member, target: agent.target.kind });
+        } catch (error) {
+          failed('register', error);
+        }
       }
-    } else if (want && registered && now() >= renewAt && now() >= retryAt) {
-      try {
-        await agent.target.register(member);
-        failures = 0;
-        renewAt = now() + s.renewMs;
-        agent.report('renewed', { member, target: agent.target.kind });
-      } catch (error) {
-        failed('register', error);
-      }
+      await pause(s.intervalMs - (now() - started), signal);
     }
-    await pause(s.intervalMs - (now() - started), signal);
+  } finally {
+    signal.removeEventListener('abort', stopSpot);
+    spotStop.abort();
+    await spotting;
   }
   return notice;
 }

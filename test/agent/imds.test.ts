@@ -1,9 +1,12 @@
 // IMDSv2 against a local server implementing the token protocol (never the real metadata address).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImdsError } from '../../src/agent/errors.js';
 import { createImdsClient } from '../../src/agent/imds.js';
 import { resolveIdentity } from '../../src/agent/identity.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, describeError } from '../../src/errors.js';
 import { startFakeImds, type FakeImds } from './fake-imds.js';
 
 let imds: FakeImds | undefined;
@@ -139,5 +142,105 @@ describe('identity', () => {
     const error = await resolveIdentity({ id: 'n1', address: 'public', port: 3000 }, createImdsClient({ endpoint: imds.url })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/no public IPv4/);
+  });
+});
+
+describe('what IMDS says is checked before it is used', () => {
+  it.each([
+    ['local-ipv4 0.0.0.0', { localIpv4: '0.0.0.0' }, 'private', /local-ipv4: "0\.0\.0\.0" is in 0\.0\.0\.0\/8/],
+    ['local-ipv4 255.255.255.255', { localIpv4: '255.255.255.255' }, 'private', /local-ipv4: "255\.255\.255\.255" is the broadcast address/],
+    ['local-ipv4 169.254.169.254', { localIpv4: '169.254.169.254' }, 'private', /is link-local/],
+    ['local-ipv4 127.0.0.1', { localIpv4: '127.0.0.1' }, 'private', /is a loopback address/],
+    ['local-ipv4 224.0.0.1', { localIpv4: '224.0.0.1' }, 'private', /is a multicast address/],
+    ['public-ipv4 0.0.0.0', { publicIpv4: '0.0.0.0' }, 'public', /public-ipv4: "0\.0\.0\.0"/],
+    ['ipv6 ::', { ipv6s: ['::'] }, 'ipv6', /is the unspecified address ::/],
+    ['ipv6 fe80::1', { ipv6s: ['fe80::1'] }, 'ipv6', /is link-local \(fe80::\/10\)/],
+    ['ipv6 ::ffff:10.0.0.1 (an IPv4 address)', { ipv6s: ['::ffff:10.0.0.1'] }, 'ipv6', /not an IPv6 address/],
+  ] as const)('an address IMDS gives that cannot be published is refused with the reason: %s', async (_label, options, address, reason) => {
+    imds = await startFakeImds(options);
+    const error = await resolveIdentity({ id: 'n1', address, port: 3000 }, createImdsClient({ endpoint: imds.url })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImdsError);
+    expect(error).toMatchObject({ code: 'ERR_IMDS_BAD_RESPONSE' });
+    expect((error as Error).message).toMatch(reason);
+  });
+
+  it.each([
+    ['an unknown action and a word for a time', { action: 'x', time: 'yesterday' }],
+    ['empty strings', { action: '', time: '' }],
+    ['a good action without a time', { action: 'terminate', time: '' }],
+    ['a good time with a bad action', { action: 'reboot', time: '2030-01-01T00:02:00Z' }],
+    ['a date without a time', { action: 'stop', time: '2030-01-01' }],
+  ])('a garbage spot notice (%s) is an error, not a notice', async (_label, spot) => {
+    imds = await startFakeImds();
+    imds.spot = spot;
+    const error = await createImdsClient({ endpoint: imds.url }).spotInstanceAction().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImdsError);
+    expect(error).toMatchObject({ code: 'ERR_IMDS_BAD_RESPONSE' });
+    expect((error as Error).message).toMatch(/spot\/instance-action is not a notice/);
+  });
+
+  it('accepts each real action with an ISO 8601 time', async () => {
+    imds = await startFakeImds();
+    const client = createImdsClient({ endpoint: imds.url });
+    for (const action of ['terminate', 'stop', 'hibernate']) {
+      imds.spot = { action, time: '2030-01-01T00:02:00Z' };
+      expect(await client.spotInstanceAction()).toEqual({ action, time: '2030-01-01T00:02:00Z' });
+    }
+  });
+});
+
+/** An IMDS whose token endpoint hands out `tokens` in turn (the last one repeated); GETs answer with any token. */
+async function tokenServer(tokens: readonly string[]): Promise<{ url: string; puts: number; gets: string[]; close(): Promise<void> }> {
+  let puts = 0;
+  const gets: string[] = [];
+  const server = http.createServer((req, res) => {
+    if (req.method === 'PUT') {
+      const token = tokens[Math.min(puts++, tokens.length - 1)]!;
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(Buffer.from(token, 'latin1'));
+      return;
+    }
+    gets.push(String(req.headers['x-aws-ec2-metadata-token']));
+    res.writeHead(200).end('i-0123456789abcdef0');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get puts() {
+      return puts;
+    },
+    gets,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('an unusable IMDS token', () => {
+  const GOOD = 'AQAEAGood-Token_0123456789==';
+  it.each([
+    ['a NUL', 'AQAEA\u0000bad-token-0123456789'],
+    ['a non-latin1 character', 'AQAEA\u00e9bad-token-0123456789'],
+    ['a space', 'AQAEA bad-token-0123456789'],
+    ['a control character', 'AQAEA\u0007bad-token-0123456789'],
+  ])('with %s is never cached or shown, and the next call asks IMDS for a new one', async (_label, bad) => {
+    const fake = await tokenServer([bad, GOOD]);
+    try {
+      const client = createImdsClient({ endpoint: fake.url });
+      const error = await client.instanceId().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_IMDS_TOKEN' });
+      expect((error as ImdsError).hasLabel('retryable')).toBe(true);
+      for (const text of [describeError(error), inspect(error, { depth: 10 }), (error as Error).stack ?? '']) {
+        expect(text).not.toContain(bad.trim());
+        expect(text).not.toContain('bad-token');
+      }
+      expect(fake.gets).toEqual([]); // never sent
+      expect(await client.instanceId()).toBe('i-0123456789abcdef0');
+      expect(fake.puts).toBe(2);
+      expect(fake.gets).toEqual([GOOD]);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // `watch` against a simulated node and the embedded DNS server: the node leaves the record after being
 // unavailable for X (not on a shorter blip), comes back after recovering, leaves early on a spot interruption
 // notice (served by the fake IMDS) and stays out, and deregisters when stopped.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, type WatchSettings } from '../../src/agent/agent.js';
 import type { AgentEvents } from '../../src/agent/events.js';
@@ -156,5 +157,64 @@ describe('agent watch', () => {
 
     controller.abort();
     expect((await watching!).shutdown).toBe('kept-last');
+  });
+});
+
+describe('agent watch: the spot check does not get in the way', () => {
+  it('a slow spot check never delays health probes: an unavailable node leaves the record on time', async () => {
+    // A metadata service that takes 4 s per answer; the probe loop must not wait for it.
+    let spotCalls = 0;
+    const slowSpot = async (signal: AbortSignal): Promise<undefined> => {
+      spotCalls++;
+      await sleep(4000, undefined, { signal }).catch(() => undefined);
+      return undefined;
+    };
+    const { events, node } = startWatch({ spotCheckMs: 100, unavailableAfterMs: 0 }, slowSpot);
+    await waitFor(() => published().includes(ME), { what: 'the node registered' });
+    await node.stop();
+    const stoppedAt = performance.now();
+    await waitFor(() => !published().includes(ME), { what: 'the node to leave the record', timeoutMs: 10_000 });
+    // Inline, the probe would have waited for the spot check (4 s); independent, it is a few intervals.
+    expect(performance.now() - stoppedAt).toBeLessThan(2500);
+    expect(events.find((e) => e.name === 'deregistered')?.payload).toMatchObject({ reason: 'unavailable' });
+    expect(spotCalls).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a garbage spot notice from IMDS is reported and polling goes on; a real notice later still takes the node out', async () => {
+    imds = await startFakeImds();
+    const client = createImdsClient({ endpoint: imds.url });
+    imds.spot = { action: 'x', time: 'yesterday' };
+    const { agent, events } = startWatch({ spotCheckMs: 50, unavailableAfterMs: 60_000 }, (signal) => client.spotInstanceAction({ signal }));
+    const imdsErrors: unknown[] = [];
+    agent.on('imdsError', ({ error }) => imdsErrors.push(error));
+    await waitFor(() => published().includes(ME), { what: 'the node registered' });
+    await waitFor(() => imdsErrors.length >= 3, { what: 'three polls that found garbage' });
+    expect(published()).toContain(ME);
+    expect(events.some((e) => e.name === 'spotNotice' || e.name === 'deregistered')).toBe(false);
+    expect(imdsErrors[0]).toMatchObject({ code: 'ERR_IMDS_BAD_RESPONSE' });
+
+    imds.spot = { action: '', time: '' };
+    const seen = imdsErrors.length;
+    await waitFor(() => imdsErrors.length >= seen + 2, { what: 'polls that found empty strings' });
+    expect(published()).toContain(ME);
+
+    imds.spot = { action: 'terminate', time: '2030-01-01T00:02:00Z' };
+    await waitFor(() => !published().includes(ME), { what: 'deregistration on the real notice' });
+    expect(events.find((e) => e.name === 'deregistered')?.payload).toMatchObject({ reason: 'spot' });
+  });
+
+  it('a spot reader that returns garbage itself is not latched either', async () => {
+    const garbage = { action: 'x', time: 'yesterday' } as unknown as SpotInstanceAction;
+    let calls = 0;
+    const { agent, events } = startWatch({ spotCheckMs: 50, unavailableAfterMs: 60_000 }, () => {
+      calls++;
+      return Promise.resolve(garbage);
+    });
+    const imdsErrors: unknown[] = [];
+    agent.on('imdsError', ({ error }) => imdsErrors.push(error));
+    await waitFor(() => calls >= 3 && imdsErrors.length >= 2, { what: 'several polls of garbage' });
+    expect(published()).toContain(ME);
+    expect(events.some((e) => e.name === 'spotNotice')).toBe(false);
+    expect(String((imdsErrors[0] as Error).message)).toMatch(/malformed spot interruption notice: action "x" is not stop, terminate or hibernate/);
   });
 });
