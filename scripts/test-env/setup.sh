@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare this machine for the real-server tests (BIND, HAProxy, nftables, Knot) and the Node deps.
 # Idempotent and fast when everything is present. Debian/Ubuntu only; needs root (or password-less sudo)
-# only when a package is missing. See shared/test-env.md for what the tests start and why.
+# only when a package is missing. See docs/testing.md for what the tests start and why.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -1,5 +1,5 @@
 // Starts a real BIND 9 `named` as an authoritative primary for one test zone on 127.0.0.1:<random>,
-// with TSIG-only dynamic updates. Recipe and gotchas: shared/test-env.md §1–2.
+// with TSIG-only dynamic updates. Recipe and gotchas: docs/testing.md, "BIND 9".
 // - fresh mkdtemp dir per instance (no stale journal can replay old updates);
 // - absolute include path, `controls { };` (no rndc on :953), `session-keyfile` inside the dir;
 // - `reuseport no;`: with the default (yes) a second named on the same port starts silently and the

@@ -1,5 +1,5 @@
 // Starts a real HAProxy as a TCP round-robin load balancer in front of the given backends
-// (shared/test-env.md §4). Foreground (`-db`), under `timeout`, stopped by PID.
+// (docs/testing.md, "HAProxy"). Foreground (`-db`), under `timeout`, stopped by PID.
 // Readiness = one TCP connect succeeds; note that this probe consumes one round-robin slot, so tests
 // must assert the distribution of connections over backends, never which backend comes first.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

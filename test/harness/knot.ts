@@ -1,6 +1,6 @@
 // Starts a real Knot DNS 3.2 `knotd` as an authoritative primary for one test zone on 127.0.0.1:<random>,
 // with TSIG-only dynamic updates: the Knot twin of bind.ts (same API, so a scenario can run against
-// either server). Recipe and gotchas: shared/test-env.md §7.
+// either server). Recipe and gotchas: docs/testing.md, "Knot DNS".
 // - fresh mkdtemp dir per instance holding config, zone file, rundir (knot.pid, knot.sock) and the
 //   database; `database.storage` must exist before start, or every update is answered SERVFAIL
 //   (log "DDNS, processing failed (not exists)");

@@ -1,6 +1,6 @@
-// "Silent" addresses for connect-timeout tests (shared/test-env.md §5b): an nftables table of our own
-// drops outgoing SYNs to the given 127.x.y.z:port, so a connect() there gets no answer at all (like a
-// dead host), whereas a loopback address with no listener is refused at once (RST).
+// "Silent" addresses for connect-timeout tests (docs/testing.md, "nftables: silent addresses"): an
+// nftables table of our own drops outgoing SYNs to the given 127.x.y.z:port, so a connect() there gets no
+// answer at all (like a dead host), whereas a loopback address with no listener is refused at once (RST).
 // Needs root + nft. Only our own tables are ever touched: `seedkeeper_test_<pid>_<n>`, family inet.
 // Caution: a listener bound to 0.0.0.0:<port> answers on EVERY 127.x address, so pick targets whose
 // address and port have no listener (e.g. freePort(host) on that very host).

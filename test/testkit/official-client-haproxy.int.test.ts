@@ -1,5 +1,5 @@
 // The official client through a real HAProxy (TCP round robin) in front of the simulator: the same two
-// outcomes test-env.md §8 recorded against a real CE 8.1.2 cluster.
+// outcomes docs/testing.md ("The official aerospike client") records against a real CE 8.1.2 cluster.
 import { afterEach, expect, it } from 'vitest';
 import { formatHostPort } from '../../src/protocol/host.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';

@@ -1,4 +1,4 @@
-// The same compare-and-swap, concurrent-writer and TSIG scenarios against Knot DNS (test-env.md §7).
+// The same compare-and-swap, concurrent-writer and TSIG scenarios against Knot DNS (docs/testing.md, "Knot DNS").
 // Knot answers an unsigned update NOTAUTH where BIND answers REFUSED, and answers an update for a zone it
 // does not serve without a TSIG signature (BIND signs its NOTAUTH).
 import { startKnot } from '../../harness/knot.js';
