@@ -6,8 +6,9 @@
  *   `require` from the banner (esbuild's ESM output cannot require on its own).
  * - Everything is bundled, the AWS SDK v3 clients included: the runtime's own SDK is whatever version AWS
  *   ships that week, while the bundle carries the exact versions pinned in package-lock.json and tested here.
- * - Minified, with a linked source map; set NODE_OPTIONS=--enable-source-maps on the function for readable
- *   stack traces.
+ * - Minified, with a linked source map that is loaded only when asked: NODE_OPTIONS=--enable-source-maps (the
+ *   construct's `sourceMaps: true`) gives src/ file names in stack traces at the cost of a slower cold start
+ *   (parsing the multi-megabyte map; docs/aws.md, "Cold start"). Names are kept either way.
  *
  * Usage: `npm run build:lambda` (or `node --import tsx scripts/build-lambda.ts [--outdir DIR]`); `buildLambda()` for tests.
  */
