@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prepare this machine for the real-server tests (BIND, HAProxy, nftables, Knot) and the Node deps.
+# Prepare this machine for the real-server tests (BIND, HAProxy, nftables, Knot), the status page's browser
+# test (Debian's Chromium, driven by playwright-core), the alert rules' tests (promtool) and the Node deps.
 # Idempotent and fast when everything is present. Debian/Ubuntu only; needs root (or password-less sudo)
 # only when a package is missing. See docs/testing.md for what the tests start and why.
 set -euo pipefail
@@ -7,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 REPO_ROOT=$(pwd)
 
-PACKAGES=(bind9 bind9-dnsutils dnsperf haproxy nftables iptables knot knot-dnsutils)
+PACKAGES=(bind9 bind9-dnsutils dnsperf haproxy nftables iptables knot knot-dnsutils chromium prometheus)
 # Executables the tests call; checked after install so a broken package can't pass silently.
-TOOLS=(named dig nsupdate dnsperf haproxy nft iptables knotd knotc kdig timeout node npm)
+TOOLS=(named dig nsupdate dnsperf haproxy nft iptables knotd knotc kdig chromium promtool timeout node npm)
 STAMP_FILE=node_modules/.seedkeeper-setup-stamp
 POLICY=/usr/sbin/policy-rc.d
 CREATED_POLICY=0
