@@ -18,6 +18,9 @@ function fakeRegistrar(): EventEmitter & { state(): RegistrarState } {
     last: undefined,
     outage: 'none',
     running: true,
+    writesNotVisible: 0,
+    lastWriteNotVisible: undefined,
+    lastError: undefined,
   });
   return emitter;
 }
