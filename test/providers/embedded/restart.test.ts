@@ -108,6 +108,11 @@ describe('registrar restart with the embedded provider', () => {
         const ips = await one.resolve();
         return ips.length === 3 ? ips : undefined;
       }, { what: 'the record published', timeoutMs: 20_000 });
+      // The server runs with the registrar's logger and reports on its /metrics.
+      expect(one.logs.some((l) => l['provider'] === 'embedded' && l['msg'] === 'embedded DNS server listening (UDP and TCP)')).toBe(true);
+      const text = await one.runtime.metrics.registry.metrics();
+      expect(text).toContain('seedkeeper_dns_zone_loaded 1');
+      expect(text).toMatch(/seedkeeper_dns_state_writes_total\{result="ok"\} [1-9]/);
     } finally {
       await one.close();
     }
