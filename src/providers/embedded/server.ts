@@ -306,6 +306,7 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
       stopping ??= (async () => {
         const tcpClosed = new Promise<void>((resolve) => tcp.close(() => resolve()));
         guard.stop();
+        persister?.cancelRetry();
         await Promise.all([closeUdp(udp), tcpClosed, persister?.flush()]);
         logger.info({ zone: store.zone, host, port }, 'embedded DNS server stopped');
       })();

@@ -64,8 +64,10 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
 
 export interface ZonePersisterOptions {
   readonly file: string;
-  /** Told of each failed write (the zone keeps being served from memory; the next change tries again). */
+  /** Told of each failed write (the zone keeps being served from memory). */
   readonly onError: (error: unknown) => void;
+  /** After a failed write, try again this much later (unless a newer snapshot came first). Default 5 s. */
+  readonly retryMs?: number;
   readonly now?: () => Date;
 }
 
@@ -75,6 +77,7 @@ export class ZonePersister {
   #latest: ZoneSnapshot | undefined;
   #written: ZoneSnapshot | undefined;
   #running: Promise<void> | undefined;
+  #retry: NodeJS.Timeout | undefined;
   writes = 0;
   failures = 0;
 
@@ -83,10 +86,18 @@ export class ZonePersister {
   }
 
   save(snapshot: ZoneSnapshot): void {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
     this.#latest = snapshot;
     this.#running ??= this.#drain().finally(() => {
       this.#running = undefined;
     });
+  }
+
+  /** Cancels a pending retry (the server is stopping). */
+  cancelRetry(): void {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
   }
 
   /** Resolves once every snapshot given so far was written or failed; never rejects. */
@@ -101,11 +112,15 @@ export class ZonePersister {
       try {
         await writeFileAtomic(this.#options.file, encodeZoneState(snapshot, this.#options.now?.() ?? new Date()));
         this.writes++;
+        this.#written = snapshot;
       } catch (error) {
         this.failures++;
         this.#options.onError(error);
+        if (this.#latest !== snapshot) continue; // a newer snapshot supersedes this one: write that
+        // A full or read-only disk may recover: try again later (a newer snapshot cancels this).
+        this.#retry = setTimeout(() => this.save(snapshot), this.#options.retryMs ?? 5000).unref();
+        return;
       }
-      this.#written = snapshot; // a failed snapshot is not retried until the zone changes again
     }
   }
 }
