@@ -7,6 +7,8 @@ import { addAddress } from '../../../src/providers/cas.js';
 import type { TsigKey } from '../../../src/providers/rfc2136/key.js';
 import { startBind, type BindServer } from '../../harness/bind.js';
 import { describeIfTool } from '../../harness/require-tool.js';
+import { waitFor } from '../../helpers/wait.js';
+import { startRegistrarWorld } from '../../registrar/world.js';
 import { startForger, type Forgery } from './forger.js';
 import { aSet, dig, keyOf, providerFor, sorted } from './helpers.js';
 
@@ -60,5 +62,27 @@ describeIfTool(['named', 'nsupdate', 'dig', 'timeout'])('rfc2136 provider agains
     expect(sorted(await dig(bind, name, 'A'))).toEqual(['10.9.1.1', '10.9.1.2']);
     expect(forger.forged).toBeGreaterThanOrEqual(2 * Object.keys(FORGERIES).length);
     await provider.close();
+  });
+
+  it('the registrar behind the forger publishes every healthy node, keeps running, and logs no stop', async () => {
+    const forger = await startForger(bind, Object.values(FORGERIES));
+    stops.push(() => forger.close());
+    const record = `db-forged.${bind.zone}`;
+    const world = await startRegistrarWorld({
+      ipBase: 170,
+      record,
+      resolverServer: `127.0.0.1:${bind.port}`,
+      start: false,
+      config: { provider: { type: 'rfc2136', server: `127.0.0.1:${forger.port}`, zone: bind.zone, key: { file: bind.keyFile } } },
+    });
+    stops.push(() => world.close());
+    const fatal: unknown[] = [];
+    world.runtime.registrar.on('fatal', (error: unknown) => fatal.push(error));
+    await world.runtime.registrar.start();
+    await waitFor(async () => (await world.resolve()).length === 3, { what: 'all nodes published at BIND through the forger', timeoutMs: 20_000 });
+    expect(await world.resolve()).toEqual([...world.ips].sort());
+    expect(forger.forged).toBeGreaterThanOrEqual(Object.keys(FORGERIES).length);
+    expect(fatal).toEqual([]);
+    expect(world.logs.filter((l) => /stopping/.test(String(l.msg)))).toEqual([]);
   });
 });
