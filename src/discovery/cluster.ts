@@ -194,6 +194,12 @@ export class Cluster extends ClusterEventEmitter {
       this.truncationsReported.add(key);
       this.publish('peerListTruncated', { nodeId: reporter, listed: count, accepted });
     }
+    for (const { reporter, count, examples } of expansion.rejected) {
+      const key = `${reporter}|rejected|${count}`;
+      if (this.truncationsReported.has(key)) continue;
+      this.truncationsReported.add(key);
+      this.publish('peerEntriesRejected', { nodeId: reporter, count, examples });
+    }
   }
 
   private async tendOnce(): Promise<void> {

@@ -80,7 +80,16 @@ export interface OversizedPeerList {
   readonly accepted: number;
 }
 
+/** A node's peer list had entries we skipped (bad port, bad address...); the rest were used. */
+export interface RejectedEntries {
+  readonly reporter: string;
+  readonly count: number;
+  /** A few of them, described: `node A1: port 0 ...`. */
+  readonly examples: readonly string[];
+}
+
 export interface ExpansionResult {
+  readonly rejected: readonly RejectedEntries[];
   readonly added: readonly DiscoveredPeer[];
   readonly issues: readonly PeerIssue[];
   readonly mismatches: readonly ClusterNameMismatchError[];
@@ -118,11 +127,16 @@ export async function expandFromPeers(
   const issues: PeerIssue[] = [];
   const mismatches: ClusterNameMismatchError[] = [];
   const oversized: OversizedPeerList[] = [];
+  const rejected: RejectedEntries[] = [];
   const failedIds = new Set<string>();
   let frontier = sources;
   for (let round = 0; round < MAX_ROUNDS && frontier.length > 0 && !signal?.aborted; round++) {
     const wanted = new Map<string, { reporter: string; entry: PeerEntry }>();
     for (const source of frontier) {
+      if (source.peers.rejectedCount) {
+        const examples = (source.peers.rejected ?? []).slice(0, 3).map((r) => `${r.dropped === 'host' ? 'an address of ' : ''}node ${r.nodeId}: ${r.reason}`);
+        rejected.push({ reporter: source.nodeId, count: source.peers.rejectedCount, examples });
+      }
       if (source.peers.peers.length > cap) oversized.push({ reporter: source.nodeId, listed: source.peers.peers.length, accepted: cap });
       for (const entry of acceptedPeers(source.peers, cap)) {
         if (known.has(entry.nodeId) || failedIds.has(entry.nodeId) || wanted.has(entry.nodeId) || entry.hosts.length === 0) continue;
@@ -149,7 +163,7 @@ export async function expandFromPeers(
     }
     frontier = next;
   }
-  return { added, issues, mismatches, oversized };
+  return { added, issues, mismatches, oversized, rejected };
 }
 
 /** A validated peer as a node description. */

@@ -20,6 +20,10 @@ export interface Seed extends HostPort {
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
+function isTlsName(name: string): boolean {
+  return HOSTNAME.test(name) && !/^[\d.]+$/.test(name);
+}
+
 export function parseSeed(text: string, defaultPort = DEFAULT_SERVICE_PORT, path = 'seed'): Seed {
   const trimmed = text.trim();
   if (trimmed.length === 0) throw new ConfigError(path, 'expected host[:tlsname][:port], got an empty string');
@@ -45,19 +49,24 @@ export function parseSeed(text: string, defaultPort = DEFAULT_SERVICE_PORT, path
   }
   let tlsName: string | undefined;
   let portText: string | undefined;
+  const expected = `expected host[:tlsname][:port], where a TLS name looks like a DNS name (node1.example.com) and a port is 1..65535`;
   if (rest.length > 0) {
-    if (/^\d/.test(rest)) {
+    const colon = rest.indexOf(':');
+    if (colon < 0 && /^\d+$/.test(rest)) {
       portText = rest;
     } else {
-      const colon = rest.indexOf(':');
       tlsName = colon < 0 ? rest : rest.slice(0, colon);
       portText = colon < 0 ? undefined : rest.slice(colon + 1);
-      if (!tlsName) throw new ConfigError(path, `empty TLS name in ${JSON.stringify(text)}`);
+      // A TLS name is a DNS name (never all digits); alone, without a port, it must have a dot, so that a
+      // mistyped port (`host:notaport`) is an error instead of a TLS name with the default port.
+      if (!isTlsName(tlsName) || (portText === undefined && !tlsName.includes('.'))) {
+        throw new ConfigError(path, `${JSON.stringify(tlsName)} in ${JSON.stringify(text)} is neither a port nor a TLS name; ${expected}`);
+      }
     }
   }
   const port = portText === undefined ? defaultPort : Number(portText);
   if (!/^\d+$/.test(portText ?? '1') || !isValidPort(port)) {
-    throw new ConfigError(path, `port ${JSON.stringify(portText)} in ${JSON.stringify(text)} is not 1..65535`);
+    throw new ConfigError(path, `port ${JSON.stringify(portText)} in ${JSON.stringify(text)} is not 1..65535; ${expected}`);
   }
   return { text: trimmed, host, port, tlsName, isLiteral: isIP(host) !== 0 };
 }

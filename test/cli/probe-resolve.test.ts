@@ -71,6 +71,20 @@ describe('seedkeeper probe', () => {
 });
 
 describe('seedkeeper resolve', () => {
+  it('prints the nodes in node-id order on every run', async () => {
+    const expected = [...sim.nodes].sort((a, b) => (a.id < b.id ? -1 : 1)).map((n) => formatHostPort(n.accessAddresses[0]!)).join(',');
+    for (let i = 0; i < 2; i++) {
+      const result = await runCli(['resolve', formatHostPort(lb.address)]);
+      expect(result.stdout.trim()).toBe(expected);
+    }
+  });
+
+  it('probe: a port that is not a port is a usage error saying what was expected', async () => {
+    const result = await runCli(['probe', '127.0.0.1:notaport']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/"notaport" .* is neither a port nor a TLS name; expected host\[:tlsname\]\[:port\]/);
+  });
+
   it('--format hosts prints direct ip:port pairs, never the load balancer', async () => {
     const result = await runCli(['resolve', '--format', 'hosts', formatHostPort(lb.address)]);
     expect(result.code).toBe(0);

@@ -7,7 +7,7 @@ describe('parseSeed', () => {
     ['10.0.0.1', { host: '10.0.0.1', port: 3000, tlsName: undefined, isLiteral: true }],
     ['10.0.0.1:3100', { host: '10.0.0.1', port: 3100, tlsName: undefined, isLiteral: true }],
     ['seed.db.example.com', { host: 'seed.db.example.com', port: 3000, tlsName: undefined, isLiteral: false }],
-    ['seed.example.com:node-tls', { host: 'seed.example.com', port: 3000, tlsName: 'node-tls', isLiteral: false }],
+    ['seed.example.com:tls.example.com', { host: 'seed.example.com', port: 3000, tlsName: 'tls.example.com', isLiteral: false }],
     ['seed.example.com:node-tls:4333', { host: 'seed.example.com', port: 4333, tlsName: 'node-tls', isLiteral: false }],
     ['[::1]:3000', { host: '::1', port: 3000, tlsName: undefined, isLiteral: true }],
     ['[2001:db8::1]', { host: '2001:db8::1', port: 3000, tlsName: undefined, isLiteral: true }],
@@ -21,7 +21,7 @@ describe('parseSeed', () => {
     expect(parseSeed('a.example', 4000).port).toBe(4000);
   });
 
-  it.each(['', '[::1', '[not-v6]:3000', '10.0.0.1:0', '10.0.0.1:70000', '10.0.0.1:3x', 'bad host:3000', '[::1]x', 'h:tls:'])(
+  it.each(['', '[::1', '[not-v6]:3000', '10.0.0.1:0', '10.0.0.1:70000', '10.0.0.1:3x', 'bad host:3000', '[::1]x', 'h:tls:', '127.0.0.1:notaport', '127.0.0.1:4000:4101'])(
     'rejects %j with a ConfigError naming the path',
     (text) => {
       const error = (() => {
@@ -51,5 +51,12 @@ describe('parseSeeds', () => {
 
   it('names the entry that is wrong', () => {
     expect(() => parseSeeds(['ok.example', 'x.example:99999'])).toThrow(/^seeds\[1\]/);
+  });
+});
+
+describe('seed errors say what was expected', () => {
+  it.each([['127.0.0.1:notaport', /"notaport" .* is neither a port nor a TLS name; expected host\[:tlsname\]\[:port\], where a TLS name looks like a DNS name/],
+    ['127.0.0.1:4000:4101', /"4000" .* is neither a port nor a TLS name/]])('%s', (text, message) => {
+    expect(() => parseSeed(text)).toThrow(message);
   });
 });

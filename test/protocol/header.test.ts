@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolError, ResponseTooLargeError } from '../../src/protocol/errors.js';
+import { NotAerospikeError, ProtocolError, ResponseTooLargeError } from '../../src/protocol/errors.js';
 import { HEADER_SIZE, MessageType, PROTO_SIZE_MAX, decodeHeader, encodeHeader, frame } from '../../src/protocol/header.js';
 import { threeNodes } from './fixture-data.js';
 
@@ -60,5 +60,21 @@ describe('proto header', () => {
   it('refuses to encode sizes outside the protocol range', () => {
     expect(() => encodeHeader(MessageType.Info, -1)).toThrow(RangeError);
     expect(() => encodeHeader(MessageType.Info, PROTO_SIZE_MAX + 1)).toThrow(RangeError);
+  });
+});
+
+describe('a port that does not speak the Aerospike protocol', () => {
+  it.each([
+    ['HTTP/1.1 400 Bad Request', /does not speak the Aerospike protocol \(it looks like HTTP\)/],
+    ['<!DOCTYPE html>', /it looks like HTTP/],
+    ['SSH-2.0-OpenSSH_9.6', /it looks like SSH/],
+  ])('is named as such: %j', (text, message) => {
+    expect(() => decodeHeader(Buffer.from(text, 'latin1'))).toThrow(message);
+    expect(() => decodeHeader(Buffer.from(text, 'latin1'))).toThrow(NotAerospikeError);
+  });
+
+  it('an over-long reply says what the size means', () => {
+    const header = Buffer.from([2, 1, 0, 0, 0x7f, 0, 0, 0]);
+    expect(() => decodeHeader(header, { maxBodySize: 512 * 1024 })).toThrow(/announces \d+ bytes, more than the 524288 allowed: this port does not seem to speak the Aerospike protocol/);
   });
 });

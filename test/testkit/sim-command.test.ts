@@ -46,6 +46,22 @@ describe('sim command', () => {
     expect(cluster.nodes.every((n) => !n.running)).toBe(true);
   });
 
+  it('a port in use is a usage error that names the option picking another port', async () => {
+    const { createServer } = await import('node:net');
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    const io = { write: (): void => undefined, signal: AbortSignal.abort() };
+    try {
+      const base = runSim({ nodes: 1, basePort: taken, clusterName: 'x', host: '127.0.0.1' }, io);
+      await expect(base).rejects.toThrow(ConfigError);
+      await expect(base).rejects.toThrow(/--base-port: port \d+ is already in use; pick another with --base-port \(0 = free ports/);
+      await expect(runSim({ nodes: 1, basePort: 0, lbPort: taken, clusterName: 'x', host: '127.0.0.1' }, io)).rejects.toThrow(/pick another with --lb-port/);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
   it('registers `sim` on a program and stops on SIGTERM', async () => {
     const program = new Command('seedkeeper').exitOverride();
     registerSim(program);

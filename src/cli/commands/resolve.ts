@@ -18,7 +18,10 @@ export function registerResolve(program: Command): void {
       if (flags.format !== 'json' && !isHostFormat(flags.format)) {
         throw new ConfigError('--format', `expected hosts or json, or another client's syntax (${HOST_FORMATS.slice(1).join(', ')}), got ${JSON.stringify(flags.format)}`);
       }
-      const { nodes, report } = await discover(seeds, discoveryOptionsFromFlags(flags));
+      const found = await discover(seeds, discoveryOptionsFromFlags(flags));
+      const report = found.report;
+      // Stable output for scripts and diffs: by node id, not by which node answered first.
+      const nodes = [...found.nodes].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
       const reachable = nodes.filter((n) => n.reachable);
       for (const node of nodes.filter((n) => !n.reachable)) {
         process.stderr.write(`seedkeeper: node ${node.nodeId} advertises ${formatHostPort(node.address)}, which is unreachable from here (set access-address / alternate-access-address)\n`);

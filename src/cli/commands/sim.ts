@@ -31,6 +31,13 @@ export interface SimRunIo {
 export const DEFAULT_SIM_BASE_PORT = 3000;
 
 /** Start, print, wait for the abort signal, stop. Resolves once everything is closed. */
+/** A port already taken is a usage problem: say which option picks another one. */
+function portInUse(error: unknown, flag: '--base-port' | '--lb-port'): unknown {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') return error;
+  const where = (error as { address?: string; port?: number }).port;
+  return new ConfigError(flag, `port ${where ?? ''} is already in use; pick another with ${flag} (0 = free ports, printed at start)`, { cause: error });
+}
+
 export async function runSim(options: SimRunOptions, io: SimRunIo): Promise<void> {
   const cluster = await startSimCluster({
     nodes: options.nodes,
@@ -38,6 +45,8 @@ export async function runSim(options: SimRunOptions, io: SimRunIo): Promise<void
     clusterName: options.clusterName,
     host: options.host,
     ...(options.user !== undefined ? { auth: { user: options.user, password: options.password ?? '' } } : {}),
+  }).catch((error: unknown) => {
+    throw portInUse(error, '--base-port');
   });
   let lb: LoadBalancer | undefined;
   try {
@@ -46,6 +55,8 @@ export async function runSim(options: SimRunOptions, io: SimRunIo): Promise<void
         host: options.host,
         port: options.lbPort,
         targets: () => cluster.nodes.filter((n) => n.running).map((n) => n.address),
+      }).catch((error: unknown) => {
+        throw portInUse(error, '--lb-port');
       });
     }
     for (const node of cluster.nodes) io.write(`node ${node.id} ${node.listenAddresses.map(formatHostPort).join(' ')}\n`);

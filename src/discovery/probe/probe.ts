@@ -111,7 +111,7 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
     const winnerIndex = winners.indexOf(result.winner!);
     return buildSeedReport(seeds[i]!, result, winnerIndex >= 0 ? kinds[winnerIndex] : undefined);
   });
-  const warnings = buildWarnings({ seeds: seedReports, perSeed, nodes, issues: expansion.issues, mismatches: expansion.mismatches, oversized: expansion.oversized, expectedClusterName: ctx.options.clusterName });
+  const warnings = buildWarnings({ seeds: seedReports, perSeed, nodes, issues: expansion.issues, mismatches: expansion.mismatches, oversized: expansion.oversized, rejected: expansion.rejected, expectedClusterName: ctx.options.clusterName });
   const clusterNames = new Set(nodes.map((n) => n.clusterName).filter((n) => n !== undefined));
   return {
     seeds: seedReports,

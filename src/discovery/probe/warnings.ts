@@ -6,7 +6,7 @@ import { describeError } from '../../errors.js';
 import { formatHostPort } from '../../protocol/host.js';
 import { ConnectError, TimeoutError } from '../../protocol/errors.js';
 import { ClusterNameMismatchError } from '../errors.js';
-import type { OversizedPeerList, PeerIssue } from '../peers.js';
+import type { OversizedPeerList, PeerIssue, RejectedEntries } from '../peers.js';
 import type { SeedingResult } from '../seeding.js';
 import type { Seed } from '../seed.js';
 import type { AttemptReport, NodeReport, ProbeWarning, SeedKind, SeedReport } from './report.js';
@@ -78,6 +78,7 @@ interface WarningInput {
   readonly issues: readonly PeerIssue[];
   readonly mismatches: readonly ClusterNameMismatchError[];
   readonly oversized?: readonly OversizedPeerList[];
+  readonly rejected?: readonly RejectedEntries[];
   readonly expectedClusterName: string | undefined;
 }
 
@@ -136,6 +137,13 @@ export function buildWarnings(input: WarningInput): ProbeWarning[] {
       code: 'oversized-peer-list', severity: 'warning', nodeId: o.reporter,
       message: `node ${o.reporter} lists ${o.listed} peers, more than the ${o.accepted} accepted from one node; only the ${o.accepted} lowest node ids were tried`,
       fix: `check node ${o.reporter}'s peer list (asinfo -v peers-clear-std); raise maxPeersPerNode only for a cluster that really is this large`,
+    });
+  }
+  for (const r of input.rejected ?? []) {
+    warnings.push({
+      code: 'peer-entry-invalid', severity: 'warning', nodeId: r.reporter,
+      message: `node ${r.reporter}'s peer list has ${r.count} unusable entr${r.count === 1 ? 'y' : 'ies'}, skipped (the rest are used): ${r.examples.join('; ')}`,
+      fix: `check the access-address settings of the nodes node ${r.reporter} lists (asinfo -v peers-clear-std on ${r.reporter})`,
     });
   }
   const unreachable = input.issues.filter((issue) => !issue.failures.some((f) => f.error instanceof ClusterNameMismatchError));

@@ -24,7 +24,24 @@ export interface PeersReply {
   /** Port of hosts listed without one; an empty field reads as 3000, as the C client does. */
   readonly defaultPort: number;
   readonly peers: readonly PeerEntry[];
+  /**
+   * Entries (or hosts of entries) that were skipped because their content is bad (port 0, a malformed
+   * address, a bad node id or TLS name, a repeated node id); absent when there were none. At most
+   * MAX_REJECTED_DETAILS are described; `rejectedCount` counts them all.
+   */
+  readonly rejected?: readonly RejectedPeer[];
+  readonly rejectedCount?: number;
 }
+
+export interface RejectedPeer {
+  /** The node id as written (possibly the invalid text itself, quoted). */
+  readonly nodeId: string;
+  /** `peer`: the whole entry was skipped; `host`: one address was, the peer kept its others. */
+  readonly dropped: 'peer' | 'host';
+  readonly reason: string;
+}
+
+export const MAX_REJECTED_DETAILS = 16;
 
 export const DEFAULT_SERVICE_PORT = 3000;
 export const MAX_PEERS = 4096;
@@ -75,50 +92,75 @@ export function parsePeers(value: string, command = 'peers-clear-std'): PeersRep
   s.expect('[');
   const peers: PeerEntry[] = [];
   const seen = new Set<string>();
+  // Structure errors (brackets, commas, limits) reject the whole value; a bad entry only skips that entry.
+  const rejected: RejectedPeer[] = [];
+  let rejectedCount = 0;
+  const reject = (problem: RejectedPeer): void => {
+    rejectedCount++;
+    if (rejected.length < MAX_REJECTED_DETAILS) rejected.push(problem);
+  };
   if (s.peek() !== ']') {
-    for (;;) {
-      if (peers.length === MAX_PEERS) throw new InfoParseError(command, `more than ${MAX_PEERS} peers`);
-      const peer = parsePeer(s, defaultPort);
-      if (seen.has(peer.nodeId)) throw new InfoParseError(command, `node ${peer.nodeId} is listed twice`);
-      seen.add(peer.nodeId);
-      peers.push(peer);
+    for (let count = 0; ; count++) {
+      if (count === MAX_PEERS) throw new InfoParseError(command, `more than ${MAX_PEERS} peers`);
+      const peer = parsePeer(s, defaultPort, reject);
+      if (peer && seen.has(peer.nodeId)) reject({ nodeId: peer.nodeId, dropped: 'peer', reason: 'listed twice; the first entry is used' });
+      else if (peer) {
+        seen.add(peer.nodeId);
+        peers.push(peer);
+      }
       if (s.peek() !== ',') break;
       s.pos++;
     }
   }
   s.expect(']', "',' or ']'");
   if (s.pos !== value.length) s.fail('end of value');
-  return { generation, defaultPort, peers };
+  return rejectedCount === 0 ? { generation, defaultPort, peers } : { generation, defaultPort, peers, rejected, rejectedCount };
 }
 
-function parsePeer(s: Scanner, defaultPort: number): PeerEntry {
+/** One peer; undefined when its content is bad (reported through `reject`, the scan goes on). */
+function parsePeer(s: Scanner, defaultPort: number, reject: (problem: RejectedPeer) => void): PeerEntry | undefined {
   s.expect('[', "'[' opening a peer");
   const nodeId = s.until(',]', 16, 'node id');
-  if (!isNodeId(nodeId)) s.fail('a node id of 1..16 uppercase hex digits');
+  let bad: string | undefined = isNodeId(nodeId) ? undefined : `node id ${quote(nodeId)} is not 1..16 uppercase hex digits`;
   s.expect(',');
   const tlsName = s.until(',[]', MAX_TLS_NAME, 'TLS name');
-  if (!isPrintableToken(tlsName)) {
-    throw new InfoParseError(s.command, `TLS name ${quote(tlsName)} has spaces or unprintable characters`);
-  }
+  if (!bad && !isPrintableToken(tlsName)) bad = `TLS name ${quote(tlsName)} has spaces or unprintable characters`;
   s.expect(',');
   if (s.peek() === ']') {
     s.pos++;
-    return { nodeId, tlsName, hosts: [] }; // departed node, delta form
+    if (bad) reject({ nodeId: quote(nodeId, 16), dropped: 'peer', reason: bad });
+    return bad ? undefined : { nodeId, tlsName, hosts: [] }; // departed node, delta form
   }
   s.expect('[', "'[' opening the host list");
   const hosts: HostPort[] = [];
+  let count = 0;
+  const hostProblems: string[] = [];
   if (s.peek() !== ']') {
     for (;;) {
-      if (hosts.length === MAX_PEER_HOSTS) {
-        throw new InfoParseError(s.command, `peer ${nodeId} lists more than ${MAX_PEER_HOSTS} hosts`);
+      if (count++ === MAX_PEER_HOSTS) {
+        throw new InfoParseError(s.command, `peer ${quote(nodeId, 16)} lists more than ${MAX_PEER_HOSTS} hosts`);
       }
-      hosts.push(parseHostText(s.command, scanHost(s), defaultPort));
+      const text = scanHost(s);
+      try {
+        if (text.length === 0) throw new InfoParseError(s.command, 'empty host');
+        hosts.push(parseHostText(s.command, text, defaultPort));
+      } catch (error) {
+        if (!(error instanceof InfoParseError)) throw error;
+        hostProblems.push(error.message.replace(/^invalid '[^']*' reply: /, ''));
+      }
       if (s.peek() !== ',') break;
       s.pos++;
     }
   }
   s.expect(']', "',' or ']' after a host");
   s.expect(']', "']' closing the peer");
+  // A peer left with no usable host is one skipped entry; otherwise each bad host is reported on its own.
+  if (!bad && hostProblems.length > 0 && hosts.length === 0) bad = hostProblems[0]!;
+  else if (!bad) for (const reason of hostProblems) reject({ nodeId, dropped: 'host', reason });
+  if (bad) {
+    reject({ nodeId: isNodeId(nodeId) ? nodeId : quote(nodeId, 16), dropped: 'peer', reason: bad });
+    return undefined;
+  }
   return { nodeId, tlsName, hosts };
 }
 
@@ -131,7 +173,6 @@ function scanHost(s: Scanner): string {
     s.expect(']', "']' closing an IPv6 address");
   }
   s.until(',]', 260, 'host');
-  if (s.pos === start) s.fail('a host');
   return s.text.slice(start, s.pos);
 }
 

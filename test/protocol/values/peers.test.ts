@@ -92,22 +92,44 @@ describe('peer lists: grammar', () => {
     '4,3000,[[A1,,[10.0.0.1]]',
     '4,3000,[[A1,,[10.0.0.1]],]',
     '4,3000,[[A1,,[10.0.0.1]][A2,,[]]]',
-    '4,3000,[[a1,,[10.0.0.1]]]',
-    '4,3000,[[,,[10.0.0.1]]]',
     '4,3000,[[11111111111111111,,[10.0.0.1]]]',
-    '4,3000,[[A1,,[,]]]',
-    '4,3000,[[A1,,[10.0.0.1,]]]',
-    '4,3000,[[A1,,[10.0.0.1:]]]',
-    '4,3000,[[A1,,[10.0.0.1:0]]]',
-    '4,3000,[[A1,,[2001:db8::1]]]',
     '4,3000,[[A1,,[[2001:db8::1]]]',
-    '4,3000,[[A1,,[[nothex]]]]',
-    '4,3000,[[A1,,[[::1]x]]]',
-    '4,3000,[[A1,bad name,[10.0.0.1]]]',
-    '4,3000,[[A1,,[10.0.0.1]],[A1,,[10.0.0.2]]]',
     'ERROR:25:enterprise only',
   ])('rejects %j', (value) => {
     expect(() => parsePeers(value)).toThrow(InfoParseError);
+  });
+
+  it.each([
+    '[a1,,[10.0.0.1]]',
+    '[,,[10.0.0.1]]',
+    '[A1,,[,]]',
+    '[A1,,[10.0.0.1:]]',
+    '[A1,,[10.0.0.1:0]]',
+    '[A1,,[2001:db8::1]]',
+    '[A1,,[[nothex]]]',
+    '[A1,,[[::1]x]]',
+    '[A1,bad name,[10.0.0.1]]',
+  ])('skips the bad entry %j, says why, and keeps the good peers', (bad) => {
+    const reply = parsePeers(`4,3000,[[A0,,[10.0.0.9]],${bad},[A2,,[10.0.0.2]]]`);
+    expect(reply.peers.map((p) => p.nodeId)).toEqual(['A0', 'A2']);
+    expect(reply.rejectedCount).toBeGreaterThan(0);
+    expect(reply.rejected!.some((r) => r.dropped === 'peer')).toBe(true);
+  });
+
+  it('drops only the bad host of a peer that has good ones, and a repeated node id', () => {
+    const reply = parsePeers('4,3000,[[A1,,[10.0.0.1,10.0.0.1:0,]],[A1,,[10.0.0.2]]]');
+    expect(reply.peers).toEqual([{ nodeId: 'A1', tlsName: '', hosts: [{ host: '10.0.0.1', port: 3000 }] }]);
+    expect(reply.rejected!.map((r) => r.dropped)).toEqual(['host', 'host', 'peer']);
+    expect(reply.rejected![1]!.reason).toMatch(/empty host/);
+    expect(reply.rejected![2]!.reason).toMatch(/listed twice/);
+  });
+
+  it('describes at most 16 bad entries but counts them all', () => {
+    const bad = Array.from({ length: 40 }, (_, i) => `[${(i + 16).toString(16).toUpperCase()},,[10.0.0.1:0]]`).join(',');
+    const reply = parsePeers(`4,3000,[${bad}]`);
+    expect(reply.peers).toEqual([]);
+    expect(reply.rejected).toHaveLength(16);
+    expect(reply.rejectedCount).toBe(40);
   });
 
   it('says where it failed and what it expected', () => {
