@@ -120,7 +120,7 @@ export async function buildAgent(config: AgentConfig, overrides: AgentOverrides 
     : undefined;
   const target = await createTarget(config, env, logger);
   const node = config.node;
-  const identity = { id: overrides.id ?? node.id, address: overrides.address ?? node.address, port: overrides.port ?? node.port };
+  const identity = { id: overrides.id ?? node.id, address: overrides.address ?? node.address, port: overrides.port ?? node.port, allowLoopback: node.allowLoopback };
   const agent = new Agent({
     target,
     identity: (signal) => resolveIdentity(identity, imds, signal ? { signal } : {}),

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { configSchema as registrarSchema, rfc2136Provider, route53Provider } from '../registrar/config-schema.js';
 import { loadDocument, validateDocument } from '../config/file.js';
 import { DEFAULT_AGENT_SETTINGS } from './agent.js';
-import { isAddressChoice } from './identity.js';
+import { checkNodeAddress } from '../net/address-policy.js';
+import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '../sources/agent-id.js';
+import { ADDRESS_MODES, isAddressChoice } from './identity.js';
 import { DEFAULT_IMDS_OPTIONS } from './imds.js';
 
 const ms = (min: number, max: number, fallback: number) => z.number().int().min(min).max(max).default(fallback);
@@ -36,8 +38,8 @@ export const agentConfigSchema = z
   .object({
     node: z
       .object({
-        /** Node or instance id; default: the instance id from metadata. */
-        id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'expected 1-128 letters, digits and . _ : @ -').optional(),
+        /** Node or instance id; default: the instance id from metadata. The registrar's agent API checks the same rule. */
+        id: z.string().regex(AGENT_ID_PATTERN, AGENT_ID_RULE).optional(),
         /** `private`, `public`, `ipv6`, or a literal IP address. */
         address: z.string().refine(isAddressChoice, 'expected private, public, ipv6 or an IP address').default('private'),
         /** Aerospike's service port. */
@@ -46,8 +48,16 @@ export const agentConfigSchema = z
         clusterName: z.string().min(1).optional(),
         /** Where the agent probes the port; default: the registered address. */
         probeHost: z.string().min(1).optional(),
+        /** Accept a loopback node.address (tests and the one-machine demo). Default false. */
+        allowLoopback: z.boolean().default(false),
       })
       .strict()
+      .superRefine((node, ctx) => {
+        // A literal address follows the one address policy (unicast only; loopback only when allowed).
+        if (ADDRESS_MODES.includes(node.address)) return;
+        const verdict = checkNodeAddress(node.address, { allowLoopback: node.allowLoopback });
+        if (!verdict.ok) ctx.addIssue({ code: 'custom', path: ['address'], message: verdict.reason });
+      })
       .prefault({}),
     imds: z
       .object({

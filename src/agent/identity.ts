@@ -4,7 +4,8 @@
  */
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
-import { canonicalIp } from '../providers/canonical.js';
+import { checkNodeAddress } from '../net/address-policy.js';
+import { agentIdProblem } from '../sources/agent-id.js';
 import type { CallOptions, ImdsClient } from './imds.js';
 import type { AgentMember } from './target.js';
 
@@ -19,6 +20,8 @@ export interface IdentityInput {
   /** `private` (default), `public`, `ipv6`, or a literal IPv4/IPv6 address. */
   readonly address?: AddressChoice | undefined;
   readonly port: number;
+  /** Accept a loopback literal address (tests and the demo). Default false. */
+  readonly allowLoopback?: boolean | undefined;
 }
 
 /** What identity needs from instance metadata. */
@@ -33,10 +36,11 @@ function needsMetadata(what: string, path: string, flag: string): never {
   throw new ConfigError(path, `${what} needs EC2 instance metadata, which is off (imds.enabled: false or --no-imds): give ${flag}`);
 }
 
-async function resolveAddress(choice: AddressChoice, imds: MetadataSource | undefined, call: CallOptions): Promise<string> {
-  if (isIP(choice) !== 0) {
-    if (choice.includes('%')) throw new ConfigError('node.address', `${JSON.stringify(choice)}: a zoned IPv6 address cannot be published`);
-    return canonicalIp(choice);
+async function resolveAddress(choice: AddressChoice, imds: MetadataSource | undefined, call: CallOptions, allowLoopback: boolean): Promise<string> {
+  if (isIP(choice) !== 0 || choice.includes('%')) {
+    const verdict = checkNodeAddress(choice, { allowLoopback });
+    if (!verdict.ok) throw new ConfigError('node.address', verdict.reason);
+    return verdict.address;
   }
   if (!ADDRESS_MODES.includes(choice)) throw new ConfigError('node.address', `expected private, public, ipv6 or an IP address, got ${JSON.stringify(choice)}`);
   if (imds === undefined) needsMetadata(`address "${choice}"`, 'node.address', '--address <IP> (or node.address: <IP>)');
@@ -62,6 +66,8 @@ export async function resolveIdentity(input: IdentityInput, imds: MetadataSource
     if (imds === undefined) needsMetadata('the node id', 'node.id', '--id <ID> (or node.id)');
     id = await imds.instanceId(call);
   }
-  const address = await resolveAddress(input.address ?? 'private', imds, call);
+  const idProblem = agentIdProblem(id);
+  if (idProblem) throw new ConfigError('node.id', idProblem);
+  const address = await resolveAddress(input.address ?? 'private', imds, call, input.allowLoopback === true);
   return Object.freeze({ id, address, port: input.port });
 }

@@ -34,13 +34,14 @@ export async function loadDocument<S extends z.ZodType>(schema: S, file: string)
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, `cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    throw new ConfigError(file, `cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let document: unknown;
   try {
     document = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    throw new ConfigError(file, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
+    // No `cause`: the parser's message is already in ours, and describeError would print it a second time.
+    throw new ConfigError(file, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0] ?? ''}`);
   }
   return validateDocument(schema, document, file);
 }

@@ -66,6 +66,8 @@ export async function startDemoWorld(options: { nodes?: number; timing?: DemoTim
     const config = validateConfig({
       record: { name: DEMO_RECORD, ttl: 5 },
       ownerId: 'seedkeeper-demo',
+      // The demo's simulated nodes live on loopback addresses.
+      allowLoopback: true,
       sources: [
         { type: 'cluster', seeds: [formatHostPort(lb.address)], clusterName: DEMO_CLUSTER, tendIntervalMs: 250 },
         { type: 'static', addresses: ips, port },

@@ -17,7 +17,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../errors.js';
-import { AGENT_ID_PATTERN, AgentRegistryError, memberProblem, type AgentSource } from '../sources/agent.js';
+import { agentIdProblem, AgentRegistryError, memberProblem, type AgentSource } from '../sources/agent.js';
 import type { Logger } from './logger.js';
 
 /** Largest request body accepted. */
@@ -105,7 +105,15 @@ function parseMemberBody(body: Buffer): { address: string; port: number } | stri
   const extra = Object.keys(value).filter((k) => k !== 'address' && k !== 'port');
   if (extra.length > 0) return `body: unknown field(s) ${extra.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`;
   const { address, port } = value as { address?: unknown; port?: unknown };
-  return memberProblem({ id: 'x', address, port }) ?? { address: address as string, port: port as number };
+  if (typeof port === 'number' && !portWrittenInDigits(body.toString('utf8'))) return 'port: expected an integer from 1 to 65535 written in plain digits (not 1e3 or 3000.0)';
+  // The registry applies the address policy (it knows whether loopback is allowed); here only the shape.
+  return memberProblem({ id: 'x', address, port }, { allowLoopback: true }) ?? { address: address as string, port: port as number };
+}
+
+/** JSON.parse reads 1e3 and 3000.0 as 3000-like numbers: the port's own text must be plain digits. */
+function portWrittenInDigits(text: string): boolean {
+  const tokens = [...text.matchAll(/"port"\s*:\s*([^,}\s]+)/g)].map((m) => m[1] ?? '');
+  return tokens.length > 0 && tokens.every((t) => /^[1-9][0-9]{0,4}$/.test(t));
 }
 
 export function createAgentApi(options: AgentApiOptions): RouteHandler {
@@ -177,8 +185,9 @@ export function createAgentApi(options: AgentApiOptions): RouteHandler {
     } catch {
       id = '';
     }
-    if (!AGENT_ID_PATTERN.test(id)) {
-      fail(res, 400, 'id: expected 1-64 letters, digits, dots, dashes or underscores');
+    const idProblem = agentIdProblem(id);
+    if (idProblem) {
+      fail(res, 400, `id: ${idProblem}`);
       return true;
     }
     if (req.method === 'DELETE') {

@@ -22,6 +22,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Source } from '../sources/types.js';
 import type { RegistrarConfig, SourceConfig } from './config-schema.js';
 import { createAgentApi } from './agent-api.js';
+import { configProblems, zoneOf } from './config-check.js';
 import { startStatusServer, type StatusServer } from './http.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type RegistrarMetrics } from './metrics.js';
@@ -55,11 +56,7 @@ export interface BuildOptions {
   readonly wrapProbe?: (probe: Probe) => Probe;
 }
 
-/** The zone: as configured, or the record name without its first label. */
-export function zoneOf(config: RegistrarConfig): string {
-  const name = canonicalName(config.record.name);
-  return canonicalName(config.provider.zone ?? name.slice(name.indexOf('.') + 1));
-}
+export { zoneOf };
 
 /** Shortest agent API token accepted (e.g. `openssl rand -hex 32` makes 64). */
 export const MIN_AGENT_TOKEN_LENGTH = 16;
@@ -91,20 +88,16 @@ export async function readAgentToken(where: { env?: string | undefined; file?: s
   return token;
 }
 
-/** The agent source's config, checked against the rest: at most one, with a token and an HTTP server. */
+/** The agent source's config (config-check.ts made sure there is at most one, with a token and an HTTP server). */
 function agentSourceConfig(config: RegistrarConfig): Extract<SourceConfig, { type: 'agent' }> | undefined {
-  const indexes = config.sources.flatMap((s, i) => (s.type === 'agent' ? [i] : []));
-  if (indexes.length === 0) return undefined;
-  if (indexes.length > 1) throw new ConfigError(`sources[${indexes[1]}]`, 'only one agent source is allowed (every agent registers through the same API)');
-  if (!config.http.agentToken) throw new ConfigError('http.agentToken', 'an agent source needs the agent API token: { env: NAME } or { file: PATH }');
-  if (config.http.listen === 'off') throw new ConfigError('http.listen', 'an agent source needs the HTTP server (the agent API); set http.listen');
-  return config.sources[indexes[0]!] as Extract<SourceConfig, { type: 'agent' }>;
+  return config.sources.find((s): s is Extract<SourceConfig, { type: 'agent' }> => s.type === 'agent');
 }
 
 function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
   return config.sources.map((source, i) => {
-    if (source.type === 'agent') return createAgentSource({ leaseMs: source.leaseMs, maxMembers: source.maxMembers });
-    if (source.type === 'static') return createStaticSource(source, `sources[${i}]`);
+    const { allowLoopback } = config;
+    if (source.type === 'agent') return createAgentSource({ leaseMs: source.leaseMs, maxMembers: source.maxMembers, allowLoopback });
+    if (source.type === 'static') return createStaticSource({ ...source, allowLoopback }, `sources[${i}]`);
     if (source.type === 'aws-asg') {
       const region = source.region ? { region: source.region } : {};
       return createAsgSource({
@@ -126,16 +119,24 @@ function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
         tendIntervalMs: source.tendIntervalMs,
       },
       onError: (error) => logger.warn({ source: `sources[${i}]`, error: String(error) }, 'cluster source cannot reach the cluster yet; retrying'),
+      allowLoopback,
+      onRefused: (nodeId, address, reason) => logger.warn({ source: `sources[${i}]`, nodeId, address }, `node ${nodeId} advertises an address that is never published: ${reason}`),
     });
   });
 }
 
+/**
+ * Everything that can be checked is checked before anything starts; then the provider (the embedded server
+ * binds), then the HTTP server. A failure closes whatever was started, so a failed start leaves nothing
+ * running (a ConfigError means exit 2; anything else, such as a port in use, exit 1).
+ */
 export async function buildRegistrar(config: RegistrarConfig, options: BuildOptions = {}): Promise<RegistrarRuntime> {
+  const [problem] = configProblems(config);
+  if (problem) throw new ConfigError(problem.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''), problem.message);
   const logger = options.logger ?? createLogger(config.log.level);
   const metrics = createMetrics({ defaultMetrics: true });
   const zone = zoneOf(config);
   const name = canonicalName(config.record.name);
-  if (name === zone || !name.endsWith(`.${zone}`)) throw new ConfigError('record.name', `${name} is not inside the zone ${zone} (provider.zone)`);
   const agentConfig = agentSourceConfig(config);
   const serveAgentApi = agentConfig !== undefined && options.http !== false;
   const agentToken = serveAgentApi && config.http.agentToken ? await readAgentToken(config.http.agentToken, logger) : undefined;
@@ -144,11 +145,18 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   const probe = config.health.probe === 'tcp' ? createTcpProbe() : createAerospikeProbe(clusterName ? { clusterName } : {});
   const { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter } = config.health;
   const health = new HealthChecker(options.wrapProbe ? options.wrapProbe(probe) : probe, { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter });
-  const providerRuntime = await createProvider(config.provider, zone, config.ownerId, logger);
+  const sources = buildSources(config, logger);
+  const closeSources = (): Promise<unknown> => Promise.allSettled(sources.map((s) => s.close()));
+  let providerRuntime: Awaited<ReturnType<typeof createProvider>>;
+  try {
+    providerRuntime = await createProvider(config.provider, zone, config.ownerId, logger);
+  } catch (error) {
+    await closeSources();
+    throw error;
+  }
   const { provider, dns } = providerRuntime;
   if (dns) registerEmbeddedDnsMetrics(metrics.registry, dns);
   const closeProvider = (): Promise<void> => providerRuntime.close();
-  const sources = buildSources(config, logger);
   const registrar = new Registrar({
     name,
     sources,
@@ -182,6 +190,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   } catch (error) {
     status?.close();
     await closeProvider();
+    await closeSources();
     throw error;
   }
   return {

@@ -3,6 +3,7 @@
  * default; `docs/configuration.md` and examples/ show them.
  */
 import { z } from 'zod';
+import { configProblems } from './config-check.js';
 
 export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port (IPv6 as [addr]:port)');
 
@@ -166,6 +167,8 @@ export const configSchema = z
       .strict(),
     /** Identity in the ownership marker; every replica of one deployment uses the same value. */
     ownerId: z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores').default('seedkeeper'),
+    /** Accept loopback node addresses (127.0.0.0/8, ::1) from every source: tests and the one-machine demo only. */
+    allowLoopback: z.boolean().default(false),
     sources: z.array(z.discriminatedUnion('type', [clusterSource, staticSource, awsAsgSource, agentSource])).min(1),
     health: z
       .object({
@@ -181,6 +184,10 @@ export const configSchema = z
       })
       .strict()
       .refine((h) => h.timeoutMs <= h.intervalMs, { message: 'expected timeoutMs <= intervalMs (a probe must end before the next one starts)', path: ['timeoutMs'] })
+      .refine((h) => h.unhealthyAfterMs >= h.intervalMs, {
+        message: 'expected unhealthyAfterMs >= intervalMs (fail open compares failing streaks: with a shorter unhealthyAfterMs the first node seen failing is removed before the others are probed)',
+        path: ['unhealthyAfterMs'],
+      })
       .prefault({}),
     plan: z
       .object({
@@ -218,7 +225,18 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  // What one field cannot say alone (addresses under the policy, listen addresses, the zone, the agent API):
+  // checked here so that nothing starts on a config that cannot work.
+  .superRefine((config, ctx) => {
+    let problems: ReturnType<typeof configProblems>;
+    try {
+      problems = configProblems(config);
+    } catch {
+      return; // Zod runs this after field errors too: those already say what is wrong.
+    }
+    for (const problem of problems) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  });
 
 export type RegistrarConfig = z.output<typeof configSchema>;
 export type SourceConfig = RegistrarConfig['sources'][number];

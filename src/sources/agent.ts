@@ -10,15 +10,15 @@
  * not renewed within `leaseMs` expires (agents re-register on their watch interval, which must be shorter than
  * the lease), so a force-terminated instance that never deregistered leaves by itself.
  */
-import { isIP } from 'node:net';
 import { SeedkeeperError } from '../errors.js';
-import { canonicalIp } from '../providers/canonical.js';
+import { checkNodeAddress, type AddressPolicy } from '../net/address-policy.js';
+import { agentIdProblem } from './agent-id.js';
 import type { Candidate, Source } from './types.js';
+
+export { AGENT_ID_PATTERN, AGENT_ID_RULE, agentIdProblem } from './agent-id.js';
 
 /** Default upper bound of registered members. */
 export const MAX_AGENT_MEMBERS = 4096;
-/** Member ids: 1-64 letters, digits, dots, dashes or underscores (an EC2 instance id, a host name). */
-export const AGENT_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface AgentMemberInput {
   readonly id: string;
@@ -42,10 +42,13 @@ export type RegisterResult = 'added' | 'replaced' | 'renewed';
 /** A member the registry refuses: invalid input (`ERR_AGENT_MEMBER_INVALID`) or a full registry (`ERR_AGENT_REGISTRY_FULL`). */
 export class AgentRegistryError extends SeedkeeperError {}
 
-/** Why a member is invalid, or undefined when it is valid. */
-export function memberProblem(member: { id?: unknown; address?: unknown; port?: unknown }): string | undefined {
-  if (typeof member.id !== 'string' || !AGENT_ID_PATTERN.test(member.id)) return 'id: expected 1-64 letters, digits, dots, dashes or underscores';
-  if (typeof member.address !== 'string' || isIP(member.address) === 0) return 'address: expected an IPv4 or IPv6 address';
+/** Why a member is invalid, or undefined when it is valid. Addresses follow the one address policy (net/address-policy.ts). */
+export function memberProblem(member: { id?: unknown; address?: unknown; port?: unknown }, policy: AddressPolicy = {}): string | undefined {
+  const idProblem = agentIdProblem(member.id);
+  if (idProblem) return `id: ${idProblem}`;
+  if (typeof member.address !== 'string') return 'address: expected an IPv4 or IPv6 address';
+  const verdict = checkNodeAddress(member.address, policy);
+  if (!verdict.ok) return `address: ${verdict.reason}`;
   if (typeof member.port !== 'number' || !Number.isInteger(member.port) || member.port < 1 || member.port > 65535) return 'port: expected an integer from 1 to 65535';
   return undefined;
 }
@@ -57,6 +60,8 @@ export interface AgentSourceOptions {
   readonly maxMembers?: number;
   /** Clock (tests). Default Date.now. */
   readonly now?: () => number;
+  /** Accept loopback addresses (tests and the demo). Default false. */
+  readonly allowLoopback?: boolean;
   /** How often expired members are swept out (only with a lease). Default: a quarter of the lease, 100 ms - 5 s. */
   readonly sweepIntervalMs?: number;
 }
@@ -113,11 +118,13 @@ export function createAgentSource(options: AgentSourceOptions = {}): AgentSource
   };
 
   const register = (input: AgentMemberInput): { member: RegisteredMember; result: RegisterResult } => {
-    const problem = memberProblem(input);
+    const policy = { allowLoopback: options.allowLoopback === true };
+    const problem = memberProblem(input, policy);
     if (problem) throw new AgentRegistryError('ERR_AGENT_MEMBER_INVALID', problem, { labels: ['usage'] });
     let expired = dropExpired() > 0;
     const at = now();
-    const address = canonicalIp(input.address);
+    const verdict = checkNodeAddress(input.address, policy);
+    const address = verdict.ok ? verdict.address : input.address;
     const previous = registry.get(input.id);
     if (previous && previous.address === address && previous.port === input.port) {
       const renewed: RegisteredMember = { ...previous, ...expiry(at) };

@@ -2,10 +2,9 @@
  * `cluster` source: the live cluster's own members, found and tended by discovery, each with its node id so
  * health can insist the address still answers as that node.
  */
-import { isIP } from 'node:net';
 import { Cluster } from '../discovery/cluster.js';
 import type { DiscoveryOptions } from '../discovery/options.js';
-import { canonicalIp } from '../providers/canonical.js';
+import { checkNodeAddress } from '../net/address-policy.js';
 import type { Candidate, Source } from './types.js';
 
 export interface ClusterSourceOptions {
@@ -15,6 +14,10 @@ export interface ClusterSourceOptions {
   readonly retryMs?: number;
   /** Called when connecting fails (for logs); the source keeps retrying. */
   readonly onError?: (error: unknown) => void;
+  /** Accept members on loopback addresses (tests and the demo). Default false. */
+  readonly allowLoopback?: boolean;
+  /** Told once per address the policy refuses (a node advertising 0.0.0.0, a link-local address...). */
+  readonly onRefused?: (nodeId: string, address: string, reason: string) => void;
 }
 
 export function createClusterSource(options: ClusterSourceOptions): Source & { readonly cluster: Cluster } {
@@ -24,10 +27,19 @@ export function createClusterSource(options: ClusterSourceOptions): Source & { r
   // The last good list survives a transient empty map (every node lost while re-seeding).
   let last: readonly Candidate[] = [];
 
+  const policy = { allowLoopback: options.allowLoopback === true };
+  const refused = new Set<string>();
   const snapshot = (): readonly Candidate[] => {
-    const candidates = cluster.nodes
-      .filter((n) => isIP(n.address.host) !== 0)
-      .map((n) => ({ address: canonicalIp(n.address.host), port: n.address.port, id: n.nodeId, expectedNodeId: n.nodeId, source: 'cluster' }));
+    const candidates: Candidate[] = [];
+    for (const n of cluster.nodes) {
+      const verdict = checkNodeAddress(n.address.host, policy);
+      if (verdict.ok) {
+        candidates.push({ address: verdict.address, port: n.address.port, id: n.nodeId, expectedNodeId: n.nodeId, source: 'cluster' });
+      } else if (refused.size < 1024 && !refused.has(`${n.nodeId} ${n.address.host}`)) {
+        refused.add(`${n.nodeId} ${n.address.host}`);
+        options.onRefused?.(n.nodeId, n.address.host, verdict.reason);
+      }
+    }
     if (candidates.length > 0) last = Object.freeze(candidates);
     return last;
   };

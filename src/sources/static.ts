@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
-import { canonicalIp } from '../providers/canonical.js';
+import { checkNodeAddress, type AddressPolicy } from '../net/address-policy.js';
 import type { Candidate, Source } from './types.js';
 
 /** Largest pool a static source expands (a /20 of IPv4). */
@@ -16,6 +16,8 @@ export interface StaticSourceOptions {
   readonly cidrs?: readonly string[];
   /** Service port of every candidate. Default 3000. */
   readonly port?: number;
+  /** Accept loopback addresses and pools (tests and the demo). Default false. */
+  readonly allowLoopback?: boolean;
 }
 
 function expandCidr(cidr: string, path: string, limit: number): string[] {
@@ -36,15 +38,21 @@ function expandCidr(cidr: string, path: string, limit: number): string[] {
   return out;
 }
 
+/** The address as the policy normalises it; ConfigError naming the path, the address and the reason otherwise. */
+function admitted(address: string, path: string, policy: AddressPolicy): string {
+  const verdict = checkNodeAddress(address, policy);
+  if (!verdict.ok) throw new ConfigError(path, `${verdict.reason}; a node address must be a unicast address clients can dial`);
+  return verdict.address;
+}
+
 export function staticCandidates(options: StaticSourceOptions, path = 'sources[static]'): Candidate[] {
   const port = options.port ?? 3000;
+  const policy = { allowLoopback: options.allowLoopback === true };
   const addresses = new Set<string>();
-  (options.addresses ?? []).forEach((address, i) => {
-    if (isIP(address) === 0) throw new ConfigError(`${path}.addresses[${i}]`, `expected an IP address, got ${JSON.stringify(address)}`);
-    addresses.add(canonicalIp(address));
-  });
+  (options.addresses ?? []).forEach((address, i) => addresses.add(admitted(address, `${path}.addresses[${i}]`, policy)));
   (options.cidrs ?? []).forEach((cidr, i) => {
-    for (const address of expandCidr(cidr, `${path}.cidrs[${i}]`, MAX_STATIC_CANDIDATES - addresses.size)) addresses.add(address);
+    const where = `${path}.cidrs[${i}]`;
+    for (const address of expandCidr(cidr, where, MAX_STATIC_CANDIDATES - addresses.size)) addresses.add(admitted(address, `${where} (${cidr})`, policy));
   });
   if (addresses.size > MAX_STATIC_CANDIDATES) throw new ConfigError(path, `more than ${MAX_STATIC_CANDIDATES} candidates`);
   return [...addresses].map((address) => ({ address, port, source: 'static' }));

@@ -15,7 +15,7 @@ const silent = createLogger('silent');
 describe('agent config', () => {
   it('fills in the documented defaults', () => {
     const config = validateAgentConfig({ record: { name: 'seed.db.example.com' }, target: rfc2136 });
-    expect(config.node).toEqual({ address: 'private', port: 3000 });
+    expect(config.node).toEqual({ address: 'private', port: 3000, allowLoopback: false });
     expect(config.imds).toEqual({ enabled: true, endpoint: 'http://169.254.169.254', timeoutMs: 1000, budgetMs: 5000, tokenTtlSeconds: 21_600 });
     expect(config.record).toEqual({ name: 'seed.db.example.com', ttl: 30, allowEmpty: false });
     expect(config.ownerId).toBe('seedkeeper');

@@ -97,7 +97,7 @@ describe('agents registering through the registrar API', () => {
     const rejected = await errorOf(target(url).register({ id: 'i-1', address: 'db.example.com', port: w.port }));
     expect(rejected.code).toBe('ERR_AGENT_REJECTED');
     expect(rejected.status).toBe(400);
-    expect(rejected.message).toMatch(/address: expected an IPv4 or IPv6 address/);
+    expect(rejected.message).toMatch(/address: "db\.example\.com" is not an IPv4 or IPv6 address/);
     const badId = await errorOf(target(url).register({ id: 'no/slashes', address: w.ips[0]!, port: w.port }));
     expect(badId.code).toBe('ERR_AGENT_REJECTED');
     expect(w.runtime.sources[0]!.candidates()).toEqual([]);

@@ -27,7 +27,8 @@ function writeConfig(name: string, text: string): string {
   return file;
 }
 
-const goodConfig = (): string => `record:
+const goodConfig = (): string => `allowLoopback: true
+record:
   name: seed.cli.test
   ttl: 5
 sources:

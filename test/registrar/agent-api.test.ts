@@ -159,11 +159,17 @@ describe('agent API: routes', () => {
     ['a broken escape', '/v1/members/%E0%A4%A', member, /^id:/],
     ['invalid JSON', '/v1/members/i-1', '{"address": ', /expected JSON/],
     ['a JSON array', '/v1/members/i-1', '[1]', /JSON object/],
-    ['a host name', '/v1/members/i-1', JSON.stringify({ address: 'db.example.com', port: 3000 }), /^address: expected an IPv4 or IPv6 address/],
+    ['a host name', '/v1/members/i-1', JSON.stringify({ address: 'db.example.com', port: 3000 }), /^address: "db\.example\.com" is not an IPv4 or IPv6 address/],
     ['no address', '/v1/members/i-1', JSON.stringify({ port: 3000 }), /^address:/],
     ['port 0', '/v1/members/i-1', JSON.stringify({ address: '10.0.0.5', port: 0 }), /^port: expected an integer from 1 to 65535/],
     ['port 70000', '/v1/members/i-1', JSON.stringify({ address: '10.0.0.5', port: 70000 }), /^port:/],
     ['a string port', '/v1/members/i-1', JSON.stringify({ address: '10.0.0.5', port: '3000' }), /^port:/],
+    ['port 1e3 (read as 1000 by JSON.parse)', '/v1/members/i-1', '{"address": "10.0.0.5", "port": 1e3}', /^port: expected an integer from 1 to 65535 written in plain digits/],
+    ['0.0.0.0', '/v1/members/i-1', JSON.stringify({ address: '0.0.0.0', port: 3000 }), /^address: "0\.0\.0\.0" is in 0\.0\.0\.0\/8/],
+    ['a multicast address', '/v1/members/i-1', JSON.stringify({ address: '224.0.0.1', port: 3000 }), /^address: "224\.0\.0\.1" is a multicast address/],
+    ['a zoned link-local address', '/v1/members/i-1', JSON.stringify({ address: 'fe80::1%eth0', port: 3000 }), /^address: "fe80::1%eth0" has an IPv6 zone/],
+    ['loopback (not allowed by default)', '/v1/members/i-1', JSON.stringify({ address: '::ffff:127.0.0.1', port: 3000 }), /^address: "::ffff:127\.0\.0\.1" is a loopback address/],
+    ['an id the agent rule refuses', '/v1/members/..', member, /^id: "\.\.": expected 1-64 letters/],
     ['an unknown field', '/v1/members/i-1', JSON.stringify({ address: '10.0.0.5', port: 3000, weight: 5 }), /unknown field.*weight/],
   ])('answers 400 with a clear JSON error for %s', async (_what, urlPath, body, pattern) => {
     const { source, lines } = await serve();
@@ -246,10 +252,10 @@ describe('build: mounting the agent API', () => {
     expect(() => base({ http: { agentToken: { value: TOKEN } } })).toThrow(/http\.agentToken.*unknown option/);
   });
 
-  it('refuses an agent source without a token, or without the HTTP server, naming the path', async () => {
-    expect((await buildError(base({ http: { listen: '127.0.0.1:0' } }))).path).toBe('http.agentToken');
-    expect((await buildError(base({ http: { listen: 'off', agentToken: { env: 'X' } } }))).path).toBe('http.listen');
-    expect((await buildError(base({ sources: [{ type: 'agent' }, { type: 'agent' }] }))).path).toBe('sources[1]');
+  it('refuses an agent source without a token, or without the HTTP server, naming the path (at validation)', () => {
+    expect(() => base({ http: { listen: '127.0.0.1:0' } })).toThrow(/config: http\.agentToken: an agent source needs the agent API token/);
+    expect(() => base({ http: { listen: 'off', agentToken: { env: 'X' } } })).toThrow(/config: http\.listen: an agent source needs the HTTP server/);
+    expect(() => base({ sources: [{ type: 'agent' }, { type: 'agent' }] })).toThrow(/config: sources\[1\]: only one agent source/);
   });
 
   it('reads the token at start from the environment or a file, with errors that never show it', async () => {
@@ -273,7 +279,7 @@ describe('build: mounting the agent API', () => {
 
   it('serves no agent API without an agent source (404), even with a token configured', async () => {
     process.env.SEEDKEEPER_TEST_AGENT_TOKEN = TOKEN;
-    runtime = await buildRegistrar(base({ sources: [{ type: 'static', addresses: ['127.0.0.1'] }] }));
+    runtime = await buildRegistrar(base({ allowLoopback: true, sources: [{ type: 'static', addresses: ['127.0.0.1'] }] }));
     expect((await send(runtime.http!, 'PUT', '/v1/members/i-1', { body: member })).status).toBe(404);
     expect((await send(runtime.http!, 'GET', '/healthz')).status).toBe(503);
   });

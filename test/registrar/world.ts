@@ -58,6 +58,7 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
   const config = validateConfig({
     record: { name: options.record ?? RECORD, ttl: 5 },
     ownerId: 'e2e',
+    allowLoopback: true,
     sources: options.sources ? options.sources(ips, port) : [{ type: 'static', addresses: ips, port }],
     health: { probe: 'aerospike', clusterName: 'e2e', intervalMs: 150, timeoutMs: 120, healthyAfter: 2, unhealthyAfterMs: 400, jitter: 0.05 },
     provider: { type: 'embedded', zone: 'e2e.test', listen: '127.0.0.1:0' },

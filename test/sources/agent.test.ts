@@ -90,7 +90,8 @@ describe('agent source: registry', () => {
       expect(memberProblem(member)).toMatch(pattern);
       expect(() => s.register(member as never)).toThrow(AgentRegistryError);
     }
-    expect(memberProblem({ id: 'i-0abc.def_1', address: '::1', port: 65535 })).toBeUndefined();
+    expect(memberProblem({ id: 'i-0abc.def_1', address: '::1', port: 65535 }, { allowLoopback: true })).toBeUndefined();
+    expect(memberProblem({ id: 'i-0abc.def_1', address: '::1', port: 65535 })).toMatch(/^address: "::1" is a loopback address/);
     expect(s.candidates()).toEqual([]);
   });
 

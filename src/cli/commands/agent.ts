@@ -9,7 +9,7 @@ import { buildAgent, type AgentOverrides, type AgentRuntime } from '../../agent/
 import { loadAgentConfig } from '../../agent/config.js';
 import { logAgentEvents } from '../../agent/log.js';
 import { createProgressPrinter } from '../../agent/progress.js';
-import { ConfigError, describeError } from '../../errors.js';
+import { ConfigError, describeError, SeedkeeperError } from '../../errors.js';
 import { EXIT_OK, EXIT_PROBLEM, setExitCode } from '../exit.js';
 
 type Operation = 'register' | 'deregister' | 'watch';
@@ -88,7 +88,9 @@ async function run(operation: Operation, flags: AgentFlags): Promise<void> {
   try {
     setExitCode(await execute(operation, runtime, stop.signal));
   } catch (error) {
-    if (error instanceof ConfigError) throw error; // exit 2
+    // Configuration, including what only the target can judge (token, id, address refused): exit 2, so that
+    // systemd's RestartPreventExitStatus=2 stops a restart loop that cannot succeed.
+    if (error instanceof ConfigError || (error instanceof SeedkeeperError && error.hasLabel('usage'))) throw error;
     const what = stop.signal.aborted ? `${operation} interrupted` : `${operation} failed`;
     runtime.logger.error({ error: describeError(error) }, `agent: ${what}`);
     process.stderr.write(`seedkeeper: agent ${what}: ${describeError(error)}\n`);

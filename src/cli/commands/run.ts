@@ -8,7 +8,20 @@ import { buildRegistrar } from '../../registrar/build.js';
 import { loadConfig } from '../../registrar/config.js';
 import { waitForVerdicts, warmUpBudgetMs } from '../../registrar/warm-up.js';
 import { describeError } from '../../errors.js';
-import { EXIT_PROBLEM, setExitCode } from '../exit.js';
+import { isConfigurationError } from '../../registrar/error-policy.js';
+import { EXIT_PROBLEM, EXIT_USAGE, setExitCode } from '../exit.js';
+
+/** Closing must not hang the exit: after this long, stop waiting (bin/seedkeeper.js then exits anyway). */
+const CLOSE_DEADLINE_MS = 10_000;
+
+function withinDeadline(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([work.then(() => undefined, () => undefined), deadline]).finally(() => clearTimeout(timer));
+}
 
 export function registerRun(program: Command): void {
   program
@@ -41,10 +54,10 @@ export function registerRun(program: Command): void {
         });
         if (fatal !== undefined) {
           process.stderr.write(`seedkeeper: ${describeError(fatal)}\n`);
-          setExitCode(EXIT_PROBLEM);
+          setExitCode(isConfigurationError(fatal) ? EXIT_USAGE : EXIT_PROBLEM);
         }
       } finally {
-        await runtime.close();
+        await withinDeadline(runtime.close(), CLOSE_DEADLINE_MS);
         logger.info('seedkeeper registrar stopped');
       }
     });
@@ -63,16 +76,19 @@ export function registerRun(program: Command): void {
         runtime.health.start();
         const { complete } = await waitForVerdicts(runtime.sources, runtime.health, warmUpBudgetMs(config), () => runtime.registrar.reconcile('warm-up', { dryRun: true }));
         const outcome = await runtime.registrar.reconcile('plan', { dryRun: true });
-        if (!complete) process.stdout.write('note: some candidates had no health verdict yet; they count as unhealthy\n');
-        process.stdout.write(`${renderPlan(outcome.plan, config.record.name)}\n`);
         if (outcome.error) {
+          // The plan of a failed read is meaningless ("Changes: none"): print only the error.
           process.stderr.write(`seedkeeper: ${describeError(outcome.error)}\n`);
           setExitCode(EXIT_PROBLEM);
-        } else {
-          setExitCode(outcome.plan.refused ? EXIT_PROBLEM : 0);
+          return;
         }
+        if (!complete) process.stdout.write('note: some candidates had no health verdict yet; they are not added\n');
+        process.stdout.write(`${renderPlan(outcome.plan, config.record.name)}\n`);
+        const healthy = [...runtime.health.snapshot().values()].filter((h) => h.state === 'healthy').length;
+        if (healthy === 0) process.stderr.write(`seedkeeper: no node answered: ${outcome.candidates.length} candidate(s), none healthy\n`);
+        setExitCode(outcome.plan.refused || healthy === 0 ? EXIT_PROBLEM : 0);
       } finally {
-        await runtime.close();
+        await withinDeadline(runtime.close(), CLOSE_DEADLINE_MS);
       }
     });
 }
