@@ -132,6 +132,8 @@ export const rfc2136Provider = z
     allowUnsigned: z.boolean().default(false),
     /** Deadline of one attempt, ms. */
     timeoutMs: z.number().int().min(100).max(60_000).default(2000),
+    /** Most addresses in one set; BIND 9.18.28+ refuses more than its max-records-per-type (default 100). */
+    maxRecordsPerSet: z.number().int().min(1).max(400).default(100),
   })
   .strict()
   .refine((p) => p.key !== undefined || p.allowUnsigned, { message: 'expected a TSIG key (key.file or key.secretEnv); set allowUnsigned: true only for a server that authorises updates by address', path: ['key'] });

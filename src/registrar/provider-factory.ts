@@ -68,6 +68,7 @@ export async function createProvider(config: ProviderConfig, zone: string, owner
     ...(key ? { key } : {}),
     allowUnsigned: config.allowUnsigned,
     timeoutMs: config.timeoutMs,
+    maxRecordsPerSet: config.maxRecordsPerSet,
     logger: logger.child({ provider: 'rfc2136' }),
   });
   return { provider, dns: undefined, close: () => provider.close() };

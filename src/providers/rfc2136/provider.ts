@@ -44,9 +44,14 @@ export interface Rfc2136ProviderOptions {
   readonly fudgeSec?: number;
   /** Clock for TSIG times, ms since the epoch (tests). Default Date.now. */
   readonly now?: () => number;
+  /**
+   * Most records one set may hold. Default 100: BIND 9.18.28+ refuses larger sets (`max-records-per-type`),
+   * so the plan publishes a stable subset instead of writing an update the server would refuse.
+   */
+  readonly maxRecordsPerSet?: number;
 }
 
-export const DEFAULT_RFC2136_OPTIONS = Object.freeze({ timeoutMs: 2000, udpAttempts: 3, tcpAttempts: 2, fudgeSec: DEFAULT_FUDGE_SEC });
+export const DEFAULT_RFC2136_OPTIONS = Object.freeze({ timeoutMs: 2000, udpAttempts: 3, tcpAttempts: 2, fudgeSec: DEFAULT_FUDGE_SEC, maxRecordsPerSet: 100 });
 
 const TYPES: readonly RecordType[] = ['A', 'AAAA', 'TXT'];
 /** Queries pipelined on one TCP connection. */
@@ -55,7 +60,7 @@ const QUERIES_PER_CONNECTION = 48;
 const MAX_REMEMBERED_TXT = 4096;
 const SILENT: Rfc2136Logger = { warn: () => undefined, info: () => undefined, debug: () => undefined };
 
-function checkOptions(options: Rfc2136ProviderOptions): { server: DnsServerAddress; zone: string; timeoutMs: number } {
+function checkOptions(options: Rfc2136ProviderOptions): { server: DnsServerAddress; zone: string; timeoutMs: number; maxRecordsPerSet: number } {
   const host = options.server?.host;
   const port = options.server?.port;
   if (typeof host !== 'string' || host.trim() === '') throw new ConfigError('server.host', 'the primary server host is required');
@@ -78,11 +83,15 @@ function checkOptions(options: Rfc2136ProviderOptions): { server: DnsServerAddre
       `no TSIG key for zone ${zone}: unsigned updates would let anyone who can reach ${host} change the zone. Configure a key (tsig-keygen) allowed by the zone's update-policy, or set allowUnsigned: true to accept that risk`,
     );
   }
-  return { server: { host: host.trim(), port }, zone, timeoutMs };
+  const maxRecordsPerSet = options.maxRecordsPerSet ?? DEFAULT_RFC2136_OPTIONS.maxRecordsPerSet;
+  if (!Number.isInteger(maxRecordsPerSet) || maxRecordsPerSet < 1 || maxRecordsPerSet > DEFAULT_PROVIDER_LIMITS.maxValuesPerSet) {
+    throw new ConfigError('maxRecordsPerSet', `${maxRecordsPerSet} is not an integer in 1..${DEFAULT_PROVIDER_LIMITS.maxValuesPerSet}`);
+  }
+  return { server: { host: host.trim(), port }, zone, timeoutMs, maxRecordsPerSet };
 }
 
 export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvider {
-  const { server, zone, timeoutMs } = checkOptions(options);
+  const { server, zone, timeoutMs, maxRecordsPerSet } = checkOptions(options);
   const key = options.key;
   const log = options.logger ?? SILENT;
   const now = options.now ?? Date.now;
@@ -203,7 +212,7 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
 
   return {
     kind: PROVIDER,
-    limits: DEFAULT_PROVIDER_LIMITS,
+    limits: Object.freeze({ ...DEFAULT_PROVIDER_LIMITS, maxValuesPerSet: maxRecordsPerSet }),
     zone,
     read,
     apply,
