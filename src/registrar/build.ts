@@ -130,7 +130,7 @@ function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
 }
 
 export async function buildRegistrar(config: RegistrarConfig, options: BuildOptions = {}): Promise<RegistrarRuntime> {
-  const logger = options.logger ?? createLogger(config.log.level);
+  const logger = options.logger ?? createLogger(config.log.level, undefined, config.log.format);
   const metrics = createMetrics({ defaultMetrics: true });
   const zone = zoneOf(config);
   const name = canonicalName(config.record.name);
