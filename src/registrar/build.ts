@@ -133,7 +133,7 @@ function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
 export async function buildRegistrar(config: RegistrarConfig, options: BuildOptions = {}): Promise<RegistrarRuntime> {
   const [problem] = configProblems(config);
   if (problem) throw new ConfigError(problem.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''), problem.message);
-  const logger = options.logger ?? createLogger(config.log.level);
+  const logger = options.logger ?? createLogger(config.log.level, undefined, config.log.format);
   const metrics = createMetrics({ defaultMetrics: true });
   const zone = zoneOf(config);
   const name = canonicalName(config.record.name);

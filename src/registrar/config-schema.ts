@@ -223,7 +223,11 @@ export const configSchema = z
       .strict()
       .prefault({}),
     log: z
-      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        /** Logs go to stderr: `pretty` lines for people, `json` lines for collectors; default pretty on a terminal, else json. */
+        format: z.enum(['pretty', 'json']).optional(),
+      })
       .strict()
       .prefault({}),
   })

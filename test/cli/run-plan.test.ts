@@ -58,7 +58,8 @@ describe('seedkeeper plan / run', () => {
   it('run --once reconciles and exits 0', async () => {
     const result = await runCli(['run', '--once', '--config', writeConfig('once.yaml', goodConfig())]);
     expect(result.code).toBe(0);
-    const lines = result.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; added?: string[] });
+    // Logs are JSON lines on stderr (not a terminal); stdout stays clean.
+    const lines = result.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; added?: string[] });
     expect(lines.find((l) => l.msg.includes('updated'))?.added?.sort()).toEqual(ips);
   });
 

@@ -11,6 +11,7 @@ import { probe } from '../../discovery/probe/probe.js';
 import { formatHostPort } from '../../protocol/host.js';
 import { consoleSay, narrate } from '../../demo/narrator.js';
 import { runScenario } from '../../demo/scenario.js';
+import { tellStory } from '../../demo/story.js';
 import { DEMO_CLUSTER, DEMO_RECORD, startDemoWorld, type DemoWorld } from '../../demo/world.js';
 import { renderProbe } from '../render-probe.js';
 import { EXIT_PROBLEM, setExitCode } from '../exit.js';
@@ -72,17 +73,8 @@ export function registerDemo(program: Command): void {
         }
         say(`probe    what a client sees through the load balancer:`);
         process.stdout.write(`\n${renderProbe(await probe([formatHostPort(world.lb.address)], { clusterName: DEMO_CLUSTER }))}\n\n`);
-        const victim = world.sim.nodes[world.sim.nodes.length - 1]!;
-        for (let round = 0; !stop.signal.aborted && round < 10_000; round++) {
-          await sleep(4000, stop.signal);
-          if (stop.signal.aborted) break;
-          say(`demo     stopping node ${victim.id} (${formatHostPort(victim.listenAddresses[0]!)})`);
-          await victim.stop();
-          await sleep(5000, stop.signal);
-          if (stop.signal.aborted) break;
-          say(`demo     starting node ${victim.id} again`);
-          await victim.start();
-        }
+        say('note     the loopback load-balancer warning above is expected in this demo: its load balancer listens on 127.0.0.1');
+        await tellStory(world, say, (ms) => sleep(ms, stop.signal), () => stop.signal.aborted);
         setExitCode(0);
       } finally {
         clearTimeout(timer);
