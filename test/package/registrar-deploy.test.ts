@@ -26,7 +26,7 @@ describe('seedkeeper-registrar.service', () => {
   const directives = (text: string): string[] => text.split('\n').filter((l) => /^[A-Z][A-Za-z]+=/.test(l));
 
   it('runs the release file with the documented config and does not restart on a config error', () => {
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/usr\/local\/lib\/seedkeeper\/seedkeeper\.mjs run --config \/etc\/seedkeeper\/registrar\.yaml$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/seedkeeper run --config \/etc\/seedkeeper\/registrar\.yaml$/m);
     expect(unit).toMatch(/^RestartPreventExitStatus=2$/m);
     expect(unit).toMatch(/^Restart=on-failure$/m);
   });
