@@ -50,6 +50,8 @@ describe('deploy/', () => {
     const config = validateAgentConfig(parseYaml(file('/etc/seedkeeper/agent.yaml')), 'cloud-init agent.yaml');
     expect(config.target).toMatchObject({ type: 'rfc2136', key: { file: '/run/credentials/seedkeeper-agent.service/tsig.key' } });
     expect(doc.runcmd).toContain('systemctl enable --now seedkeeper-agent.service');
-    expect(doc.runcmd.join('\n')).toMatch(/setup_20\.x[\s\S]*npm install -g seedkeeper/);
+    expect(doc.runcmd.join('\n')).toMatch(/setup_20\.x[\s\S]*seedkeeper-install/);
+    expect(file('/usr/local/sbin/seedkeeper-install')).toMatch(/sha256sum -c/);
+    expect(text).not.toMatch(/npm install -g seedkeeper/);
   });
 });
