@@ -54,8 +54,9 @@ describe('Lambda bundle', () => {
       catch (e) { out.error = { name: e.name, path: e.path, message: e.message }; }
       console.log('RESULT ' + JSON.stringify(out));`;
     const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env, timeout: 60_000 });
-    const lines = stdout.split('\n');
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { env, timeout: 60_000 });
+    // Logs go to stderr (Lambda sends both streams to CloudWatch); the script's result to stdout.
+    const lines = [...stdout.split('\n'), ...stderr.split('\n')];
     const out = JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice('RESULT '.length));
     // The handler's own log line: JSON, naming the variable.
     expect(lines.map((l) => (l.startsWith('{') ? JSON.parse(l) : undefined)).find((l) => l?.msg === 'invalid configuration')).toMatchObject({ variable: 'SEEDKEEPER_RECORD_NAME', level: 50 });
