@@ -15,6 +15,7 @@ import { findSeedNode, type SeedingResult, type SeedNode } from '../seeding.js';
 import { parseSeeds, type Seed } from '../seed.js';
 import type { NodeReport, ProbeReport, SeedKind } from './report.js';
 import { buildSeedReport, buildWarnings } from './warnings.js';
+import { negativeTtlWarning, zoneNegativeTtl } from './negative-ttl.js';
 
 /** Extra connections to a redirected seed address, to tell a load balancer from NAT or an alias. */
 const LB_CONFIRM_CONNECTIONS = 2;
@@ -47,6 +48,10 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
   const ctx = createContext(options);
   const seeds: Seed[] = parseSeeds(seedTexts, ctx.options.defaultPort);
   const started = performance.now();
+  // Only through resolvers we can ask for an SOA: explicit DNS servers, or the system's (not an injected function).
+  const negativeTtls = options.resolver
+    ? Promise.resolve([])
+    : Promise.all([...new Set(seeds.map((s) => s.host))].map((host) => zoneNegativeTtl(host, options.dnsServers?.length ? { servers: options.dnsServers } : {})));
   const perSeed: SeedingResult[] = await Promise.all(seeds.map((seed) => findSeedNode(ctx, [seed], options.signal ? { signal: options.signal } : {})));
   const winners = perSeed.flatMap((r) => (r.winner ? [r.winner] : []));
   const firstNodeMs = winners.length > 0 ? Math.min(...winners.map((w) => w.validatedMs)) : undefined;
@@ -112,6 +117,10 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
     return buildSeedReport(seeds[i]!, result, winnerIndex >= 0 ? kinds[winnerIndex] : undefined);
   });
   const warnings = buildWarnings({ seeds: seedReports, perSeed, nodes, issues: expansion.issues, mismatches: expansion.mismatches, oversized: expansion.oversized, rejected: expansion.rejected, expectedClusterName: ctx.options.clusterName });
+  for (const found of await negativeTtls) {
+    const warning = negativeTtlWarning(found);
+    if (warning) warnings.push(warning);
+  }
   const clusterNames = new Set(nodes.map((n) => n.clusterName).filter((n) => n !== undefined));
   return {
     seeds: seedReports,
