@@ -12,6 +12,7 @@ import { buildStatus } from './model.js';
 import { renderMain, renderPage } from './render.js';
 import type { StatusV1 } from './schema.js';
 import { DEFAULT_SSE_LIMITS, SseHub, sseFrame, type SseLimits } from './sse.js';
+import { isSpecialUseName } from '../net/special-use-name.js';
 
 export interface StatusServiceOptions {
   readonly registrar: Pick<Registrar, 'state' | 'on' | 'off'>;
@@ -48,7 +49,9 @@ export function createStatusService(options: StatusServiceOptions): StatusServic
   const { registrar } = options;
   const history = new StatusHistory();
   const name = registrar.state().name;
-  const targets = [...options.dnsTargets, ...(options.systemResolver === false ? [] : [{ label: 'system resolver' }])];
+  // A special-use name (the demo's seed.demo.test) is never sent to the system's resolvers: it would leave the machine.
+  const askSystem = options.systemResolver !== false && !isSpecialUseName(name);
+  const targets = [...options.dnsTargets, ...(askSystem ? [{ label: 'system resolver' }] : [])];
   const observer = new DnsObserver({ name, targets });
   const hub = new SseHub(options.sse ?? DEFAULT_SSE_LIMITS);
   const pushMinMs = options.pushMinMs ?? 200;

@@ -6,6 +6,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
+import { isSpecialUseName } from '../../net/special-use-name.js';
 import type { ProbeWarning } from './report.js';
 
 /** Above this, `probe` warns. */
@@ -19,8 +20,6 @@ export interface ZoneNegativeTtl {
   readonly negativeTtlSec: number;
 }
 
-/** Names that never reach public DNS (RFC 6761, RFC 6762): no SOA lookup through the system's servers. */
-const SPECIAL_USE = /(^|\.)(localhost|test|invalid|example|local|internal|onion|home\.arpa|example\.(com|net|org))$/i;
 
 export interface NegativeTtlOptions {
   /** DNS servers (`ip` or `ip:port`); absent: the system's configured servers. */
@@ -33,7 +32,7 @@ export interface NegativeTtlOptions {
 export async function zoneNegativeTtl(name: string, options: NegativeTtlOptions = {}): Promise<ZoneNegativeTtl | undefined> {
   const host = name.replace(/\.$/, '').toLowerCase();
   if (isIP(host) !== 0 || !host.includes('.')) return undefined;
-  if (options.servers === undefined && SPECIAL_USE.test(host)) return undefined;
+  if (options.servers === undefined && isSpecialUseName(host)) return undefined;
   const timeoutMs = options.timeoutMs ?? 2000;
   const resolver = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
   if (options.servers !== undefined) resolver.setServers([...options.servers]);
