@@ -126,5 +126,5 @@ export const used: [typeof discover, typeof SeedRecord, typeof connect, SeedReco
 `);
     const tsc = await run(process.execPath, [path.join(app, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'check.ts'], app, 120_000);
     expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
-  });
+  }, 150_000);
 });

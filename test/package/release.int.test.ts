@@ -55,9 +55,10 @@ describe('single-file release', () => {
     expect(report.nodes).toHaveLength(3);
   });
 
-  it('run --once publishes the healthy static candidates with the embedded server', async () => {
+  it('plan finds the healthy static candidates (the registrar, config loader and health checks in one file)', async () => {
     const dnsPort = await freePort();
-    writeFileSync(path.join(node, 'registrar.yaml'), `record: { name: seed.rel.test, ttl: 5 }
+    writeFileSync(path.join(node, 'registrar.yaml'), `allowLoopback: true
+record: { name: seed.rel.test, ttl: 5 }
 sources:
   - { type: static, addresses: [${HOSTS.join(', ')}], port: ${port} }
 health: { intervalMs: 200, timeoutMs: 150, healthyAfter: 1, unhealthyAfterMs: 400 }
@@ -65,13 +66,16 @@ provider: { type: embedded, listen: "127.0.0.1:${dnsPort}" }
 http: { listen: "off" }
 log: { level: warn }
 `);
-    const result = await release(['run', '--once', '--config', 'registrar.yaml']);
+    // run --once refuses the embedded provider (its record would leave with the process): plan is the one-shot here.
+    const result = await release(['plan', '--config', 'registrar.yaml']);
     expect(result.code, result.stderr + result.stdout).toBe(0);
+    for (const host of HOSTS) expect(result.stdout).toContain(host);
   });
 
   it('agent register reaches a registrar (both run from the release file)', async () => {
     const httpPort = await freePort();
-    writeFileSync(path.join(node, 'registrar-api.yaml'), `record: { name: seed.rel.test, ttl: 5 }
+    writeFileSync(path.join(node, 'registrar-api.yaml'), `allowLoopback: true
+record: { name: seed.rel.test, ttl: 5 }
 sources: [{ type: agent }]
 health: { intervalMs: 200, timeoutMs: 150, healthyAfter: 1 }
 provider: { type: embedded, listen: "127.0.0.1:${await freePort()}" }
@@ -79,7 +83,7 @@ http: { listen: "127.0.0.1:${httpPort}", agentToken: { env: AGENT_TOKEN } }
 log: { level: warn }
 `);
     writeFileSync(path.join(node, 'agent.yaml'), `imds: { enabled: false }
-node: { id: node-1, address: 127.0.0.1, port: ${port} }
+node: { id: node-1, address: 127.0.0.1, port: ${port}, allowLoopback: true }
 target: { type: registrar, url: "http://127.0.0.1:${httpPort}", tokenEnv: AGENT_TOKEN }
 wait: { timeoutMs: 5000, intervalMs: 100 }
 log: { level: warn }
