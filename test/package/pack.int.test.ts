@@ -105,7 +105,7 @@ console.log(JSON.stringify({ types: Object.values(template.Resources).map((r) =>
     expect(result.types).toContain('AWS::Events::Rule');
     // The construct's errors are the library's own classes.
     expect(result.refused).toBe(true);
-  });
+  }, 120_000);
 
   it('seedkeeper/aerospike connects the official client to the direct node addresses', async () => {
     const out = await node(`import { connect } from 'seedkeeper/aerospike';
