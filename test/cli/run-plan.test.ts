@@ -55,12 +55,13 @@ describe('seedkeeper plan / run', () => {
     expect(result.stdout).not.toContain('+127.0.0.79');
   });
 
-  it('run --once reconciles and exits 0', async () => {
+  it('run --once refuses the embedded provider up front (its server would exit with the process), exit 2', async () => {
     const result = await runCli(['run', '--once', '--config', writeConfig('once.yaml', goodConfig())]);
-    expect(result.code).toBe(0);
-    // Logs are JSON lines on stderr (not a terminal); stdout stays clean.
-    const lines = result.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; added?: string[] });
-    expect(lines.find((l) => l.msg.includes('updated'))?.added?.sort()).toEqual(ips);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/--once cannot use the embedded provider.*exits with this process.*without --once.*seedkeeper plan/);
+    // Refused before anything started: no "registrar started" log line.
+    expect(result.stderr).not.toContain('registrar started');
   });
 
   it.each([

@@ -10,6 +10,7 @@ import { waitForVerdicts, warmUpBudgetMs } from '../../registrar/warm-up.js';
 import { describeError } from '../../errors.js';
 import { isConfigurationError } from '../../registrar/error-policy.js';
 import { EXIT_PROBLEM, EXIT_USAGE, setExitCode } from '../exit.js';
+import { onceRefusal, onceSummary } from '../once-summary.js';
 
 /** Closing must not hang the exit: after this long, stop waiting (bin/seedkeeper.js then exits anyway). */
 const CLOSE_DEADLINE_MS = 10_000;
@@ -31,6 +32,13 @@ export function registerRun(program: Command): void {
     .option('--once', 'reconcile once (after health checks settle) and exit')
     .action(async (flags: { config: string; once?: boolean }) => {
       const config = await loadConfig(flags.config);
+      const refusal = flags.once ? onceRefusal(config.provider.type) : undefined;
+      if (refusal !== undefined) {
+        // Refused before anything starts: no server, no sources, no health checks.
+        process.stderr.write(`seedkeeper: ${refusal}\n`);
+        setExitCode(EXIT_USAGE);
+        return;
+      }
       const runtime = await buildRegistrar(config);
       const { registrar, logger } = runtime;
       logger.info(
@@ -43,7 +51,8 @@ export function registerRun(program: Command): void {
           runtime.health.start();
           await waitForVerdicts(runtime.sources, runtime.health, warmUpBudgetMs(config), () => registrar.reconcile('warm-up', { dryRun: true }));
           const outcome = await registrar.reconcile('once');
-          setExitCode(outcome.error ? EXIT_PROBLEM : 0);
+          process.stdout.write(`${onceSummary(outcome, config.record.name)}\n`);
+          setExitCode(outcome.error || outcome.plan.refused ? EXIT_PROBLEM : 0);
           return;
         }
         const fatal = await new Promise<unknown>((resolve) => {
