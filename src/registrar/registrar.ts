@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import { endpointKey, OutageGuard, type OutageGuardOptions, type OutagePhase } from './outage-guard.js';
 import { publishedAddresses, reconcileOnce } from './reconcile.js';
 import type { RegistrarMetrics } from './metrics.js';
+import { PortNotices, publishedPortAdvice } from './port-notices.js';
 import { RepeatSummary, type RepeatRun } from './repeat-summary.js';
 import { DEFAULT_RETRY_BACKOFF, RetryBackoff, type RetryBackoffOptions } from './retry-backoff.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
@@ -125,6 +126,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
   private readonly retry: RetryBackoff;
   private readonly repeats: RepeatSummary;
   private readonly now: () => number;
+  private readonly portNotices = new PortNotices();
 
   constructor(options: RegistrarOptions) {
     super();
@@ -268,14 +270,14 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       const outcome: ReconcileOutcome = { trigger, plan, applied: result.applied, attempts: result.attempts, candidates, ...seen };
       // Start-up ends with the first write, or the first read of a record that already holds what it should.
       if (!dryRun && (result.applied || plan.published.A.length + plan.published.AAAA.length > 0)) this.everSucceeded = true;
-      this.record(outcome);
+      this.record(outcome, dryRun);
       return outcome;
     } finally {
       timer();
     }
   }
 
-  private record(outcome: ReconcileOutcome): void {
+  private record(outcome: ReconcileOutcome, dryRun: boolean): void {
     const { metrics, logger, name } = this.options;
     const plan = outcome.plan;
     const codes = new Set(plan.notes.map((n) => n.code));
@@ -289,6 +291,8 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     if (!plan.refused) metrics.lastSuccess.setToCurrentTime();
     metrics.leftOut.reset();
     for (const c of plan.capped ?? []) metrics.leftOut.set({ family: c.family === 'A' ? 'ipv4' : 'ipv6', reason: c.reason }, c.healthy - c.published);
+    // Once per distinct advice, not every cycle; dry runs (plan, warm-up) leave it to their caller.
+    if (!dryRun) for (const advice of this.portNotices.fresh(publishedPortAdvice(name, plan, outcome.candidates))) logger.warn({ record: name, code: advice.code }, advice.message);
     this.retry.succeeded();
     const ended = this.repeats.resolved();
     if (ended) logger.info({ repeats: ended.repeats }, `${repeatText(ended, this.now())}; this reconcile succeeded`);

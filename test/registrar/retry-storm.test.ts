@@ -3,29 +3,16 @@
  * by a success) and identical errors in a row are logged once, then summarised once per period.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Endpoint, EndpointHealth } from '../../src/health/types.js';
 import { DEFAULT_PROVIDER_LIMITS, ProviderError, type DnsProvider } from '../../src/providers/types.js';
 import { createLogger } from '../../src/registrar/logger.js';
 import { createMetrics } from '../../src/registrar/metrics.js';
-import { Registrar, type HealthView } from '../../src/registrar/registrar.js';
+import { Registrar } from '../../src/registrar/registrar.js';
 import { RepeatSummary } from '../../src/registrar/repeat-summary.js';
 import { RetryBackoff, retryDelayMs } from '../../src/registrar/retry-backoff.js';
+import { healthyView } from '../helpers/healthy-view.js';
 import type { Candidate, Source } from '../../src/sources/types.js';
 
 const NAME = 'seed.storm.test';
-
-function healthyView(): HealthView {
-  let endpoints = new Map<string, EndpointHealth>();
-  return {
-    setEndpoints(list: readonly Endpoint[]) {
-      endpoints = new Map(list.map((endpoint) => [endpoint.key, { endpoint, state: 'healthy', since: 0, healthySince: 0, consecutivePasses: 2, failingSince: undefined, last: undefined, nodeId: undefined }]));
-    },
-    snapshot: () => endpoints,
-    on: () => undefined,
-    start: () => undefined,
-    stop: () => Promise.resolve(),
-  };
-}
 
 const source: Source = {
   kind: 'static',

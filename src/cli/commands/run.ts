@@ -11,6 +11,7 @@ import { describeError } from '../../errors.js';
 import { isConfigurationError } from '../../registrar/error-policy.js';
 import { EXIT_PROBLEM, EXIT_USAGE, setExitCode } from '../exit.js';
 import { onceRefusal, onceSummary } from '../once-summary.js';
+import { publishedPortAdvice } from '../../registrar/port-notices.js';
 
 /** Closing must not hang the exit: after this long, stop waiting (bin/seedkeeper.js then exits anyway). */
 const CLOSE_DEADLINE_MS = 10_000;
@@ -93,6 +94,8 @@ export function registerRun(program: Command): void {
         }
         if (!complete) process.stdout.write('note: some candidates had no health verdict yet; they are not added\n');
         process.stdout.write(`${renderPlan(outcome.plan, config.record.name)}\n`);
+        const ports = publishedPortAdvice(config.record.name, outcome.plan, outcome.candidates);
+        if (ports.length > 0) process.stdout.write(`Ports (A and AAAA records carry none):\n${ports.map((a) => `  [${a.code}] ${a.message}\n`).join('')}\n`);
         const healthy = [...runtime.health.snapshot().values()].filter((h) => h.state === 'healthy').length;
         if (healthy === 0) process.stderr.write(`seedkeeper: no node answered: ${outcome.candidates.length} candidate(s), none healthy\n`);
         setExitCode(outcome.plan.refused || healthy === 0 ? EXIT_PROBLEM : 0);
