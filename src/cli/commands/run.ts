@@ -30,7 +30,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run the registrar: keep the seed record equal to the live, healthy nodes')
     .requiredOption('--config <file>', 'YAML or JSON config')
-    .option('--once', 'reconcile once (after health checks settle) and exit')
+    .option('--once', 'reconcile once (after health checks settle), print what it did, and exit (not with the embedded provider: its server would exit too)')
     .action(async (flags: { config: string; once?: boolean }) => {
       const config = await loadConfig(flags.config);
       const refusal = flags.once ? onceRefusal(config.provider.type) : undefined;
