@@ -15,6 +15,9 @@ import type { Logger } from './logger.js';
 import { endpointKey, OutageGuard, type OutageGuardOptions, type OutagePhase } from './outage-guard.js';
 import { publishedAddresses, reconcileOnce } from './reconcile.js';
 import type { RegistrarMetrics } from './metrics.js';
+import { PortNotices, publishedPortAdvice } from './port-notices.js';
+import { RepeatSummary, type RepeatRun } from './repeat-summary.js';
+import { DEFAULT_RETRY_BACKOFF, RetryBackoff, type RetryBackoffOptions } from './retry-backoff.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
 
 /** What the registrar needs from a health checker. */
@@ -43,6 +46,13 @@ export interface RegistrarOptions {
   readonly maxConflictRetries?: number;
   /** Judges mass failures (fail open) and the recovery after them. */
   readonly outage: OutageGuardOptions;
+  /** Pause before the next scheduled reconcile after failures in a row. Default DEFAULT_RETRY_BACKOFF. */
+  readonly retry?: RetryBackoffOptions;
+  /** Identical errors in a row: one summary line per this period after the first. Default 60 s. */
+  readonly errorSummaryPeriodMs?: number;
+  /** Clock and jitter source for retries and error summaries (tests). Defaults Date.now, Math.random. */
+  readonly now?: () => number;
+  readonly random?: () => number;
 }
 
 export interface ReconcileOutcome {
@@ -113,11 +123,20 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
   private everSucceeded = false;
   private writesNotVisible = 0;
   private lastWriteNotVisible: WriteNotVisible | undefined;
+  private readonly retry: RetryBackoff;
+  private readonly repeats: RepeatSummary;
+  private readonly now: () => number;
+  private readonly portNotices = new PortNotices();
 
   constructor(options: RegistrarOptions) {
     super();
     this.options = options;
     this.guard = new OutageGuard(options.outage);
+    // The interval retries anyway: no pause is longer than it.
+    const retry = options.retry ?? DEFAULT_RETRY_BACKOFF;
+    this.retry = new RetryBackoff({ baseMs: Math.min(retry.baseMs, options.intervalMs), maxMs: Math.min(retry.maxMs, options.intervalMs) }, options.random);
+    this.repeats = new RepeatSummary(options.errorSummaryPeriodMs);
+    this.now = options.now ?? Date.now;
   }
 
   get last(): ReconcileOutcome | undefined {
@@ -167,12 +186,14 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     if (this.stopped) return;
     this.pendingTrigger ??= trigger;
     if (this.debounceTimer || this.running) return;
+    // After failures, no trigger (health, source, interval) runs the next attempt before its backoff is over.
+    const delay = Math.max(this.options.debounceMs, this.retry.waitMs(this.now()));
     this.debounceTimer = setTimeout(() => {
       this.debounceTimer = undefined;
       const next = this.pendingTrigger ?? trigger;
       this.pendingTrigger = undefined;
       void this.reconcile(next);
-    }, this.options.debounceMs);
+    }, delay);
   }
 
   /** Run one reconcile now (serialised with scheduled ones). */
@@ -249,14 +270,14 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       const outcome: ReconcileOutcome = { trigger, plan, applied: result.applied, attempts: result.attempts, candidates, ...seen };
       // Start-up ends with the first write, or the first read of a record that already holds what it should.
       if (!dryRun && (result.applied || plan.published.A.length + plan.published.AAAA.length > 0)) this.everSucceeded = true;
-      this.record(outcome);
+      this.record(outcome, dryRun);
       return outcome;
     } finally {
       timer();
     }
   }
 
-  private record(outcome: ReconcileOutcome): void {
+  private record(outcome: ReconcileOutcome, dryRun: boolean): void {
     const { metrics, logger, name } = this.options;
     const plan = outcome.plan;
     const codes = new Set(plan.notes.map((n) => n.code));
@@ -270,6 +291,11 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     if (!plan.refused) metrics.lastSuccess.setToCurrentTime();
     metrics.leftOut.reset();
     for (const c of plan.capped ?? []) metrics.leftOut.set({ family: c.family === 'A' ? 'ipv4' : 'ipv6', reason: c.reason }, c.healthy - c.published);
+    // Once per distinct advice, not every cycle; dry runs (plan, warm-up) leave it to their caller.
+    if (!dryRun) for (const advice of this.portNotices.fresh(publishedPortAdvice(name, plan, outcome.candidates))) logger.warn({ record: name, code: advice.code }, advice.message);
+    this.retry.succeeded();
+    const ended = this.repeats.resolved();
+    if (ended) logger.info({ repeats: ended.repeats }, `${repeatText(ended, this.now())}; this reconcile succeeded`);
     for (const note of plan.notes) {
       if (note.code === 'not-owned') logger.error({ record: name }, note.message);
       else if (note.code === 'provider-limit') logger.warn({ record: name, capped: plan.capped }, note.message);
@@ -295,7 +321,18 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     }
     metrics.errorsSurvived.inc({ code });
     const level = error instanceof SeedkeeperError && error.hasLabel('usage') ? 'error' : 'warn';
-    logger[level]({ error: describeError(error), code }, 'reconcile failed; the record stays as it is and the next cycle retries');
+    const now = this.now();
+    const retryInMs = this.retry.failed(now);
+    const described = describeError(error);
+    // The first of identical errors in a row in full, then one summary line per period: no log storm.
+    const decision = this.repeats.occurred(`${code} ${described}`, now);
+    if (decision.kind === 'quiet') return;
+    if (decision.kind === 'summary') {
+      logger[level]({ error: described, code, repeats: decision.run.repeats, retryInMs }, `${repeatText(decision.run, now)}; retrying in ${seconds(retryInMs)}`);
+      return;
+    }
+    if (decision.closed) logger.info({ repeats: decision.closed.repeats }, `${repeatText(decision.closed, now)} before this different error`);
+    logger[level]({ error: described, code, retryInMs }, `reconcile failed; the record stays as it is; retrying in ${seconds(retryInMs)}`);
   }
 
   private recordNotVisible(seen: WriteNotVisible): void {
@@ -307,6 +344,14 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       `the provider acknowledged a write that the next read does not show (${seen.sets.join('; ')}): the server may not be applying updates`,
     );
   }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function repeatText(run: RepeatRun, now: number): string {
+  return `reconcile failed with the same error ${run.repeats} more time${run.repeats === 1 ? '' : 's'} in the last ${seconds(now - run.sinceMs)}`;
 }
 
 function emptyPlan(): Plan {

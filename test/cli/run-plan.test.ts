@@ -55,12 +55,20 @@ describe('seedkeeper plan / run', () => {
     expect(result.stdout).not.toContain('+127.0.0.79');
   });
 
-  it('run --once reconciles and exits 0', async () => {
+  it('plan says what clients will dial: members sharing one IP, and a port that is not 3000', async () => {
+    const shared = goodConfig().replace('health:', `  - type: static\n    addresses: [${ips[0]}]\n    port: ${port + 1}\nhealth:`);
+    const result = await runCli(['plan', '--config', writeConfig('ports.yaml', shared)]);
+    expect(result.stdout).toContain(`[shared-ip] 2 members differ only by port (${ips[0]}:${port}, ${ips[0]}:${port + 1}): they collapse into one A value ${ips[0]}, and clients given seed.cli.test will dial ${ips[0]}:3000`);
+    expect(result.stdout).toMatch(/\[non-default-port\] 3 members listen on ports \d+, \d+, not 3000: .*clients given only seed\.cli\.test will dial port 3000/);
+  });
+
+  it('run --once refuses the embedded provider up front (its server would exit with the process), exit 2', async () => {
     const result = await runCli(['run', '--once', '--config', writeConfig('once.yaml', goodConfig())]);
-    expect(result.code).toBe(0);
-    // Logs are JSON lines on stderr (not a terminal); stdout stays clean.
-    const lines = result.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; added?: string[] });
-    expect(lines.find((l) => l.msg.includes('updated'))?.added?.sort()).toEqual(ips);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/--once cannot use the embedded provider.*exits with this process.*without --once.*seedkeeper plan/);
+    // Refused before anything started: no "registrar started" log line.
+    expect(result.stderr).not.toContain('registrar started');
   });
 
   it.each([

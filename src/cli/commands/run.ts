@@ -10,6 +10,8 @@ import { waitForVerdicts, warmUpBudgetMs } from '../../registrar/warm-up.js';
 import { describeError } from '../../errors.js';
 import { isConfigurationError } from '../../registrar/error-policy.js';
 import { EXIT_PROBLEM, EXIT_USAGE, setExitCode } from '../exit.js';
+import { onceRefusal, onceSummary } from '../once-summary.js';
+import { publishedPortAdvice } from '../../registrar/port-notices.js';
 
 /** Closing must not hang the exit: after this long, stop waiting (bin/seedkeeper.js then exits anyway). */
 const CLOSE_DEADLINE_MS = 10_000;
@@ -28,9 +30,16 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run the registrar: keep the seed record equal to the live, healthy nodes')
     .requiredOption('--config <file>', 'YAML or JSON config')
-    .option('--once', 'reconcile once (after health checks settle) and exit')
+    .option('--once', 'reconcile once (after health checks settle), print what it did, and exit (not with the embedded provider: its server would exit too)')
     .action(async (flags: { config: string; once?: boolean }) => {
       const config = await loadConfig(flags.config);
+      const refusal = flags.once ? onceRefusal(config.provider.type) : undefined;
+      if (refusal !== undefined) {
+        // Refused before anything starts: no server, no sources, no health checks.
+        process.stderr.write(`seedkeeper: ${refusal}\n`);
+        setExitCode(EXIT_USAGE);
+        return;
+      }
       const runtime = await buildRegistrar(config);
       const { registrar, logger } = runtime;
       logger.info(
@@ -43,7 +52,8 @@ export function registerRun(program: Command): void {
           runtime.health.start();
           await waitForVerdicts(runtime.sources, runtime.health, warmUpBudgetMs(config), () => registrar.reconcile('warm-up', { dryRun: true }));
           const outcome = await registrar.reconcile('once');
-          setExitCode(outcome.error ? EXIT_PROBLEM : 0);
+          process.stdout.write(`${onceSummary(outcome, config.record.name)}\n`);
+          setExitCode(outcome.error || outcome.plan.refused ? EXIT_PROBLEM : 0);
           return;
         }
         const fatal = await new Promise<unknown>((resolve) => {
@@ -84,6 +94,8 @@ export function registerRun(program: Command): void {
         }
         if (!complete) process.stdout.write('note: some candidates had no health verdict yet; they are not added\n');
         process.stdout.write(`${renderPlan(outcome.plan, config.record.name)}\n`);
+        const ports = publishedPortAdvice(config.record.name, outcome.plan, outcome.candidates);
+        if (ports.length > 0) process.stdout.write(`Ports (A and AAAA records carry none):\n${ports.map((a) => `  [${a.code}] ${a.message}\n`).join('')}\n`);
         const healthy = [...runtime.health.snapshot().values()].filter((h) => h.state === 'healthy').length;
         if (healthy === 0) process.stderr.write(`seedkeeper: no node answered: ${outcome.candidates.length} candidate(s), none healthy\n`);
         setExitCode(outcome.plan.refused || healthy === 0 ? EXIT_PROBLEM : 0);

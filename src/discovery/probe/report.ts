@@ -63,6 +63,7 @@ export type WarningCode =
   | 'long-negative-ttl'
   | 'cluster-name-mismatch'
   | 'mixed-cluster-names'
+  | 'dns-seed-ports'
   | 'no-node';
 
 export interface ProbeWarning {

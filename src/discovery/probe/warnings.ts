@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { describeError } from '../../errors.js';
 import { formatHostPort } from '../../protocol/host.js';
 import { ConnectError, TimeoutError } from '../../protocol/errors.js';
+import { portAdvice } from '../../net/seed-ports.js';
 import { ClusterNameMismatchError } from '../errors.js';
 import type { OversizedPeerList, PeerIssue, RejectedEntries } from '../peers.js';
 import type { SeedingResult } from '../seeding.js';
@@ -169,6 +170,10 @@ export function buildWarnings(input: WarningInput): ProbeWarning[] {
   const names = new Set(input.nodes.map((n) => n.clusterName).filter((n) => n !== undefined));
   if (names.size > 1 && input.expectedClusterName === undefined) {
     warnings.push({ code: 'mixed-cluster-names', severity: 'error', message: `the seeds lead to nodes of different clusters: ${[...names].join(', ')}`, fix: 'pass --cluster-name to accept only one cluster, and fix the seed record' });
+  }
+  // Only relevant when a DNS name (such as seedkeeper's record) lists these nodes: direct seeds carry their port.
+  for (const advice of portAdvice(input.nodes.filter((n) => n.reachable), 'NAME')) {
+    warnings.push({ code: 'dns-seed-ports', severity: 'info', message: `if clients seed by a DNS name listing these nodes: ${advice.message}` });
   }
   if (!input.nodes.some((n) => n.reachable)) {
     warnings.push({ code: 'no-node', severity: 'error', message: 'no node of the cluster could be reached from here' });
