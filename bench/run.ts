@@ -46,7 +46,7 @@ function previousSections(): Partial<Record<Part, string>> {
 async function main(): Promise<void> {
   const requested = process.argv.slice(2).filter((a) => (PARTS as readonly string[]).includes(a)) as Part[];
   const parts: readonly Part[] = requested.length > 0 ? requested : PARTS;
-  const missing = ['named', 'nsupdate', 'nft', 'dnsperf', 'unshare'].filter((tool) => !findOnPath(tool));
+  const missing = ['named', 'nsupdate', 'knotd', 'nft', 'dnsperf', 'unshare'].filter((tool) => !findOnPath(tool));
   if (missing.length > 0 || process.getuid?.() !== 0) {
     process.stderr.write(`bench: needs root and ${missing.join(', ') || 'the test servers'}; run scripts/test-env/setup.sh as root first\n`);
     process.exitCode = 2;
