@@ -1,5 +1,8 @@
 // The embedded server with several worker processes: same answers, one snapshot at a time per query,
 // a dead worker replaced while the others answer, and no worker left behind after stop.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbeddedProvider } from '../../../src/providers/embedded/provider.js';
 import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../../../src/providers/embedded/server.js';
@@ -101,6 +104,23 @@ describe('embedded DNS server with workers', () => {
     for (let i = 0; i < 20; i++) {
       const reply = await udpExchange(s.port, query(NAME, 'A', { id: i }), 3000);
       expect(reply && sorted(addresses(reply))).toEqual(sorted(setOf(1).values));
+    }
+  }, 120_000);
+
+  it('serves SERVFAIL before any state, then the persisted zone from the first packet after a restart', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-workers-'));
+    try {
+      const stateFile = path.join(dir, 'zone.json');
+      server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, stateFile, workers: 2 });
+      pids = server.workerPids();
+      expect(rcodeOf((await udpExchange(server.port, query(NAME, 'A'), 3000))!)).toBe(2); // SERVFAIL
+      await createEmbeddedProvider(server).apply([{ kind: 'create', set: setOf(7) }]);
+      await server.stop();
+      server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, stateFile, workers: 2 });
+      pids = [...pids, ...server.workerPids()];
+      expect(sorted(addresses((await udpExchange(server.port, query(NAME, 'A'), 3000))!))).toEqual(sorted(setOf(7).values));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
 
