@@ -93,7 +93,9 @@ queries outstanding), then rate-limited (dnsperf \`-Q\`). **dnsperf runs on the 
 machine it competes with the server for the same 2 cores**, so the flat-out figures measure the machine as much
 as the server; queries/s per server core (flat-out qps ÷ server CPU) is the fairer comparison. Server CPU is the
 server's process and its children (the workers). Latency percentiles come from dnsperf \`-v\` (one line per
-query, rate-limited runs only), which costs dnsperf some CPU.
+query, rate-limited runs only), which costs dnsperf some CPU. The embedded workers share one UDP socket (Node 20's
+\`dgram\` has no SO_REUSEPORT; newer Node releases add \`reusePort\`, which would give each worker a socket of
+its own), so they contend for its receive queue.
 
 | server | flat out: qps | vs BIND | avg latency | lost | server CPU (cores) | qps per server core |
 |---|---:|---:|---:|---:|---:|---:|
