@@ -4,7 +4,8 @@
  * worker of a multi-worker one (workers.ts), so both serve exactly the same way.
  */
 import type dgram from 'node:dgram';
-import type net from 'node:net';
+import dns from 'node:dns';
+import net from 'node:net';
 import type { EmbeddedDnsLimits } from './limits.js';
 import type { Responder } from './query.js';
 import { serveTcpConnection } from './tcp.js';
@@ -29,6 +30,16 @@ export interface ListenerStats {
   };
   readonly errors: number;
   readonly recompiles: number;
+}
+
+/**
+ * dgram's address lookup: an IP literal (every reply address, our validated host) resolves to itself at once;
+ * the default (dns.lookup) defers each send by a tick, a cost on every answer.
+ */
+export function literalLookup(hostname: string, options: dns.LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = net.isIP(hostname);
+  if (family === 0) dns.lookup(hostname, options, callback);
+  else callback(null, hostname, family);
 }
 
 /** Rate-limited warning: (key, fields, message). */

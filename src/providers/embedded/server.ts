@@ -12,7 +12,7 @@ import { Responder } from './query.js';
 import { resolveLimits, type EmbeddedDnsLimits } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
 import { readZoneStateFile, ZonePersister } from './state-file.js';
-import { serveOn, type ListenerStats, type NoteFn } from './listener.js';
+import { literalLookup, serveOn, type ListenerStats, type NoteFn } from './listener.js';
 import { WorkerPool } from './workers.js';
 import type { ZoneState } from './zone-state.js';
 import { ZoneStore, type SoaOptions } from './zone-store.js';
@@ -160,7 +160,7 @@ function closeUdp(socket: dgram.Socket): Promise<void> {
 async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
   const type = net.isIPv6(host) ? 'udp6' : 'udp4';
   for (let attempt = 1; ; attempt++) {
-    const udp = dgram.createSocket({ type, reuseAddr: false });
+    const udp = dgram.createSocket({ type, reuseAddr: false, lookup: literalLookup });
     try {
       await bindUdp(udp, host, port);
     } catch (err) {

@@ -7,7 +7,7 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { serveOn, type NoteFn } from './listener.js';
+import { literalLookup, serveOn, type NoteFn } from './listener.js';
 import { LogLimiter } from './log-limiter.js';
 import { Responder } from './query.js';
 import { fromWire, isToWorker, WORKER_CONFIG_ENV, type FromWorker, type WorkerConfig } from './snapshot-channel.js';
@@ -21,7 +21,7 @@ function send(message: FromWorker): void {
 
 function bind(config: WorkerConfig): Promise<{ udp: dgram.Socket; tcp: net.Server }> {
   return new Promise((resolve, reject) => {
-    const udp = dgram.createSocket({ type: net.isIPv6(config.host) ? 'udp6' : 'udp4' });
+    const udp = dgram.createSocket({ type: net.isIPv6(config.host) ? 'udp6' : 'udp4', lookup: literalLookup });
     udp.once('error', reject);
     // exclusive: false = the cluster primary's shared handle, the same socket in every worker.
     udp.bind({ address: config.host, port: config.port, exclusive: false }, () => {
