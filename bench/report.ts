@@ -1,6 +1,7 @@
 /** Render benchmark results as the sections of docs/BENCHMARKS.md. */
 import type { ConvergenceRow } from './convergence.js';
 import type { DnsQpsResult } from './dns-qps.js';
+import type { DiscoveryScaleRow } from './discovery-scale.js';
 import { HEALTH_SCALE_GOAL, type HealthScaleResult } from './health-scale.js';
 import type { SeedingRow } from './seeding.js';
 import { ms } from './stats.js';
@@ -104,5 +105,24 @@ ${flat.join('\n')}
 | server | target qps | qps | latency p50 | latency p99 | lost |
 |---|---:|---:|---:|---:|---:|
 ${rated.join('\n')}
+`;
+}
+
+export function discoveryScaleSection(rows: readonly DiscoveryScaleRow[]): string {
+  const first = rows[0];
+  const per = (v: number, r: DiscoveryScaleRow): string => (v / r.nodes).toFixed(2);
+  const lines = rows.map(
+    (r) => `| ${r.nodes} | ${Math.round(r.completeMapMs).toLocaleString('en-US')} ms | ${r.tendCpuMsPerSecond.toFixed(1)} ms | ${per(r.tendCpuMsPerSecond, r)} ms | ${r.heapMb.toFixed(1)} MB | ${r.rssMb.toFixed(1)} MB |`,
+  );
+  return `## Discovery at full cluster scale
+
+A simulated cluster (8 nodes: Community Edition's most; 256: Enterprise Edition's) in a process of its own;
+discovery from one seed in this process: the time from \`connect()\` to a map holding every node, then CPU of
+the discovering process per second of tending at the default interval (${first?.tendIntervalMs ?? 1000} ms), and
+its heap and RSS growth since before connecting. Linear growth shows as a flat per-node column.
+
+| nodes | time to complete map | tending CPU per second | per node | heap growth | RSS growth |
+|---:|---:|---:|---:|---:|---:|
+${lines.join('\n')}
 `;
 }
