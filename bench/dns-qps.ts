@@ -1,9 +1,11 @@
 /**
- * Embedded DNS server next to BIND 9, measured by dnsperf on this machine: both serve the same zone with
- * the same record (a name with 3 A records); each is run (1) flat out for maxSeconds with dnsperf's default
- * 100 outstanding queries, and (2) rate-limited to rateQps for rateSeconds, for latency and loss at a load
- * both sustain. The embedded server runs in a child process of its own (bench/dns-qps-child.ts), as BIND
- * does. Server CPU during the flat-out run comes from /proc (cores = CPU seconds / wall seconds).
+ * The embedded server (1 worker and N workers) next to BIND 9 (its default threads) and Knot DNS, measured
+ * by dnsperf on this machine in one run: all serve the same zone with the same record (a name with 3 A
+ * records); each is run (1) flat out for maxSeconds with dnsperf's default 100 outstanding queries, and
+ * (2) rate-limited to each of `rates` for rateSeconds, for latency percentiles (from dnsperf -v's per-query
+ * lines) and loss. The embedded server runs in a child process of its own (bench/dns-qps-child.ts), as BIND
+ * does. Server CPU during the flat-out run comes from /proc, summed over the server's process and its
+ * descendants (the workers); cores = CPU seconds / wall seconds.
  */
 import { execFile } from 'node:child_process';
 import dns from 'node:dns';
@@ -14,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RecordSet } from '../src/providers/types.js';
 import { startBind } from '../test/harness/bind.js';
+import { startKnot } from '../test/harness/knot.js';
 import { childPids, spawnDaemon, stopDaemon, waitFor } from '../test/harness/processes.js';
 
 const run = promisify(execFile);
@@ -33,16 +36,22 @@ export interface DnsperfRun {
   readonly stddevLatencyMs: number;
   /** dnsperf's response-code line, e.g. `NOERROR 991354 (100.00%)`. */
   readonly responseCodes: string;
+  /** Latency percentiles of the answered queries (rate-limited runs only: dnsperf -v prints each one). */
+  readonly p50LatencyMs?: number;
+  readonly p99LatencyMs?: number;
 }
 
 export interface DnsQpsRow {
-  readonly server: 'embedded' | 'bind';
-  /** `seedkeeper embedded (Node v20.x)` or named's version line. */
+  readonly server: 'embedded' | 'bind' | 'knot';
+  /** `seedkeeper embedded, 2 workers (Node v20.x)`, named's or knotd's version line. */
   readonly version: string;
   readonly max: DnsperfRun;
-  readonly rate: DnsperfRun;
-  /** Server process CPU during the flat-out run, in cores (1 = one core busy all the time). */
+  /** One per rate in `rates`, in order. */
+  readonly rates: readonly DnsperfRun[];
+  /** Server CPU (process and descendants) during the flat-out run, in cores (1 = one core busy all the time). */
   readonly serverCores: number;
+  /** Flat-out qps per server core busy. */
+  readonly qpsPerCore: number;
 }
 
 export interface DnsQpsResult {
@@ -55,7 +64,10 @@ export interface DnsQpsResult {
 export interface DnsQpsOptions {
   readonly maxSeconds?: number;
   readonly rateSeconds?: number;
-  readonly rateQps?: number;
+  /** dnsperf -Q targets. Default [5000, 50000]. */
+  readonly rates?: readonly number[];
+  /** Workers of the multi-worker embedded row. Default: the number of cores. */
+  readonly workers?: number;
   /** Unmeasured dnsperf run before the measured ones (JIT warm-up, caches), seconds. Default 2. */
   readonly warmupSeconds?: number;
 }
@@ -90,13 +102,26 @@ export function parseDnsperf(text: string, mode: 'max' | 'rate', targetQps: numb
     maxLatencyMs: Number(lat[3]) * 1000,
     stddevLatencyMs: num(text, /Latency StdDev \(s\):\s+([\d.]+)/, 'latency stddev') * 1000,
     responseCodes: /Response codes:\s+(.*)/.exec(text)?.[1]?.trim() ?? '',
+    ...percentiles(text),
   };
+}
+
+/** p50/p99 from dnsperf -v lines (`> NOERROR api.seed.test A 0.000123`; `> T …` is a timeout); none without -v. */
+function percentiles(text: string): { p50LatencyMs?: number; p99LatencyMs?: number } {
+  const latencies: number[] = [];
+  for (const m of text.matchAll(/^> (?!T )\S+ .* ([\d.]+)$/gm)) latencies.push(Number(m[1]) * 1000);
+  if (latencies.length === 0) return {};
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return { p50LatencyMs: at(0.5), p99LatencyMs: at(0.99) };
 }
 
 async function dnsperf(dir: string, port: number, seconds: number, qps?: number): Promise<string> {
   const args = ['-s', '127.0.0.1', '-p', String(port), '-d', path.join(dir, 'queries.txt'), '-l', String(seconds)];
-  if (qps !== undefined) args.push('-Q', String(qps));
-  const { stdout } = await run('timeout', ['-k', '5', String(seconds + 30), 'dnsperf', ...args], { timeout: (seconds + 40) * 1000, maxBuffer: 1 << 20 });
+  // Rate-limited: -v prints every query's latency (for percentiles); ~50 bytes a query.
+  if (qps !== undefined) args.push('-Q', String(qps), '-v');
+  const maxBuffer = qps === undefined ? 1 << 20 : Math.max(1 << 20, qps * seconds * 80);
+  const { stdout } = await run('timeout', ['-k', '5', String(seconds + 30), 'dnsperf', ...args], { timeout: (seconds + 40) * 1000, maxBuffer });
   return stdout;
 }
 
@@ -105,6 +130,17 @@ async function cpuSeconds(pid: number, ticks: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+/** CPU seconds of `pid` and all its descendants (the embedded server's workers). */
+async function treeCpuSeconds(pid: number, ticks: number): Promise<number> {
+  let total = 0;
+  const queue = [pid];
+  for (let i = 0; i < queue.length && i < 1000; i++) {
+    total += await cpuSeconds(queue[i]!, ticks).catch(() => 0); // exited meanwhile
+    queue.push(...childPids(queue[i]!));
+  }
+  return total;
 }
 
 async function clockTicks(): Promise<number> {
@@ -120,38 +156,45 @@ async function checkAnswers(port: number): Promise<void> {
   if (got.join() !== VALUES.join()) throw new Error(`server on ${port} answered ${got.join()} instead of ${VALUES.join()}`);
 }
 
-async function measure(server: DnsQpsRow['server'], version: string, port: number, pid: number, dir: string, o: Required<DnsQpsOptions>, log: (line: string) => void): Promise<DnsQpsRow> {
+type Options = Required<DnsQpsOptions>;
+
+async function measure(server: DnsQpsRow['server'], version: string, port: number, pid: number, dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
   await checkAnswers(port);
   if (o.warmupSeconds > 0) await dnsperf(dir, port, o.warmupSeconds);
   const ticks = await clockTicks();
-  const cpu0 = await cpuSeconds(pid, ticks);
+  const cpu0 = await treeCpuSeconds(pid, ticks);
   const t0 = performance.now();
   const max = parseDnsperf(await dnsperf(dir, port, o.maxSeconds), 'max', undefined, o.maxSeconds);
-  const serverCores = ((await cpuSeconds(pid, ticks)) - cpu0) / ((performance.now() - t0) / 1000);
-  log(`dns-qps ${server}: max ${Math.round(max.qps)} qps, avg ${max.avgLatencyMs.toFixed(3)} ms, lost ${max.lost}, server ${serverCores.toFixed(2)} cores`);
-  const rate = parseDnsperf(await dnsperf(dir, port, o.rateSeconds, o.rateQps), 'rate', o.rateQps, o.rateSeconds);
-  log(`dns-qps ${server}: -Q ${o.rateQps}: ${Math.round(rate.qps)} qps, avg ${rate.avgLatencyMs.toFixed(3)} ms (max ${rate.maxLatencyMs.toFixed(2)}), lost ${rate.lost}`);
-  return { server, version, max, rate, serverCores };
+  const serverCores = ((await treeCpuSeconds(pid, ticks)) - cpu0) / ((performance.now() - t0) / 1000);
+  const qpsPerCore = serverCores > 0 ? max.qps / serverCores : 0;
+  log(`dns-qps ${version}: max ${Math.round(max.qps)} qps, avg ${max.avgLatencyMs.toFixed(3)} ms, lost ${max.lost}, server ${serverCores.toFixed(2)} cores`);
+  const rates: DnsperfRun[] = [];
+  for (const qps of o.rates) {
+    const rate = parseDnsperf(await dnsperf(dir, port, o.rateSeconds, qps), 'rate', qps, o.rateSeconds);
+    log(`dns-qps ${version}: -Q ${qps}: ${Math.round(rate.qps)} qps, p50 ${rate.p50LatencyMs?.toFixed(3)} ms, p99 ${rate.p99LatencyMs?.toFixed(3)} ms, lost ${rate.lost}`);
+    rates.push(rate);
+  }
+  return { server, version, max, rates, serverCores, qpsPerCore };
 }
 
-async function embeddedRow(dir: string, o: Required<DnsQpsOptions>, log: (line: string) => void): Promise<DnsQpsRow> {
-  const config = JSON.stringify({ zone: ZONE, records: RECORDS, soa: SOA });
+async function embeddedRow(workers: number, dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
+  const config = JSON.stringify({ zone: ZONE, records: RECORDS, soa: SOA, workers });
   const daemon = spawnDaemon(process.execPath, ['--import', 'tsx', CHILD, config], { cwd: path.dirname(CHILD), maxLifetimeSec: 600 });
   try {
     let port = 0;
     await waitFor('embedded DNS child', () => {
       port = Number(/port=(\d+)/.exec(daemon.log())?.[1] ?? 0);
       return port > 0;
-    }, { timeoutMs: 20_000, intervalMs: 20, abort: () => (daemon.exited() ? `exited:\n${daemon.log()}` : undefined) });
+    }, { timeoutMs: 60_000, intervalMs: 20, abort: () => (daemon.exited() ? `exited:\n${daemon.log()}` : undefined) });
     const [pid] = childPids(daemon.wrapperPid);
     if (pid === undefined) throw new Error('embedded DNS child: no node process under the timeout wrapper');
-    return await measure('embedded', `seedkeeper embedded (Node ${process.version})`, port, pid, dir, o, log);
+    return await measure('embedded', `seedkeeper embedded, ${workers} worker${workers === 1 ? '' : 's'} (Node ${process.version})`, port, pid, dir, o, log);
   } finally {
     await stopDaemon(daemon);
   }
 }
 
-async function bindRow(dir: string, o: Required<DnsQpsOptions>, log: (line: string) => void): Promise<DnsQpsRow> {
+async function bindRow(dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
   const bind = await startBind({ zone: ZONE, records: VALUES.map((value) => ({ name: NAME, type: 'A' as const, value, ttl: 30 })) });
   try {
     const { stdout } = await run('named', ['-v'], { timeout: 10_000 });
@@ -161,13 +204,23 @@ async function bindRow(dir: string, o: Required<DnsQpsOptions>, log: (line: stri
   }
 }
 
+async function knotRow(dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
+  const knot = await startKnot({ zone: ZONE, records: VALUES.map((value) => ({ name: NAME, type: 'A' as const, value, ttl: 30 })) });
+  try {
+    const { stdout } = await run('knotd', ['-V'], { timeout: 10_000 });
+    return await measure('knot', stdout.trim().split('\n')[0] ?? 'knotd', knot.port, knot.pid, dir, o, log);
+  } finally {
+    await knot.stop();
+  }
+}
+
 export async function benchDnsQps(log: (line: string) => void, options: DnsQpsOptions = {}): Promise<DnsQpsResult> {
-  const o: Required<DnsQpsOptions> = { maxSeconds: 10, rateSeconds: 5, rateQps: 5000, warmupSeconds: 2, ...options };
+  const o: Options = { maxSeconds: 10, rateSeconds: 5, rates: [5000, 50_000], workers: os.availableParallelism(), warmupSeconds: 2, ...options };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-dnsperf-'));
   try {
     await writeFile(path.join(dir, 'queries.txt'), `${NAME} A\n`);
     const version = /Version\s+(\S+)/.exec((await run('dnsperf', ['-h'], { timeout: 10_000 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))).stdout)?.[1] ?? 'unknown';
-    const rows = [await embeddedRow(dir, o, log), await bindRow(dir, o, log)];
+    const rows = [await embeddedRow(1, dir, o, log), await embeddedRow(o.workers, dir, o, log), await bindRow(dir, o, log), await knotRow(dir, o, log)];
     return { query: `${NAME} A`, answers: VALUES.length, dnsperf: version, rows };
   } finally {
     await rm(dir, { recursive: true, force: true });

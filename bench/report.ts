@@ -1,6 +1,7 @@
 /** Render benchmark results as the sections of docs/BENCHMARKS.md. */
 import type { ConvergenceRow } from './convergence.js';
 import type { DnsQpsResult } from './dns-qps.js';
+import type { DiscoveryScaleRow } from './discovery-scale.js';
 import { HEALTH_SCALE_GOAL, type HealthScaleResult } from './health-scale.js';
 import type { SeedingRow } from './seeding.js';
 import { ms } from './stats.js';
@@ -74,19 +75,54 @@ warm-up. CPU and memory are the checker process's own (Node.js and the tsx loade
 }
 
 export function dnsSection(result: DnsQpsResult): string {
-  const rows = result.rows.map(
-    (r) =>
-      `| ${r.version} | ${Math.round(r.max.qps).toLocaleString('en-US')} | ${r.max.avgLatencyMs.toFixed(3)} ms | ${r.max.lost} | ${r.serverCores.toFixed(2)} | ${Math.round(r.rate.qps).toLocaleString('en-US')} | ${r.rate.avgLatencyMs.toFixed(3)} ms | ${r.rate.lost} |`,
+  const ms = (v: number | undefined): string => (v === undefined ? '–' : `${v.toFixed(3)} ms`);
+  const n = (v: number): string => Math.round(v).toLocaleString('en-US');
+  const bind = result.rows.find((r) => r.server === 'bind');
+  const vsBind = (r: DnsQpsResult['rows'][number]): string => (bind && bind.max.qps > 0 ? `${(r.max.qps / bind.max.qps).toFixed(2)}×` : '–');
+  const flat = result.rows.map(
+    (r) => `| ${r.version} | ${n(r.max.qps)} | ${vsBind(r)} | ${r.max.avgLatencyMs.toFixed(3)} ms | ${r.max.lost} | ${r.serverCores.toFixed(2)} | ${n(r.qpsPerCore)} |`,
   );
-  return `## Embedded DNS server: queries per second next to BIND 9
+  const rated = result.rows.flatMap((r) =>
+    r.rates.map((x) => `| ${r.version} | ${n(x.targetQps ?? 0)} | ${n(x.qps)} | ${ms(x.p50LatencyMs)} | ${ms(x.p99LatencyMs)} | ${x.lost} |`),
+  );
+  return `## Embedded DNS server: queries per second next to BIND 9 and Knot DNS
 
-dnsperf ${result.dnsperf} against each server on this machine, the same record (\`${result.query}\`, ${result.answers} A records),
-each server in its own process. Flat out (dnsperf defaults: 100 queries outstanding) and rate-limited. On a
-2-core machine dnsperf and the server share the CPU, so the flat-out figures measure the machine as much as the
-server; the rate-limited run shows latency at a realistic load.
+dnsperf ${result.dnsperf} against each server on this machine in one run, the same record (\`${result.query}\`,
+${result.answers} A records), each server in its own process(es): seedkeeper's embedded server with 1 worker and
+with one per core, BIND 9 with its default threads, Knot DNS with its defaults. Flat out (dnsperf defaults: 100
+queries outstanding), then rate-limited (dnsperf \`-Q\`). **dnsperf runs on the same machine: on a 2-core
+machine it competes with the server for the same 2 cores**, so the flat-out figures measure the machine as much
+as the server; queries/s per server core (flat-out qps ÷ server CPU) is the fairer comparison. Server CPU is the
+server's process and its children (the workers). Latency percentiles come from dnsperf \`-v\` (one line per
+query, rate-limited runs only), which costs dnsperf some CPU. The embedded workers share one UDP socket (Node 20's
+\`dgram\` has no SO_REUSEPORT; newer Node releases add \`reusePort\`, which would give each worker a socket of
+its own), so they contend for its receive queue.
 
-| server | flat out: qps | avg latency | lost | server CPU (cores) | rate-limited: qps | avg latency | lost |
-|---|---:|---:|---:|---:|---:|---:|---:|
-${rows.join('\n')}
+| server | flat out: qps | vs BIND | avg latency | lost | server CPU (cores) | qps per server core |
+|---|---:|---:|---:|---:|---:|---:|
+${flat.join('\n')}
+
+| server | target qps | qps | latency p50 | latency p99 | lost |
+|---|---:|---:|---:|---:|---:|
+${rated.join('\n')}
+`;
+}
+
+export function discoveryScaleSection(rows: readonly DiscoveryScaleRow[]): string {
+  const first = rows[0];
+  const per = (v: number, r: DiscoveryScaleRow): string => (v / r.nodes).toFixed(2);
+  const lines = rows.map(
+    (r) => `| ${r.nodes} | ${Math.round(r.completeMapMs).toLocaleString('en-US')} ms | ${r.tendCpuMsPerSecond.toFixed(1)} ms | ${per(r.tendCpuMsPerSecond, r)} ms | ${r.heapMb.toFixed(1)} MB | ${r.rssMb.toFixed(1)} MB |`,
+  );
+  return `## Discovery at full cluster scale
+
+A simulated cluster (8 nodes: Community Edition's most; 256: Enterprise Edition's) in a process of its own;
+discovery from one seed in this process: the time from \`connect()\` to a map holding every node, then CPU of
+the discovering process per second of tending at the default interval (${first?.tendIntervalMs ?? 1000} ms), and
+its heap and RSS growth since before connecting. Linear growth shows as a flat per-node column.
+
+| nodes | time to complete map | tending CPU per second | per node | heap growth | RSS growth |
+|---:|---:|---:|---:|---:|---:|
+${lines.join('\n')}
 `;
 }

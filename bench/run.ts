@@ -8,19 +8,21 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import { findOnPath } from '../test/harness/require-tool.js';
 import { benchConvergence } from './convergence.js';
+import { benchDiscoveryScale } from './discovery-scale.js';
 import { benchDnsQps } from './dns-qps.js';
 import { benchHealthScale } from './health-scale.js';
-import { convergenceSection, dnsSection, healthScaleSection, seedingSection } from './report.js';
+import { convergenceSection, discoveryScaleSection, dnsSection, healthScaleSection, seedingSection } from './report.js';
 import { benchSeeding } from './seeding.js';
 
 const DOC = new URL('../docs/BENCHMARKS.md', import.meta.url);
-const PARTS = ['seeding', 'convergence', 'health', 'dns'] as const;
+const PARTS = ['seeding', 'convergence', 'health', 'dns', 'discovery'] as const;
 type Part = (typeof PARTS)[number];
 const TITLES: Record<Part, string> = {
   seeding: '## Time to first node',
   convergence: '## Convergence',
   health: '## Health checking at scale',
   dns: '## Embedded DNS server',
+  discovery: '## Discovery at full cluster scale',
 };
 
 function machine(): string {
@@ -46,7 +48,7 @@ function previousSections(): Partial<Record<Part, string>> {
 async function main(): Promise<void> {
   const requested = process.argv.slice(2).filter((a) => (PARTS as readonly string[]).includes(a)) as Part[];
   const parts: readonly Part[] = requested.length > 0 ? requested : PARTS;
-  const missing = ['named', 'nsupdate', 'nft', 'dnsperf', 'unshare'].filter((tool) => !findOnPath(tool));
+  const missing = ['named', 'nsupdate', 'knotd', 'nft', 'dnsperf', 'unshare'].filter((tool) => !findOnPath(tool));
   if (missing.length > 0 || process.getuid?.() !== 0) {
     process.stderr.write(`bench: needs root and ${missing.join(', ') || 'the test servers'}; run scripts/test-env/setup.sh as root first\n`);
     process.exitCode = 2;
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     }
     if (part === 'health') sections.health = healthScaleSection(await benchHealthScale(log));
     if (part === 'dns') sections.dns = dnsSection(await benchDnsQps(log));
+    if (part === 'discovery') sections.discovery = discoveryScaleSection(await benchDiscoveryScale(log));
   }
   const doc = [
     '# Benchmarks',

@@ -2,6 +2,7 @@
 import type { EmbeddedDnsServerOptions } from './server.js';
 
 export interface EmbeddedConfigSection {
+  readonly workers?: number | 'auto';
   readonly negativeTtl: number;
   readonly tcp: {
     readonly messageTimeoutMs: number;
@@ -12,8 +13,9 @@ export interface EmbeddedConfigSection {
   };
 }
 
-export function embeddedServerOptions(config: EmbeddedConfigSection, stateFile: string | undefined): Pick<EmbeddedDnsServerOptions, 'soa' | 'limits' | 'stateFile'> {
+export function embeddedServerOptions(config: EmbeddedConfigSection, stateFile: string | undefined): Pick<EmbeddedDnsServerOptions, 'soa' | 'limits' | 'stateFile' | 'workers'> {
   return {
+    ...(config.workers !== undefined ? { workers: config.workers } : {}),
     // Negative answers carry min(SOA TTL, minimum); the SOA TTL follows so that the minimum is what counts.
     soa: { minimum: config.negativeTtl, ttl: Math.max(config.negativeTtl, 30) },
     limits: {

@@ -14,7 +14,12 @@
  */
 import { compileZone, type Answer, type CompiledZone, type CompileOptions } from './answers.js';
 import { CLASS_ANY, CLASS_IN, EXT_RCODE_BADVERS, FLAG_CD, FLAG_QR, FLAG_RD, FLAG_TC, HEADER_BYTES, optRecord, RCODE, TYPE } from './wire.js';
-import type { ZoneStore } from './zone-store.js';
+import type { ZoneSnapshot } from './zone-store.js';
+
+/** Where the responder reads the zone: the zone store, or a worker's copy of the primary's snapshot. */
+export interface SnapshotSource {
+  snapshot(): ZoneSnapshot;
+}
 
 /** Counters the server reports; plain fields so the hot path only increments numbers. */
 export class ResponderCounters {
@@ -48,7 +53,7 @@ const ADD_FORMERR = 2;
 
 export class Responder {
   readonly counters = new ResponderCounters();
-  readonly #store: ZoneStore;
+  readonly #store: SnapshotSource;
   readonly #options: ResponderOptions;
   readonly #opt: Buffer;
   readonly #optBadvers: Buffer;
@@ -60,7 +65,7 @@ export class Responder {
   #ednsSize = 0;
   #ednsVersion = 0;
 
-  constructor(store: ZoneStore, options: ResponderOptions) {
+  constructor(store: SnapshotSource, options: ResponderOptions) {
     this.#store = store;
     this.#options = options;
     this.#opt = optRecord(options.maxUdpPayload);

@@ -4,6 +4,7 @@
  * nothing a peer sends can throw out of a socket handler.
  */
 import dgram from 'node:dgram';
+import os from 'node:os';
 import net from 'node:net';
 import { canonicalName } from '../canonical.js';
 import type { RecordSet } from '../types.js';
@@ -11,8 +12,8 @@ import { Responder } from './query.js';
 import { resolveLimits, type EmbeddedDnsLimits } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
 import { readZoneStateFile, ZonePersister } from './state-file.js';
-import { serveTcpConnection } from './tcp.js';
-import { TcpCounters, TcpGuard } from './tcp-guard.js';
+import { literalLookup, serveOn, type ListenerStats, type NoteFn } from './listener.js';
+import { WorkerPool } from './workers.js';
 import type { ZoneState } from './zone-state.js';
 import { ZoneStore, type SoaOptions } from './zone-store.js';
 
@@ -61,38 +62,43 @@ export interface EmbeddedDnsServerOptions {
   readonly rotate?: boolean;
   readonly limits?: Partial<EmbeddedDnsLimits>;
   readonly logger?: EmbeddedDnsLogger;
+  /**
+   * Processes answering queries: 1 serves from this process (as before); more fork that many `cluster`
+   * workers sharing the UDP socket and TCP listener, each with its own copy of the zone (see workers.ts).
+   * `'auto'` = the number of cores. Default 1 (the registrar's config defaults to `'auto'`).
+   */
+  readonly workers?: number | 'auto';
   /** Clock of the TCP deadlines (ms). Default Date.now. */
   readonly now?: () => number;
 }
 
-export interface EmbeddedDnsStats {
+/**
+ * Counters since start. With workers, the sum over all of them (a dead worker's last report included),
+ * each reported every second, so up to a second behind.
+ */
+export interface EmbeddedDnsStats extends ListenerStats {
   readonly serial: number;
-  readonly queries: { readonly udp: number; readonly tcp: number };
-  /** Responses sent, by rcode name. */
-  readonly responses: Readonly<Record<'noerror' | 'formerr' | 'servfail' | 'nxdomain' | 'notimp' | 'refused' | 'badvers', number>>;
-  /** UDP responses replaced by a truncated one (TC). */
-  readonly truncated: number;
-  /** Packets not answered: unparseable, larger than maxQueryBytes, or responses (QR set). */
-  readonly dropped: { readonly malformed: number; readonly oversize: number; readonly responses: number };
-  readonly tcp: {
-    readonly accepted: number;
-    readonly open: number;
-    /** Connections refused or evicted by a cap (the sum of the next two). */
-    readonly rejected: number;
-    readonly rejectedPerSource: number;
-    /** Evicted at the total cap to make room for a new connection. */
-    readonly evicted: number;
-    readonly closedMalformed: number;
-    readonly idleTimeouts: number;
-    readonly messageTimeouts: number;
-    readonly lifetimes: number;
-  };
   /** The state file: successful and failed writes; whether the zone was restored from it at start. */
   readonly state: { readonly writes: number; readonly failures: number; readonly restored: boolean };
-  /** Socket errors and failed sends. */
-  readonly errors: number;
-  /** Times the answers were re-encoded after a change of the zone. */
-  readonly recompiles: number;
+}
+
+/** Most workers; more than a few per core only adds context switches. */
+export const MAX_EMBEDDED_WORKERS = 64;
+const WORKER_STATS_INTERVAL_MS = 1000;
+
+function resolveWorkers(value: number | 'auto' | undefined): number {
+  if (value === undefined) return 1;
+  if (value === 'auto') return Math.min(os.availableParallelism(), MAX_EMBEDDED_WORKERS);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_EMBEDDED_WORKERS) throw new RangeError(`workers: ${value} is not 'auto' or an integer in 1..${MAX_EMBEDDED_WORKERS}`);
+  return value;
+}
+
+interface Serving {
+  stats(): ListenerStats;
+  /** Resolves once everything that answers queries serves the store's current snapshot. */
+  settled(): Promise<void>;
+  pids(): readonly number[];
+  stop(): Promise<void>;
 }
 
 export interface EmbeddedDnsServer {
@@ -100,8 +106,15 @@ export interface EmbeddedDnsServer {
   readonly port: number;
   readonly zone: string;
   readonly store: ZoneStore;
+  /** Processes answering queries (1: this one). */
+  readonly workers: number;
+  /** Process ids of the live workers; empty with one worker (this process answers). */
+  workerPids(): readonly number[];
   stats(): EmbeddedDnsStats;
-  /** Resolves once the current zone is in the state file (or its write failed); never rejects. */
+  /**
+   * Resolves once the current zone is in the state file (or its write failed) and every worker serves it
+   * (a replaced worker starts with it); never rejects.
+   */
   flush(): Promise<void>;
   /** Closes both sockets and every TCP connection; idempotent. */
   stop(): Promise<void>;
@@ -147,7 +160,7 @@ function closeUdp(socket: dgram.Socket): Promise<void> {
 async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
   const type = net.isIPv6(host) ? 'udp6' : 'udp4';
   for (let attempt = 1; ; attempt++) {
-    const udp = dgram.createSocket({ type, reuseAddr: false });
+    const udp = dgram.createSocket({ type, reuseAddr: false, lookup: literalLookup });
     try {
       await bindUdp(udp, host, port);
     } catch (err) {
@@ -220,55 +233,40 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
     onError: (error) => limited.note('state', { stateFile: options.stateFile, error: String(error) }, `embedded DNS server: cannot write the state file ${options.stateFile}; the zone is served from memory and written again on the next change`),
   });
   if (persister) store.onChange((snapshot) => persister.save(snapshot));
-  const responder = new Responder(store, { maxUdpPayload: limits.maxUdpPayload, maxQueryBytes: limits.maxQueryBytes, rotate: options.rotate ?? true });
-  const { udp, tcp, port } = await bindBoth(host, requestedPort);
-  const tcpCounters = new TcpCounters();
-  const guard = new TcpGuard(
-    {
-      messageTimeoutMs: limits.tcpMessageTimeoutMs,
-      idleTimeoutMs: limits.tcpIdleTimeoutMs,
-      lifetimeMs: limits.tcpLifetimeMs,
-      maxConnections: limits.maxTcpConnections,
-      maxConnectionsPerSource: limits.maxTcpConnectionsPerSource,
-    },
-    tcpCounters,
-    now,
-    (event, source) => limited.note(`tcp ${event}`, { event, source }, `embedded DNS server: TCP connection ${event === 'refused_per_source' ? 'refused (per-source cap)' : `closed (${event})`}`),
-  );
-  let udpQueries = 0;
-  let udpErrors = 0;
-
-  const noteError = (where: string, err: unknown): void => {
-    udpErrors++;
-    limited.note(`error ${where}`, { where, error: String(err), errors: udpErrors }, 'embedded DNS server: socket error');
-  };
-
-  udp.on('error', (err) => noteError('udp', err));
-  udp.on('message', (msg, rinfo) => {
-    udpQueries++;
-    let out: Buffer | null;
-    try {
-      out = responder.respond(msg, false);
-    } catch (err) {
-      noteError('answer', err);
-      return;
-    }
-    if (out === null) return;
-    try {
-      udp.send(out, rinfo.port, rinfo.address); // send errors arrive as 'error' events
-    } catch (err) {
-      noteError('udp send', err);
-    }
-  });
-
-  tcp.on('error', (err) => noteError('tcp', err));
-  const tcpLimits = { maxQueryBytes: limits.maxQueryBytes, maxBufferedBytes: limits.tcpMaxBufferedBytes };
-  tcp.on('connection', (socket) => {
-    const connection = guard.admit(socket);
-    if (connection) serveTcpConnection(socket, responder, tcpLimits, tcpCounters, connection, now);
-  });
-  guard.start();
-  logger.info({ zone: store.zone, host, port, serial: store.serial, loaded: store.snapshot().loaded, stateFile: options.stateFile, restored: restored !== undefined }, 'embedded DNS server listening (UDP and TCP)');
+  const workers = resolveWorkers(options.workers);
+  const rotate = options.rotate ?? true;
+  const note: NoteFn = (key, fields, msg) => limited.note(key, fields, msg);
+  let serving: Serving;
+  let port: number;
+  if (workers === 1) {
+    const responder = new Responder(store, { maxUdpPayload: limits.maxUdpPayload, maxQueryBytes: limits.maxQueryBytes, rotate });
+    const bound = await bindBoth(host, requestedPort);
+    port = bound.port;
+    const listener = serveOn(bound.udp, bound.tcp, responder, limits, note, now);
+    serving = {
+      stats: () => listener.stats(),
+      settled: () => Promise.resolve(),
+      pids: () => [],
+      stop: async () => {
+        listener.stop();
+        await Promise.all([closeUdp(bound.udp), new Promise<void>((resolve) => bound.tcp.close(() => resolve()))]);
+      },
+    };
+  } else {
+    // The port is picked (port 0) or checked here, released, and bound again by the cluster primary for the workers.
+    const probe = await bindBoth(host, requestedPort);
+    port = probe.port;
+    await Promise.all([closeUdp(probe.udp), new Promise<void>((resolve) => probe.tcp.close(() => resolve()))]);
+    const pool = await WorkerPool.start({
+      count: workers,
+      config: { host, port, limits, rotate, statsIntervalMs: WORKER_STATS_INTERVAL_MS },
+      initial: store.snapshot(),
+      logger,
+    });
+    store.onChange((snapshot) => pool.publish(snapshot));
+    serving = { stats: () => pool.stats(), settled: () => pool.settled(), pids: () => pool.pids(), stop: () => pool.stop() };
+  }
+  logger.info({ zone: store.zone, host, port, workers, serial: store.serial, loaded: store.snapshot().loaded, stateFile: options.stateFile, restored: restored !== undefined }, 'embedded DNS server listening (UDP and TCP)');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -276,38 +274,22 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
     port,
     zone: store.zone,
     store,
+    workers,
+    workerPids: () => serving.pids(),
     stats(): EmbeddedDnsStats {
-      const c = responder.counters;
-      const r = c.rcodes;
       return {
         serial: store.serial,
-        queries: { udp: udpQueries, tcp: tcpCounters.queries },
-        responses: { noerror: r[0]!, formerr: r[1]!, servfail: r[2]!, nxdomain: r[3]!, notimp: r[4]!, refused: r[5]!, badvers: r[16]! },
-        truncated: c.truncated,
-        dropped: { malformed: c.droppedMalformed, oversize: c.droppedOversize, responses: c.droppedResponses },
-        tcp: {
-          accepted: tcpCounters.accepted,
-          open: tcpCounters.open,
-          rejected: tcpCounters.rejectedPerSource + tcpCounters.evicted,
-          rejectedPerSource: tcpCounters.rejectedPerSource,
-          evicted: tcpCounters.evicted,
-          closedMalformed: tcpCounters.closedMalformed,
-          idleTimeouts: tcpCounters.idleTimeouts,
-          messageTimeouts: tcpCounters.messageTimeouts,
-          lifetimes: tcpCounters.lifetimes,
-        },
+        ...serving.stats(),
         state: { writes: persister?.writes ?? 0, failures: persister?.failures ?? 0, restored: restored !== undefined },
-        errors: udpErrors + tcpCounters.errors,
-        recompiles: c.compiles,
       };
     },
-    flush: () => persister?.flush() ?? Promise.resolve(),
+    flush: async () => {
+      await Promise.all([persister?.flush(), serving.settled()]);
+    },
     stop(): Promise<void> {
       stopping ??= (async () => {
-        const tcpClosed = new Promise<void>((resolve) => tcp.close(() => resolve()));
-        guard.stop();
         persister?.cancelRetry();
-        await Promise.all([closeUdp(udp), tcpClosed, persister?.flush()]);
+        await Promise.all([serving.stop(), persister?.flush()]);
         logger.info({ zone: store.zone, host, port }, 'embedded DNS server stopped');
       })();
       return stopping;
