@@ -89,8 +89,11 @@ export const embeddedProvider = z
      * `embedded-<zone>-<port>.json`; none when listening on port 0.
      */
     stateFile: z.string().min(1).optional(),
-    /** Processes answering queries: `auto` = one per core; 1 = the registrar's own process only (docs/registrar.md). */
-    workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+    /**
+     * Processes answering queries: 1 = the registrar's own process (default); N or `auto` (one per core) fork
+     * workers. On Node 20 the workers share one socket and measured slower than one process (docs/registrar.md).
+     */
+    workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default(1),
     /** SOA minimum, seconds: how long resolvers may cache "no such name" or "no such type". */
     negativeTtl: z.number().int().min(0).max(3600).default(5),
     /** DNS-over-TCP limits (the slowloris defence). */

@@ -123,17 +123,17 @@ describe('zone state file format', () => {
 });
 
 describe('registrar config: provider.embedded', () => {
-  it('defaults: 127.0.0.1:15353, a worker per core, negative TTL 5 s, TCP limits', () => {
+  it('defaults: 127.0.0.1:15353, one process, negative TTL 5 s, TCP limits', () => {
     const config = configSchema.parse({ record: { name: 'seed.db.test' }, sources: [{ type: 'static', addresses: ['10.0.0.1'] }] });
     expect(config.provider).toEqual({
       type: 'embedded',
       listen: '127.0.0.1:15353',
-      workers: 'auto',
+      workers: 1,
       negativeTtl: 5,
       tcp: { messageTimeoutMs: 2000, idleTimeoutMs: 10_000, lifetimeMs: 60_000, maxConnections: 256, maxConnectionsPerSource: 32 },
     });
     const options = embeddedServerOptions(config.provider as Parameters<typeof embeddedServerOptions>[0], '/tmp/x.json');
-    expect(options).toMatchObject({ workers: 'auto', soa: { minimum: 5 }, limits: { tcpMessageTimeoutMs: 2000, maxTcpConnectionsPerSource: 32 }, stateFile: '/tmp/x.json' });
+    expect(options).toMatchObject({ workers: 1, soa: { minimum: 5 }, limits: { tcpMessageTimeoutMs: 2000, maxTcpConnectionsPerSource: 32 }, stateFile: '/tmp/x.json' });
   });
 });
 
