@@ -16,6 +16,7 @@ import { build, type LogLevel } from 'esbuild';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_BUNDLE, REQUIRE_SHIM } from './esbuild-node.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,21 +35,11 @@ export async function buildLambda(options: { readonly outdir?: string; readonly 
   const outfile = path.join(outdir, 'index.mjs');
   await build({
     entryPoints: [LAMBDA_ENTRY],
+    ...NODE_BUNDLE,
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    // Minified names would turn error names (ConfigError, SeedkeeperError's `name`) into single letters in logs.
-    keepNames: true,
     sourcemap: 'linked',
     legalComments: 'linked',
-    // ESM bundles have no `require`; CommonJS dependencies (pino, parts of the SDK) need one for built-ins.
-    banner: { js: "import { createRequire as __seedkeeperCreateRequire } from 'node:module'; const require = __seedkeeperCreateRequire(import.meta.url);" },
-    // Prefer packages' ESM builds; the SDK's `module` entry keeps the bundle tree-shakeable.
-    mainFields: ['module', 'main'],
-    conditions: ['node', 'import'],
+    banner: { js: REQUIRE_SHIM },
     logLevel,
   });
   const { size } = await stat(outfile);

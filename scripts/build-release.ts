@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_BUNDLE, REQUIRE_SHIM } from './esbuild-node.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,19 +33,10 @@ export async function buildRelease(options: { readonly outdir?: string; readonly
   const file = path.join(outdir, RELEASE_FILE);
   await build({
     stdin: { contents: ENTRY, resolveDir: root, sourcefile: 'release-entry.ts', loader: 'ts' },
+    ...NODE_BUNDLE,
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    minify: true,
-    // Error names (ConfigError, ...) stay readable in logs and messages.
-    keepNames: true,
     legalComments: 'eof',
-    // ESM output has no `require`; CommonJS dependencies (pino, parts of the SDK) need one for built-ins.
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __seedkeeperCreateRequire } from 'node:module'; const require = __seedkeeperCreateRequire(import.meta.url);" },
-    mainFields: ['module', 'main'],
-    conditions: ['node', 'import'],
+    banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
     logLevel,
   });
   await chmod(file, 0o755);
