@@ -96,6 +96,10 @@ export function buildStatus(input: StatusInput): StatusV1 {
       running: state.running,
       outage: state.outage,
       unhealthyAfterMs: state.unhealthyAfterMs,
+      writesNotVisible: {
+        count: state.writesNotVisible,
+        last: state.lastWriteNotVisible ? { at: state.lastWriteNotVisible.writtenAt, sets: [...state.lastWriteNotVisible.sets] } : null,
+      },
       replicas: { mode: 'single', leader: null, term: null, leaseAgeMs: null },
     },
     record: {

@@ -65,12 +65,17 @@ function recordSection(s: StatusV1): string {
     : '<tr><td colspan="3">no address published yet</td></tr>';
   const changed = r.lastChangedAt === null ? 'not since this process started' : `${clock(r.lastChangedAt)} UTC (${ago(r.lastChangedAt, s.generatedAt)})`;
   const replicas = s.registrar.replicas.mode === 'single' ? 'single replica (no lease)' : '';
+  const unseen = s.registrar.writesNotVisible;
+  const writes = unseen.count === 0
+    ? 'every acknowledged write was read back'
+    : `<strong>${unseen.count} acknowledged write(s) not visible on the next read</strong>${unseen.last ? ` (last at ${clock(unseen.last.at)} UTC: ${unseen.last.sets.map(e).join('; ')})` : ''}`;
   return (
     `<section aria-labelledby="h-record"><h2 id="h-record">Published record <code>${e(r.name)}</code></h2>` +
     table('Addresses in the seed record', ['Type', 'Values', 'TTL'], rows, 'record') +
     `<dl class="facts"><dt>Serial</dt><dd>${r.serial ?? 'n/a (provider keeps no serial we can read)'}</dd><dt>Last changed</dt><dd>${changed}</dd>` +
     `<dt>Ownership marker</dt><dd><code>${e(r.marker.name)}</code> TXT <code>"${e(r.marker.value)}"</code> — ${r.marker.owned ? 'ours' : '<strong>not ours: the record is left untouched</strong>'}</dd>` +
-    `<dt>Mode</dt><dd>${r.mode}</dd><dt>Outage guard</dt><dd>${s.registrar.outage}</dd><dt>Registrar</dt><dd>${s.registrar.running ? 'running' : '<strong>stopped</strong>'}, ${replicas}</dd></dl></section>`
+    `<dt>Mode</dt><dd>${r.mode}</dd><dt>Outage guard</dt><dd>${s.registrar.outage}</dd><dt>Registrar</dt><dd>${s.registrar.running ? 'running' : '<strong>stopped</strong>'}, ${replicas}</dd>` +
+    `<dt>Writes</dt><dd data-writes-not-visible="${unseen.count}">${writes}</dd></dl></section>`
   );
 }
 

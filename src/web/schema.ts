@@ -122,6 +122,11 @@ export interface StatusV1 {
     readonly running: boolean;
     readonly outage: 'none' | 'active' | 'recovering';
     readonly unhealthyAfterMs: number;
+    /**
+     * Acknowledged writes that the next read did not show (a server that answers "applied" but applies
+     * nothing), and the last such case: one line per set, or null.
+     */
+    readonly writesNotVisible: { readonly count: number; readonly last: { readonly at: number; readonly sets: readonly string[] } | null };
     /** Replicas and the lease arrive later; a single replica for now. */
     readonly replicas: { readonly mode: 'single'; readonly leader: null; readonly term: null; readonly leaseAgeMs: null };
   };

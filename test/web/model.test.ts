@@ -109,6 +109,17 @@ describe('buildStatus', () => {
     expect(renderPage(hostile)).toContain('x&lt;script&gt;.example.com');
   });
 
+  it('says when an acknowledged write was not there on the next read (a server that lies), in JSON and HTML', () => {
+    expect(s.registrar.writesNotVisible).toEqual({ count: 0, last: null });
+    expect(renderMain(s)).toContain('data-writes-not-visible="0"');
+    const sets = ['seed.db.example.com A: wrote 10.0.0.1, 10.0.0.2; read back 10.0.0.1 (as before the write)'];
+    const lied = buildStatus({ state: { ...state(undefined), writesNotVisible: 3, lastWriteNotVisible: { writtenAt: NOW - 5000, sets } }, history: new StatusHistory(), answers: [], serial: null, now: NOW });
+    expect(lied.registrar.writesNotVisible).toEqual({ count: 3, last: { at: NOW - 5000, sets } });
+    const html = renderMain(lied);
+    expect(html).toContain('data-writes-not-visible="3"');
+    expect(html).toContain('read back 10.0.0.1 (as before the write)');
+  });
+
   it('keeps the record of the last good run when a reconcile fails', () => {
     const h = new StatusHistory();
     h.addReconcile(outcome(plan(['10.0.0.1']), true), NOW - 2000);
