@@ -108,6 +108,8 @@ describe('registrar restart with the embedded provider', () => {
         const ips = await one.resolve();
         return ips.length === 3 ? ips : undefined;
       }, { what: 'the record published', timeoutMs: 20_000 });
+      // The record is served from memory a moment before its write to the state file completes: wait for it.
+      await one.runtime.dns?.flush();
       // The server runs with the registrar's logger and reports on its /metrics.
       expect(one.logs.some((l) => l['provider'] === 'embedded' && l['msg'] === 'embedded DNS server listening (UDP and TCP)')).toBe(true);
       const text = await one.runtime.metrics.registry.metrics();
