@@ -91,7 +91,7 @@ export const embeddedProvider = z
     stateFile: z.string().min(1).optional(),
     /**
      * Processes answering queries: 1 = the registrar's own process (default); N or `auto` (one per core) fork
-     * workers. On Node 20 the workers share one socket and measured slower than one process (docs/registrar.md).
+     * workers. On Node 20 the workers share one socket and do not scale with cores (docs/registrar.md).
      */
     workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default(1),
     /** SOA minimum, seconds: how long resolvers may cache "no such name" or "no such type". */
