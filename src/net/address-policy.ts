@@ -5,7 +5,7 @@
  * demo). Refusals say which address and why, so the message can go straight into an error or a log line.
  */
 import { isIP, isIPv4 } from 'node:net';
-import { canonicalIp } from '../providers/canonical.js';
+import { canonicalIp, ipv4Bytes, ipv6Groups } from './ip.js';
 
 export interface AddressPolicy {
   /** Accept 127.0.0.0/8 and ::1 (tests and the one-machine demo). Default false. */
@@ -16,34 +16,15 @@ export type AddressVerdict =
   | { readonly ok: true; readonly address: string; readonly family: 4 | 6 }
   | { readonly ok: false; readonly reason: string };
 
-function ipv4Octets(ip: string): number[] {
-  return ip.split('.').map(Number);
-}
-
 /** Why an IPv4 address can never be a node's address, or undefined. Loopback is reported separately. */
 function ipv4Problem(ip: string): string | undefined {
-  const [a = 0, b = 0] = ipv4Octets(ip);
+  const [a = 0, b = 0] = [...ipv4Bytes(ip)];
   if (a === 0) return 'is in 0.0.0.0/8 ("this network"): not an address a client can dial';
   if (ip === '255.255.255.255') return 'is the broadcast address';
   if (a >= 224 && a <= 239) return 'is a multicast address';
   if (a >= 240) return 'is in the reserved block 240.0.0.0/4';
   if (a === 169 && b === 254) return 'is link-local (169.254.0.0/16, where the cloud metadata service lives)';
   return undefined;
-}
-
-/** The 8 16-bit groups of a canonical IPv6 address. */
-function ipv6Groups(ip: string): number[] {
-  // A dotted IPv4 tail (`::ffff:10.1.2.3`, as Node prints mapped addresses) is the last two groups.
-  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (dotted?.[1] !== undefined && dotted[2] !== undefined) {
-    const [a = 0, b = 0, c = 0, d = 0] = ipv4Octets(dotted[2]);
-    ip = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = ip.split('::');
-  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
-  const h = parse(head);
-  const t = tail === undefined ? [] : parse(tail);
-  return [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
 }
 
 function ipv6Problem(groups: readonly number[]): string | undefined {
@@ -74,7 +55,7 @@ export function checkNodeAddress(text: string, policy: AddressPolicy = {}): Addr
       return problem ? { ok: false, reason: `${shown} ${problem}` } : { ok: true, address, family: 6 };
     }
   }
-  if (ipv4Octets(address)[0] === 127) return policy.allowLoopback ? { ok: true, address, family: 4 } : loopbackRefusal(shown);
+  if (ipv4Bytes(address)[0] === 127) return policy.allowLoopback ? { ok: true, address, family: 4 } : loopbackRefusal(shown);
   const problem = ipv4Problem(address);
   return problem ? { ok: false, reason: `${shown} ${problem}` } : { ok: true, address, family: 4 };
 }

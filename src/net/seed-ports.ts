@@ -5,7 +5,7 @@
  * advice out (plan, run and probe word it for their readers).
  */
 import { isIP, isIPv4 } from 'node:net';
-import { canonicalIp } from '../providers/canonical.js';
+import { canonicalIp } from './ip.js';
 
 /** The port an Aerospike client adds to a seed given without one. */
 export const CLIENT_DEFAULT_PORT = 3000;

@@ -1,16 +1,11 @@
 /** Canonical forms, so that two descriptions of the same records compare equal. */
-import { isIPv4, isIPv6, SocketAddress } from 'node:net';
+import { canonicalIp } from '../net/ip.js';
 import type { RecordSet } from './types.js';
+
+export { canonicalIp };
 
 export function canonicalName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-/** Canonical IP text: IPv4 dotted quad, IPv6 compressed lowercase (as Node prints it). */
-export function canonicalIp(ip: string): string {
-  if (isIPv4(ip)) return ip.split('.').map((o) => String(Number(o))).join('.');
-  if (isIPv6(ip)) return new SocketAddress({ address: ip, family: 'ipv6' }).address;
-  throw new RangeError(`${JSON.stringify(ip)} is not an IP address`);
 }
 
 export function canonicalSet(set: RecordSet): RecordSet {

@@ -4,7 +4,6 @@
  * once per zone snapshot (answers.ts); queries are parsed by query.ts. Tests decode every answer with
  * `dns-packet`, dig and c-ares.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 
 export const TYPE = Object.freeze({ A: 1, NS: 2, SOA: 6, TXT: 16, AAAA: 28, OPT: 41, IXFR: 251, AXFR: 252, MAILB: 253, MAILA: 254, ANY: 255 });
 export const CLASS_IN = 1;
@@ -45,30 +44,7 @@ export function pointer(offset: number): Buffer {
   return out;
 }
 
-export function ipv4Bytes(ip: string): Buffer {
-  if (!isIPv4(ip)) throw new RangeError(`${ip} is not an IPv4 address`);
-  return Buffer.from(ip.split('.').map(Number));
-}
-
-/** 16 bytes of an IPv6 address in any text form, including `::` and a trailing dotted quad. */
-export function ipv6Bytes(ip: string): Buffer {
-  if (!isIPv6(ip) || ip.includes('%')) throw new RangeError(`${ip} is not an IPv6 address`);
-  let text = ip;
-  const words: number[] = [];
-  const dot = text.lastIndexOf(':');
-  if (text.includes('.')) {
-    const v4 = ipv4Bytes(text.slice(dot + 1));
-    text = `${text.slice(0, dot + 1)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((w) => parseInt(w, 16)));
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  words.push(...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right);
-  const out = Buffer.alloc(16);
-  words.forEach((w, i) => out.writeUInt16BE(w, i * 2));
-  return out;
-}
+export { ipv4Bytes, ipv6Bytes } from '../../net/ip.js';
 
 /** TXT rdata: the value's UTF-8 bytes as character-strings of at most 255 bytes (one empty string for ''). */
 export function txtRdata(value: string): Buffer {
