@@ -13,6 +13,7 @@ import { sameEndpoint } from './lb-detect.js';
 import { createContext, type DiscoveryContext, type DiscoveryOptions } from './options.js';
 import { acceptedPeers, applyPeerAliases, describePeer, expandFromPeers, readPeers, validatePeer, type DiscoveredPeer, type ExpansionResult, type PeerIssue, type PeerSource } from './peers.js';
 import { anyDue, EMPTY_RETRIES, isDue, recordFailure, retainPeers, type PeerRetryTable } from './peer-retry.js';
+import { withChildSignal } from './abort-scope.js';
 import { refreshNode } from './node-refresh.js';
 import { findSeedNode, noSeedNodeError, type SeedCandidate, type SeedingResult, type SeedNode } from './seeding.js';
 import { parseSeed, type Seed } from './seed.js';
@@ -271,7 +272,7 @@ export class Cluster extends ClusterEventEmitter {
           return;
         }
         try {
-          const peers = await readPeers(this.ctx, state.connection, this.closing.signal);
+          const peers = await withChildSignal(this.closing.signal, (signal) => readPeers(this.ctx, state.connection!, signal));
           sources.push({ nodeId: node.nodeId, peers });
           this.tended.set(node.nodeId, { ...state, peersGeneration: peers.generation, peers });
         } catch (error) {

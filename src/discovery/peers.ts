@@ -12,6 +12,7 @@ import { connectAndValidate, type ValidatedConnection } from './node-connect.js'
 import type { DiscoveryContext } from './options.js';
 import type { Translator } from './translate.js';
 import { race } from './race.js';
+import { withChildSignal } from './abort-scope.js';
 
 export const MAX_CLUSTER_NODES = 4096;
 const MAX_ROUNDS = 64;
@@ -145,9 +146,10 @@ export async function expandFromPeers(
         wanted.set(entry.nodeId, { reporter: source.nodeId, entry });
       }
     }
+    // Each validation gets its own child of `signal`: one listener on it, not one per peer.
     // Every attempt holds a slot of the context's connection limiter, so this fan-out is bounded in sockets.
     const results = await Promise.all(
-      [...wanted.values()].map(async ({ reporter, entry }) => ({ reporter, entry, ...(await validatePeer(ctx, entry, signal)) })),
+      [...wanted.values()].map(async ({ reporter, entry }) => ({ reporter, entry, ...(await withChildSignal(signal, (own) => validatePeer(ctx, entry, own))) })),
     );
     const next: PeerSource[] = [];
     for (const { reporter, entry, peer, failures } of results) {
