@@ -122,8 +122,34 @@ const INTEGER_RANGES: readonly (readonly [keyof DiscoveryOptions, number, number
   ['peerRetryMaxDelayMs', 1, 3_600_000],
 ];
 
-/** Throws ConfigError naming the option and the allowed range. */
+/** Options that must have one JavaScript type when given (TypeScript callers get this for free; JS and config do not). */
+const TYPED: readonly (readonly [keyof DiscoveryOptions, 'boolean' | 'string' | 'function' | 'object'])[] = [
+  ['useAlternateAccessAddress', 'boolean'],
+  ['detectLoadBalancer', 'boolean'],
+  ['clusterName', 'string'],
+  ['clock', 'function'],
+  ['resolver', 'function'],
+  ['tls', 'object'],
+  ['credentials', 'object'],
+];
+
+/** Throws ConfigError naming the option and what was expected. */
 export function validateDiscoveryOptions(options: ResolvedDiscoveryOptions): void {
+  for (const [key, type] of TYPED) {
+    const value: unknown = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== type || value === null) throw new ConfigError(`discovery.${key}`, `expected ${type === 'object' ? 'an' : 'a'} ${type}, got ${describeValue(value)}`);
+  }
+  if (options.clusterName !== undefined && options.clusterName.length === 0) {
+    throw new ConfigError('discovery.clusterName', 'must not be empty (leave it out to accept any cluster)');
+  }
+  if (options.credentials !== undefined && (typeof options.credentials.user !== 'string' || typeof options.credentials.password !== 'string')) {
+    throw new ConfigError('discovery.credentials', 'expected { user: string, password: string }');
+  }
+  const servers: unknown = options.dnsServers;
+  if (servers !== undefined && (!Array.isArray(servers) || !servers.every((s) => typeof s === 'string' && s.length > 0))) {
+    throw new ConfigError('discovery.dnsServers', `expected a list of server addresses, got ${describeValue(servers)}`);
+  }
   for (const [key, min, max] of INTEGER_RANGES) {
     const value = options[key];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
@@ -162,6 +188,13 @@ export function createContext(options: DiscoveryOptions = {}): DiscoveryContext 
     credentials: options.credentials,
     connections: new Semaphore(merged.maxConnectionsInFlight),
   };
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
