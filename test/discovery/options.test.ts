@@ -4,7 +4,7 @@ import { createContext, type DiscoveryOptions } from '../../src/discovery/option
 import { ConfigError } from '../../src/errors.js';
 
 /** Options as plain JavaScript or a config file could give them, types unchecked. */
-const loose = (options: Record<string, unknown>): DiscoveryOptions => options as DiscoveryOptions;
+const loose = (options: Record<string, unknown>): DiscoveryOptions => options;
 
 describe('discovery options are validated like config', () => {
   it.each([
