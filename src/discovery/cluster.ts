@@ -7,6 +7,7 @@ import type { InfoConnection } from '../protocol/connection.js';
 import { formatHostPort } from '../protocol/host.js';
 import type { PeersReply } from '../protocol/values/peers.js';
 import { backoffDelay } from '../time/backoff.js';
+import type { TimerHandle } from '../time/clock.js';
 import { withChildSignal } from './abort-scope.js';
 import { diffClusters, EMPTY_CLUSTER, type ClusterDescription, type NodeDescription } from './description.js';
 import { ClusterClosedError, type ClusterNameMismatchError } from './errors.js';
@@ -42,7 +43,7 @@ export class Cluster extends ClusterEventEmitter {
   private readonly connections = new Map<string, InfoConnection>();
   /** Addresses of every node ever known: extra re-seed candidates, as the official clients keep. */
   private readonly remembered = new Map<string, SeedCandidate>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private running: Promise<void> | undefined;
   private readonly closing = new AbortController();
   private reseedAttempt = 0;
@@ -61,7 +62,7 @@ export class Cluster extends ClusterEventEmitter {
   }
 
   private now(): number {
-    return this.ctx.options.clock();
+    return this.ctx.now();
   }
 
   get description(): ClusterDescription {
@@ -108,14 +109,14 @@ export class Cluster extends ClusterEventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closing.abort();
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     await this.running?.catch(() => undefined);
     for (const connection of this.connections.values()) connection.close();
     this.connections.clear();
   }
 
   private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
+    this.timer = this.ctx.setTimer(delayMs, () => {
       this.tend().then(
         () => {
           if (!this.closed) this.schedule(this.current.nodes.size === 0 ? this.reseedDelay() : this.ctx.options.tendIntervalMs);
@@ -126,7 +127,7 @@ export class Cluster extends ClusterEventEmitter {
           this.schedule(this.ctx.options.tendIntervalMs);
         },
       );
-    }, delayMs);
+    });
   }
 
   private reseedDelay(): number {
