@@ -1,18 +1,10 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/discovery/cluster.js';
 import { childSignal } from '../../src/discovery/abort-scope.js';
-import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
+import { simSession } from './sim-session.js';
 
-let sim: SimCluster | undefined;
-let cluster: Cluster | undefined;
-
-afterEach(async () => {
-  await cluster?.close();
-  await sim?.stop();
-  cluster = undefined;
-  sim = undefined;
-});
+const session = simSession();
 
 describe('abort listeners', () => {
   it('child signals add one listener to their parent however many are open, and none once released', () => {
@@ -45,8 +37,8 @@ describe('abort listeners', () => {
       };
       process.on('warning', onWarning);
       try {
-        sim = await startSimCluster({ nodes: 64 });
-        cluster = new Cluster([sim.seedList().split(',')[0]!], { connectTimeoutMs: 5000, requestTimeoutMs: 5000 });
+        const sim = await session.start({ nodes: 64 });
+        const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 5000, requestTimeoutMs: 5000 }));
         await cluster.connect();
         expect(cluster.nodes).toHaveLength(64);
         const closing = (cluster as unknown as { closing: AbortController }).closing.signal;
