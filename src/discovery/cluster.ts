@@ -1,7 +1,8 @@
 /**
  * The cluster owner: seeds once, then tends every node on its own connection, grows and shrinks the
  * node-id-keyed map from peer lists, and re-seeds (re-resolving names) with backoff when every node is lost.
- * State changes are made on immutable descriptions; the diff is emitted as typed events.
+ * This file does the I/O and the loop; every membership decision is a pure step of membership.ts, and the
+ * diff between descriptions is emitted as typed events.
  */
 import type { InfoConnection } from '../protocol/connection.js';
 import { formatHostPort } from '../protocol/host.js';
@@ -59,10 +60,6 @@ export class Cluster extends ClusterEventEmitter {
 
   private get current(): ClusterDescription {
     return this.state.description;
-  }
-
-  private now(): number {
-    return this.ctx.now();
   }
 
   get description(): ClusterDescription {
@@ -166,7 +163,7 @@ export class Cluster extends ClusterEventEmitter {
     sources: readonly PeerSource[],
     aliasLists: readonly PeersReply[] | 'sources',
   ): Promise<{ state: MembershipState; issues: readonly PeerIssue[]; mismatches: readonly ClusterNameMismatchError[] }> {
-    const now = this.now();
+    const now = this.ctx.now();
     const expansion = await expandFromPeers(this.ctx, new Set(known), sources, { signal: this.closing.signal, skip: notDue(state.retries, now) });
     for (const peer of expansion.added) this.keepConnection(peer.info.nodeId, peer.connection);
     for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
@@ -215,7 +212,7 @@ export class Cluster extends ClusterEventEmitter {
       if (outcome.kind === 'cluster-name-changed') this.publishMismatch(outcome.error);
       tendResults.set(node.nodeId, outcome.kind === 'ok' ? { kind: 'ok', peersGeneration: outcome.peersGeneration, partitionGeneration: outcome.partitionGeneration, ...(outcome.build ? { build: outcome.build } : {}) } : { kind: outcome.kind });
     }
-    const step = applyTendResults(this.state, tendResults, this.settings, this.now());
+    const step = applyTendResults(this.state, tendResults, this.settings, this.ctx.now());
     for (const event of step.events) this.publishEvent(event);
     if (!step.peers) {
       this.commit(step.state, step.removals);
