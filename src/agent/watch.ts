@@ -12,6 +12,7 @@
  * Each iteration is bounded in time (probe timeout, the target's own timeouts); the loop ends with the signal.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../time/backoff.js';
 import { AgentError, ImdsError, seconds, TargetRefusedError } from './errors.js';
 import type { Agent } from './agent.js';
 import { checkSpotNotice, type SpotInstanceAction } from './spot-notice.js';
@@ -94,7 +95,7 @@ async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, sp
   let renewAt = s.renewMs > 0 ? now() + s.renewMs : Infinity;
   const failed = (op: 'register' | 'deregister', error: unknown): void => {
     failures++;
-    const retryInMs = Math.min(MAX_RETRY_MS, s.intervalMs * 2 ** Math.min(failures - 1, 20));
+    const retryInMs = backoffDelay(failures, { baseMs: s.intervalMs, maxMs: MAX_RETRY_MS, jitter: 'none' });
     retryAt = now() + retryInMs;
     agent.report('targetError', { member, op, error, retryInMs });
   };

@@ -4,6 +4,7 @@
  * (retrying cannot fix a wrong token or a rejected member). The token never appears in an error or a log.
  */
 import { ConfigError, SeedkeeperError, type ErrorLabel } from '../../errors.js';
+import { backoffDelay } from '../../time/backoff.js';
 import type { AgentMember, RegistrationTarget } from '../target.js';
 
 export interface RegistrarApiTargetOptions {
@@ -103,7 +104,7 @@ export function createRegistrarApiTarget(options: RegistrarApiTargetOptions): Re
     const where = `${method} ${url.origin}${url.pathname}`;
     let lastError: AgentApiError | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 1)));
+      if (attempt > 0) await sleep(backoffDelay(attempt, { baseMs: backoffMs, maxMs: MAX_BACKOFF_MS, jitter: 'full' }, Math.random()));
       if (closing.signal.aborted) throw new AgentApiError('ERR_AGENT_API', `${where}: the target was closed`, { cause: lastError });
       let response: Response;
       try {
