@@ -5,6 +5,7 @@
  */
 import { ConfigError, SeedkeeperError, type ErrorLabel } from '../../errors.js';
 import { backoffDelay } from '../../time/backoff.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 import type { AgentMember, RegistrationTarget } from '../target.js';
 
 export interface RegistrarApiTargetOptions {
@@ -18,6 +19,8 @@ export interface RegistrarApiTargetOptions {
   readonly attempts?: number;
   /** First backoff delay, ms (doubled per retry, capped at 1 s, full jitter). Default 100. */
   readonly backoffMs?: number;
+  /** Pauses between attempts (tests). Default systemClock. */
+  readonly clock?: Clock;
 }
 
 /** An agent API failure: `ERR_AGENT_UNAUTHORIZED`, `ERR_AGENT_REJECTED` or `ERR_AGENT_API`. */
@@ -88,16 +91,9 @@ export function createRegistrarApiTarget(options: RegistrarApiTargetOptions): Re
   const authorization = `Bearer ${options.token}`;
   const closing = new AbortController();
 
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        closing.signal.removeEventListener('abort', done);
-        resolve();
-      }
-      closing.signal.addEventListener('abort', done, { once: true });
-    });
+  const clock = options.clock ?? systemClock;
+  // Closing ends a pause early; the loop then reports the target as closed.
+  const sleep = (ms: number): Promise<void> => clock.sleep(ms, closing.signal).catch(() => undefined);
 
   const call = async (method: 'PUT' | 'DELETE', id: string, body?: unknown): Promise<void> => {
     const url = new URL(`v1/members/${encodeURIComponent(id)}`, base);
