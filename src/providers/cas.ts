@@ -166,23 +166,28 @@ function addressType(provider: string, address: string): { type: 'A' | 'AAAA'; i
   throw usage(provider, 'ERR_INVALID_RECORD', `${JSON.stringify(address)} is not an IP address`);
 }
 
+/** The set `address` belongs in at `name` (A for IPv4, AAAA for IPv6), changed by modifyRecordSet. */
+async function modifyAddressSet(
+  provider: DnsProvider,
+  name: string,
+  address: string,
+  options: ModifyOptions,
+  mutate: (current: RecordSet | undefined, at: { owner: string; type: 'A' | 'AAAA'; ip: string }) => RecordSet | undefined,
+): Promise<ModifyResult> {
+  const { type, ip } = addressType(provider.kind, address);
+  const owner = canonicalName(name);
+  return await modifyRecordSet(provider, owner, type, (current) => mutate(current, { owner, type, ip }), options);
+}
+
 /**
  * Adds `address` to the A (IPv4) or AAAA (IPv6) set at `name`, creating the set with `ttl` if absent.
  * A set that already holds the address is left alone; otherwise the set gets `ttl`.
  */
 export async function addAddress(provider: DnsProvider, name: string, address: string, ttl: number, options: ModifyOptions = {}): Promise<ModifyResult> {
-  const { type, ip } = addressType(provider.kind, address);
-  const owner = canonicalName(name);
-  return await modifyRecordSet(
-    provider,
-    owner,
-    type,
-    (current) => {
-      if (current?.values.includes(ip)) return current;
-      return { name: owner, type, ttl, values: [...(current?.values ?? []), ip] };
-    },
-    options,
-  );
+  return await modifyAddressSet(provider, name, address, options, (current, { owner, type, ip }) => {
+    if (current?.values.includes(ip)) return current;
+    return { name: owner, type, ttl, values: [...(current?.values ?? []), ip] };
+  });
 }
 
 export interface RemoveAddressOptions extends ModifyOptions {
@@ -195,19 +200,11 @@ export interface RemoveAddressOptions extends ModifyOptions {
  * address unless `allowEmpty`: an empty seed record leaves clients with nothing to connect to.
  */
 export async function removeAddress(provider: DnsProvider, name: string, address: string, options: RemoveAddressOptions = {}): Promise<ModifyResult> {
-  const { type, ip } = addressType(provider.kind, address);
-  const owner = canonicalName(name);
-  return await modifyRecordSet(
-    provider,
-    owner,
-    type,
-    (current) => {
-      if (current === undefined || !current.values.includes(ip)) return current;
-      const rest = current.values.filter((v) => v !== ip);
-      if (rest.length > 0) return { ...current, values: rest };
-      if (options.allowEmpty === true) return undefined;
-      throw usage(provider.kind, 'ERR_LAST_ADDRESS', `${owner} ${type}: ${ip} is its last address; removing it would leave the record empty (pass allowEmpty: true to allow that)`);
-    },
-    options,
-  );
+  return await modifyAddressSet(provider, name, address, options, (current, { owner, type, ip }) => {
+    if (current === undefined || !current.values.includes(ip)) return current;
+    const rest = current.values.filter((v) => v !== ip);
+    if (rest.length > 0) return { ...current, values: rest };
+    if (options.allowEmpty === true) return undefined;
+    throw usage(provider.kind, 'ERR_LAST_ADDRESS', `${owner} ${type}: ${ip} is its last address; removing it would leave the record empty (pass allowEmpty: true to allow that)`);
+  });
 }
