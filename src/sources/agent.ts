@@ -13,6 +13,7 @@
 import { SeedkeeperError } from '../errors.js';
 import { checkNodeAddress, type AddressPolicy } from '../net/address-policy.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
+import { repeatEvery } from '../time/repeat.js';
 import { agentIdProblem } from './agent-id.js';
 import type { Candidate, Source } from './types.js';
 
@@ -157,13 +158,7 @@ export function createAgentSource(options: AgentSourceOptions = {}): AgentSource
       onChange = listener;
       if (leaseMs > 0) {
         const every = options.sweepIntervalMs ?? Math.min(5000, Math.max(100, Math.floor(leaseMs / 4)));
-        const arm = (): void => {
-          sweepTimer = clock.setTimer(every, () => {
-            sweep();
-            arm();
-          });
-        };
-        arm();
+        sweepTimer = repeatEvery(clock, every, sweep);
       }
       return Promise.resolve();
     },
