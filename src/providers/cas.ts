@@ -81,8 +81,10 @@ export interface CasBatchResult {
 /**
  * The compare-and-swap loop for any batch: read `names`, let `plan(current)` compute the changes (each
  * carrying the set it read as its precondition), apply them as one batch, and on ConflictError re-read and
- * retry with full-jitter backoff: sleep random(0, min(maxDelay, base·2^n)). `plan` may run several times
- * and should be pure; what it throws is passed through. `what` names the operation in the final error.
+ * retry with full-jitter backoff: sleep random(0, min(maxDelay, base·2^n)) (or `options.backoff`). The one
+ * compare-and-swap loop: modifyRecordSet, the agent's DNS target and the registrar's and Lambda's reconcile
+ * all run it. `plan` may run several times and should be pure; what it throws is passed through. `what`
+ * names the operation in the final error.
  */
 export async function applyWithRetries(
   provider: DnsProvider,
