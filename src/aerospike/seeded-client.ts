@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, ConfigOptions, Host } from 'aerospike';
 import type { ConnectReport } from '../discovery/cluster.js';
 import type { DiscoveryOptions } from '../discovery/options.js';
+import { backoffDelay } from '../time/backoff.js';
 import { findHosts } from './find-hosts.js';
 import type { OfficialModule, ResolvedAdapterOptions } from './options.js';
 
@@ -119,7 +120,7 @@ export class SeededClient extends EventEmitter {
         this.emit('reseeded', { attempt, hosts: found.hosts, mode: this.mode, report: found.report });
         return;
       } catch (error) {
-        const delayMs = Math.min(reseedMaxDelayMs, reseedInitialDelayMs * 2 ** Math.min(attempt - 1, 30));
+        const delayMs = backoffDelay(attempt, { baseMs: reseedInitialDelayMs, maxMs: reseedMaxDelayMs, jitter: 'none' });
         this.emit('reseedFailed', { attempt, delayMs, error });
         try {
           await sleep(delayMs, undefined, { signal: this.#stop.signal });

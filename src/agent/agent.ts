@@ -12,6 +12,7 @@ import type { SpotInstanceAction } from './imds.js';
 import type { AgentMember, RegistrationTarget } from './target.js';
 import { createReadinessCheck, waitForPort, type ReadinessCheck } from './wait-port.js';
 import { runWatch, type WatchOutcome } from './watch.js';
+import { systemClock, type Clock } from '../time/clock.js';
 
 export interface WaitSettings {
   /** Give up waiting for the port after this long, ms. */
@@ -56,12 +57,15 @@ export interface AgentOptions {
   readonly spot?: (signal: AbortSignal) => Promise<SpotInstanceAction | undefined>;
   /** Injectable readiness check (tests). Default: TCP connect (+ info cluster name). */
   readonly check?: ReadinessCheck;
+  /** Pauses, deadlines and retry times of wait and watch (tests). Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export class Agent extends EventEmitter<AgentEvents> {
   readonly target: RegistrationTarget;
   readonly waitSettings: WaitSettings;
   readonly watchSettings: WatchSettings;
+  readonly clock: Clock;
   private readonly options: AgentOptions;
   private identity: Promise<AgentMember> | undefined;
   private readiness: ReadinessCheck | undefined;
@@ -72,6 +76,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     this.target = options.target;
     this.waitSettings = { ...DEFAULT_AGENT_SETTINGS.wait, ...options.wait };
     this.watchSettings = { ...DEFAULT_AGENT_SETTINGS.watch, ...options.watch };
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Emit a typed event, also on the diagnostics channel. */
@@ -112,6 +117,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       timeoutMs: this.waitSettings.timeoutMs,
       intervalMs: this.waitSettings.intervalMs,
       check: this.check(member),
+      clock: this.clock,
       onProgress: (progress) => this.report('waiting', progress),
       ...(signal ? { signal } : {}),
     });

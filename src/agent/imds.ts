@@ -7,8 +7,9 @@
  * Nothing IMDS says is taken on trust: addresses pass the one address policy (no 0.0.0.0, broadcast,
  * link-local, …) and a spot notice must be well formed (spot-notice.ts) before the node leaves the record.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { checkNodeAddress } from '../net/address-policy.js';
+import { backoffDelay, type BackoffPolicy } from '../time/backoff.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { ImdsError } from './errors.js';
 import { checkSpotNotice, type SpotInstanceAction } from './spot-notice.js';
 
@@ -26,8 +27,8 @@ export interface ImdsOptions {
   readonly tokenTtlSeconds?: number;
   /** Tries of one request on no answer or 5xx. Default 3. */
   readonly maxAttempts?: number;
-  /** Milliseconds, for token expiry (tests). Default Date.now. */
-  readonly now?: () => number;
+  /** Token expiry and the pauses between tries (tests). Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export const DEFAULT_IMDS_OPTIONS = Object.freeze({
@@ -56,6 +57,9 @@ export interface ImdsClient {
   /** GET one metadata path (relative to /latest/meta-data/); undefined on 404. */
   get(path: string, options?: CallOptions): Promise<string | undefined>;
 }
+
+/** Pause between tries of one request: 50 ms, doubling, at most 500 ms. */
+const RETRY_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 50, maxMs: 500, jitter: 'none' });
 
 const TOKEN_PATH = '/latest/api/token';
 const TTL_HEADER = 'X-aws-ec2-metadata-token-ttl-seconds';
@@ -126,7 +130,8 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
   const budgetMs = int(options.budgetMs ?? d.budgetMs, 1, 600_000, 'budgetMs');
   const ttl = int(options.tokenTtlSeconds ?? d.tokenTtlSeconds, 1, 21_600, 'tokenTtlSeconds');
   const maxAttempts = int(options.maxAttempts ?? d.maxAttempts, 1, 10, 'maxAttempts');
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now();
   // Refresh ahead of expiry: a minute early, or a quarter of a short TTL.
   const refreshMarginMs = Math.min(60_000, (ttl * 1000) / 4);
   let token: { value: string; expiresAt: number } | undefined;
@@ -181,7 +186,7 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
       }
       if (attempt < maxAttempts) {
         try {
-          await sleep(Math.min(50 * 2 ** (attempt - 1), 500), undefined, { signal: budget });
+          await clock.sleep(backoffDelay(attempt, RETRY_BACKOFF), budget);
         } catch {
           break;
         }

@@ -3,11 +3,11 @@
  * configured, the node answers info with that cluster name (and status ok). `waitForPort` polls that on an
  * interval until it passes, bounded by a timeout (ERR_PORT_TIMEOUT) and abortable; `watch` reuses the check.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createAerospikeProbe } from '../health/aerospike-probe.js';
 import { createTcpProbe } from '../health/tcp-probe.js';
 import type { Endpoint } from '../health/types.js';
 import { formatHostPort } from '../protocol/host.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { AgentError, seconds } from './errors.js';
 
 export interface ReadinessTarget {
@@ -62,6 +62,8 @@ export interface WaitPortOptions extends ReadinessTarget {
   readonly onProgress?: (progress: WaitProgress) => void;
   /** Injectable check (tests). Default createReadinessCheck(options). */
   readonly check?: ReadinessCheck;
+  /** The deadline and the pauses between attempts (tests). Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export interface WaitResult {
@@ -86,8 +88,9 @@ export async function waitForPort(options: WaitPortOptions): Promise<WaitResult>
   if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new RangeError(`intervalMs ${intervalMs} must be a positive integer`);
   const check = options.check ?? createReadinessCheck(options);
   const probeTimeoutMs = options.probeTimeoutMs ?? Math.max(100, Math.min(intervalMs, 2000));
-  const started = performance.now();
-  const elapsed = (): number => performance.now() - started;
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  const elapsed = (): number => clock.now() - started;
   // Bounded in count as well as in time: every attempt but the last is followed by a full interval.
   const maxAttempts = Math.ceil(timeoutMs / intervalMs) + 1;
   let last: Readiness = { ok: false, stage: 'port', reason: 'not tried' };
@@ -107,7 +110,7 @@ export async function waitForPort(options: WaitPortOptions): Promise<WaitResult>
     const pause = Math.min(intervalMs, timeoutMs - elapsed());
     if (pause <= 0) break;
     try {
-      await sleep(pause, undefined, signal ? { signal } : undefined);
+      await clock.sleep(pause, signal);
     } catch (error) {
       signal?.throwIfAborted(); // the caller's reason
       throw error;

@@ -11,7 +11,8 @@
  * When the signal aborts (SIGTERM, SIGINT), deregister, bounded by shutdownTimeoutMs.
  * Each iteration is bounded in time (probe timeout, the target's own timeouts); the loop ends with the signal.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../time/backoff.js';
+import type { Clock } from '../time/clock.js';
 import { AgentError, ImdsError, seconds, TargetRefusedError } from './errors.js';
 import type { Agent } from './agent.js';
 import { checkSpotNotice, type SpotInstanceAction } from './spot-notice.js';
@@ -34,6 +35,7 @@ const MAX_RETRY_MS = 30_000;
 
 type SpotReader = (signal: AbortSignal) => Promise<SpotInstanceAction | undefined>;
 
+/** A real, ref'd timer (not the clock's unref'd one): a hung deregistration must still end in a timeout. */
 function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -42,10 +44,10 @@ function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function pause(ms: number, signal: AbortSignal): Promise<void> {
+async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0) return;
   try {
-    await sleep(ms, undefined, { signal });
+    await clock.sleep(ms, signal);
   } catch {
     // aborted: the loop condition ends the watch
   }
@@ -57,8 +59,9 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
  */
 async function pollSpot(agent: Agent, spot: SpotReader, signal: AbortSignal, onNotice: (notice: SpotInstanceAction) => void): Promise<void> {
   const everyMs = agent.watchSettings.spotCheckMs;
+  const { clock } = agent;
   while (!signal.aborted) {
-    const started = performance.now();
+    const started = clock.now();
     try {
       const answer = await spot(signal);
       if (answer !== undefined) {
@@ -73,7 +76,7 @@ async function pollSpot(agent: Agent, spot: SpotReader, signal: AbortSignal, onN
       if (signal.aborted) return;
       agent.report('imdsError', { error });
     }
-    await pause(everyMs - (performance.now() - started), signal);
+    await pause(clock, everyMs - (clock.now() - started), signal);
   }
 }
 
@@ -82,7 +85,7 @@ async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, sp
   const s = agent.watchSettings;
   const check = agent.check(member);
   const probeTimeoutMs = s.probeTimeoutMs ?? Math.max(100, Math.min(s.intervalMs, 2000));
-  const now = (): number => performance.now();
+  const now = (): number => agent.clock.now();
   let registered = true;
   let healthy = true;
   let passes = 0;
@@ -94,7 +97,7 @@ async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, sp
   let renewAt = s.renewMs > 0 ? now() + s.renewMs : Infinity;
   const failed = (op: 'register' | 'deregister', error: unknown): void => {
     failures++;
-    const retryInMs = Math.min(MAX_RETRY_MS, s.intervalMs * 2 ** Math.min(failures - 1, 20));
+    const retryInMs = backoffDelay(failures, { baseMs: s.intervalMs, maxMs: MAX_RETRY_MS, jitter: 'none' });
     retryAt = now() + retryInMs;
     agent.report('targetError', { member, op, error, retryInMs });
   };
@@ -161,7 +164,7 @@ async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, sp
           failed('register', error);
         }
       }
-      await pause(s.intervalMs - (now() - started), signal);
+      await pause(agent.clock, s.intervalMs - (now() - started), signal);
     }
   } finally {
     signal.removeEventListener('abort', stopSpot);

@@ -6,7 +6,8 @@
  * writers at once never lose each other's changes.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay, type BackoffPolicy } from '../time/backoff.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { canonicalIp, canonicalName, canonicalSet, sameSet } from './canonical.js';
 import { ConflictError, ProviderError, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from './types.js';
 
@@ -20,6 +21,16 @@ export interface ModifyOptions {
   readonly signal?: AbortSignal;
   /** Random number in [0, 1) for the jitter (tests). Default Math.random. */
   readonly random?: () => number;
+  /** Sleeps between attempts. Default systemClock. */
+  readonly clock?: Clock;
+  /**
+   * The whole pause policy between attempts, for callers whose pauses always had another shape (the
+   * reconcile's short linear pauses); when set, baseDelayMs and maxDelayMs are not used. Default: full jitter,
+   * doubling from baseDelayMs up to maxDelayMs.
+   */
+  readonly backoff?: BackoffPolicy;
+  /** Told about each conflict that will be retried (logs, metrics), before the pause. */
+  readonly onConflict?: (attempt: number, error: ConflictError) => void;
 }
 
 export const DEFAULT_MODIFY_OPTIONS = Object.freeze({ maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 1000 });
@@ -58,11 +69,6 @@ export function changeBetween(current: RecordSet | undefined, next: RecordSet | 
   return sameSet(current, next) ? undefined : { kind: 'update', before: current, after: next };
 }
 
-/**
- * Reads `name`/`type`, applies `mutate(current)` (undefined = absent / delete it) as one compare-and-swap
- * change, and retries on ConflictError with full-jitter backoff: sleep random(0, min(maxDelay, base·2^n)).
- * `mutate` may run several times and should be pure; what it throws is passed through.
- */
 export interface CasBatchResult {
   /** Attempts used (1 = no conflict). */
   readonly attempts: number;
@@ -75,8 +81,10 @@ export interface CasBatchResult {
 /**
  * The compare-and-swap loop for any batch: read `names`, let `plan(current)` compute the changes (each
  * carrying the set it read as its precondition), apply them as one batch, and on ConflictError re-read and
- * retry with full-jitter backoff: sleep random(0, min(maxDelay, base·2^n)). `plan` may run several times
- * and should be pure; what it throws is passed through. `what` names the operation in the final error.
+ * retry with full-jitter backoff: sleep random(0, min(maxDelay, base·2^n)) (or `options.backoff`). The one
+ * compare-and-swap loop: modifyRecordSet, the agent's DNS target and the registrar's and Lambda's reconcile
+ * all run it. `plan` may run several times and should be pure; what it throws is passed through. `what`
+ * names the operation in the final error.
  */
 export async function applyWithRetries(
   provider: DnsProvider,
@@ -86,9 +94,13 @@ export async function applyWithRetries(
   options: ModifyOptions = {},
 ): Promise<CasBatchResult> {
   const maxAttempts = boundedInt(options.maxAttempts ?? DEFAULT_MODIFY_OPTIONS.maxAttempts, 1, 100, 'maxAttempts');
-  const base = boundedInt(options.baseDelayMs ?? DEFAULT_MODIFY_OPTIONS.baseDelayMs, 0, 60_000, 'baseDelayMs');
-  const cap = boundedInt(options.maxDelayMs ?? DEFAULT_MODIFY_OPTIONS.maxDelayMs, 0, 600_000, 'maxDelayMs');
+  const policy = options.backoff ?? {
+    baseMs: boundedInt(options.baseDelayMs ?? DEFAULT_MODIFY_OPTIONS.baseDelayMs, 0, 60_000, 'baseDelayMs'),
+    maxMs: boundedInt(options.maxDelayMs ?? DEFAULT_MODIFY_OPTIONS.maxDelayMs, 0, 600_000, 'maxDelayMs'),
+    jitter: 'full',
+  };
   const random = options.random ?? Math.random;
+  const clock = options.clock ?? systemClock;
   let last: ConflictError | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     options.signal?.throwIfAborted();
@@ -103,9 +115,9 @@ export async function applyWithRetries(
       last = error;
     }
     if (attempt < maxAttempts) {
-      const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+      options.onConflict?.(attempt, last);
       try {
-        await sleep(Math.floor(random() * ceiling), undefined, options.signal ? { signal: options.signal } : undefined);
+        await clock.sleep(backoffDelay(attempt, policy, random()), options.signal);
       } catch (error) {
         options.signal?.throwIfAborted(); // the caller's reason, as before a read
         throw error;
@@ -156,23 +168,28 @@ function addressType(provider: string, address: string): { type: 'A' | 'AAAA'; i
   throw usage(provider, 'ERR_INVALID_RECORD', `${JSON.stringify(address)} is not an IP address`);
 }
 
+/** The set `address` belongs in at `name` (A for IPv4, AAAA for IPv6), changed by modifyRecordSet. */
+async function modifyAddressSet(
+  provider: DnsProvider,
+  name: string,
+  address: string,
+  options: ModifyOptions,
+  mutate: (current: RecordSet | undefined, at: { owner: string; type: 'A' | 'AAAA'; ip: string }) => RecordSet | undefined,
+): Promise<ModifyResult> {
+  const { type, ip } = addressType(provider.kind, address);
+  const owner = canonicalName(name);
+  return await modifyRecordSet(provider, owner, type, (current) => mutate(current, { owner, type, ip }), options);
+}
+
 /**
  * Adds `address` to the A (IPv4) or AAAA (IPv6) set at `name`, creating the set with `ttl` if absent.
  * A set that already holds the address is left alone; otherwise the set gets `ttl`.
  */
 export async function addAddress(provider: DnsProvider, name: string, address: string, ttl: number, options: ModifyOptions = {}): Promise<ModifyResult> {
-  const { type, ip } = addressType(provider.kind, address);
-  const owner = canonicalName(name);
-  return await modifyRecordSet(
-    provider,
-    owner,
-    type,
-    (current) => {
-      if (current?.values.includes(ip)) return current;
-      return { name: owner, type, ttl, values: [...(current?.values ?? []), ip] };
-    },
-    options,
-  );
+  return await modifyAddressSet(provider, name, address, options, (current, { owner, type, ip }) => {
+    if (current?.values.includes(ip)) return current;
+    return { name: owner, type, ttl, values: [...(current?.values ?? []), ip] };
+  });
 }
 
 export interface RemoveAddressOptions extends ModifyOptions {
@@ -185,19 +202,11 @@ export interface RemoveAddressOptions extends ModifyOptions {
  * address unless `allowEmpty`: an empty seed record leaves clients with nothing to connect to.
  */
 export async function removeAddress(provider: DnsProvider, name: string, address: string, options: RemoveAddressOptions = {}): Promise<ModifyResult> {
-  const { type, ip } = addressType(provider.kind, address);
-  const owner = canonicalName(name);
-  return await modifyRecordSet(
-    provider,
-    owner,
-    type,
-    (current) => {
-      if (current === undefined || !current.values.includes(ip)) return current;
-      const rest = current.values.filter((v) => v !== ip);
-      if (rest.length > 0) return { ...current, values: rest };
-      if (options.allowEmpty === true) return undefined;
-      throw usage(provider.kind, 'ERR_LAST_ADDRESS', `${owner} ${type}: ${ip} is its last address; removing it would leave the record empty (pass allowEmpty: true to allow that)`);
-    },
-    options,
-  );
+  return await modifyAddressSet(provider, name, address, options, (current, { owner, type, ip }) => {
+    if (current === undefined || !current.values.includes(ip)) return current;
+    const rest = current.values.filter((v) => v !== ip);
+    if (rest.length > 0) return { ...current, values: rest };
+    if (options.allowEmpty === true) return undefined;
+    throw usage(provider.kind, 'ERR_LAST_ADDRESS', `${owner} ${type}: ${ip} is its last address; removing it would leave the record empty (pass allowEmpty: true to allow that)`);
+  });
 }

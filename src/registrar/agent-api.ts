@@ -19,6 +19,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../errors.js';
 import { agentIdProblem, AgentRegistryError, memberProblem, type AgentSource } from '../sources/agent.js';
 import type { Logger } from './logger.js';
+import { systemClock, type Clock } from '../time/clock.js';
 
 /** Largest request body accepted. */
 export const AGENT_API_BODY_LIMIT = 4096;
@@ -32,6 +33,8 @@ export interface AgentApiOptions {
   readonly logger?: Logger;
   /** Body limit in bytes. Default 4 KiB. */
   readonly bodyLimit?: number;
+  /** Paces the refusal warnings (tests). Default systemClock. */
+  readonly clock?: Clock;
 }
 
 /** A route hook for the status server: true when it handled (or is handling) the request. */
@@ -146,7 +149,7 @@ export function createAgentApi(options: AgentApiOptions): RouteHandler {
   let lastRefusalLog = -Infinity;
   const logRefusal = (req: IncomingMessage, path: string): void => {
     refusedSinceLog++;
-    const now = Date.now();
+    const now = (options.clock ?? systemClock).now();
     if (now - lastRefusalLog < 60_000) return;
     logger?.warn({ remote: req.socket.remoteAddress, method: req.method, path: path.slice(0, 100), refused: refusedSinceLog }, 'agent API request(s) refused: missing or wrong token');
     lastRefusalLog = now;

@@ -6,7 +6,10 @@
 import { markerName } from '../plan/marker.js';
 import type { Plan } from '../plan/types.js';
 import { canonicalName } from '../providers/canonical.js';
-import { ConflictError, type DnsProvider, type RecordSet } from '../providers/types.js';
+import { applyWithRetries, CasExhaustedError } from '../providers/cas.js';
+import type { ConflictError, DnsProvider, RecordSet } from '../providers/types.js';
+import type { BackoffPolicy } from '../time/backoff.js';
+import type { Clock } from '../time/clock.js';
 
 export interface ReconcileOnceOptions {
   /** The seed record name. */
@@ -16,13 +19,18 @@ export interface ReconcileOnceOptions {
   readonly plan: (current: readonly RecordSet[]) => Plan;
   /** Plan only; apply nothing. */
   readonly dryRun?: boolean;
-  /** Re-read and re-plan after a conflict at most this many times. Default 5. */
+  /** Re-read and re-plan after a conflict at most this many times (0-99). Default 5. */
   readonly maxConflictRetries?: number;
-  /** Pause before a retry (default: real timers, 10-50 ms × attempt with jitter). */
-  readonly backoff?: (attempt: number) => Promise<void>;
+  /** Pause before a retry. Default RECONCILE_CONFLICT_BACKOFF. */
+  readonly backoff?: BackoffPolicy;
+  /** Sleeps between attempts. Default systemClock. */
+  readonly clock?: Clock;
   /** Told about each conflict that will be retried. */
   readonly onConflict?: (attempt: number, error: ConflictError) => void;
 }
+
+/** 10 ms plus up to 40 ms × attempt: writers that collided spread apart, and a reconcile never waits long. */
+export const RECONCILE_CONFLICT_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 40, maxMs: 4000, jitter: 'full', growth: 'linear', floorMs: 10 });
 
 export interface ReconcileOnceResult {
   /** The last plan made (undefined only if the first read failed). */
@@ -30,7 +38,7 @@ export interface ReconcileOnceResult {
   /** True when changes were applied. */
   readonly applied: boolean;
   readonly attempts: number;
-  /** Set when the reconcile failed: a provider error, or conflicts beyond the retry budget. */
+  /** Set when the reconcile failed: a provider error, or conflicts beyond the retry budget (the last ConflictError). */
   readonly error?: unknown;
 }
 
@@ -40,31 +48,35 @@ export function publishedAddresses(name: string, current: readonly RecordSet[]):
   return new Set(current.filter((set) => set.type !== 'TXT' && canonicalName(set.name) === wanted).flatMap((set) => set.values));
 }
 
-const defaultBackoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
-
 /** Never rejects: a failure is returned in `error` with the last plan and the attempts made. */
 export async function reconcileOnce(options: ReconcileOnceOptions): Promise<ReconcileOnceResult> {
   const { name, provider } = options;
-  const maxAttempts = 1 + (options.maxConflictRetries ?? 5);
-  const backoff = options.backoff ?? defaultBackoff;
   let plan: Plan | undefined;
-  let attempt = 0;
+  // Every attempt after the first follows a conflict: the attempt number is one more than the last conflict's.
+  let attempts = 1;
   try {
-    for (attempt = 1; attempt <= maxAttempts; attempt++) {
-      const current = await provider.read([name, markerName(name)]);
-      plan = options.plan(current);
-      if (options.dryRun === true || plan.refused || plan.changes.length === 0) return { plan, applied: false, attempts: attempt };
-      try {
-        await provider.apply(plan.changes);
-        return { plan, applied: true, attempts: attempt };
-      } catch (error) {
-        if (!(error instanceof ConflictError) || attempt === maxAttempts) throw error;
-        options.onConflict?.(attempt, error);
-        await backoff(attempt);
-      }
-    }
-    throw new Error('unreachable: the retry loop always returns or throws');
+    const result = await applyWithRetries(
+      provider,
+      [name, markerName(name)],
+      (current) => {
+        plan = options.plan(current);
+        return options.dryRun === true || plan.refused ? [] : plan.changes;
+      },
+      `updating ${name}`,
+      {
+        maxAttempts: 1 + (options.maxConflictRetries ?? 5),
+        backoff: options.backoff ?? RECONCILE_CONFLICT_BACKOFF,
+        ...(options.clock ? { clock: options.clock } : {}),
+        onConflict: (attempt, error) => {
+          attempts = attempt + 1;
+          options.onConflict?.(attempt, error);
+        },
+      },
+    );
+    return { plan, applied: result.changes.length > 0, attempts: result.attempts };
   } catch (error) {
-    return { plan, applied: false, attempts: Math.min(attempt, maxAttempts), error };
+    // Conflicts beyond the budget report the last conflict itself, as the registrar's logs and metrics expect.
+    if (error instanceof CasExhaustedError) return { plan, applied: false, attempts: error.attempts, error: error.cause };
+    return { plan, applied: false, attempts, error };
   }
 }

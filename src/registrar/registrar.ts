@@ -10,6 +10,8 @@ import { calculatePlan } from '../plan/calculate.js';
 import type { Plan, PlanPolicy } from '../plan/types.js';
 import { ConflictError, type DnsProvider } from '../providers/types.js';
 import type { Candidate, Source } from '../sources/types.js';
+import { Backoff, type BackoffPolicy } from '../time/backoff.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { classifyReconcileError } from './error-policy.js';
 import type { Logger } from './logger.js';
 import { endpointKey, OutageGuard, type OutageGuardOptions, type OutagePhase } from './outage-guard.js';
@@ -17,7 +19,6 @@ import { publishedAddresses, reconcileOnce } from './reconcile.js';
 import type { RegistrarMetrics } from './metrics.js';
 import { PortNotices, publishedPortAdvice } from './port-notices.js';
 import { RepeatSummary, type RepeatRun } from './repeat-summary.js';
-import { DEFAULT_RETRY_BACKOFF, RetryBackoff, type RetryBackoffOptions } from './retry-backoff.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
 
 /** What the registrar needs from a health checker. */
@@ -46,14 +47,20 @@ export interface RegistrarOptions {
   readonly maxConflictRetries?: number;
   /** Judges mass failures (fail open) and the recovery after them. */
   readonly outage: OutageGuardOptions;
-  /** Pause before the next scheduled reconcile after failures in a row. Default DEFAULT_RETRY_BACKOFF. */
+  /** Pause before the next scheduled reconcile after failures in a row (equal jitter). Default DEFAULT_RETRY_BACKOFF. */
   readonly retry?: RetryBackoffOptions;
   /** Identical errors in a row: one summary line per this period after the first. Default 60 s. */
   readonly errorSummaryPeriodMs?: number;
-  /** Clock and jitter source for retries and error summaries (tests). Defaults Date.now, Math.random. */
-  readonly now?: () => number;
+  /** Time of retries, error summaries, write checks and conflict pauses (tests). Default systemClock. */
+  readonly clock?: Clock;
+  /** Jitter source for retries (tests). Default Math.random. */
   readonly random?: () => number;
 }
+
+/** The first and largest pause of the registrar's retries after failed reconciles. */
+export type RetryBackoffOptions = Pick<BackoffPolicy, 'baseMs' | 'maxMs'>;
+
+export const DEFAULT_RETRY_BACKOFF: RetryBackoffOptions = Object.freeze({ baseMs: 1000, maxMs: 60_000 });
 
 export interface ReconcileOutcome {
   readonly trigger: string;
@@ -123,9 +130,9 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
   private everSucceeded = false;
   private writesNotVisible = 0;
   private lastWriteNotVisible: WriteNotVisible | undefined;
-  private readonly retry: RetryBackoff;
+  private readonly retry: Backoff;
   private readonly repeats: RepeatSummary;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly portNotices = new PortNotices();
 
   constructor(options: RegistrarOptions) {
@@ -134,9 +141,11 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     this.guard = new OutageGuard(options.outage);
     // The interval retries anyway: no pause is longer than it.
     const retry = options.retry ?? DEFAULT_RETRY_BACKOFF;
-    this.retry = new RetryBackoff({ baseMs: Math.min(retry.baseMs, options.intervalMs), maxMs: Math.min(retry.maxMs, options.intervalMs) }, options.random);
+    // Equal jitter: replicas do not retry in step, and a pause never collapses to zero (the storm again).
+    const policy: BackoffPolicy = { baseMs: Math.min(retry.baseMs, options.intervalMs), maxMs: Math.min(retry.maxMs, options.intervalMs), jitter: 'equal' };
+    this.retry = new Backoff(policy, options.random);
     this.repeats = new RepeatSummary(options.errorSummaryPeriodMs);
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   get last(): ReconcileOutcome | undefined {
@@ -178,6 +187,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     for (const source of this.options.sources) await source.start(() => this.schedule('source'));
     health.start();
     this.schedule('start');
+    // A real, ref'd timer (not the clock's unref'd one): the registrar's loop is what keeps `run` alive.
     this.intervalTimer = setInterval(() => this.schedule('interval'), this.options.intervalMs);
   }
 
@@ -187,7 +197,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     this.pendingTrigger ??= trigger;
     if (this.debounceTimer || this.running) return;
     // After failures, no trigger (health, source, interval) runs the next attempt before its backoff is over.
-    const delay = Math.max(this.options.debounceMs, this.retry.waitMs(this.now()));
+    const delay = Math.max(this.options.debounceMs, this.retry.waitMs(this.clock.now()));
     this.debounceTimer = setTimeout(() => {
       this.debounceTimer = undefined;
       const next = this.pendingTrigger ?? trigger;
@@ -242,10 +252,11 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       name,
       provider,
       dryRun,
+      clock: this.clock,
       ...(this.options.maxConflictRetries === undefined ? {} : { maxConflictRetries: this.options.maxConflictRetries }),
       plan: (current) => {
         if (!dryRun) notVisible ??= this.writeCheck.checkRead(current);
-        const { members: desired } = this.guard.desired(candidates, snapshot, publishedAddresses(name, current), Date.now());
+        const { members: desired } = this.guard.desired(candidates, snapshot, publishedAddresses(name, current), this.clock.now());
         return calculatePlan({ name, current, desired, candidates: candidates.length, policy, ...(provider.limits ? { limits: provider.limits } : {}) });
       },
       onConflict: (attempt, error) => {
@@ -263,7 +274,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       }
       const plan = result.plan!;
       if (result.applied) {
-        this.writeCheck.recordWrite(plan.changes, Date.now());
+        this.writeCheck.recordWrite(plan.changes, this.clock.now());
         metrics.changesApplied.inc(plan.changes.length);
         logger.info({ trigger, added: plan.added, removed: plan.removed, published: plan.published }, `record ${name} updated`);
       }
@@ -295,7 +306,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     if (!dryRun) for (const advice of this.portNotices.fresh(publishedPortAdvice(name, plan, outcome.candidates))) logger.warn({ record: name, code: advice.code }, advice.message);
     this.retry.succeeded();
     const ended = this.repeats.resolved();
-    if (ended) logger.info({ repeats: ended.repeats }, `${repeatText(ended, this.now())}; this reconcile succeeded`);
+    if (ended) logger.info({ repeats: ended.repeats }, `${repeatText(ended, this.clock.now())}; this reconcile succeeded`);
     for (const note of plan.notes) {
       if (note.code === 'not-owned') logger.error({ record: name }, note.message);
       else if (note.code === 'provider-limit') logger.warn({ record: name, capped: plan.capped }, note.message);
@@ -321,7 +332,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     }
     metrics.errorsSurvived.inc({ code });
     const level = error instanceof SeedkeeperError && error.hasLabel('usage') ? 'error' : 'warn';
-    const now = this.now();
+    const now = this.clock.now();
     const retryInMs = this.retry.failed(now);
     const described = describeError(error);
     // The first of identical errors in a row in full, then one summary line per period: no log storm.

@@ -5,6 +5,7 @@
 import type { RegistrarConfig } from './config-schema.js';
 import { mergeCandidates, type HealthView } from './registrar.js';
 import type { Source } from '../sources/types.js';
+import { systemClock, type Clock } from '../time/clock.js';
 
 export function warmUpBudgetMs(config: RegistrarConfig): number {
   const h = config.health;
@@ -16,15 +17,16 @@ export async function waitForVerdicts(
   health: HealthView,
   budgetMs: number,
   register: () => Promise<unknown>,
+  clock: Clock = systemClock,
 ): Promise<{ complete: boolean }> {
-  const deadline = Date.now() + budgetMs;
-  for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
+  const deadline = clock.now() + budgetMs;
+  for (let i = 0; i < 10_000 && clock.now() < deadline; i++) {
     if (mergeCandidates(sources).length > 0) {
       await register();
       const states = [...health.snapshot().values()];
       if (states.length > 0 && states.every((s) => s.state !== 'unknown')) return { complete: true };
     }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await clock.sleep(25);
   }
   return { complete: false };
 }

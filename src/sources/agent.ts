@@ -12,6 +12,8 @@
  */
 import { SeedkeeperError } from '../errors.js';
 import { checkNodeAddress, type AddressPolicy } from '../net/address-policy.js';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
+import { repeatEvery } from '../time/repeat.js';
 import { agentIdProblem } from './agent-id.js';
 import type { Candidate, Source } from './types.js';
 
@@ -58,8 +60,8 @@ export interface AgentSourceOptions {
   readonly leaseMs?: number;
   /** Most members held at once. Default 4,096. */
   readonly maxMembers?: number;
-  /** Clock (tests). Default Date.now. */
-  readonly now?: () => number;
+  /** Lease times and the sweep timer (tests). Default systemClock. */
+  readonly clock?: Clock;
   /** Accept loopback addresses (tests and the demo). Default false. */
   readonly allowLoopback?: boolean;
   /** How often expired members are swept out (only with a lease). Default: a quarter of the lease, 100 ms - 5 s. */
@@ -85,10 +87,11 @@ export function createAgentSource(options: AgentSourceOptions = {}): AgentSource
   const maxMembers = options.maxMembers ?? MAX_AGENT_MEMBERS;
   if (!Number.isInteger(leaseMs) || leaseMs < 0) throw new RangeError(`leaseMs must be a non-negative integer, got ${leaseMs}`);
   if (!Number.isInteger(maxMembers) || maxMembers < 1) throw new RangeError(`maxMembers must be a positive integer, got ${maxMembers}`);
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now();
   const registry = new Map<string, RegisteredMember>();
   let onChange: (() => void) | undefined;
-  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: TimerHandle | undefined;
   let cached: readonly Candidate[] | undefined;
 
   const changed = (): void => {
@@ -155,8 +158,7 @@ export function createAgentSource(options: AgentSourceOptions = {}): AgentSource
       onChange = listener;
       if (leaseMs > 0) {
         const every = options.sweepIntervalMs ?? Math.min(5000, Math.max(100, Math.floor(leaseMs / 4)));
-        sweepTimer = setInterval(sweep, every);
-        sweepTimer.unref();
+        sweepTimer = repeatEvery(clock, every, sweep);
       }
       return Promise.resolve();
     },
@@ -184,7 +186,7 @@ export function createAgentSource(options: AgentSourceOptions = {}): AgentSource
     },
     sweep,
     close() {
-      clearInterval(sweepTimer);
+      sweepTimer?.cancel();
       sweepTimer = undefined;
       onChange = undefined;
       return Promise.resolve();

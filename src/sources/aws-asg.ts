@@ -12,6 +12,8 @@ import { DescribeInstancesCommand, type EC2Client, type Instance as Ec2Instance 
 import { isIP } from 'node:net';
 import { canonicalIp } from '../providers/canonical.js';
 import type { Candidate, Source } from './types.js';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
+import { repeatEvery } from '../time/repeat.js';
 
 export type AsgAddressKind = 'private' | 'public' | 'ipv6';
 
@@ -207,6 +209,8 @@ export interface AsgSourceOptions {
   readonly onError?: (error: unknown) => void;
   /** Called after every successful listing (skipped instances, missing groups) for logs. */
   readonly onListing?: (listing: AsgListing) => void;
+  /** The refresh timer (tests). Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export interface AsgSource extends Source {
@@ -227,7 +231,7 @@ export function createAsgSource(options: AsgSourceOptions): AsgSource {
   let last: readonly Candidate[] = Object.freeze([]);
   let listing: AsgListing | undefined;
   let lastError: unknown;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
   let inFlight: Promise<void> | undefined;
   let closed = false;
   let notify: () => void = () => undefined;
@@ -263,8 +267,7 @@ export function createAsgSource(options: AsgSourceOptions): AsgSource {
       notify = onChange;
       await refresh();
       if (closed) return;
-      timer = setInterval(() => void refresh(), options.refreshMs ?? 30_000);
-      timer.unref();
+      timer = repeatEvery(options.clock ?? systemClock, options.refreshMs ?? 30_000, () => void refresh());
     },
     candidates: () => last,
     refresh,
@@ -276,7 +279,7 @@ export function createAsgSource(options: AsgSourceOptions): AsgSource {
     },
     async close() {
       closed = true;
-      clearInterval(timer);
+      timer?.cancel();
       await inFlight;
     },
   };

@@ -5,6 +5,7 @@
 import { Cluster } from '../discovery/cluster.js';
 import type { DiscoveryOptions } from '../discovery/options.js';
 import { checkNodeAddress } from '../net/address-policy.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import type { Candidate, Source } from './types.js';
 
 export interface ClusterSourceOptions {
@@ -18,12 +19,15 @@ export interface ClusterSourceOptions {
   readonly allowLoopback?: boolean;
   /** Told once per address the policy refuses (a node advertising 0.0.0.0, a link-local address...). */
   readonly onRefused?: (nodeId: string, address: string, reason: string) => void;
+  /** Waits between connect attempts (tests). Default systemClock. */
+  readonly clock?: Clock;
 }
 
 export function createClusterSource(options: ClusterSourceOptions): Source & { readonly cluster: Cluster } {
   const cluster = new Cluster(options.seeds, options.discovery ?? {});
   let stopped = false;
-  let retryTimer: NodeJS.Timeout | undefined;
+  const clock = options.clock ?? systemClock;
+  const closing = new AbortController();
   // The last good list survives a transient empty map (every node lost while re-seeding).
   let last: readonly Candidate[] = [];
 
@@ -45,7 +49,8 @@ export function createClusterSource(options: ClusterSourceOptions): Source & { r
   };
 
   const connect = async (onChange: () => void): Promise<void> => {
-    for (let attempt = 0; !stopped; attempt++) {
+    // A fixed pause, not a backoff: the cluster is expected to appear, and the registrar waits for it.
+    while (!stopped) {
       try {
         await cluster.connect();
         cluster.startTending();
@@ -54,9 +59,11 @@ export function createClusterSource(options: ClusterSourceOptions): Source & { r
       } catch (error) {
         if (stopped) return;
         options.onError?.(error);
-        await new Promise<void>((resolve) => {
-          retryTimer = setTimeout(resolve, options.retryMs ?? 1000);
-        });
+        try {
+          await clock.sleep(options.retryMs ?? 1000, closing.signal);
+        } catch {
+          return; // closed while waiting
+        }
       }
     }
   };
@@ -73,7 +80,7 @@ export function createClusterSource(options: ClusterSourceOptions): Source & { r
     candidates: snapshot,
     async close() {
       stopped = true;
-      clearTimeout(retryTimer);
+      closing.abort();
       await cluster.close();
     },
   };

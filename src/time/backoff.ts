@@ -16,19 +16,31 @@ export interface BackoffPolicy {
    * an outage, where a zero pause is the storm again).
    */
   readonly jitter: 'none' | 'full' | 'equal';
+  /**
+   * How the ceiling grows per failure: exponential (base·2^(n-1), the default) or linear (base·n, for short
+   * bounded loops whose pauses were always meant to grow gently).
+   */
+  readonly growth?: 'exponential' | 'linear';
+  /** Added to every pause after the jitter, ms: a floor the jitter cannot go below. Default 0. */
+  readonly floorMs?: number;
 }
 
 /** The un-jittered pause after `failures` failures in a row (1 = the first; 0 or less = no pause). */
-export function backoffCeiling(failures: number, policy: Pick<BackoffPolicy, 'baseMs' | 'maxMs'>): number {
+export function backoffCeiling(failures: number, policy: Pick<BackoffPolicy, 'baseMs' | 'maxMs' | 'growth'>): number {
   if (failures <= 0) return 0;
-  return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(failures - 1, 30));
+  const factor = policy.growth === 'linear' ? failures : 2 ** Math.min(failures - 1, 30);
+  return Math.min(policy.maxMs, policy.baseMs * factor);
 }
 
 /** The pause after `failures` failures in a row; `random` in [0, 1) (Math.random() in production). */
 export function backoffDelay(failures: number, policy: BackoffPolicy, random = 0): number {
+  if (failures <= 0) return 0;
   const ceiling = backoffCeiling(failures, policy);
-  const r = Math.min(Math.max(random, 0), 1);
-  switch (policy.jitter) {
+  return (policy.floorMs ?? 0) + jittered(ceiling, policy.jitter, Math.min(Math.max(random, 0), 1));
+}
+
+function jittered(ceiling: number, jitter: BackoffPolicy['jitter'], r: number): number {
+  switch (jitter) {
     case 'none':
       return ceiling;
     case 'full':

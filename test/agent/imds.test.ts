@@ -8,6 +8,7 @@ import { createImdsClient } from '../../src/agent/imds.js';
 import { resolveIdentity } from '../../src/agent/identity.js';
 import { ConfigError, describeError } from '../../src/errors.js';
 import { startFakeImds, type FakeImds } from './fake-imds.js';
+import { jumpingClock } from '../helpers/jumping-clock.js';
 
 let imds: FakeImds | undefined;
 afterEach(async () => {
@@ -55,9 +56,10 @@ describe('IMDSv2 client', () => {
 
   it('refreshes the token before it expires (short TTL)', async () => {
     imds = await startFakeImds();
-    const client = createImdsClient({ endpoint: imds.url, tokenTtlSeconds: 1 });
+    let now = Date.now();
+    const client = createImdsClient({ endpoint: imds.url, tokenTtlSeconds: 1, clock: jumpingClock(() => now, (ms) => void (now += ms)) });
     await client.instanceId();
-    await new Promise((r) => setTimeout(r, 1100));
+    now += 1100; // past the refresh point (a quarter of the TTL before expiry), without waiting for it
     await client.instanceId();
     expect(imds.tokensIssued).toBe(2);
     expect(imds.log.filter((e) => e.status === 401)).toEqual([]);

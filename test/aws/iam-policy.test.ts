@@ -14,6 +14,7 @@ import { listAsgCandidates } from '../../src/sources/aws-asg.js';
 import { AsgModel } from './fixtures/asg-model.js';
 import { Route53Model } from './route53-model.js';
 import { testRoute53Client } from './sdk-env.js';
+import { jumpingClock } from '../helpers/jumping-clock.js';
 
 const POLICY = new URL('../../deploy/iam/registrar-route53.json', import.meta.url);
 
@@ -53,7 +54,7 @@ async function exercise(): Promise<string[]> {
     mode: 'per-node',
     healthChecks: { port: 3000, tagOwner: 'prod' },
     waitForInsync: { timeoutMs: 60_000, pollMs: 1 },
-    sleep: () => Promise.resolve(),
+    clock: jumpingClock(Date.now, () => undefined),
   });
   const name = 'seed.db.example.com';
   const set = (values: string[]): RecordSet => ({ name, type: 'A', ttl: 30, values, ids: Object.fromEntries(values.map((v) => [v, `i-${v}`])) });

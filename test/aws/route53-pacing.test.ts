@@ -12,7 +12,7 @@ const world = useWorld();
 describe('route53 pacing', () => {
   it('a token bucket lets a burst through, then one request per refill interval, in call order', async () => {
     const time = fakeTime();
-    const bucket = new TokenBucket(3, 2, time.now, time.sleep);
+    const bucket = new TokenBucket(3, 2, time);
     const done: number[] = [];
     await Promise.all(Array.from({ length: 6 }, (_, i) => bucket.take().then(() => done.push(i) && undefined)));
     expect(done).toEqual([0, 1, 2, 3, 4, 5]);

@@ -8,7 +8,9 @@ import { createLogger } from '../../src/registrar/logger.js';
 import { createMetrics } from '../../src/registrar/metrics.js';
 import { Registrar } from '../../src/registrar/registrar.js';
 import { RepeatSummary } from '../../src/registrar/repeat-summary.js';
-import { RetryBackoff, retryDelayMs } from '../../src/registrar/retry-backoff.js';
+import { Backoff, backoffDelay } from '../../src/time/backoff.js';
+import { ManualClock } from '../../src/time/manual-clock.js';
+import type { Clock } from '../../src/time/clock.js';
 import { healthyView } from '../helpers/healthy-view.js';
 import type { Candidate, Source } from '../../src/sources/types.js';
 
@@ -38,7 +40,7 @@ function unreachableProvider() {
   return { provider, state };
 }
 
-function setUp(clock: { now: number }) {
+function setUp(clock?: Clock) {
   const lines: { level: number; msg: string; repeats?: number }[] = [];
   const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
   const { provider, state } = unreachableProvider();
@@ -54,7 +56,7 @@ function setUp(clock: { now: number }) {
     metrics: createMetrics(),
     outage: { unhealthyAfterMs: 1000, recoveryWindowMs: 5000 },
     retry: { baseMs: 1000, maxMs: 30_000 },
-    now: () => clock.now,
+    ...(clock ? { clock } : {}),
     random: () => 0.5,
   });
   return { registrar, lines, state };
@@ -66,16 +68,16 @@ afterEach(() => {
 
 describe('retry backoff (pure)', () => {
   it('grows exponentially with jitter, stays within its bound, never drops to zero', () => {
-    const options = { baseMs: 1000, maxMs: 30_000 };
-    expect(retryDelayMs(1, options, 0)).toBe(500);
-    expect(retryDelayMs(1, options, 0.999)).toBeLessThanOrEqual(1000);
-    expect(retryDelayMs(3, options, 0)).toBe(2000);
-    expect(retryDelayMs(50, options, 1)).toBe(30_000);
-    expect(retryDelayMs(50, options, 0)).toBe(15_000);
+    const options = { baseMs: 1000, maxMs: 30_000, jitter: 'equal' } as const;
+    expect(backoffDelay(1, options, 0)).toBe(500);
+    expect(backoffDelay(1, options, 0.999)).toBeLessThanOrEqual(1000);
+    expect(backoffDelay(3, options, 0)).toBe(2000);
+    expect(backoffDelay(50, options, 1)).toBe(30_000);
+    expect(backoffDelay(50, options, 0)).toBe(15_000);
   });
 
   it('resets on success', () => {
-    const backoff = new RetryBackoff({ baseMs: 100, maxMs: 10_000 }, () => 1);
+    const backoff = new Backoff({ baseMs: 100, maxMs: 10_000, jitter: 'equal' }, () => 1);
     for (let i = 0; i < 5; i++) backoff.failed(0);
     expect(backoff.waitMs(0)).toBe(1600);
     backoff.succeeded();
@@ -98,25 +100,25 @@ describe('repeat summary (pure)', () => {
 
 describe('registrar against an unreachable provider', () => {
   it('logs one line for 40 identical failures, one summary a minute later, and one line when it recovers', async () => {
-    const clock = { now: 0 };
+    const clock = new ManualClock(0);
     const { registrar, lines, state } = setUp(clock);
     for (let i = 0; i < 40; i++) {
-      clock.now += 25;
+      await clock.advance(25);
       expect((await registrar.reconcile('warm-up', { dryRun: true })).error).toBeInstanceOf(ProviderError);
     }
     const failures = (): typeof lines => lines.filter((l) => l.msg.includes('reconcile failed'));
     expect(failures()).toHaveLength(1);
     expect(failures()[0]!.msg).toMatch(/retrying in \d/);
 
-    clock.now += 60_000;
+    await clock.advance(60_000);
     await registrar.reconcile('interval');
     expect(failures()).toHaveLength(2);
     expect(failures()[1]!.msg).toMatch(/same error 40 more times in the last 6\d\.\d s; retrying in/);
 
-    clock.now += 1000;
+    await clock.advance(1000);
     await registrar.reconcile('interval');
     state.healed = true;
-    clock.now += 1000;
+    await clock.advance(1000);
     expect((await registrar.reconcile('interval')).error).toBeUndefined();
     expect(failures()).toHaveLength(3);
     expect(failures()[2]!.msg).toMatch(/same error 1 more time in the last 2\.0 s; this reconcile succeeded/);
@@ -125,8 +127,7 @@ describe('registrar against an unreachable provider', () => {
 
   it('backs off between scheduled attempts however often health or sources trigger one', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    const clock = { get now() { return Date.now(); } };
-    const { registrar, state } = setUp(clock);
+    const { registrar, state } = setUp(); // systemClock reads the faked Date
     // A trigger every 10 ms for 10 s: without backoff, one failing read per trigger (~1000).
     for (let i = 0; i < 1000; i++) {
       registrar.schedule('health');

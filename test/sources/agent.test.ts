@@ -2,15 +2,16 @@
  * The agent source's registry: candidates from registrations, replacement by id and by address, idempotent
  * deregistration, leases on a fake clock, the size bound, and input checks.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AgentRegistryError, createAgentSource, memberProblem, type AgentSource } from '../../src/sources/agent.js';
+import { ManualClock } from '../../src/time/manual-clock.js';
+import { jumpingClock } from '../helpers/jumping-clock.js';
 
 let source: AgentSource | undefined;
 
 afterEach(async () => {
   await source?.close();
   source = undefined;
-  vi.useRealTimers();
 });
 
 function started(options: Parameters<typeof createAgentSource>[0] = {}): { source: AgentSource; changes: () => number } {
@@ -124,7 +125,7 @@ describe('agent source: registry', () => {
 describe('agent source: leases', () => {
   it('never expires without a lease', () => {
     let now = 1_000;
-    const { source: s } = started({ now: () => now });
+    const { source: s } = started({ clock: jumpingClock(() => now, () => undefined) });
     s.register({ id: 'i-1', address: '10.0.0.1', port: 3000 });
     now += 365 * 86_400_000;
     expect(s.candidates()).toHaveLength(1);
@@ -133,7 +134,7 @@ describe('agent source: leases', () => {
 
   it('expires a member not renewed within leaseMs; a renewal (register or touch) extends it', () => {
     let now = 1_000;
-    const { source: s, changes } = started({ leaseMs: 10_000, now: () => now });
+    const { source: s, changes } = started({ leaseMs: 10_000, clock: jumpingClock(() => now, () => undefined) });
     s.register({ id: 'i-1', address: '10.0.0.1', port: 3000 });
     s.register({ id: 'i-2', address: '10.0.0.2', port: 3000 });
     expect(s.members()[0]?.expiresAt).toBe(11_000);
@@ -153,23 +154,23 @@ describe('agent source: leases', () => {
   });
 
   it('sweeps expired members on a timer and tells the registrar', async () => {
-    vi.useFakeTimers({ now: 0 });
-    const { source: s, changes } = started({ leaseMs: 2000 });
+    const clock = new ManualClock(0);
+    const { source: s, changes } = started({ leaseMs: 2000, clock });
     s.register({ id: 'i-1', address: '10.0.0.1', port: 3000 });
     expect(changes()).toBe(1);
-    await vi.advanceTimersByTimeAsync(1900);
+    await clock.advance(1900);
     expect(changes()).toBe(1);
-    await vi.advanceTimersByTimeAsync(700);
+    await clock.advance(700);
     expect(changes()).toBe(2);
     expect(s.members()).toEqual([]);
     await s.close();
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(vi.getTimerCount()).toBe(0);
+    await clock.advance(10_000);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('makes room for a new member by dropping expired ones when full', () => {
     let now = 0;
-    const { source: s } = started({ leaseMs: 1000, maxMembers: 1, now: () => now });
+    const { source: s } = started({ leaseMs: 1000, maxMembers: 1, clock: jumpingClock(() => now, () => undefined) });
     s.register({ id: 'i-1', address: '10.0.0.1', port: 3000 });
     expect(() => s.register({ id: 'i-2', address: '10.0.0.2', port: 3000 })).toThrow(/full/);
     now = 1000;

@@ -26,4 +26,12 @@ describe('backoff', () => {
     expect(b.waitMs(1200)).toBe(0);
     expect(b.failuresInARow).toBe(0);
   });
+
+  it('grows linearly when asked, and adds the floor after the jitter', () => {
+    const linear = { baseMs: 40, maxMs: 1000, jitter: 'full', growth: 'linear', floorMs: 10 } as const;
+    expect([1, 2, 3].map((f) => backoffCeiling(f, linear))).toEqual([40, 80, 120]);
+    expect(backoffDelay(3, linear, 0)).toBe(10);
+    expect(backoffDelay(3, linear, 0.5)).toBe(70);
+    expect(backoffDelay(0, linear, 0.5)).toBe(0);
+  });
 });

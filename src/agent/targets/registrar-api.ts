@@ -4,6 +4,8 @@
  * (retrying cannot fix a wrong token or a rejected member). The token never appears in an error or a log.
  */
 import { ConfigError, SeedkeeperError, type ErrorLabel } from '../../errors.js';
+import { backoffDelay } from '../../time/backoff.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 import type { AgentMember, RegistrationTarget } from '../target.js';
 
 export interface RegistrarApiTargetOptions {
@@ -17,6 +19,8 @@ export interface RegistrarApiTargetOptions {
   readonly attempts?: number;
   /** First backoff delay, ms (doubled per retry, capped at 1 s, full jitter). Default 100. */
   readonly backoffMs?: number;
+  /** Pauses between attempts (tests). Default systemClock. */
+  readonly clock?: Clock;
 }
 
 /** An agent API failure: `ERR_AGENT_UNAUTHORIZED`, `ERR_AGENT_REJECTED` or `ERR_AGENT_API`. */
@@ -87,23 +91,16 @@ export function createRegistrarApiTarget(options: RegistrarApiTargetOptions): Re
   const authorization = `Bearer ${options.token}`;
   const closing = new AbortController();
 
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        closing.signal.removeEventListener('abort', done);
-        resolve();
-      }
-      closing.signal.addEventListener('abort', done, { once: true });
-    });
+  const clock = options.clock ?? systemClock;
+  // Closing ends a pause early; the loop then reports the target as closed.
+  const sleep = (ms: number): Promise<void> => clock.sleep(ms, closing.signal).catch(() => undefined);
 
   const call = async (method: 'PUT' | 'DELETE', id: string, body?: unknown): Promise<void> => {
     const url = new URL(`v1/members/${encodeURIComponent(id)}`, base);
     const where = `${method} ${url.origin}${url.pathname}`;
     let lastError: AgentApiError | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 1)));
+      if (attempt > 0) await sleep(backoffDelay(attempt, { baseMs: backoffMs, maxMs: MAX_BACKOFF_MS, jitter: 'full' }, Math.random()));
       if (closing.signal.aborted) throw new AgentApiError('ERR_AGENT_API', `${where}: the target was closed`, { cause: lastError });
       let response: Response;
       try {

@@ -11,6 +11,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { ConfigError, describeError, SeedkeeperError } from '../../errors.js';
 import { createLogger, type Logger } from '../../registrar/logger.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 import { loadLambdaConfig, type LambdaConfig } from './config.js';
 import { classifyEvent, type ClassifiedEvent, type LifecycleAction } from './events.js';
 import { completeLifecycleAction } from './lifecycle-api.js';
@@ -32,8 +33,8 @@ export interface HandlerDeps {
   readonly ec2: EC2Client;
   /** The environment holding the SEEDKEEPER_* variables (process.env in Lambda). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Waits, deadlines and pacing (tests: a virtual clock). Default systemClock. */
+  readonly clock?: Clock;
   /** Default: JSON lines on stdout at SEEDKEEPER_LOG_LEVEL. */
   readonly logger?: Logger;
 }
@@ -66,7 +67,6 @@ export class LifecycleCompletionError extends SeedkeeperError {
   }
 }
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const NO_CONTEXT: LambdaContext = { getRemainingTimeInMillis: () => 60_000 };
 
 function summary(classified: ClassifiedEvent, config: LambdaConfig, result: GroupsReconcile): Omit<HandlerResult, 'lifecycle'> {
@@ -85,7 +85,7 @@ function summary(classified: ClassifiedEvent, config: LambdaConfig, result: Grou
  * our marker on the hook, one of our groups, both read from explicitly set, valid variables. Anything else
  * is left to its hook's heartbeat timeout and default result; completing another tool's action is worse.
  */
-async function releaseWithoutConfig(deps: HandlerDeps, classified: ClassifiedEvent, logger: Logger, sleep: (ms: number) => Promise<void>): Promise<void> {
+async function releaseWithoutConfig(deps: HandlerDeps, classified: ClassifiedEvent, logger: Logger, clock: Clock): Promise<void> {
   if (classified.trigger.kind !== 'lifecycle') return;
   const action: LifecycleAction = classified.trigger.action;
   const where = { group: action.group, instanceId: action.instanceId, hook: action.hookName };
@@ -96,12 +96,11 @@ async function releaseWithoutConfig(deps: HandlerDeps, classified: ClassifiedEve
     return;
   }
   logger.error(where, 'configuration invalid: completing our lifecycle action with CONTINUE without touching DNS');
-  await completeLifecycleAction(deps.autoScaling, action, logger, sleep);
+  await completeLifecycleAction(deps.autoScaling, action, logger, clock);
 }
 
 export function createHandler(deps: HandlerDeps): Handler {
-  const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? realSleep;
+  const clock = deps.clock ?? systemClock;
   let config: LambdaConfig | undefined;
   let logger: Logger | undefined = deps.logger;
 
@@ -113,16 +112,16 @@ export function createHandler(deps: HandlerDeps): Handler {
     } catch (error) {
       const log = logger ?? createLogger('info');
       log.error({ ...eventLog, error: describeError(error), variable: error instanceof ConfigError ? error.path : undefined }, 'invalid configuration');
-      await releaseWithoutConfig(deps, classified, log, sleep);
+      await releaseWithoutConfig(deps, classified, log, clock);
       throw error;
     }
     logger ??= createLogger(config.logLevel);
     const log = logger.child(eventLog);
     log.info({ record: config.recordName, groups: config.groups }, 'event received; reconciling');
 
-    const route53 = createLambdaProvider(deps.route53, config, { sleep, now, logger: log });
+    const route53 = createLambdaProvider(deps.route53, config, { clock, logger: log });
     const { provider } = route53;
-    const base = { config, provider, autoScaling: deps.autoScaling, ec2: deps.ec2, sleep, logger: log };
+    const base = { config, provider, autoScaling: deps.autoScaling, ec2: deps.ec2, clock, logger: log };
     const trigger = classified.trigger;
     try {
       // Ownership first, always (see ownership.ts).
@@ -130,7 +129,6 @@ export function createHandler(deps: HandlerDeps): Handler {
       if (trigger.kind === 'lifecycle' && verdict === 'ours') {
         const lifecycleDeps = {
           ...base,
-          now,
           remainingMs: () => context.getRemainingTimeInMillis(),
           lastChangeId: () => provider.lastChangeId,
           waitForInsync: (changeId: string, timeoutMs: number) => route53.waitForInsync(changeId, timeoutMs),
@@ -152,7 +150,7 @@ export function createHandler(deps: HandlerDeps): Handler {
       }
       let result = await reconcileGroups(base);
       const launching = launchedInstance(trigger);
-      if (launching !== undefined) result = await reconcileUntilLaunched({ ...base, now, remainingMs: () => context.getRemainingTimeInMillis() }, launching, result);
+      if (launching !== undefined) result = await reconcileUntilLaunched({ ...base, remainingMs: () => context.getRemainingTimeInMillis() }, launching, result);
       if (result.error !== undefined) throw new ReconcileFailedError(config.recordName, result.error);
       return summary(classified, config, result);
     } finally {

@@ -33,7 +33,6 @@ export function stillLaunching(result: GroupsReconcile, instanceId: string): boo
 }
 
 export interface LaunchWaitDeps extends ReconcileDeps {
-  readonly now: () => number;
   /** The Lambda's remaining time. */
   readonly remainingMs: () => number;
 }
@@ -41,12 +40,12 @@ export interface LaunchWaitDeps extends ReconcileDeps {
 /** Reconciles again, on the schedule, while `instanceId` is still launching; returns the last result. */
 export async function reconcileUntilLaunched(deps: LaunchWaitDeps, instanceId: string, first: GroupsReconcile): Promise<GroupsReconcile> {
   let result = first;
-  const deadline = deps.now() + deps.remainingMs() - MARGIN_MS;
+  const deadline = deps.clock.now() + deps.remainingMs() - MARGIN_MS;
   for (const delay of LAUNCH_RETRY_DELAYS_MS) {
     if (!stillLaunching(result, instanceId)) return result;
-    if (deps.now() + delay >= deadline) break;
+    if (deps.clock.now() + delay >= deadline) break;
     deps.logger.info({ instanceId, retryInMs: delay }, `instance ${instanceId} is still launching; reconciling again shortly`);
-    await deps.sleep(delay);
+    await deps.clock.sleep(delay);
     result = await reconcileGroups(deps);
   }
   if (stillLaunching(result, instanceId)) deps.logger.info({ instanceId }, `instance ${instanceId} is still launching; the next event or the periodic reconcile adds it`);

@@ -6,10 +6,14 @@
 import { CompleteLifecycleActionCommand, DescribeLifecycleHooksCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { describeError } from '../../errors.js';
 import type { Logger } from '../../registrar/logger.js';
+import { backoffDelay, type BackoffPolicy } from '../../time/backoff.js';
+import type { Clock } from '../../time/clock.js';
 import type { LifecycleAction } from './events.js';
 
 /** Attempts at CompleteLifecycleAction before giving up (the hook's own timeout then applies). */
 export const COMPLETE_ATTEMPTS = 4;
+/** Pause after each throttled attempt: 400, 800, 1600 ms. */
+export const COMPLETE_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 400, maxMs: 60_000, jitter: 'none' });
 
 export type CompletionResult =
   /** Auto Scaling accepted CONTINUE. */
@@ -48,7 +52,7 @@ export async function completeLifecycleAction(
   client: AutoScalingClient,
   action: LifecycleAction,
   logger: Logger,
-  sleep: (ms: number) => Promise<void>,
+  clock: Clock,
 ): Promise<CompletionResult> {
   const where = { group: action.group, hook: action.hookName, instanceId: action.instanceId, transition: action.transition };
   for (let attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt++) {
@@ -72,7 +76,7 @@ export async function completeLifecycleAction(
       const retry = RETRYABLE.has(errorName(error)) && attempt < COMPLETE_ATTEMPTS;
       logger[retry ? 'warn' : 'error']({ ...where, attempt, error: describeError(error) }, `CompleteLifecycleAction failed${retry ? '; retrying' : ''}`);
       if (!retry) return 'failed';
-      await sleep(200 * 2 ** attempt);
+      await clock.sleep(backoffDelay(attempt, COMPLETE_BACKOFF));
     }
   }
   return 'failed';

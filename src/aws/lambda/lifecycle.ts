@@ -15,6 +15,7 @@
  */
 import { describeError } from '../../errors.js';
 import type { LifecycleAction } from './events.js';
+import { backoffDelay, type BackoffPolicy } from '../../time/backoff.js';
 import { completeLifecycleAction, hookTimeoutMs, type CompletionResult } from './lifecycle-api.js';
 import { reconcileGroups, type GroupsReconcile, type ReconcileDeps } from './reconcile-groups.js';
 
@@ -29,13 +30,14 @@ export const LAMBDA_MARGIN_MS = 5_000;
 export const UNKNOWN_CHANGE_INSYNC_MS = 60_000;
 /** Whole reconciles attempted (each with its own conflict retries) before giving up on the record. */
 export const RECONCILE_ATTEMPTS = 3;
+/** Pause after each failed whole reconcile: 1 s, then 2 s. */
+export const RECONCILE_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 1000, maxMs: 60_000, jitter: 'none', growth: 'linear' });
 
 export interface LifecycleDeps extends ReconcileDeps {
   /** Id of the provider's last accepted change batch. */
   readonly lastChangeId: () => string | undefined;
   /** Resolves when the change is INSYNC; rejects after `timeoutMs`. */
   readonly waitForInsync: (changeId: string, timeoutMs: number) => Promise<void>;
-  readonly now: () => number;
   /** The Lambda's remaining time (context.getRemainingTimeInMillis). */
   readonly remainingMs: () => number;
 }
@@ -69,9 +71,9 @@ const MAYBE_WAITING = new Set(['InService', 'Terminating:Wait', 'unknown']);
 async function reconcileWithRetries(deps: LifecycleDeps, leaving: ReadonlySet<string>, deadline: number): Promise<GroupsReconcile> {
   let result = await reconcileGroups(deps, leaving);
   for (let attempt = 2; attempt <= RECONCILE_ATTEMPTS && result.error !== undefined; attempt++) {
-    const pause = 1000 * (attempt - 1);
-    if (deps.now() + pause >= deadline) break;
-    await deps.sleep(pause);
+    const pause = backoffDelay(attempt - 1, RECONCILE_BACKOFF);
+    if (deps.clock.now() + pause >= deadline) break;
+    await deps.clock.sleep(pause);
     result = await reconcileGroups(deps, leaving);
   }
   return result;
@@ -90,7 +92,8 @@ function drainStateOf(action: LifecycleAction, result: GroupsReconcile): DrainSt
 }
 
 export async function runLifecycleAction(deps: LifecycleDeps, action: LifecycleAction, eventTime?: number): Promise<LifecycleOutcome> {
-  const { logger, now, sleep } = deps;
+  const { logger, clock } = deps;
+  const now = (): number => clock.now();
   const start = now();
   const where = { group: action.group, instanceId: action.instanceId, transition: action.transition };
   let deadline = start + deps.remainingMs() - LAMBDA_MARGIN_MS;
@@ -107,7 +110,7 @@ export async function runLifecycleAction(deps: LifecycleDeps, action: LifecycleA
   const bounded = async (ms: number): Promise<void> => {
     const budget = Math.max(0, Math.min(ms, deadline - now()));
     if (budget < ms) waitedInFull = false;
-    if (budget > 0) await sleep(budget);
+    if (budget > 0) await clock.sleep(budget);
   };
   if (drain === 'removed') {
     const changeId = deps.lastChangeId();
@@ -134,6 +137,6 @@ export async function runLifecycleAction(deps: LifecycleDeps, action: LifecycleA
   const waitedMs = now() - waitStart;
   if (!waitedInFull) logger.warn({ ...where, waitedMs, deadlineInMs: deadline - now() }, 'the lifecycle deadline cut the wait short');
 
-  const completion = await completeLifecycleAction(deps.autoScaling, action, logger, sleep);
+  const completion = await completeLifecycleAction(deps.autoScaling, action, logger, clock);
   return { action, reconcile, drain, waitedMs, waitedInFull, completion };
 }

@@ -6,6 +6,7 @@
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { createRoute53Provider, RateBudget, type Route53Provider, type Route53ProviderOptions } from '../../providers/route53/index.js';
 import type { Logger } from '../../registrar/logger.js';
+import type { Clock } from '../../time/clock.js';
 import type { LambdaConfig } from './config.js';
 
 /** GetChange poll period while waiting for INSYNC. */
@@ -25,7 +26,7 @@ export interface LambdaProvider {
 export function createLambdaProvider(
   client: Route53Client,
   config: LambdaConfig,
-  deps: { readonly sleep: (ms: number) => Promise<void>; readonly now: () => number; readonly logger: Logger },
+  deps: { readonly clock: Clock; readonly logger: Logger },
 ): LambdaProvider {
   const options: Route53ProviderOptions = {
     client,
@@ -33,10 +34,9 @@ export function createLambdaProvider(
     zone: config.zone,
     mode: config.mode,
     ...(config.healthChecks ? { healthChecks: { port: config.port, tagOwner: config.ownerId } } : {}),
-    rate: { budget: new RateBudget(REQUESTS_PER_SECOND, deps.now, deps.sleep) },
+    rate: { budget: new RateBudget(REQUESTS_PER_SECOND, deps.clock) },
     logger: deps.logger,
-    sleep: deps.sleep,
-    now: deps.now,
+    clock: deps.clock,
   };
   return {
     provider: createRoute53Provider(options),

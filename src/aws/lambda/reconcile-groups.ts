@@ -12,19 +12,23 @@ import type { DesiredMember, Plan, PlanPolicy } from '../../plan/types.js';
 import { DEFAULT_PROVIDER_LIMITS, type DnsProvider, type ProviderLimits } from '../../providers/types.js';
 import type { Logger } from '../../registrar/logger.js';
 import { reconcileOnce } from '../../registrar/reconcile.js';
+import type { BackoffPolicy } from '../../time/backoff.js';
+import type { Clock } from '../../time/clock.js';
 import { listAsgCandidates, type AsgListing } from '../../sources/aws-asg.js';
 import type { LambdaConfig } from './config.js';
 import { planWithLeaving } from './leaving-plan.js';
 
 /** Re-read and re-plan after a compare-and-swap conflict at most this many times. */
 export const MAX_CONFLICT_RETRIES = 5;
+/** Pause before each of those: 50 ms plus up to 200 ms × attempt (longer than the registrar's: Route 53 is slower). */
+export const CONFLICT_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 200, maxMs: 20_000, jitter: 'full', growth: 'linear', floorMs: 50 });
 
 export interface ReconcileDeps {
   readonly config: LambdaConfig;
   readonly provider: DnsProvider;
   readonly autoScaling: AutoScalingClient;
   readonly ec2: EC2Client;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly clock: Clock;
   readonly logger: Logger;
 }
 
@@ -91,7 +95,8 @@ export async function reconcileGroups(deps: ReconcileDeps, leavingIds: ReadonlyS
     provider: deps.provider,
     maxConflictRetries: MAX_CONFLICT_RETRIES,
     plan: (current) => planWithLeaving({ name, current, desired, candidates: listing.instances.length, policy }, leaving),
-    backoff: (attempt) => deps.sleep(50 + Math.random() * 200 * attempt),
+    backoff: CONFLICT_BACKOFF,
+    clock: deps.clock,
     onConflict: (attempt, error) => logger.info({ attempt, error: describeError(error) }, 'the record changed under us; re-reading'),
   });
   if (result.plan) logPlan(logger, config, result.plan);

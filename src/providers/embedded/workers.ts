@@ -8,6 +8,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { SeedkeeperError } from '../../errors.js';
+import { backoffDelay, type BackoffPolicy } from '../../time/backoff.js';
 import { sumStats, ZERO_LISTENER_STATS, type ListenerStats } from './listener.js';
 import { isFromWorker, toWire, WORKER_CONFIG_ENV, type FromWorker, type ToWorker, type WorkerConfig } from './snapshot-channel.js';
 import type { ZoneSnapshot } from './zone-store.js';
@@ -45,8 +46,8 @@ interface Slot {
 }
 
 const STOP_GRACE_MS = 3000;
-const RESTART_DELAY_MS = 200;
-const MAX_RESTART_DELAY_MS = 10_000;
+/** Pause before replacing a dead worker: 200 ms, doubling while replacements keep dying, up to 10 s. */
+const RESTART_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 200, maxMs: 10_000, jitter: 'none' });
 
 /** worker-main next to this file: .ts under tsx/vitest (loaded through tsx), .js once built. */
 function entry(): { exec: string; execArgv: string[] } {
@@ -62,7 +63,8 @@ export class WorkerPool {
   #retired: ListenerStats = ZERO_LISTENER_STATS;
   #waiters: { gen: number; resolve: () => void }[] = [];
   #stopping = false;
-  #restartDelay = RESTART_DELAY_MS;
+  /** Restarts since a worker last became ready. */
+  #restarts = 0;
   #restartTimer: NodeJS.Timeout | undefined;
 
   private constructor(options: WorkerPoolOptions) {
@@ -139,7 +141,7 @@ export class WorkerPool {
         if (message.t === 'fatal') fatal = message;
         else if (message.t === 'ready' && !slot.ready) {
           slot.ready = true;
-          this.#restartDelay = RESTART_DELAY_MS;
+          this.#restarts = 0;
           resolve();
         }
         this.#receive(slot, message);
@@ -163,8 +165,7 @@ export class WorkerPool {
 
   #restartLater(): void {
     if (this.#restartTimer !== undefined) return;
-    const delay = this.#restartDelay;
-    this.#restartDelay = Math.min(delay * 2, MAX_RESTART_DELAY_MS);
+    const delay = backoffDelay(++this.#restarts, RESTART_BACKOFF);
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = undefined;
       if (this.#stopping || this.#slots.size >= this.#options.count) return;

@@ -6,18 +6,18 @@
 import { GetChangeCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import { ProviderError } from '../types.js';
 import { PROVIDER } from './errors.js';
-import type { Clock, Route53Caller, Sleep } from './rate.js';
+import type { Clock } from '../../time/clock.js';
+import type { Route53Caller } from './rate.js';
 
 export interface InsyncDeps {
   readonly caller: Route53Caller;
   readonly client: Route53Client;
-  readonly now: Clock;
-  readonly sleep: Sleep;
+  readonly clock: Clock;
 }
 
 /** Resolves when `changeId` is INSYNC; ProviderError ERR_ROUTE53_INSYNC_TIMEOUT (retryable) after `timeoutMs`. */
 export async function waitForChange(deps: InsyncDeps, changeId: string, timeoutMs: number, pollMs: number): Promise<void> {
-  const started = deps.now();
+  const started = deps.clock.now();
   const deadline = started + timeoutMs;
   let polls = 0;
   for (;;) {
@@ -25,15 +25,15 @@ export async function waitForChange(deps: InsyncDeps, changeId: string, timeoutM
     polls++;
     const status = out.ChangeInfo?.Status;
     if (status === 'INSYNC') return;
-    const remaining = deadline - deps.now();
+    const remaining = deadline - deps.clock.now();
     if (remaining <= 0) {
       throw new ProviderError(
         PROVIDER,
         'ERR_ROUTE53_INSYNC_TIMEOUT',
-        `change ${changeId} was still ${status ?? 'not reported'} after ${Math.round(deps.now() - started)} ms (${polls} polls, timeout ${timeoutMs} ms); Route 53 usually propagates within 60 s`,
+        `change ${changeId} was still ${status ?? 'not reported'} after ${Math.round(deps.clock.now() - started)} ms (${polls} polls, timeout ${timeoutMs} ms); Route 53 usually propagates within 60 s`,
         { labels: ['retryable'] },
       );
     }
-    await deps.sleep(Math.min(pollMs, remaining));
+    await deps.clock.sleep(Math.min(pollMs, remaining));
   }
 }

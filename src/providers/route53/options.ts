@@ -4,12 +4,12 @@
  * Create the client with the SDK's retries off, so that every request passes through the provider's rate
  * budget and backoff:  new Route53Client({ region: 'us-east-1', maxAttempts: 1 })
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { ConfigError } from '../../errors.js';
 import { canonicalName } from '../canonical.js';
 import type { HealthCheckSettings } from './health-checks.js';
-import { RateBudget, type Clock, type RetryPolicy, type Sleep } from './rate.js';
+import { systemClock, type Clock } from '../../time/clock.js';
+import { RateBudget, type RetryPolicy } from './rate.js';
 
 type LogFn = (obj: Record<string, unknown>, msg: string) => void;
 /** The subset of a pino logger the provider uses. */
@@ -58,10 +58,8 @@ export interface Route53ProviderOptions {
     readonly budget?: RateBudget;
   };
   readonly logger?: Route53Logger;
-  /** Injectable for fast tests. Default: a real timer. */
-  readonly sleep?: Sleep;
-  /** Milliseconds, monotonic (tests pair it with `sleep`). Default performance.now. */
-  readonly now?: Clock;
+  /** Pacing, backoff and INSYNC waits (tests: a virtual clock). Default systemClock. */
+  readonly clock?: Clock;
   /** [0, 1) for backoff jitter. Default Math.random. */
   readonly random?: () => number;
 }
@@ -82,8 +80,7 @@ export interface ResolvedOptions {
   readonly waitOnApply: boolean;
   readonly retry: RetryPolicy;
   readonly budget: RateBudget;
-  readonly sleep: Sleep;
-  readonly now: Clock;
+  readonly clock: Clock;
   readonly random: () => number;
 }
 
@@ -131,8 +128,7 @@ export function resolveOptions(options: Route53ProviderOptions): ResolvedOptions
   };
   const rps = rate.requestsPerSecond ?? d.rate.requestsPerSecond;
   if (typeof rps !== 'number' || !(rps > 0) || rps > 1000) throw new ConfigError('rate.requestsPerSecond', `expected a number in (0, 1000], got ${JSON.stringify(rps)}`);
-  const sleep = options.sleep ?? ((ms: number) => delay(ms).then(() => undefined));
-  const now = options.now ?? (() => performance.now());
+  const clock = options.clock ?? systemClock;
   const wait = options.waitForInsync;
   const insync = {
     timeoutMs: wait === undefined ? d.insync.timeoutMs : int(wait.timeoutMs, 'waitForInsync.timeoutMs', 1, 3_600_000),
@@ -147,9 +143,8 @@ export function resolveOptions(options: Route53ProviderOptions): ResolvedOptions
     insync,
     waitOnApply: wait !== undefined,
     retry,
-    budget: rate.budget ?? new RateBudget(rps, now, sleep),
-    sleep,
-    now,
+    budget: rate.budget ?? new RateBudget(rps, clock),
+    clock,
     random: options.random ?? Math.random,
   };
 }

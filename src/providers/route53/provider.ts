@@ -70,8 +70,8 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
   const { client, hostedZoneId, zone, mode } = cfg;
   const log = options.logger ?? SILENT;
   const stats: Route53Stats = { requests: 0, retries: 0, throttled: 0 };
-  const operations = operationBuckets(cfg.now, cfg.sleep);
-  const caller = new Route53Caller({ budget: cfg.budget, operations, retry: cfg.retry, sleep: cfg.sleep, random: cfg.random, zoneId: hostedZoneId, log, stats });
+  const operations = operationBuckets(cfg.clock);
+  const caller = new Route53Caller({ budget: cfg.budget, operations, retry: cfg.retry, clock: cfg.clock, random: cfg.random, zoneId: hostedZoneId, log, stats });
   const hcDeps = cfg.healthChecks === undefined ? undefined : { caller, client, settings: cfg.healthChecks, log };
   /** Records at each name as last listed: the exact spelling to DELETE, and per-node members' records. */
   const listed = new Map<string, ResourceRecordSet[]>();
@@ -214,7 +214,7 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
     ensureOpen();
     const timeoutMs = wait.timeoutMs ?? cfg.insync.timeoutMs;
     if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs ${timeoutMs} must be positive`);
-    return waitForChange({ caller, client, now: cfg.now, sleep: cfg.sleep }, changeId, timeoutMs, cfg.insync.pollMs);
+    return waitForChange({ caller, client, clock: cfg.clock }, changeId, timeoutMs, cfg.insync.pollMs);
   }
 
   return {

@@ -9,11 +9,10 @@
  * default budget is conservative: one request every 200 ms (5/s, half the account refill), and the health
  * check actions paced to their own refill rates with a small burst.
  */
+import { backoffDelay } from '../../time/backoff.js';
+import type { Clock } from '../../time/clock.js';
 import { ProviderError } from '../types.js';
 import { errorName, PROVIDER, toProviderError, transientKind } from './errors.js';
-
-export type Sleep = (ms: number) => Promise<void>;
-export type Clock = () => number;
 
 /**
  * A token bucket: `burst` tokens, refilled `perSecond` a second. Reservations are taken synchronously, so
@@ -22,28 +21,27 @@ export type Clock = () => number;
 export class TokenBucket {
   readonly burst: number;
   readonly perSecond: number;
-  private readonly now: Clock;
-  private readonly sleep: Sleep;
+  private readonly clock: Clock;
   private tokens: number;
   private at: number | undefined;
 
-  constructor(burst: number, perSecond: number, now: Clock, sleep: Sleep) {
+  constructor(burst: number, perSecond: number, clock: Clock) {
     if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new RangeError(`perSecond ${perSecond} must be a positive number`);
     if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst ${burst} must be a whole number >= 1`);
     this.burst = burst;
     this.perSecond = perSecond;
-    this.now = now;
-    this.sleep = sleep;
+    this.clock = clock;
     this.tokens = burst;
   }
 
   /** Waits for this request's token. */
   async take(): Promise<void> {
-    const now = this.now();
-    if (this.at !== undefined) this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) * this.perSecond) / 1000);
+    const now = this.clock.now();
+    // A wall clock stepped back refills nothing (it never takes tokens away).
+    if (this.at !== undefined) this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.at) * this.perSecond) / 1000);
     this.at = now;
     this.tokens -= 1; // may go negative: the debt is what later callers wait for, in call order
-    if (this.tokens < 0) await this.sleep((-this.tokens * 1000) / this.perSecond);
+    if (this.tokens < 0) await this.clock.sleep((-this.tokens * 1000) / this.perSecond);
   }
 }
 
@@ -54,9 +52,9 @@ export class TokenBucket {
  */
 export class RateBudget extends TokenBucket {
   readonly requestsPerSecond: number;
-  constructor(requestsPerSecond: number, now: Clock, sleep: Sleep) {
+  constructor(requestsPerSecond: number, clock: Clock) {
     if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) throw new RangeError(`requestsPerSecond ${requestsPerSecond} must be a positive number`);
-    super(1, requestsPerSecond, now, sleep);
+    super(1, requestsPerSecond, clock);
     this.requestsPerSecond = requestsPerSecond;
   }
 }
@@ -90,7 +88,7 @@ export interface CallerDeps {
   /** Per-action buckets (see OPERATION_BUCKETS), taken before the shared budget. */
   readonly operations?: ReadonlyMap<string, TokenBucket>;
   readonly retry: RetryPolicy;
-  readonly sleep: Sleep;
+  readonly clock: Clock;
   readonly random: () => number;
   readonly zoneId: string;
   readonly log: { readonly warn: LogFn; readonly debug: LogFn };
@@ -98,8 +96,8 @@ export interface CallerDeps {
 }
 
 /** The per-action buckets of one provider (or of several sharing an account). */
-export function operationBuckets(now: Clock, sleep: Sleep): Map<string, TokenBucket> {
-  return new Map(Object.entries(OPERATION_BUCKETS).map(([action, b]) => [action, new TokenBucket(b.burst, b.perSecond, now, sleep)]));
+export function operationBuckets(clock: Clock): Map<string, TokenBucket> {
+  return new Map(Object.entries(OPERATION_BUCKETS).map(([action, b]) => [action, new TokenBucket(b.burst, b.perSecond, clock)]));
 }
 
 /** Sends requests through the budget and retries transient failures; what finally fails is a ProviderError. */
@@ -113,7 +111,7 @@ export class Route53Caller {
   /** Backoff before retry `attempt` (0-based): random in [0, min(maxDelay, base * 2^attempt)). */
   backoff(attempt: number): number {
     const { baseDelayMs, maxDelayMs } = this.deps.retry;
-    return Math.floor(this.deps.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));
+    return backoffDelay(attempt + 1, { baseMs: baseDelayMs, maxMs: maxDelayMs, jitter: 'full' }, this.deps.random());
   }
 
   /** Runs `send` (one request) until it succeeds, fails for good, or the retries are spent. */
@@ -141,7 +139,7 @@ export class Route53Caller {
         if (kind !== 'unavailable') stats.throttled++;
         const delay = this.backoff(attempt);
         log.debug({ action, attempt: attempt + 1, error: errorName(error), delayMs: delay }, `route53: ${action} ${kind}, retrying`);
-        await this.deps.sleep(delay);
+        await this.deps.clock.sleep(delay);
       }
     }
   }

@@ -18,6 +18,7 @@ import { buildLambda } from '../../../scripts/build-lambda.js';
 import type { createHandler as CreateHandler } from '../../../src/aws/lambda/handler.js';
 import { loadEvent } from './helpers.js';
 import { BASE_ENV, GROUP, I1, I2, ips, LambdaWorld, TERMINATE_HOOK } from './world.js';
+import { jumpingClock } from '../../helpers/jumping-clock.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -77,11 +78,10 @@ describe('Lambda bundle', () => {
         autoScaling: forwarding(world.asg.autoScaling, AutoScaling) as never,
         ec2: forwarding(world.asg.ec2, Ec2) as never,
         env: { ...BASE_ENV, SEEDKEEPER_LOG_LEVEL: 'silent' },
-        now: () => world.clock,
-        sleep: (ms) => {
-          world.clock += ms;
-          return Promise.resolve();
-        },
+        clock: jumpingClock(
+          () => world.clock,
+          (ms) => void (world.clock += ms),
+        ),
       });
       const context = { getRemainingTimeInMillis: () => 600_000 };
       await handler(loadEvent('scheduled'), context);

@@ -9,6 +9,7 @@ import { createLogger } from '../../../src/registrar/logger.js';
 import { AsgModel } from '../fixtures/asg-model.js';
 import { Route53Model } from '../route53-model.js';
 import { testRoute53Client } from '../sdk-env.js';
+import { jumpingClock } from '../../helpers/jumping-clock.js';
 
 export const ZONE_ID = 'Z0TEST';
 export const RECORD = 'seed.db.example.com';
@@ -73,12 +74,13 @@ export class LambdaWorld {
       autoScaling: this.asg.autoScaling,
       ec2: this.asg.ec2,
       env: { ...BASE_ENV, ...options.env },
-      now: () => this.clock,
-      sleep: (ms) => {
-        this.sleeps.push(ms);
-        this.clock += ms;
-        return Promise.resolve();
-      },
+      clock: jumpingClock(
+        () => this.clock,
+        (ms) => {
+          this.sleeps.push(ms);
+          this.clock += ms;
+        },
+      ),
       logger: createLogger('debug', destination),
     };
     this.handler = createHandler(deps);

@@ -23,10 +23,10 @@ for (const mode of ['shared', 'per-node'] as const satisfies readonly Route53Mod
       ...(mode === 'per-node' ? { knownGaps: PER_NODE_GAPS } : {}),
       start() {
         const time = fakeTime(); // the provider's pacing sleeps cost no real time
-        const model = new Route53Model({ zones: [{ id: ZONE_ID, name: ZONE }], clock: time.now });
+        const model = new Route53Model({ zones: [{ id: ZONE_ID, name: ZONE }], clock: () => time.now() });
         model.install();
         const provider = () =>
-          createRoute53Provider({ client: testRoute53Client(), hostedZoneId: ZONE_ID, zone: ZONE, mode, sleep: time.sleep, now: time.now, random: () => 0.5 });
+          createRoute53Provider({ client: testRoute53Client(), hostedZoneId: ZONE_ID, zone: ZONE, mode, clock: time, random: () => 0.5 });
         return Promise.resolve({ zone: ZONE, provider, stop: () => Promise.resolve(model.restore()) });
       },
     });

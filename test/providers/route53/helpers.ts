@@ -8,6 +8,7 @@ import { createRoute53Provider, type Route53Provider, type Route53ProviderOption
 import type { RecordSet } from '../../../src/providers/types.js';
 import { Route53Model, type Route53ModelOptions } from '../../aws/route53-model.js';
 import { testRoute53Client } from '../../aws/sdk-env.js';
+import type { Clock } from '../../../src/time/clock.js';
 
 export const ZONE_ID = 'Z0TEST';
 export const ZONE = 'example.com';
@@ -15,9 +16,7 @@ export const NAME = 'seed.example.com';
 export const MARKER = '_seedkeeper.seed.example.com';
 export const OWNER = 'prod-registrar';
 
-export interface FakeTime {
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+export interface FakeTime extends Clock {
   readonly sleeps: number[];
 }
 
@@ -37,14 +36,20 @@ export function fakeTime(): FakeTime {
     now = Math.max(now, next.at);
     next.wake();
   };
+  const sleep = (ms: number): Promise<void> => {
+    sleeps.push(ms);
+    return new Promise<void>((wake) => {
+      sleepers.push({ at: now + ms, wake });
+      setImmediate(advance);
+    });
+  };
   return {
     now: () => now,
-    sleep: (ms: number) => {
-      sleeps.push(ms);
-      return new Promise<void>((wake) => {
-        sleepers.push({ at: now + ms, wake });
-        setImmediate(advance);
-      });
+    sleep,
+    setTimer: (ms, fn) => {
+      let live = true;
+      void sleep(ms).then(() => live && fn());
+      return { cancel: () => void (live = false) };
     },
     sleeps,
   };
@@ -61,7 +66,7 @@ export function useWorld(modelOptions: Route53ModelOptions = {}): World {
   const world = {} as World;
   beforeEach(() => {
     world.time = fakeTime();
-    world.model = new Route53Model({ zones: [{ id: ZONE_ID, name: ZONE }], clock: world.time.now, ...modelOptions });
+    world.model = new Route53Model({ zones: [{ id: ZONE_ID, name: ZONE }], clock: () => world.time.now(), ...modelOptions });
     world.model.install();
     world.provider = (overrides = {}) =>
       createRoute53Provider({
@@ -69,8 +74,7 @@ export function useWorld(modelOptions: Route53ModelOptions = {}): World {
         hostedZoneId: ZONE_ID,
         zone: ZONE,
         mode: 'shared',
-        sleep: world.time.sleep,
-        now: world.time.now,
+        clock: world.time,
         random: () => 0.5,
         ...overrides,
       });

@@ -67,7 +67,7 @@ describe('route53: throttling and retries', () => {
   });
 
   it('shares one budget between providers when asked', async () => {
-    const budget = new RateBudget(5, world.time.now, world.time.sleep);
+    const budget = new RateBudget(5, world.time);
     const [one, two] = [world.provider({ rate: { budget } }), world.provider({ rate: { budget } })];
     await Promise.all([one.read([NAME]), two.read([NAME]), one.read([NAME]), two.read([NAME])]);
     const times = world.model.callsOf('ListResourceRecordSets').map((c) => c.at!);
