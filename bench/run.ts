@@ -1,24 +1,30 @@
 /**
  * `npm run bench`: run every benchmark in one go and write docs/BENCHMARKS.md with the machine and date.
  * Needs root (nftables, network namespaces) and the test servers (scripts/test-env/setup.sh installs them).
- * `npm run bench -- seeding convergence` runs only the named parts and keeps the other sections as they were.
+ * `npm run bench -- seeding convergence` (or `npm run bench -- --only adapter`) runs only the named parts and keeps
+ * the other sections as they were.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { findOnPath } from '../test/harness/require-tool.js';
+import { benchAdapter } from './adapter.js';
 import { benchConvergence } from './convergence.js';
 import { benchDiscoveryScale } from './discovery-scale.js';
 import { benchDnsQps } from './dns-qps.js';
 import { benchHealthScale } from './health-scale.js';
 import { convergenceSection, discoveryScaleSection, dnsSection, healthScaleSection, seedingSection } from './report.js';
+import { adapterSection, startupSection } from './report-adoption.js';
 import { benchSeeding } from './seeding.js';
+import { benchStartup } from './startup.js';
 
 const DOC = new URL('../docs/BENCHMARKS.md', import.meta.url);
-const PARTS = ['seeding', 'convergence', 'health', 'dns', 'discovery'] as const;
+const PARTS = ['seeding', 'adapter', 'startup', 'convergence', 'health', 'dns', 'discovery'] as const;
 type Part = (typeof PARTS)[number];
 const TITLES: Record<Part, string> = {
   seeding: '## Time to first node',
+  adapter: '## Official client alone and through seedkeeper/aerospike',
+  startup: '## Start-up',
   convergence: '## Convergence',
   health: '## Health checking at scale',
   dns: '## Embedded DNS server',
@@ -46,7 +52,16 @@ function previousSections(): Partial<Record<Part, string>> {
 }
 
 async function main(): Promise<void> {
-  const requested = process.argv.slice(2).filter((a) => (PARTS as readonly string[]).includes(a)) as Part[];
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a, i) => a !== '--only' && args[i - 1] !== '--only' && !(PARTS as readonly string[]).includes(a));
+  const only = args.flatMap((a, i) => (args[i - 1] === '--only' ? a.split(',') : []));
+  const bad = [...unknown, ...only.filter((a) => !(PARTS as readonly string[]).includes(a))];
+  if (bad.length > 0) {
+    process.stderr.write(`bench: unknown section ${bad.join(', ')}; sections: ${PARTS.join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const requested = PARTS.filter((p) => only.includes(p) || args.includes(p));
   const parts: readonly Part[] = requested.length > 0 ? requested : PARTS;
   const missing = ['named', 'nsupdate', 'knotd', 'nft', 'dnsperf', 'unshare'].filter((tool) => !findOnPath(tool));
   if (missing.length > 0 || process.getuid?.() !== 0) {
@@ -61,6 +76,8 @@ async function main(): Promise<void> {
   for (const part of parts) {
     log(`--- ${part}`);
     if (part === 'seeding') sections.seeding = seedingSection(await benchSeeding([0, 1, 4, 16], log));
+    if (part === 'adapter') sections.adapter = adapterSection(await benchAdapter([0, 4, 16], log));
+    if (part === 'startup') sections.startup = startupSection(await benchStartup(log));
     if (part === 'convergence') {
       sections.convergence = convergenceSection(
         await benchConvergence(

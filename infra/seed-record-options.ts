@@ -72,7 +72,7 @@ export interface SeedRecordProps {
   readonly lifecycleHook?: SeedRecordLifecycleHookOptions;
   /** Full reconcile on this schedule, because Auto Scaling events reach EventBridge best effort. @default 5 min */
   readonly reconcileEvery?: Duration;
-  /** The handler's code. @default Code.fromAsset(<repo>/dist/lambda), built by `npm run build:lambda` */
+  /** The handler's code. @default the bundle the package ships (dist/lambda); in a checkout, built by `npm run build:lambda` */
   readonly code?: lambda.Code;
   /**
    * A Node.js runtime. The bundle targets Node 20 and runs on any later one. @default Runtime.NODEJS_24_X

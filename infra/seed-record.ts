@@ -32,13 +32,24 @@ export const AUTOSCALING_DETAIL_TYPES = Object.freeze([
   'EC2 Instance-terminate Lifecycle Action',
 ]);
 
-/** Where `npm run build:lambda` writes the bundle (index.mjs, exporting `handler`). */
-export const DEFAULT_BUNDLE_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
+/**
+ * Where the Lambda bundle (index.mjs, exporting `handler`) is looked for, first found wins: next to this module's
+ * folder in the installed package (dist/cdk/seed-record.js → dist/lambda, shipped by `npm pack`), then the
+ * repository layout (infra/seed-record.ts → dist/lambda, written by `npm run build:lambda`).
+ */
+export const BUNDLE_DIR_CANDIDATES = Object.freeze([
+  fileURLToPath(new URL('../lambda', import.meta.url)),
+  fileURLToPath(new URL('../dist/lambda', import.meta.url)),
+]);
 
-/** The bundle built by `npm run build:lambda`, or a clear error saying to build it. */
+/** The first candidate holding a bundle, else the repository's (so the error names where to build it). */
+export const DEFAULT_BUNDLE_DIR =
+  BUNDLE_DIR_CANDIDATES.find((dir) => existsSync(`${dir}/index.mjs`)) ?? BUNDLE_DIR_CANDIDATES[BUNDLE_DIR_CANDIDATES.length - 1]!;
+
+/** The shipped or built bundle, or a clear error saying to build it. */
 export function bundledCode(dir = DEFAULT_BUNDLE_DIR): lambda.Code {
   if (!existsSync(`${dir}/index.mjs`)) {
-    throw new ConfigError('SeedRecord.code', `no Lambda bundle at ${dir}/index.mjs: run \`npm run build:lambda\` first`);
+    throw new ConfigError('SeedRecord.code', `no Lambda bundle at ${dir}/index.mjs: run \`npm run build:lambda\` first (or pass \`code\`)`);
   }
   return lambda.Code.fromAsset(dir);
 }

@@ -1,9 +1,10 @@
+import path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { describe, expect, it } from 'vitest';
-import { AUTOSCALING_DETAIL_TYPES, bundledCode, normalizedRecordName, SeedRecord, type SeedRecordProps } from '../../infra/seed-record.js';
+import { AUTOSCALING_DETAIL_TYPES, BUNDLE_DIR_CANDIDATES, bundledCode, normalizedRecordName, SeedRecord, type SeedRecordProps } from '../../infra/seed-record.js';
 import { loadLambdaConfig } from '../../src/aws/lambda/config.js';
 import { only, policyStatements, templateOf } from './template.js';
 
@@ -254,6 +255,12 @@ describe('SeedRecord: refusals', () => {
 
   it('tells the user to build the bundle when it is missing', () => {
     expect(() => bundledCode('/nonexistent/seedkeeper-bundle')).toThrow(/npm run build:lambda/);
+  });
+
+  it('looks for the bundle the installed package ships (dist/cdk → dist/lambda) before the checkout build', () => {
+    // Installed, this module is dist/cdk/seed-record.js: its parent's `lambda` is dist/lambda.
+    const infra = path.resolve(import.meta.dirname, '../../infra');
+    expect(BUNDLE_DIR_CANDIDATES).toEqual([path.resolve(infra, '../lambda'), path.resolve(infra, '../dist/lambda')]);
   });
 });
 

@@ -4,7 +4,7 @@
 // The optional peers (aerospike, aws-cdk-lib, constructs) are linked from this checkout's node_modules
 // rather than installed again (they are large; the official client builds native code).
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,12 +62,12 @@ const node = (script: string, ...args: string[]) => {
 };
 
 describe('npm pack tarball', () => {
-  it('ships the build, the construct, the adapter, LICENSE and CHANGELOG; no sources, maps or bundles', () => {
+  it('ships the build, the construct and its Lambda bundle, the adapter, LICENSE and CHANGELOG; no sources, maps or release file', () => {
     const names = packed.files.map((f) => f.path);
-    for (const needed of ['bin/seedkeeper.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cdk/seed-record.js', 'dist/cdk/seed-record.d.ts', 'dist/aerospike/index.js', 'dist/aerospike/index.d.ts', 'LICENSE', 'CHANGELOG.md', 'README.md', 'deploy/systemd/seedkeeper-registrar.service']) {
+    for (const needed of ['bin/seedkeeper.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cdk/seed-record.js', 'dist/cdk/seed-record.d.ts', 'dist/lambda/index.mjs', 'dist/aerospike/index.js', 'dist/aerospike/index.d.ts', 'LICENSE', 'CHANGELOG.md', 'README.md', 'deploy/systemd/seedkeeper-registrar.service']) {
       expect(names, needed).toContain(needed);
     }
-    expect(names.filter((n) => n.endsWith('.map') || n.startsWith('dist/lambda/') || n.startsWith('dist/release/') || n.startsWith('dist/.') || /^(src|test|infra|scripts|bench)\//.test(n))).toEqual([]);
+    expect(names.filter((n) => n.endsWith('.map') || n.startsWith('dist/release/') || n.startsWith('dist/.') || /^(src|test|infra|scripts|bench)\//.test(n))).toEqual([]);
   });
 
   it('the CLI runs from the installed package', async () => {
@@ -94,13 +94,22 @@ import { ConfigError } from 'seedkeeper';
 const app = new App({ outdir: process.argv[2] });
 const stack = new Stack(app, 'Db');
 const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'db.example.com' });
-new SeedRecord(stack, 'Seed', { recordName: 'seed.db.example.com', hostedZone, autoScalingGroupNames: ['aero'], code: lambda.Code.fromInline('export const handler = async () => {};') });
+// No \`code\`: the construct must find the Lambda bundle the package ships.
+new SeedRecord(stack, 'Seed', { recordName: 'seed.db.example.com', hostedZone, autoScalingGroupNames: ['aero'] });
 const template = app.synth().getStackByName('Db').template;
 let refused;
 try { new SeedRecord(stack, 'Bad', { recordName: 'elsewhere.example.org', hostedZone, autoScalingGroupNames: ['aero'], code: lambda.Code.fromInline('x') }); } catch (e) { refused = e instanceof ConfigError; }
-console.log(JSON.stringify({ types: Object.values(template.Resources).map((r) => r.Type), refused }));`, path.join(tmp, 'cdk.out'));
+const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+console.log(JSON.stringify({ types: Object.values(template.Resources).map((r) => r.Type), refused, handler: fn.Properties.Handler }));`, path.join(tmp, 'cdk.out'));
     expect(out.code, out.stderr).toBe(0);
-    const result = JSON.parse(out.stdout) as { types: string[]; refused: boolean };
+    const result = JSON.parse(out.stdout) as { types: string[]; refused: boolean; handler: string };
+    // The default code is the shipped bundle, staged as the synthesized app's one asset.
+    expect(result.handler).toBe('index.handler');
+    const assets = readdirSync(path.join(tmp, 'cdk.out')).filter((f) => f.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    const staged = readdirSync(path.join(tmp, 'cdk.out', assets[0]!));
+    expect(staged).toContain('index.mjs');
+    expect(staged.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(result.types).toContain('AWS::Lambda::Function');
     expect(result.types).toContain('AWS::Events::Rule');
     // The construct's errors are the library's own classes.
