@@ -16,7 +16,8 @@ describeIfTool(['named'])('chaos run (BIND 9, one registrar, simulated cluster)'
     const applied = result.faults.filter((f) => f.appliedAt !== undefined);
     expect(result.violations, report).toEqual([]);
     expect(applied.length).toBeGreaterThanOrEqual(5);
-    expect(result.counts.checks).toBeGreaterThan(1000);
+    // 45 s at 25 ms is 1,800 ticks; a loaded 2-core machine stretches timers, and BIND restarts answer nothing.
+    expect(result.counts.checks).toBeGreaterThan(400);
     expect(result.finalConvergedMs).toBeDefined();
     expect(result.unexpectedExits).toEqual([]);
   }, 240_000);
