@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ConfigError } from '../errors.js';
-import { canonicalName } from '../providers/canonical.js';
+import { canonicalName } from '../records/canonical.js';
 import { loadTsigKey } from '../providers/rfc2136/key.js';
 import { createRfc2136Provider } from '../providers/rfc2136/provider.js';
 import { createRoute53Provider } from '../providers/route53/index.js';

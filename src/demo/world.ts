@@ -4,7 +4,7 @@
  * registrar keeping `seed.demo.test` equal to the healthy nodes. A resolver queries the record like a client.
  */
 import { promises as dns } from 'node:dns';
-import { canonicalIp } from '../providers/canonical.js';
+import { canonicalIp } from '../net/ip.js';
 import { formatHostPort } from '../protocol/host.js';
 import { buildRegistrar, type RegistrarRuntime } from '../registrar/build.js';
 import { validateConfig } from '../registrar/config.js';

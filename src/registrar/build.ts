@@ -9,7 +9,7 @@ import { createAerospikeProbe } from '../health/aerospike-probe.js';
 import { HealthChecker } from '../health/checker.js';
 import { createTcpProbe } from '../health/tcp-probe.js';
 import type { Probe } from '../health/types.js';
-import { canonicalName } from '../providers/canonical.js';
+import { canonicalName } from '../records/canonical.js';
 import type { EmbeddedDnsServer } from '../providers/embedded/server.js';
 import { registerEmbeddedDnsMetrics } from '../providers/embedded/metrics.js';
 import type { DnsProvider } from '../providers/types.js';

@@ -4,7 +4,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { Writable } from 'node:stream';
-import { canonicalIp } from '../../src/providers/canonical.js';
+import { canonicalIp } from '../../src/net/ip.js';
 import { buildRegistrar, type RegistrarRuntime } from '../../src/registrar/build.js';
 import { validateConfig } from '../../src/registrar/config.js';
 import { createLogger } from '../../src/registrar/logger.js';

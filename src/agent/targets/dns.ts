@@ -13,11 +13,13 @@
  *   deletes this member's own record only (SetIdentifier = id), never rewriting the others.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { formatMarker, markerName, validateOwnerId } from '../../plan/marker.js';
+import { formatMarker, markerName, validateOwnerId } from '../../records/marker.js';
 import { checkOwnership, readCurrent, type CurrentView } from '../../plan/ownership.js';
 import { applyWithRetries } from '../../providers/cas.js';
-import { canonicalIp, canonicalName } from '../../providers/canonical.js';
-import { ProviderError, type DnsProvider, type RecordChange, type RecordSet } from '../../providers/types.js';
+import { canonicalIp } from '../../net/ip.js';
+import { canonicalName } from '../../records/canonical.js';
+import { ProviderError, type DnsProvider } from '../../providers/types.js';
+import type { RecordChange, RecordSet } from '../../records/types.js';
 import { ConfigError } from '../../errors.js';
 import { TargetRefusedError } from '../errors.js';
 import type { AgentMember, RegistrationTarget } from '../target.js';

@@ -7,7 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { ConfigError } from '../../errors.js';
-import { canonicalName } from '../canonical.js';
+import { canonicalName } from '../../records/canonical.js';
 import type { HealthCheckSettings } from './health-checks.js';
 import { RateBudget, type Clock, type RetryPolicy, type Sleep } from './rate.js';
 
