@@ -8,7 +8,7 @@ import { canonicalIp } from '../net/ip.js';
 import { formatHostPort } from '../protocol/host.js';
 import { buildRegistrar, type RegistrarRuntime } from '../registrar/build.js';
 import { validateConfig } from '../registrar/config.js';
-import { createLogger, type Logger } from '../registrar/logger.js';
+import { createLogger, type Logger } from '../log/logger.js';
 import { partitionable, type PartitionableProbe } from '../testkit/checker-partition.js';
 import { startLoadBalancer, type LoadBalancer } from '../testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../testkit/sim-cluster.js';

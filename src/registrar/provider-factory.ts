@@ -13,9 +13,9 @@ import { loadTsigKey } from '../providers/rfc2136/key.js';
 import { createRoute53Provider } from '../providers/route53/index.js';
 import { createRfc2136Provider } from '../providers/rfc2136/provider.js';
 import type { DnsProvider } from '../providers/types.js';
-import type { ProviderConfig } from './config-schema.js';
-import type { Logger } from './logger.js';
-import { splitHostPort } from './host-port.js';
+import type { ProviderConfig } from '../config/provider-schema.js';
+import type { Logger } from '../log/logger.js';
+import { splitHostPort } from '../config/host-port.js';
 
 export interface ProviderRuntime {
   readonly provider: DnsProvider;

@@ -5,7 +5,7 @@ import type { NodeReport } from '../../src/discovery/probe/report.js';
 import { ZoneStore } from '../../src/providers/embedded/zone-store.js';
 import { DEFAULT_PROVIDER_LIMITS } from '../../src/records/limits.js';
 import type { DnsProvider } from '../../src/providers/types.js';
-import { createLogger } from '../../src/registrar/logger.js';
+import { createLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/registrar/metrics.js';
 import { Registrar } from '../../src/registrar/registrar.js';
 import { healthyView } from '../helpers/healthy-view.js';

@@ -11,7 +11,7 @@ import { DEFAULT_PROVIDER_LIMITS } from '../../src/records/limits.js';
 import { ProviderError, type DnsProvider } from '../../src/providers/types.js';
 import type { RecordChange } from '../../src/records/types.js';
 import { classifyReconcileError } from '../../src/registrar/error-policy.js';
-import { createLogger } from '../../src/registrar/logger.js';
+import { createLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/registrar/metrics.js';
 import { Registrar, type HealthView } from '../../src/registrar/registrar.js';
 import type { Candidate, Source } from '../../src/sources/types.js';

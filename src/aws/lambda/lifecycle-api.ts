@@ -5,7 +5,7 @@
  */
 import { CompleteLifecycleActionCommand, DescribeLifecycleHooksCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { describeError } from '../../errors.js';
-import type { Logger } from '../../registrar/logger.js';
+import type { Logger } from '../../log/logger.js';
 import type { LifecycleAction } from './events.js';
 
 /** Attempts at CompleteLifecycleAction before giving up (the hook's own timeout then applies). */

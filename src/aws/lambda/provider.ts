@@ -5,7 +5,7 @@
  */
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { createRoute53Provider, RateBudget, type Route53Provider, type Route53ProviderOptions } from '../../providers/route53/index.js';
-import type { Logger } from '../../registrar/logger.js';
+import type { Logger } from '../../log/logger.js';
 import type { LambdaConfig } from './config.js';
 
 /** GetChange poll period while waiting for INSYNC. */
