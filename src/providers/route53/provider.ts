@@ -222,6 +222,7 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
   return {
     kind: 'route53',
     limits: route53Limits(mode),
+    capabilities: { recordPerMember: mode === 'per-node' },
     zone,
     mode,
     hostedZoneId,
