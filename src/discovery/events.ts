@@ -34,11 +34,23 @@ export interface ClusterEvents {
   peerListTruncated: { readonly nodeId: string; readonly listed: number; readonly accepted: number };
   /** Entries of a node's peer list that could not be used (bad port, bad address); the rest were used. */
   peerEntriesRejected: { readonly nodeId: string; readonly count: number; readonly examples: readonly string[] };
+  /**
+   * A node that answered its last refresh failed this one (emitted once per outage, not per failed tend). It
+   * stays in the map until it is not listed any more or, when no node answers, after `maxFailures` tends.
+   */
+  nodeUnreachable: { readonly nodeId: string; readonly address: HostPort };
+  /** A node that was failing answers again; `failures` is how many tends it missed. */
+  nodeReachable: { readonly nodeId: string; readonly failures: number };
+  /** A node reconnected with another build (a rolling upgrade); the description carries the new one. */
+  nodeBuildChanged: { readonly nodeId: string; readonly previous: string; readonly current: string };
   /** A tend step failed in a way that did not change membership (kept for logs and metrics). */
   tendError: { readonly nodeId: string | undefined; readonly error: unknown };
 }
 
 export type ClusterEventName = keyof ClusterEvents;
+
+/** One event as a value (what the pure membership steps return): its name and its payload. */
+export type ClusterEvent = { [K in ClusterEventName]: { readonly type: K; readonly payload: ClusterEvents[K] } }[ClusterEventName];
 
 const diagnostics = channel('seedkeeper:discovery');
 
@@ -57,6 +69,10 @@ export class ClusterEventEmitter extends EventEmitter {
 
   /** Emit to listeners and the diagnostics channel. A throwing listener must not break tending. */
   publish<K extends ClusterEventName>(event: K, payload: ClusterEvents[K]): void {
+    this.publishEvent({ type: event, payload } as ClusterEvent);
+  }
+
+  publishEvent({ type: event, payload }: ClusterEvent): void {
     if (diagnostics.hasSubscribers) diagnostics.publish({ type: event, ...payload });
     try {
       super.emit(event, payload);

@@ -4,6 +4,7 @@
  * cannot open thousands of sockets at once. Waiting is FIFO; an aborted waiter leaves the queue at once, so no
  * listener or queue entry outlives the attempt that made it.
  */
+import { ConfigError } from '../errors.js';
 import { AbortedError } from '../protocol/deadline.js';
 
 export type Release = () => void;
@@ -22,7 +23,7 @@ export class Semaphore {
   }
 
   private static check(limit: number): void {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`a connection limit must be a positive integer, got ${limit}`);
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new ConfigError('connectionLimit', `a connection limit must be a positive integer, got ${limit}`);
   }
 
   get limit(): number {

@@ -17,6 +17,8 @@ export type RefreshOutcome =
       readonly connection: InfoConnection;
       readonly peersGeneration: number;
       readonly partitionGeneration: number;
+      /** The build, when the refresh had to reconnect (validation reads it); a restart may be an upgrade. */
+      readonly build?: string;
     }
   | { readonly kind: 'failed'; readonly error: unknown }
   | { readonly kind: 'node-id-changed'; readonly error: NodeIdMismatchError }
@@ -30,10 +32,12 @@ export async function refreshNode(
   current: InfoConnection | undefined,
 ): Promise<RefreshOutcome> {
   let connection = current?.isOpen ? current : undefined;
+  let build: string | undefined;
   try {
     if (!connection) {
       const validated = await connectAndValidate(ctx, address, { nodeId, ...(tlsName ? { tlsName } : {}) });
       connection = validated.connection;
+      build = validated.info.build.text;
     }
     const clusterName = ctx.options.clusterName;
     const commands = ['node', 'peers-generation', 'partition-generation'];
@@ -50,6 +54,7 @@ export async function refreshNode(
       connection,
       peersGeneration: parseUnsignedGeneration('peers-generation', reply.value('peers-generation')),
       partitionGeneration: parsePartitionGeneration(reply.value('partition-generation')),
+      ...(build !== undefined ? { build } : {}),
     };
   } catch (error) {
     connection?.close();

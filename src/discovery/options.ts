@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Credentials, TlsOptions } from '../protocol/connection.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import { Semaphore } from './limiter.js';
 import { createResolver, type HostResolver } from './resolve.js';
 import { createTranslator, type AddressTranslation, type Translator } from './translate.js';
@@ -58,8 +59,13 @@ export interface DiscoveryOptions {
   readonly peerRetryInitialDelayMs?: number;
   /** Longest wait between retries of a listed peer. Default 30 s. */
   readonly peerRetryMaxDelayMs?: number;
-  /** Monotonic clock in ms for retry decisions (tests inject one). Default performance.now. */
-  readonly clock?: () => number;
+  /**
+   * Time for discovery. A function gives the time in ms for retry decisions (default performance.now). A
+   * `Clock` (src/time/clock.ts; ManualClock in tests) gives the time and also arms the tend and re-seed timer,
+   * so tests can drive whole tend cycles without sleeping. The default timer keeps the process alive while
+   * a cluster is tended, as before.
+   */
+  readonly clock?: (() => number) | Clock;
 }
 
 type DefaultedKey =
@@ -122,8 +128,37 @@ const INTEGER_RANGES: readonly (readonly [keyof DiscoveryOptions, number, number
   ['peerRetryMaxDelayMs', 1, 3_600_000],
 ];
 
-/** Throws ConfigError naming the option and the allowed range. */
+/** Options that must have one JavaScript type when given (TypeScript callers get this for free; JS and config do not). */
+const TYPED: readonly (readonly [keyof DiscoveryOptions, 'boolean' | 'string' | 'function' | 'object'])[] = [
+  ['useAlternateAccessAddress', 'boolean'],
+  ['detectLoadBalancer', 'boolean'],
+  ['clusterName', 'string'],
+  ['resolver', 'function'],
+  ['tls', 'object'],
+  ['credentials', 'object'],
+];
+
+/** Throws ConfigError naming the option and what was expected. */
 export function validateDiscoveryOptions(options: ResolvedDiscoveryOptions): void {
+  for (const [key, type] of TYPED) {
+    const value: unknown = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== type || value === null) throw new ConfigError(`discovery.${key}`, `expected ${type === 'object' ? 'an' : 'a'} ${type}, got ${describeValue(value)}`);
+  }
+  const clock: unknown = options.clock;
+  if (typeof clock !== 'function' && !isClock(clock)) {
+    throw new ConfigError('discovery.clock', `expected a function returning ms or a Clock (now, sleep, setTimer), got ${describeValue(clock)}`);
+  }
+  if (options.clusterName !== undefined && options.clusterName.length === 0) {
+    throw new ConfigError('discovery.clusterName', 'must not be empty (leave it out to accept any cluster)');
+  }
+  if (options.credentials !== undefined && (typeof options.credentials.user !== 'string' || typeof options.credentials.password !== 'string')) {
+    throw new ConfigError('discovery.credentials', 'expected { user: string, password: string }');
+  }
+  const servers: unknown = options.dnsServers;
+  if (servers !== undefined && (!Array.isArray(servers) || !servers.every((s) => typeof s === 'string' && s.length > 0))) {
+    throw new ConfigError('discovery.dnsServers', `expected a list of server addresses, got ${describeValue(servers)}`);
+  }
   for (const [key, min, max] of INTEGER_RANGES) {
     const value = options[key];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
@@ -147,6 +182,26 @@ export interface DiscoveryContext {
   readonly credentials: Credentials | undefined;
   /** This cluster's (or probe's) bound on connection attempts in flight. */
   readonly connections: Semaphore;
+  /** The time in ms, from the `clock` option. */
+  readonly now: () => number;
+  /** Arms the tend and re-seed timer: the `clock` option's when it is a Clock, else a plain (ref'd) timeout. */
+  readonly setTimer: (ms: number, fn: () => void) => TimerHandle;
+}
+
+function isClock(value: unknown): value is Clock {
+  if (typeof value !== 'object' || value === null) return false;
+  const clock = value as Partial<Record<keyof Clock, unknown>>;
+  return typeof clock.now === 'function' && typeof clock.sleep === 'function' && typeof clock.setTimer === 'function';
+}
+
+function timeFrom(clock: (() => number) | Clock): Pick<DiscoveryContext, 'now' | 'setTimer'> {
+  if (!isClock(clock)) return { now: clock, setTimer: plainTimer };
+  return { now: () => clock.now(), setTimer: (ms, fn) => clock.setTimer(ms, fn) };
+}
+
+function plainTimer(ms: number, fn: () => void): TimerHandle {
+  const timer = setTimeout(fn, ms);
+  return { cancel: () => clearTimeout(timer) };
 }
 
 export function createContext(options: DiscoveryOptions = {}): DiscoveryContext {
@@ -161,7 +216,15 @@ export function createContext(options: DiscoveryOptions = {}): DiscoveryContext 
     peersCommand: `peers-${variant}`,
     credentials: options.credentials,
     connections: new Semaphore(merged.maxConnectionsInFlight),
+    ...timeFrom(merged.clock),
   };
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -6,6 +6,7 @@
  */
 import { formatHostPort } from '../protocol/host.js';
 import type { PeerEntry } from '../protocol/values/peers.js';
+import { backoffDelay as delayAfter } from '../time/backoff.js';
 
 export interface PeerRetry {
   /** What the peer was listed as when it last failed. */
@@ -28,8 +29,9 @@ export function peerSignature(entry: PeerEntry): string {
   return `${entry.tlsName}|${entry.hosts.map(formatHostPort).join(',')}`;
 }
 
+/** The pause after `failures` failures in a row (at least the first pause). No jitter: retries follow the table. */
 export function backoffDelay(failures: number, policy: BackoffPolicy): number {
-  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(30, Math.max(0, failures - 1)));
+  return delayAfter(Math.max(1, failures), { baseMs: policy.initialDelayMs, maxMs: policy.maxDelayMs, jitter: 'none' });
 }
 
 /** Whether `entry` should be validated now: never failed, listed differently since, or its backoff is over. */

@@ -6,12 +6,15 @@
 import type { InfoConnection } from '../protocol/connection.js';
 import type { HostPort } from '../protocol/host.js';
 import { parsePeers, type PeerEntry, type PeersReply } from '../protocol/values/peers.js';
-import { withAlias, withNode, type ClusterDescription, type NodeDescription } from './description.js';
+import type { NodeDescription } from './description.js';
 import { ClusterNameMismatchError } from './errors.js';
 import { connectAndValidate, type ValidatedConnection } from './node-connect.js';
 import type { DiscoveryContext } from './options.js';
-import type { Translator } from './translate.js';
 import { race } from './race.js';
+import { selectPeers, type OversizedPeerList, type PeerSource, type RejectedEntries } from './membership-expansion.js';
+import { withChildSignal } from './abort-scope.js';
+
+export { acceptedPeers, applyPeerAliases, type OversizedPeerList, type PeerSource, type RejectedEntries } from './membership-expansion.js';
 
 export const MAX_CLUSTER_NODES = 4096;
 const MAX_ROUNDS = 64;
@@ -31,11 +34,6 @@ export interface PeerIssue {
   readonly nodeId: string;
   readonly listed: readonly HostPort[];
   readonly failures: readonly { readonly address: HostPort; readonly error: unknown }[];
-}
-
-export interface PeerSource {
-  readonly nodeId: string;
-  readonly peers: PeersReply;
 }
 
 export async function readPeers(ctx: DiscoveryContext, connection: InfoConnection, signal?: AbortSignal): Promise<PeersReply> {
@@ -73,36 +71,12 @@ export async function validatePeer(
   return { peer: result.winner?.value, failures };
 }
 
-/** A node listed more peers than `maxPeersPerNode`; only `accepted` of them were considered. */
-export interface OversizedPeerList {
-  readonly reporter: string;
-  readonly listed: number;
-  readonly accepted: number;
-}
-
-/** A node's peer list had entries we skipped (bad port, bad address...); the rest were used. */
-export interface RejectedEntries {
-  readonly reporter: string;
-  readonly count: number;
-  /** A few of them, described: `node A1: port 0 ...`. */
-  readonly examples: readonly string[];
-}
-
 export interface ExpansionResult {
   readonly rejected: readonly RejectedEntries[];
   readonly added: readonly DiscoveredPeer[];
   readonly issues: readonly PeerIssue[];
   readonly mismatches: readonly ClusterNameMismatchError[];
   readonly oversized: readonly OversizedPeerList[];
-}
-
-/**
- * The peers of one list we act on: all of them up to `cap`, else a stable subset (lowest node ids first, so
- * the same peers are chosen whatever order or generation the list comes in).
- */
-export function acceptedPeers(list: PeersReply, cap: number): readonly PeerEntry[] {
-  if (list.peers.length <= cap) return list.peers;
-  return [...list.peers].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0)).slice(0, cap);
 }
 
 export interface ExpansionOptions {
@@ -131,23 +105,14 @@ export async function expandFromPeers(
   const failedIds = new Set<string>();
   let frontier = sources;
   for (let round = 0; round < MAX_ROUNDS && frontier.length > 0 && !signal?.aborted; round++) {
-    const wanted = new Map<string, { reporter: string; entry: PeerEntry }>();
-    for (const source of frontier) {
-      if (source.peers.rejectedCount) {
-        const examples = (source.peers.rejected ?? []).slice(0, 3).map((r) => `${r.dropped === 'host' ? 'an address of ' : ''}node ${r.nodeId}: ${r.reason}`);
-        rejected.push({ reporter: source.nodeId, count: source.peers.rejectedCount, examples });
-      }
-      if (source.peers.peers.length > cap) oversized.push({ reporter: source.nodeId, listed: source.peers.peers.length, accepted: cap });
-      for (const entry of acceptedPeers(source.peers, cap)) {
-        if (known.has(entry.nodeId) || failedIds.has(entry.nodeId) || wanted.has(entry.nodeId) || entry.hosts.length === 0) continue;
-        if (skip?.(entry)) continue;
-        if (known.size + wanted.size >= MAX_CLUSTER_NODES) break;
-        wanted.set(entry.nodeId, { reporter: source.nodeId, entry });
-      }
-    }
+    const selection = selectPeers(frontier, known, failedIds, { cap, limit: MAX_CLUSTER_NODES, ...(skip ? { skip } : {}) });
+    oversized.push(...selection.oversized);
+    rejected.push(...selection.rejected);
+    const wanted = selection.wanted;
+    // Each validation gets its own child of `signal`: one listener on it, not one per peer.
     // Every attempt holds a slot of the context's connection limiter, so this fan-out is bounded in sockets.
     const results = await Promise.all(
-      [...wanted.values()].map(async ({ reporter, entry }) => ({ reporter, entry, ...(await validatePeer(ctx, entry, signal)) })),
+      [...wanted.values()].map(async ({ reporter, entry }) => ({ reporter, entry, ...(await withChildSignal(signal, (own) => validatePeer(ctx, entry, own))) })),
     );
     const next: PeerSource[] = [];
     for (const { reporter, entry, peer, failures } of results) {
@@ -177,18 +142,4 @@ export function describePeer(peer: DiscoveredPeer): NodeDescription {
     build: peer.info.build.text,
     tlsName: peer.entry.tlsName || undefined,
   };
-}
-
-/** Other addresses that peer lists give for known nodes become those nodes' aliases. */
-export function applyPeerAliases(cluster: ClusterDescription, lists: readonly PeersReply[], translate: Translator): ClusterDescription {
-  let next = cluster;
-  for (const list of lists) {
-    for (const entry of list.peers) {
-      const node = next.nodes.get(entry.nodeId);
-      if (!node) continue;
-      const updated = entry.hosts.map(translate).reduce(withAlias, node);
-      if (updated !== node) next = withNode(next, updated);
-    }
-  }
-  return next;
 }

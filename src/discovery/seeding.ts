@@ -3,6 +3,7 @@
  * first node that passes (with load-balancer detection and its peer list). A node that reports no peers, or
  * whose own address is unreachable from here, is only a fallback while a better one may still answer.
  */
+import { withChildSignal } from './abort-scope.js';
 import type { InfoConnection } from '../protocol/connection.js';
 import type { HostPort } from '../protocol/host.js';
 import type { PeersReply } from '../protocol/values/peers.js';
@@ -58,7 +59,7 @@ export async function resolveSeeds(ctx: DiscoveryContext, seeds: readonly Seed[]
   return Promise.all(
     seeds.map(async (seed) => {
       try {
-        return { seed, addresses: await ctx.resolver(seed.host, signal), error: undefined };
+        return { seed, addresses: await withChildSignal(signal, (own) => ctx.resolver(seed.host, own)), error: undefined };
       } catch (error) {
         return { seed, addresses: [], error };
       }

@@ -1,28 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/discovery/cluster.js';
 import { probe } from '../../src/discovery/probe/probe.js';
 import { formatHostPort } from '../../src/protocol/host.js';
-import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
+import type { SimCluster } from '../../src/testkit/sim-cluster.js';
 import { recordEvents } from '../helpers/wait.js';
+import { simSession } from './sim-session.js';
 
 const FAST = { connectTimeoutMs: 2000, requestTimeoutMs: 2000 } as const;
-let sim: SimCluster | undefined;
-let cluster: Cluster | undefined;
-
-afterEach(async () => {
-  await cluster?.close();
-  await sim?.stop();
-  cluster = undefined;
-  sim = undefined;
-});
+const session = simSession();
 
 /** Node 0 lists node 1 correctly, plus one entry with port 0 and one with an unbracketed IPv6 address. */
 async function clusterWithBadEntries(): Promise<{ s: SimCluster; seed: string }> {
-  const s = await startSimCluster({ nodes: 2 });
-  sim = s;
+  const s = await session.start({ nodes: 2 });
   const good = `[${s.nodes[1]!.id},,[${formatHostPort(s.nodes[1]!.accessAddresses[0]!)}]]`;
   s.nodes[0]!.setInfo('peers-clear-std', `9,3000,[${good},[C1,,[127.0.0.1:0]],[C2,,[2001:db8::1]]]`);
-  return { s, seed: formatHostPort(s.nodes[0]!.listenAddresses[0]!) };
+  return { s, seed: session.seed(0) };
 }
 
 describe('one bad entry in a peers list', () => {
@@ -38,7 +30,7 @@ describe('one bad entry in a peers list', () => {
 
   it('a Cluster keeps the node, adds the good peer, and says so in an event', async () => {
     const { s, seed } = await clusterWithBadEntries();
-    cluster = new Cluster([seed], FAST);
+    const cluster = session.keep(new Cluster([seed], FAST));
     const events = recordEvents(cluster, ['peerEntriesRejected']);
     await cluster.connect();
     expect(cluster.nodes.map((n) => n.nodeId).sort()).toEqual(s.nodes.map((n) => n.id).sort());

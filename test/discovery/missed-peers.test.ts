@@ -1,30 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/discovery/cluster.js';
-import { formatHostPort } from '../../src/protocol/host.js';
-import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { recordEvents, waitFor } from '../helpers/wait.js';
+import { simSession } from './sim-session.js';
 
-let sim: SimCluster | undefined;
-let cluster: Cluster | undefined;
+const session = simSession();
 
-afterEach(async () => {
-  await cluster?.close();
-  await sim?.stop();
-  cluster = undefined;
-  sim = undefined;
-});
-
-const seedOf = (s: SimCluster, i: number): string => formatHostPort(s.nodes[i]!.listenAddresses[0]!);
 const ids = (c: Cluster): string[] => c.nodes.map((n) => n.nodeId).sort();
 
 describe('a peer that was unreachable while the cluster was (re)seeded', () => {
   it('is retried with backoff and joins once it answers, although no peer list changed (injected clock)', async () => {
-    sim = await startSimCluster({ nodes: 3 });
+    const sim = await session.start({ nodes: 3 });
     const late = sim.nodes[2]!;
     // Refused, but the other nodes still list it: exactly what a blackholed node looks like to a client.
     await late.silentDeath();
     let now = 0;
-    cluster = new Cluster([seedOf(sim, 0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, peerRetryInitialDelayMs: 1000, peerRetryMaxDelayMs: 8000, clock: () => now });
+    const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, peerRetryInitialDelayMs: 1000, peerRetryMaxDelayMs: 8000, clock: () => now }));
     await cluster.connect();
     expect(ids(cluster)).toEqual([sim.nodes[0]!.id, sim.nodes[1]!.id].sort());
     now = 1500;
@@ -42,10 +32,10 @@ describe('a peer that was unreachable while the cluster was (re)seeded', () => {
   });
 
   it('end to end: a node refused for the first 3 s of a tending Cluster joins afterwards', async () => {
-    sim = await startSimCluster({ nodes: 3 });
+    const sim = await session.start({ nodes: 3 });
     const late = sim.nodes[1]!;
     await late.silentDeath();
-    cluster = new Cluster([seedOf(sim, 0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, tendIntervalMs: 100, peerRetryInitialDelayMs: 200, peerRetryMaxDelayMs: 1000 });
+    const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, tendIntervalMs: 100, peerRetryInitialDelayMs: 200, peerRetryMaxDelayMs: 1000 }));
     await cluster.connect();
     cluster.startTending();
     expect(cluster.nodes.map((n) => n.nodeId)).not.toContain(late.id);
@@ -58,14 +48,14 @@ describe('a peer that was unreachable while the cluster was (re)seeded', () => {
   });
 
   it('many tends with a peer that keeps failing add no listeners (no MaxListenersExceededWarning)', async () => {
-    sim = await startSimCluster({ nodes: 3 });
+    const sim = await session.start({ nodes: 3 });
     await sim.nodes[2]!.silentDeath();
     let now = 0;
     const warnings: Error[] = [];
     const onWarning = (w: Error): void => void warnings.push(w);
     process.on('warning', onWarning);
+    const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, peerRetryInitialDelayMs: 1, peerRetryMaxDelayMs: 1, clock: () => now }));
     try {
-      cluster = new Cluster([seedOf(sim, 0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, peerRetryInitialDelayMs: 1, peerRetryMaxDelayMs: 1, clock: () => now });
       await cluster.connect();
       for (let i = 0; i < 40; i++) {
         now += 10;

@@ -3,6 +3,7 @@
  * nodes found, and explain what a client would run into. Unlike `Cluster.connect()`, which stops at the first
  * good node, a probe reports on every seed.
  */
+import { withChildSignal } from '../abort-scope.js';
 import { formatHostPort } from '../../protocol/host.js';
 import { parseNodeId } from '../../protocol/values/node-id.js';
 import { withAlias, withNode, EMPTY_CLUSTER, type ClusterDescription } from '../description.js';
@@ -52,7 +53,7 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
   const negativeTtls = options.resolver
     ? Promise.resolve([])
     : Promise.all([...new Set(seeds.map((s) => s.host))].map((host) => zoneNegativeTtl(host, options.dnsServers?.length ? { servers: options.dnsServers } : {})));
-  const perSeed: SeedingResult[] = await Promise.all(seeds.map((seed) => findSeedNode(ctx, [seed], options.signal ? { signal: options.signal } : {})));
+  const perSeed: SeedingResult[] = await Promise.all(seeds.map((seed) => withChildSignal(options.signal, (signal) => findSeedNode(ctx, [seed], signal ? { signal } : {}))));
   const winners = perSeed.flatMap((r) => (r.winner ? [r.winner] : []));
   const firstNodeMs = winners.length > 0 ? Math.min(...winners.map((w) => w.validatedMs)) : undefined;
   const kinds = await Promise.all(winners.map((w) => classifySeed(ctx, w)));
