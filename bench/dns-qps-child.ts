@@ -4,7 +4,7 @@
  * argv[2]: JSON { zone, records, soa?, workers? }. Exits on SIGTERM/SIGINT, or after 10 minutes.
  */
 import { startEmbeddedDnsServer } from '../src/providers/embedded/server.js';
-import type { RecordSet } from '../src/providers/types.js';
+import type { RecordSet } from '../src/records/types.js';
 
 const MAX_LIFETIME_MS = 10 * 60_000;
 

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RecordSet } from '../src/providers/types.js';
+import type { RecordSet } from '../src/records/types.js';
 import { startBind } from '../test/harness/bind.js';
 import { startKnot } from '../test/harness/knot.js';
 import { childPids, spawnDaemon, stopDaemon, waitFor } from '../test/harness/processes.js';

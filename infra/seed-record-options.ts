@@ -9,8 +9,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import { ConfigError } from '../src/errors.js';
-import { markerName, validateOwnerId } from '../src/plan/marker.js';
-import { canonicalName, inZone } from '../src/providers/canonical.js';
+import { markerName, validateOwnerId } from '../src/records/marker.js';
+import { canonicalName, inZone } from '../src/records/canonical.js';
 
 export type SeedAddress = 'private' | 'public' | 'ipv6';
 export type SeedRecordMode = 'shared' | 'per-node';

@@ -17,7 +17,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../src/errors.js';
-import { formatMarker } from '../src/plan/marker.js';
+import { formatMarker } from '../src/records/marker.js';
 import { seedRecordStatements } from './seed-record-policy.js';
 import { handlerEnvironment, resolveSeedRecord, type ResolvedSeedRecord, type SeedRecordProps } from './seed-record-options.js';
 

@@ -8,8 +8,10 @@ export { InfoConnection, type ConnectOptions, type Credentials, type TlsOptions 
 export type { HostPort } from './protocol/host.js';
 
 export { HealthChecker, createAerospikeProbe, createTcpProbe, type Endpoint, type EndpointHealth, type HealthOptions, type HealthTransition, type Probe, type ProbeResult } from './health/index.js';
-export { calculatePlan, renderPlan, markerName, formatMarker, parseMarker, type DesiredMember, type Plan, type PlanInput, type PlanPolicy } from './plan/index.js';
-export { ConflictError, ProviderError, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from './providers/types.js';
+export { calculatePlan, renderPlan, type DesiredMember, type Plan, type PlanInput, type PlanPolicy } from './plan/index.js';
+export { markerName, formatMarker, parseMarker } from './records/marker.js';
+export { ConflictError, ProviderError, type DnsProvider } from './providers/types.js';
+export type { RecordChange, RecordSet, RecordType } from './records/types.js';
 export { modifyRecordSet, addAddress, removeAddress } from './providers/cas.js';
 export { createEmbeddedProvider, startEmbeddedDnsServer, type EmbeddedDnsServer } from './providers/embedded/index.js';
 export { createRfc2136Provider, loadTsigKey, type TsigKey } from './providers/rfc2136/index.js';

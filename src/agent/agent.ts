@@ -11,7 +11,7 @@ import { publish, type AgentEvents, type DeregisterReason, type RegisterReason }
 import type { SpotInstanceAction } from './imds.js';
 import type { AgentMember, RegistrationTarget } from './target.js';
 import { createReadinessCheck, waitForPort, type ReadinessCheck } from './wait-port.js';
-import { runWatch, type WatchOutcome } from './watch.js';
+import { runWatch, type WatchOutcome, type WatchSettings } from './watch.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
 export interface WaitSettings {
@@ -19,23 +19,6 @@ export interface WaitSettings {
   readonly timeoutMs: number;
   /** Pause between readiness attempts, ms. */
   readonly intervalMs: number;
-}
-
-export interface WatchSettings {
-  /** Probe period, ms. */
-  readonly intervalMs: number;
-  /** Deadline of one probe, ms. Default min(intervalMs, 2000). */
-  readonly probeTimeoutMs?: number;
-  /** Unavailable continuously this long -> deregister, ms. */
-  readonly unavailableAfterMs: number;
-  /** Consecutive passes after that -> register again. */
-  readonly healthyAfter: number;
-  /** Spot interruption notice poll period, ms; 0 = off. */
-  readonly spotCheckMs: number;
-  /** Deregistration on stop must finish within this, ms. */
-  readonly shutdownTimeoutMs: number;
-  /** Re-register this often while registered (renews a registrar lease, repairs drift), ms; 0 = never. */
-  readonly renewMs: number;
 }
 
 export const DEFAULT_AGENT_SETTINGS = Object.freeze({

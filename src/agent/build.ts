@@ -4,14 +4,10 @@
  * (RFC 2136 or Route 53 through the DNS target, or the registrar's agent API).
  */
 import { readFile } from 'node:fs/promises';
-import { Route53Client } from '@aws-sdk/client-route-53';
 import { ConfigError } from '../errors.js';
-import { canonicalName } from '../providers/canonical.js';
-import { loadTsigKey } from '../providers/rfc2136/key.js';
-import { createRfc2136Provider } from '../providers/rfc2136/provider.js';
-import { createRoute53Provider } from '../providers/route53/index.js';
-import { splitHostPort } from '../registrar/host-port.js';
-import { createLogger, type Logger } from '../registrar/logger.js';
+import { canonicalName } from '../records/canonical.js';
+import { createProviderFromConfig } from '../providers/from-config.js';
+import { createLogger, type Logger } from '../log/logger.js';
 import { Agent } from './agent.js';
 import type { AgentConfig } from './config.js';
 import { isAddressChoice, resolveIdentity } from './identity.js';
@@ -71,39 +67,15 @@ export async function createTarget(config: AgentConfig, env: Readonly<Record<str
   if (record === undefined) throw new ConfigError('record', 'expected the seed record (record.name) for a DNS target');
   const name = canonicalName(record.name);
   const zone = canonicalName(target.zone ?? name.slice(name.indexOf('.') + 1));
-  const dns = { name, ttl: record.ttl, ownerId: config.ownerId, allowEmpty: record.allowEmpty };
-  if (target.type === 'rfc2136') {
-    const key = target.key ? await loadTsigKey(target.key, { path: 'target.key', env }) : undefined;
-    const provider = createRfc2136Provider({
-      server: splitHostPort(target.server, 'target.server'),
-      zone,
-      ...(key ? { key } : {}),
-      allowUnsigned: target.allowUnsigned,
-      timeoutMs: target.timeoutMs,
-      logger: logger.child({ provider: 'rfc2136' }),
-    });
-    return createDnsTarget({ provider, ...dns });
-  }
-  // The SDK's own retries are off: the provider paces and retries every call (credentials: the instance role).
-  const client = new Route53Client({ region: target.region, maxAttempts: 1 });
-  const provider = createRoute53Provider({
-    client,
-    hostedZoneId: target.hostedZoneId,
-    zone,
-    mode: target.mode,
-    ...(target.healthChecks ? { healthChecks: { port: target.healthChecks.port, tagOwner: config.ownerId } } : {}),
-    ...(target.waitForInsyncMs ? { waitForInsync: { timeoutMs: target.waitForInsyncMs } } : {}),
-    rate: { requestsPerSecond: target.requestsPerSecond },
-    logger: logger.child({ provider: 'route53' }),
-  });
-  const inner = createDnsTarget({ provider, ...dns });
+  const runtime = await createProviderFromConfig(target, { zone, ownerId: config.ownerId, logger, configPath: 'target', env });
+  const inner = createDnsTarget({ provider: runtime.provider, name, ttl: record.ttl, ownerId: config.ownerId, allowEmpty: record.allowEmpty, closeProvider: false });
   return {
     kind: inner.kind,
     register: (member) => inner.register(member),
     deregister: (member) => inner.deregister(member),
     async close() {
       await inner.close();
-      client.destroy();
+      await runtime.close();
     },
   };
 }

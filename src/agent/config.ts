@@ -4,7 +4,8 @@
  * `DEFAULT_IMDS_OPTIONS` are the single source of the numbers.
  */
 import { z } from 'zod';
-import { configSchema as registrarSchema, rfc2136Provider, route53Provider } from '../registrar/config-schema.js';
+import { logSchema, ownerIdSchema, recordSchema } from '../config/common-schema.js';
+import { rfc2136Provider, route53Provider } from '../config/provider-schema.js';
 import { loadDocument, validateDocument } from '../config/file.js';
 import { DEFAULT_AGENT_SETTINGS } from './agent.js';
 import { checkNodeAddress } from '../net/address-policy.js';
@@ -71,8 +72,8 @@ export const agentConfigSchema = z
       .strict()
       .prefault({}),
     /** The seed record (rfc2136 and route53 targets). */
-    record: registrarSchema.shape.record.extend({ allowEmpty: z.boolean().default(false) }).strict().optional(),
-    ownerId: registrarSchema.shape.ownerId,
+    record: recordSchema.extend({ allowEmpty: z.boolean().default(false) }).strict().optional(),
+    ownerId: ownerIdSchema,
     target: z.discriminatedUnion('type', [rfc2136Provider, route53Provider, registrarTarget]),
     wait: z
       .object({ timeoutMs: ms(1, 86_400_000, w.timeoutMs), intervalMs: ms(10, 60_000, w.intervalMs), progressEveryMs: ms(100, 3_600_000, 10_000) })
@@ -90,7 +91,7 @@ export const agentConfigSchema = z
       })
       .strict()
       .prefault({}),
-    log: registrarSchema.shape.log,
+    log: logSchema,
   })
   .strict()
   .refine((c) => c.target.type === 'registrar' || c.record !== undefined, { message: 'expected the seed record (record.name) for a DNS target', path: ['record'] });

@@ -1,6 +1,7 @@
 /** The node agent: identity from IMDSv2 or flags, wait for the service port, register / deregister / watch. */
 export type { AgentMember, RegistrationTarget } from './target.js';
-export { Agent, DEFAULT_AGENT_SETTINGS, type AgentOptions, type WaitSettings, type WatchSettings } from './agent.js';
+export { Agent, DEFAULT_AGENT_SETTINGS, type AgentOptions, type WaitSettings } from './agent.js';
+export type { WatchSettings } from './watch.js';
 export type { WatchOutcome } from './watch.js';
 export { AGENT_CHANNEL, type AgentEventName, type AgentEvents, type DeregisterReason, type RegisterReason } from './events.js';
 export { AgentError, ImdsError, TargetRefusedError, type AgentErrorCode, type ImdsErrorCode } from './errors.js';

@@ -3,7 +3,7 @@
  * `waiting` events go to debug (the progress printer shows them).
  */
 import { describeError } from '../errors.js';
-import type { Logger } from '../registrar/logger.js';
+import type { Logger } from '../log/logger.js';
 import type { Agent } from './agent.js';
 import { describeProgress } from './progress.js';
 

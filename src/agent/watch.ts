@@ -14,10 +14,38 @@
 import { backoffDelay } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 import { AgentError, ImdsError, seconds, TargetRefusedError } from './errors.js';
-import type { Agent } from './agent.js';
+import type { AgentEvents, RegisterReason } from './events.js';
 import { checkSpotNotice, type SpotInstanceAction } from './spot-notice.js';
-import type { AgentMember } from './target.js';
-import type { Readiness } from './wait-port.js';
+import type { AgentMember, RegistrationTarget } from './target.js';
+import type { Readiness, ReadinessCheck } from './wait-port.js';
+
+export interface WatchSettings {
+  /** Probe period, ms. */
+  readonly intervalMs: number;
+  /** Deadline of one probe, ms. Default min(intervalMs, 2000). */
+  readonly probeTimeoutMs?: number;
+  /** Unavailable continuously this long -> deregister, ms. */
+  readonly unavailableAfterMs: number;
+  /** Consecutive passes after that -> register again. */
+  readonly healthyAfter: number;
+  /** Spot interruption notice poll period, ms; 0 = off. */
+  readonly spotCheckMs: number;
+  /** Deregistration on stop must finish within this, ms. */
+  readonly shutdownTimeoutMs: number;
+  /** Re-register this often while registered (renews a registrar lease, repairs drift), ms; 0 = never. */
+  readonly renewMs: number;
+}
+
+/** What the watch needs of its agent: the Agent (agent.ts) is one; declared here so that watch.ts needs no agent.ts. */
+export interface WatchedAgent {
+  readonly target: RegistrationTarget;
+  readonly watchSettings: WatchSettings;
+  readonly clock: Clock;
+  report<K extends keyof AgentEvents>(event: K, payload: AgentEvents[K][0]): void;
+  check(member: AgentMember): ReadinessCheck;
+  member(signal?: AbortSignal): Promise<AgentMember>;
+  register(options: { readonly signal?: AbortSignal; readonly reason?: RegisterReason }): Promise<AgentMember>;
+}
 
 export interface WatchOutcome {
   /** Undefined when the signal came before the identity was known. */
@@ -57,7 +85,7 @@ async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<voi
  * Polls the spot notice every spotCheckMs until a well-formed one arrives (handed to `onNotice`) or the signal
  * aborts. Independent of the probe loop; each call is bounded by the reader's own budget.
  */
-async function pollSpot(agent: Agent, spot: SpotReader, signal: AbortSignal, onNotice: (notice: SpotInstanceAction) => void): Promise<void> {
+async function pollSpot(agent: WatchedAgent, spot: SpotReader, signal: AbortSignal, onNotice: (notice: SpotInstanceAction) => void): Promise<void> {
   const everyMs = agent.watchSettings.spotCheckMs;
   const { clock } = agent;
   while (!signal.aborted) {
@@ -81,7 +109,7 @@ async function pollSpot(agent: Agent, spot: SpotReader, signal: AbortSignal, onN
 }
 
 /** The steady-state loop; returns when the signal aborts. */
-async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, spot: SpotReader | undefined): Promise<SpotInstanceAction | undefined> {
+async function follow(agent: WatchedAgent, member: AgentMember, signal: AbortSignal, spot: SpotReader | undefined): Promise<SpotInstanceAction | undefined> {
   const s = agent.watchSettings;
   const check = agent.check(member);
   const probeTimeoutMs = s.probeTimeoutMs ?? Math.max(100, Math.min(s.intervalMs, 2000));
@@ -175,7 +203,7 @@ async function follow(agent: Agent, member: AgentMember, signal: AbortSignal, sp
 }
 
 /** Deregister on stop, bounded by shutdownTimeoutMs. */
-async function shutdown(agent: Agent, member: AgentMember | undefined, notice: SpotInstanceAction | undefined): Promise<WatchOutcome> {
+async function shutdown(agent: WatchedAgent, member: AgentMember | undefined, notice: SpotInstanceAction | undefined): Promise<WatchOutcome> {
   agent.report('stopping', { member });
   const spotNotice = notice === undefined ? {} : { spotNotice: notice };
   if (member === undefined) return { member, shutdown: 'skipped', ...spotNotice };
@@ -189,7 +217,7 @@ async function shutdown(agent: Agent, member: AgentMember | undefined, notice: S
   }
 }
 
-export async function runWatch(agent: Agent, signal: AbortSignal, spot: SpotReader | undefined): Promise<WatchOutcome> {
+export async function runWatch(agent: WatchedAgent, signal: AbortSignal, spot: SpotReader | undefined): Promise<WatchOutcome> {
   let member: AgentMember | undefined;
   try {
     member = await agent.member(signal);

@@ -1,6 +1,6 @@
 /** The one stdout line `run --once` prints: what this single reconcile did to the record. */
 import { describeError } from '../errors.js';
-import { canonicalName } from '../providers/canonical.js';
+import { canonicalName } from '../records/canonical.js';
 import type { ReconcileOutcome } from '../registrar/registrar.js';
 import { count, listText } from '../plan/notes.js';
 

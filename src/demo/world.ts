@@ -4,11 +4,11 @@
  * registrar keeping `seed.demo.test` equal to the healthy nodes. A resolver queries the record like a client.
  */
 import { promises as dns } from 'node:dns';
-import { canonicalIp } from '../providers/canonical.js';
+import { canonicalIp } from '../net/ip.js';
 import { formatHostPort } from '../protocol/host.js';
 import { buildRegistrar, type RegistrarRuntime } from '../registrar/build.js';
 import { validateConfig } from '../registrar/config.js';
-import { createLogger, type Logger } from '../registrar/logger.js';
+import { createLogger, type Logger } from '../log/logger.js';
 import { partitionable, type PartitionableProbe } from '../testkit/checker-partition.js';
 import { startLoadBalancer, type LoadBalancer } from '../testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../testkit/sim-cluster.js';

@@ -6,14 +6,12 @@
 import type { PeerEntry, PeersReply } from '../protocol/values/peers.js';
 import { withAlias, withNode, type ClusterDescription, type NodeDescription } from './description.js';
 import type { ClusterEvent } from './events.js';
-import { freshTendState, withTendState, type MembershipSettings, type MembershipState } from './membership.js';
+import { freshTendState, withTendState, type MembershipSettings, type MembershipState, type PeerSource } from './membership.js';
 import { recordFailure, retainPeers } from './peer-retry.js';
 import type { Translator } from './translate.js';
 
-export interface PeerSource {
-  readonly nodeId: string;
-  readonly peers: PeersReply;
-}
+// PeerSource lives in membership.ts (which needs it too) so that the two modules import one way only.
+export type { PeerSource } from './membership.js';
 
 /** A node listed more peers than `maxPeersPerNode`; only `accepted` of them were considered. */
 export interface OversizedPeerList {

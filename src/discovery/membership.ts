@@ -15,8 +15,13 @@ import { withNode, withoutNode, type ClusterDescription, type NodeDescription } 
 import type { ClusterEvent, NodeRemovalReason } from './events.js';
 import { sameEndpoint } from './lb-detect.js';
 import { anyDue, isDue, type BackoffPolicy, type PeerRetryTable } from './peer-retry.js';
-import type { PeerSource } from './membership-expansion.js';
 import type { Translator } from './translate.js';
+
+/** One node's peer list, as the expansion reads it. */
+export interface PeerSource {
+  readonly nodeId: string;
+  readonly peers: PeersReply;
+}
 
 /** What the tend loop remembers about one node between cycles (its connection lives in the Cluster). */
 export interface TendState {

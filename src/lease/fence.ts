@@ -5,7 +5,7 @@
  * exact set followed by a CREATE of the same set (route53/simple.ts). Either fails the whole atomic change
  * when the lease text is no longer exactly what the holder wrote.
  */
-import type { RecordChange, RecordSet } from '../providers/types.js';
+import type { RecordChange, RecordSet } from '../records/types.js';
 import { formatLease, leaseRecordName, type Lease } from './codec.js';
 
 /** The lease TXT is read by replicas only, straight from the primary; a short TTL keeps caches honest. */

@@ -6,9 +6,9 @@
  */
 import { isIPv4 } from 'node:net';
 import { ConfigError } from '../errors.js';
-import { canonicalIp } from '../providers/canonical.js';
-import type { RecordChange, RecordSet } from '../providers/types.js';
-import { formatMarker, validateOwnerId } from './marker.js';
+import { canonicalIp } from '../net/ip.js';
+import type { RecordChange, RecordSet } from '../records/types.js';
+import { formatMarker, validateOwnerId } from '../records/marker.js';
 import { familyCap, type FamilyCap } from './limits.js';
 import {
   failOpenNote,

@@ -1,6 +1,5 @@
-/** The reconcile plan: pure changes from (current records, desired members, policy), its marker and its dry-run text. */
+/** The reconcile plan: pure changes from (current records, desired members, policy) and its dry-run text. */
 export { calculatePlan } from './calculate.js';
-export { MARKER_PREFIX, MARKER_VERSION, formatMarker, markerName, parseMarker, validateOwnerId, type Marker } from './marker.js';
 export { describeChange, renderPlan } from './render.js';
 export {
   DEFAULT_PLAN_POLICY,

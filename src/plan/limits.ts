@@ -3,8 +3,8 @@
  * small seed list) and the provider's own limits (hard: a set beyond them is refused, so no number of healthy
  * members may ever produce one). The smaller wins, and the plan says which one bound it.
  */
-import { addressRecordWireBytes } from '../providers/validate.js';
-import { DEFAULT_PROVIDER_LIMITS, type ProviderLimits } from '../providers/types.js';
+import { addressRecordWireBytes } from '../records/limits.js';
+import { DEFAULT_PROVIDER_LIMITS, type ProviderLimits } from '../records/limits.js';
 import type { Family } from './ownership.js';
 
 export type CapReason = 'max-record-size' | 'provider-limit';

@@ -3,9 +3,10 @@
  * Records we did not create are never touched: an A/AAAA set without our marker, a marker of another owner,
  * or a TXT at the marker name that is not a seedkeeper marker all refuse the plan.
  */
-import { canonicalIp, canonicalName } from '../providers/canonical.js';
-import type { RecordSet } from '../providers/types.js';
-import { formatMarker, markerName, parseMarker } from './marker.js';
+import { canonicalIp } from '../net/ip.js';
+import { canonicalName } from '../records/canonical.js';
+import type { RecordSet } from '../records/types.js';
+import { formatMarker, markerName, parseMarker } from '../records/marker.js';
 import type { PlanNote } from './types.js';
 
 export type Family = 'A' | 'AAAA';

@@ -1,7 +1,7 @@
 /** The dry-run text `seedkeeper plan` prints: what would be added, removed and kept, the changes, and why. */
 import { isIPv4 } from 'node:net';
-import { canonicalName } from '../providers/canonical.js';
-import type { RecordChange, RecordSet } from '../providers/types.js';
+import { canonicalName } from '../records/canonical.js';
+import type { RecordChange, RecordSet } from '../records/types.js';
 import type { Plan } from './types.js';
 
 const FAMILIES = ['A', 'AAAA'] as const;

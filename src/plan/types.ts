@@ -2,7 +2,8 @@
  * Inputs and outputs of the reconcile plan: a pure function from (current records, desired members, policy)
  * to the changes one reconcile makes.
  */
-import type { ProviderLimits, RecordChange, RecordSet } from '../providers/types.js';
+import type { ProviderLimits } from '../records/limits.js';
+import type { RecordChange, RecordSet } from '../records/types.js';
 
 /** A node that is healthy and in the right cluster: may be published. */
 export interface DesiredMember {

@@ -6,10 +6,13 @@
  * writers at once never lose each other's changes.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { canonicalIp } from '../net/ip.js';
+import { canonicalName, canonicalSet, sameSet } from '../records/canonical.js';
+import { ConflictError, ProviderError, type DnsProvider } from './types.js';
+import type { RecordChange, RecordSet, RecordType } from '../records/types.js';
 import { backoffDelay, type BackoffPolicy } from '../time/backoff.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { canonicalIp, canonicalName, canonicalSet, sameSet } from './canonical.js';
-import { ConflictError, ProviderError, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from './types.js';
 
 export interface ModifyOptions {
   /** Attempts (reads + applies) before giving up. Default 8. */

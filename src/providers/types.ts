@@ -1,72 +1,50 @@
 /**
- * What every DNS provider (embedded, rfc2136, route53) implements, and the record model the plan works on.
- * Providers canonicalise what they read (see canonical.ts) so that a plan never flaps on formatting.
+ * What every DNS provider (embedded, rfc2136, route53) implements, on the record model of src/records.
+ * Providers canonicalise what they read (src/records/canonical.ts) so that a plan never flaps on formatting.
  */
 import { SeedkeeperError, type SeedkeeperErrorOptions } from '../errors.js';
-
-export type RecordType = 'A' | 'AAAA' | 'TXT';
-
-export interface RecordSet {
-  /** Fully qualified, lowercase, without the trailing dot. */
-  readonly name: string;
-  readonly type: RecordType;
-  /** Seconds. */
-  readonly ttl: number;
-  /** A/AAAA: canonical IP text, sorted, no duplicates. TXT: each value is one TXT record's joined text. */
-  readonly values: readonly string[];
-  /**
-   * A/AAAA only, optional: address (canonical IP text) -> the member's node or instance id, for providers
-   * that keep one record per member (Route 53 per-node: the id becomes the SetIdentifier). Information
-   * only: canonicalSet and sameSet ignore it, so it never makes two sets differ.
-   */
-  readonly ids?: Readonly<Record<string, string>>;
-}
-
-/**
- * One change. `update` and `delete` carry the set the plan saw (`before`, `set`): a provider applies the
- * change only if that is still exactly the current set (compare-and-swap), and `create` only if nothing
- * exists. Otherwise it applies nothing and throws ConflictError.
- */
-export type RecordChange =
-  | { readonly kind: 'create'; readonly set: RecordSet }
-  | { readonly kind: 'update'; readonly before: RecordSet; readonly after: RecordSet }
-  | { readonly kind: 'delete'; readonly set: RecordSet };
+import type { ProviderLimits } from '../records/limits.js';
+import type { RecordChange, RecordSet } from '../records/types.js';
 
 export interface ApplyResult {
-  /** Changes applied (all of them: providers apply a batch atomically or not at all). */
+  /** Changes applied: all of them (apply() throws when any change was not applied; see DnsProvider.apply). */
   readonly applied: number;
 }
 
-/**
- * What one provider can hold. The plan respects these (publishing a stable subset, with a note and a metric)
- * so that no amount of healthy members can make a write fail; a provider never has to refuse a plan for size.
- */
-export interface ProviderLimits {
-  /** Most values one A or AAAA set may hold (Route 53: 400 in one record; 100 multivalue records per name). */
-  readonly maxValuesPerSet: number;
-  /** Most wire bytes one set may take in an answer. */
-  readonly maxSetWireBytes: number;
-  /** Most record changes in one atomic batch. */
-  readonly maxChangesPerBatch: number;
+/** What a provider declares about itself, so that callers never test its kind or its options. */
+export interface ProviderCapabilities {
+  /**
+   * One record per member (Route 53 per-node): a changed A/AAAA set should carry `ids` ({address: member id})
+   * so that the provider creates or deletes that member's own record only, never rewriting the others.
+   */
+  readonly recordPerMember: boolean;
 }
-
-/** Limits every DNS server and the wire can carry (validate.ts checks the same numbers). */
-export const DEFAULT_PROVIDER_LIMITS: ProviderLimits = Object.freeze({
-  maxValuesPerSet: 400,
-  maxSetWireBytes: 16_000,
-  maxChangesPerBatch: 1000,
-});
 
 export interface DnsProvider {
   /** `embedded`, `rfc2136`, `route53`. */
   readonly kind: string;
   /** What this provider can hold; DEFAULT_PROVIDER_LIMITS when absent. */
   readonly limits?: ProviderLimits;
+  /** What it declares about itself; every capability is false when absent. */
+  readonly capabilities?: ProviderCapabilities;
   /** The zone the provider may change (record names must be inside it). */
   readonly zone: string;
   /** Current A, AAAA and TXT sets at these names; absent sets are simply missing from the result. */
   read(names: readonly string[]): Promise<readonly RecordSet[]>;
-  /** Apply the changes as one unit; ConflictError when any precondition no longer holds. */
+  /**
+   * Apply the changes; ConflictError when a precondition no longer holds.
+   *
+   * The contract (test/providers/contract/): embedded, rfc2136 and Route 53 `shared` apply a batch as one unit
+   * (one zone transaction, one UPDATE message, one ChangeBatch) and compare each `update`/`delete` with the
+   * whole set the plan saw, so a stale plan changes nothing. Route 53 `per-node` guarantees less, and says so
+   * with `capabilities.recordPerMember`: it turns a change into per-member record creates and deletes, each
+   * checked against that member's record only (a stale update whose members still match is applied, not
+   * refused), and it sends them in batches that, when Route 53 refuses one, are split in halves and retried
+   * (src/providers/route53/submit.ts), so one member's conflict does not hold back the others. A batch is
+   * then not all-or-nothing: some member records (and the marker) may be applied while others are refused.
+   * It still throws (ConflictError when every refusal was a conflict) whenever anything was not applied, so
+   * the caller re-reads and re-plans; each member record on its own never loses another writer's change.
+   */
   apply(changes: readonly RecordChange[]): Promise<ApplyResult>;
   close(): Promise<void>;
 }

@@ -1,11 +1,13 @@
 /**
  * Provider-generic checks of what a plan asks a provider to write: names inside the zone and well formed,
  * values of the right family, TTLs in range, sizes every DNS server (and the wire) can carry.
- * Returns the canonical set (canonical.ts), so that callers store and compare one form.
+ * Returns the canonical set (src/records/canonical.ts), so that callers store and compare one form.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { canonicalName, canonicalSet, inZone } from './canonical.js';
-import { ProviderError, type RecordSet } from './types.js';
+import { canonicalName, canonicalSet, inZone } from '../records/canonical.js';
+import { setWireBytes } from '../records/limits.js';
+import type { RecordSet } from '../records/types.js';
+import { ProviderError } from './types.js';
 
 /** Largest TTL (RFC 2181 §8). */
 export const MAX_TTL = 2_147_483_647;
@@ -30,26 +32,6 @@ export function checkRecordName(provider: string, name: string, zone: string): s
     throw invalid(provider, `${JSON.stringify(n)} is not a valid record name (letters, digits, '-', '_'; labels of 1-63; at most 253 characters)`);
   }
   return n;
-}
-
-/** Owner pointer + type, class, ttl, rdlength: what every record of a set costs besides its data. */
-const RECORD_OVERHEAD_BYTES = 2 + 10;
-
-/** Wire bytes of one A or AAAA record in an answer (what the plan divides a byte limit by). */
-export function addressRecordWireBytes(type: 'A' | 'AAAA'): number {
-  return RECORD_OVERHEAD_BYTES + (type === 'A' ? 4 : 16);
-}
-
-/** Wire size of one set's records in an answer whose owner names are compressed to 2 bytes. */
-export function setWireBytes(set: RecordSet): number {
-  const perRecord = RECORD_OVERHEAD_BYTES;
-  if (set.type === 'A' || set.type === 'AAAA') return set.values.length * addressRecordWireBytes(set.type);
-  let total = 0;
-  for (const v of set.values) {
-    const bytes = Buffer.byteLength(v, 'utf8');
-    total += perRecord + bytes + Math.max(1, Math.ceil(bytes / 255));
-  }
-  return total;
 }
 
 /** Checks one set and returns its canonical form. */

@@ -18,7 +18,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../errors.js';
 import { agentIdProblem, AgentRegistryError, memberProblem, type AgentSource } from '../sources/agent.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../log/logger.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
 /** Largest request body accepted. */

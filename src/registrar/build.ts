@@ -9,25 +9,22 @@ import { createAerospikeProbe } from '../health/aerospike-probe.js';
 import { HealthChecker } from '../health/checker.js';
 import { createTcpProbe } from '../health/tcp-probe.js';
 import type { Probe } from '../health/types.js';
-import { canonicalName } from '../providers/canonical.js';
+import { canonicalName } from '../records/canonical.js';
 import type { EmbeddedDnsServer } from '../providers/embedded/server.js';
 import { registerEmbeddedDnsMetrics } from '../providers/embedded/metrics.js';
 import type { DnsProvider } from '../providers/types.js';
 import { createClusterSource } from '../sources/cluster.js';
 import { createStaticSource } from '../sources/static.js';
-import { createAsgSource } from '../sources/aws-asg.js';
 import { createAgentSource, type AgentSource } from '../sources/agent.js';
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Source } from '../sources/types.js';
 import type { RegistrarConfig, SourceConfig } from './config-schema.js';
 import { createAgentApi } from './agent-api.js';
 import { configProblems, zoneOf } from './config-check.js';
 import { startStatusServer, type StatusServer } from './http.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from '../log/logger.js';
 import { createMetrics, type RegistrarMetrics } from './metrics.js';
-import { createProvider } from './provider-factory.js';
-import { splitHostPort } from './host-port.js';
+import { createProviderFromConfig, type ProviderRuntime } from '../providers/from-config.js';
+import { splitHostPort } from '../config/host-port.js';
 import { Registrar } from './registrar.js';
 import { createRegistrarStatus } from '../web/attach.js';
 import type { StatusService } from '../web/service.js';
@@ -93,12 +90,14 @@ function agentSourceConfig(config: RegistrarConfig): Extract<SourceConfig, { typ
   return config.sources.find((s): s is Extract<SourceConfig, { type: 'agent' }> => s.type === 'agent');
 }
 
-function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
-  return config.sources.map((source, i) => {
+async function buildSources(config: RegistrarConfig, logger: Logger): Promise<Source[]> {
+  const built = config.sources.map(async (source, i): Promise<Source> => {
     const { allowLoopback } = config;
     if (source.type === 'agent') return createAgentSource({ leaseMs: source.leaseMs, maxMembers: source.maxMembers, allowLoopback });
     if (source.type === 'static') return createStaticSource({ ...source, allowLoopback }, `sources[${i}]`);
     if (source.type === 'aws-asg') {
+      // The AWS SDK loads only when an aws-asg source is configured (start-up time of every other `run`).
+      const [{ createAsgSource }, { AutoScalingClient }, { EC2Client }] = await Promise.all([import('../sources/aws-asg.js'), import('@aws-sdk/client-auto-scaling'), import('@aws-sdk/client-ec2')]);
       const region = source.region ? { region: source.region } : {};
       return createAsgSource({
         client: new AutoScalingClient(region),
@@ -123,6 +122,7 @@ function buildSources(config: RegistrarConfig, logger: Logger): Source[] {
       onRefused: (nodeId, address, reason) => logger.warn({ source: `sources[${i}]`, nodeId, address }, `node ${nodeId} advertises an address that is never published: ${reason}`),
     });
   });
+  return Promise.all(built);
 }
 
 /**
@@ -145,11 +145,11 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   const probe = config.health.probe === 'tcp' ? createTcpProbe() : createAerospikeProbe(clusterName ? { clusterName } : {});
   const { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter } = config.health;
   const health = new HealthChecker(options.wrapProbe ? options.wrapProbe(probe) : probe, { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter });
-  const sources = buildSources(config, logger);
+  const sources = await buildSources(config, logger);
   const closeSources = (): Promise<unknown> => Promise.allSettled(sources.map((s) => s.close()));
-  let providerRuntime: Awaited<ReturnType<typeof createProvider>>;
+  let providerRuntime: ProviderRuntime;
   try {
-    providerRuntime = await createProvider(config.provider, zone, config.ownerId, logger);
+    providerRuntime = await createProviderFromConfig(config.provider, { zone, ownerId: config.ownerId, logger });
   } catch (error) {
     await closeSources();
     throw error;

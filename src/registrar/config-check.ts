@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
-import { canonicalName } from '../providers/canonical.js';
+import { canonicalName } from '../records/canonical.js';
 import { staticCandidates } from '../sources/static.js';
 
 export interface ConfigProblem {

@@ -12,7 +12,7 @@
  *   (unknown, or not yet known to the checker) stays published. Only the checker's unhealthy verdict, which
  *   comes after failing continuously for unhealthy-after, removes it.
  */
-import { canonicalIp } from '../providers/canonical.js';
+import { canonicalIp } from '../net/ip.js';
 import { formatHostPort } from '../protocol/host.js';
 import type { EndpointHealth } from '../health/types.js';
 import type { DesiredMember } from '../plan/types.js';

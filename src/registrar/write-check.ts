@@ -4,8 +4,8 @@
  * when a set is still exactly as it was before the write, the write is not visible. A set that holds
  * something else was changed by another writer since, which explains the difference: not counted.
  */
-import { canonicalName } from '../providers/canonical.js';
-import type { RecordChange, RecordSet } from '../providers/types.js';
+import { canonicalName } from '../records/canonical.js';
+import type { RecordChange, RecordSet } from '../records/types.js';
 
 interface Expectation {
   readonly key: string;

@@ -10,7 +10,7 @@
 import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, type EC2Client, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import { isIP } from 'node:net';
-import { canonicalIp } from '../providers/canonical.js';
+import { canonicalIp } from '../net/ip.js';
 import type { Candidate, Source } from './types.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import { repeatEvery } from '../time/repeat.js';

@@ -4,7 +4,7 @@
  * round in flight at a time, each query bounded by a timeout.
  */
 import { promises as dns } from 'node:dns';
-import { canonicalIp } from '../providers/canonical.js';
+import { canonicalIp } from '../net/ip.js';
 import type { DnsAnswerStatus } from './schema.js';
 
 export interface DnsTarget {

@@ -3,7 +3,7 @@
  * answers to the versioned document the page, the JSON API and the event stream all show.
  */
 import type { EndpointHealth } from '../health/types.js';
-import { formatMarker, markerName } from '../plan/marker.js';
+import { formatMarker, markerName } from '../records/marker.js';
 import { formatHostPort } from '../protocol/host.js';
 import type { RegistrarState } from '../registrar/registrar.js';
 import type { Candidate } from '../sources/types.js';

@@ -7,7 +7,7 @@ import { DEFAULT_AGENT_SETTINGS } from '../../src/agent/agent.js';
 import { buildAgent } from '../../src/agent/build.js';
 import { loadAgentConfig, validateAgentConfig } from '../../src/agent/config.js';
 import { ConfigError } from '../../src/errors.js';
-import { createLogger } from '../../src/registrar/logger.js';
+import { createLogger } from '../../src/log/logger.js';
 
 const rfc2136 = { type: 'rfc2136', server: '127.0.0.1:53', allowUnsigned: true };
 const silent = createLogger('silent');

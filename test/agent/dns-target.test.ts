@@ -7,7 +7,7 @@ import { createDnsTarget } from '../../src/agent/targets/dns.js';
 import type { AgentMember } from '../../src/agent/target.js';
 import { createEmbeddedProvider } from '../../src/providers/embedded/provider.js';
 import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../../src/providers/embedded/server.js';
-import type { RecordSet } from '../../src/providers/types.js';
+import type { RecordSet } from '../../src/records/types.js';
 import { MARKER, NAME, userRecords, useWorld } from '../providers/route53/helpers.js';
 
 const member = (n: number, address = `192.0.2.${n}`): AgentMember => ({ id: `i-${String(n).padStart(4, '0')}`, address, port: 3000 });

@@ -3,7 +3,8 @@
 // notice (served by the fake IMDS) and stays out, and deregisters when stopped.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Agent, type WatchSettings } from '../../src/agent/agent.js';
+import { Agent } from '../../src/agent/agent.js';
+import type { WatchSettings } from '../../src/agent/watch.js';
 import type { AgentEvents } from '../../src/agent/events.js';
 import { createImdsClient, type SpotInstanceAction } from '../../src/agent/imds.js';
 import { createDnsTarget } from '../../src/agent/targets/dns.js';

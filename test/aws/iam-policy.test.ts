@@ -9,7 +9,7 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRoute53Provider } from '../../src/providers/route53/index.js';
-import type { RecordSet } from '../../src/providers/types.js';
+import type { RecordSet } from '../../src/records/types.js';
 import { listAsgCandidates } from '../../src/sources/aws-asg.js';
 import { AsgModel } from './fixtures/asg-model.js';
 import { Route53Model } from './route53-model.js';

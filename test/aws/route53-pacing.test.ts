@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OPERATION_BUCKETS, TokenBucket } from '../../src/providers/route53/rate.js';
-import type { RecordSet } from '../../src/providers/types.js';
+import type { RecordSet } from '../../src/records/types.js';
 import { a, fakeTime, useWorld } from '../providers/route53/helpers.js';
 
 const world = useWorld();

@@ -5,7 +5,8 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
-import { ProviderError, type RecordSet } from '../../src/providers/types.js';
+import { ProviderError } from '../../src/providers/types.js';
+import type { RecordSet } from '../../src/records/types.js';
 import { a, addresses, marker, NAME, userRecords, useWorld } from '../providers/route53/helpers.js';
 
 const world = useWorld();

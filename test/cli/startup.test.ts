@@ -63,6 +63,15 @@ describe('lazy command loading', () => {
     expect(matching(urls, '/dist/testkit/')).toEqual([]);
   });
 
+  it('run and agent load their command without the AWS SDK (it loads only for a route53 provider or aws-asg source)', async () => {
+    for (const command of ['run', 'agent']) {
+      const { code, urls } = await loadedBy([command, '--help']);
+      expect(code).toBe(0);
+      expect(matching(urls, '/dist/cli/commands/').map((u) => path.basename(u))).toContain(`${command}.js`);
+      expect(matching(urls, '@aws-sdk')).toEqual([]);
+    }
+  });
+
   it('help <command> shows that command; an unknown command exits 2', async () => {
     expect((await loadedBy(['help', 'sim'])).code).toBe(0);
     expect((await loadedBy(['nope'])).code).toBe(2);

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { calculatePlan } from '../../src/plan/calculate.js';
 import { DEFAULT_PLAN_POLICY, type PlanInput, type PlanPolicy } from '../../src/plan/types.js';
-import { canonicalSet, sameSet } from '../../src/providers/canonical.js';
-import type { RecordChange, RecordSet } from '../../src/providers/types.js';
+import { canonicalSet, sameSet } from '../../src/records/canonical.js';
+import type { RecordChange, RecordSet } from '../../src/records/types.js';
 import { NAME, OWNER, a, m, marker } from './fixtures/helpers.js';
 
 const policy = (overrides: Partial<PlanPolicy> = {}): PlanPolicy => ({ ...DEFAULT_PLAN_POLICY, ownerId: OWNER, ...overrides });

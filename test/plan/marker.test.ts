@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { MARKER_VERSION, formatMarker, markerName, parseMarker, validateOwnerId } from '../../src/plan/marker.js';
+import { MARKER_VERSION, formatMarker, markerName, parseMarker, validateOwnerId } from '../../src/records/marker.js';
 
 describe('ownership marker', () => {
   it('lives at _seedkeeper.<name>, canonical', () => {

@@ -2,8 +2,8 @@
  * A tiny in-memory zone with the real providers' rules: `create` only where nothing exists, `update` and
  * `delete` only when the set is still exactly the one the plan saw. Tests apply plans through it.
  */
-import { canonicalName, sameSet } from '../../src/providers/canonical.js';
-import type { RecordChange, RecordSet } from '../../src/providers/types.js';
+import { canonicalName, sameSet } from '../../src/records/canonical.js';
+import type { RecordChange, RecordSet } from '../../src/records/types.js';
 
 const key = (set: Pick<RecordSet, 'name' | 'type'>): string => `${canonicalName(set.name)}/${set.type}`;
 

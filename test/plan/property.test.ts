@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { calculatePlan } from '../../src/plan/calculate.js';
 import type { DesiredMember, PlanInput, PlanPolicy } from '../../src/plan/types.js';
-import type { RecordSet } from '../../src/providers/types.js';
+import type { RecordSet } from '../../src/records/types.js';
 import { MARKER_NAME, NAME, OWNER } from './fixtures/helpers.js';
 import { applyChanges, valuesOf } from './model.js';
 

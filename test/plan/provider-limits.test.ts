@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { calculatePlan } from '../../src/plan/calculate.js';
 import { DEFAULT_PLAN_POLICY, type DesiredMember, type Plan, type PlanInput } from '../../src/plan/types.js';
 import { validateRecordSet } from '../../src/providers/validate.js';
-import type { ProviderLimits, RecordSet } from '../../src/providers/types.js';
+import type { ProviderLimits } from '../../src/records/limits.js';
+import type { RecordSet } from '../../src/records/types.js';
 import { NAME, OWNER, a, m, marker } from './fixtures/helpers.js';
 
 const ipv4 = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { calculatePlan } from '../../src/plan/calculate.js';
 import { DEFAULT_PLAN_POLICY, type DesiredMember, type PlanPolicy } from '../../src/plan/types.js';
-import type { RecordSet } from '../../src/providers/types.js';
+import type { RecordSet } from '../../src/records/types.js';
 import { NAME, OWNER, m } from './fixtures/helpers.js';
 import { applyChanges, valuesOf } from './model.js';
 

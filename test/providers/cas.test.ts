@@ -5,7 +5,8 @@ import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { addAddress, CasExhaustedError, modifyRecordSet, removeAddress } from '../../src/providers/cas.js';
 import { ZoneStore } from '../../src/providers/embedded/zone-store.js';
-import { ConflictError, ProviderError, type DnsProvider, type RecordSet } from '../../src/providers/types.js';
+import { ConflictError, ProviderError, type DnsProvider } from '../../src/providers/types.js';
+import type { RecordSet } from '../../src/records/types.js';
 
 const ZONE = 'seed.test';
 const NAME = `pool.${ZONE}`;

@@ -15,7 +15,7 @@ import { bearerMatches, createAgentApi } from '../../src/registrar/agent-api.js'
 import { buildRegistrar, type RegistrarRuntime } from '../../src/registrar/build.js';
 import { validateConfig } from '../../src/registrar/config.js';
 import { startStatusServer, type StatusServer } from '../../src/registrar/http.js';
-import { createLogger } from '../../src/registrar/logger.js';
+import { createLogger } from '../../src/log/logger.js';
 import { createAgentSource, type AgentSource } from '../../src/sources/agent.js';
 
 const TOKEN = 'test-token-0123456789abcdef';

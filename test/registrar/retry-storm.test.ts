@@ -3,8 +3,9 @@
  * by a success) and identical errors in a row are logged once, then summarised once per period.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_PROVIDER_LIMITS, ProviderError, type DnsProvider } from '../../src/providers/types.js';
-import { createLogger } from '../../src/registrar/logger.js';
+import { DEFAULT_PROVIDER_LIMITS } from '../../src/records/limits.js';
+import { ProviderError, type DnsProvider } from '../../src/providers/types.js';
+import { createLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/registrar/metrics.js';
 import { Registrar } from '../../src/registrar/registrar.js';
 import { RepeatSummary } from '../../src/registrar/repeat-summary.js';

@@ -4,10 +4,10 @@
  */
 import { promises as dns } from 'node:dns';
 import { Writable } from 'node:stream';
-import { canonicalIp } from '../../src/providers/canonical.js';
+import { canonicalIp } from '../../src/net/ip.js';
 import { buildRegistrar, type RegistrarRuntime } from '../../src/registrar/build.js';
 import { validateConfig } from '../../src/registrar/config.js';
-import { createLogger } from '../../src/registrar/logger.js';
+import { createLogger } from '../../src/log/logger.js';
 import { partitionable, type PartitionableProbe } from '../../src/testkit/checker-partition.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { freePort } from '../harness/ports.js';

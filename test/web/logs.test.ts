@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, defaultLogFormat } from '../../src/registrar/logger.js';
-import { prettyLine } from '../../src/registrar/pretty-log.js';
+import { createLogger, defaultLogFormat } from '../../src/log/logger.js';
+import { prettyLine } from '../../src/log/pretty.js';
 
 describe('logs', () => {
   it('pretty: one readable line per event, secrets still redacted', () => {

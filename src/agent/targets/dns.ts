@@ -13,11 +13,13 @@
  *   deletes this member's own record only (SetIdentifier = id), never rewriting the others.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { formatMarker, markerName, validateOwnerId } from '../../plan/marker.js';
+import { formatMarker, markerName, validateOwnerId } from '../../records/marker.js';
 import { checkOwnership, readCurrent, type CurrentView } from '../../plan/ownership.js';
 import { applyWithRetries } from '../../providers/cas.js';
-import { canonicalIp, canonicalName } from '../../providers/canonical.js';
-import { ProviderError, type DnsProvider, type RecordChange, type RecordSet } from '../../providers/types.js';
+import { canonicalIp } from '../../net/ip.js';
+import { canonicalName } from '../../records/canonical.js';
+import { ProviderError, type DnsProvider } from '../../providers/types.js';
+import type { RecordChange, RecordSet } from '../../records/types.js';
 import { ConfigError } from '../../errors.js';
 import { TargetRefusedError } from '../errors.js';
 import type { AgentMember, RegistrationTarget } from '../target.js';
@@ -32,7 +34,7 @@ export interface DnsTargetOptions {
   readonly ownerId: string;
   /** Allow removing the last address of a family (deleting the set). Default false. */
   readonly allowEmpty?: boolean;
-  /** Route 53 per-node mode: tag the address with the member id. Default: detected from the provider. */
+  /** Tag the address with the member id (Route 53 per-node). Default: the provider's `capabilities.recordPerMember`. */
   readonly perMember?: boolean;
   /** Compare-and-swap attempts before giving up. Default 16. */
   readonly maxAttempts?: number;
@@ -56,17 +58,13 @@ function familyOf(address: string): { type: 'A' | 'AAAA'; ip: string } {
   throw new ConfigError('node.address', `${JSON.stringify(address)} is not an IP address`);
 }
 
-function isPerMember(provider: DnsProvider): boolean {
-  return provider.kind === 'route53' && (provider as { mode?: unknown }).mode === 'per-node';
-}
-
 export function createDnsTarget(options: DnsTargetOptions): RegistrationTarget {
   const { provider } = options;
   const name = canonicalName(options.name);
   const marker = markerName(name);
   const ownerId = validateOwnerId(options.ownerId);
   if (!Number.isInteger(options.ttl) || options.ttl < 0 || options.ttl > 2_147_483_647) throw new ConfigError('record.ttl', `expected a TTL in seconds, got ${options.ttl}`);
-  const perMember = options.perMember ?? isPerMember(provider);
+  const perMember = options.perMember ?? provider.capabilities?.recordPerMember === true;
   const maxAttempts = options.maxAttempts ?? DEFAULT_DNS_TARGET_OPTIONS.maxAttempts;
   const base = options.baseDelayMs ?? DEFAULT_DNS_TARGET_OPTIONS.baseDelayMs;
   const cap = options.maxDelayMs ?? DEFAULT_DNS_TARGET_OPTIONS.maxDelayMs;

@@ -23,7 +23,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
-import { canonicalName, inZone } from '../../providers/canonical.js';
+import { canonicalName, inZone } from '../../records/canonical.js';
 import type { AsgAddressKind } from '../../sources/aws-asg.js';
 
 const DNS_NAME = /^(?=.{1,253}\.?$)([A-Za-z0-9_-]{1,63}\.)+[A-Za-z0-9_-]{1,63}\.?$/;

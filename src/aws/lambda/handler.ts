@@ -10,7 +10,7 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { ConfigError, describeError, SeedkeeperError } from '../../errors.js';
-import { createLogger, type Logger } from '../../registrar/logger.js';
+import { createLogger, type Logger } from '../../log/logger.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { loadLambdaConfig, type LambdaConfig } from './config.js';
 import { classifyEvent, type ClassifiedEvent, type LifecycleAction } from './events.js';

@@ -5,7 +5,7 @@
  */
 import { CompleteLifecycleActionCommand, DescribeLifecycleHooksCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { describeError } from '../../errors.js';
-import type { Logger } from '../../registrar/logger.js';
+import type { Logger } from '../../log/logger.js';
 import { backoffDelay, type BackoffPolicy } from '../../time/backoff.js';
 import type { Clock } from '../../time/clock.js';
 import type { LifecycleAction } from './events.js';

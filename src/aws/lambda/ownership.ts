@@ -4,7 +4,7 @@
  * ownership marker as NotificationMetadata, and we manage only the configured groups. The check needs just
  * two settings, so it can still be made — strictly — when some other part of the configuration is invalid.
  */
-import { parseMarker, validateOwnerId } from '../../plan/marker.js';
+import { parseMarker, validateOwnerId } from '../../records/marker.js';
 import type { LifecycleAction } from './events.js';
 
 export interface Ownership {

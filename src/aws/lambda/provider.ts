@@ -5,7 +5,8 @@
  */
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { createRoute53Provider, RateBudget, type Route53Provider, type Route53ProviderOptions } from '../../providers/route53/index.js';
-import type { Logger } from '../../registrar/logger.js';
+import type { Logger } from '../../log/logger.js';
+import { route53Options } from '../../providers/route53/from-config.js';
 import type { Clock } from '../../time/clock.js';
 import type { LambdaConfig } from './config.js';
 
@@ -28,14 +29,10 @@ export function createLambdaProvider(
   config: LambdaConfig,
   deps: { readonly clock: Clock; readonly logger: Logger },
 ): LambdaProvider {
+  const fromConfig = { hostedZoneId: config.hostedZoneId, mode: config.mode, requestsPerSecond: REQUESTS_PER_SECOND, ...(config.healthChecks ? { healthChecks: { port: config.port } } : {}) };
   const options: Route53ProviderOptions = {
-    client,
-    hostedZoneId: config.hostedZoneId,
-    zone: config.zone,
-    mode: config.mode,
-    ...(config.healthChecks ? { healthChecks: { port: config.port, tagOwner: config.ownerId } } : {}),
+    ...route53Options(fromConfig, { client, zone: config.zone, ownerId: config.ownerId, logger: deps.logger }),
     rate: { budget: new RateBudget(REQUESTS_PER_SECOND, deps.clock) },
-    logger: deps.logger,
     clock: deps.clock,
   };
   return {

@@ -1,10 +1,10 @@
 /**
  * Rdata of the record types seedkeeper writes: A, AAAA and TXT, both ways. Encoders are the embedded
- * server's (embedded/wire.ts); values come back in canonical form (canonical.ts).
+ * server's (embedded/wire.ts); values come back in canonical form (src/records/canonical.ts).
  */
-import { canonicalIp } from '../canonical.js';
+import { canonicalIp } from '../../net/ip.js';
 import { ipv4Bytes, ipv6Bytes, txtRdata } from '../embedded/wire.js';
-import type { RecordType } from '../types.js';
+import type { RecordType } from '../../records/types.js';
 import { TYPE } from './constants.js';
 import { WireFormatError } from './reader.js';
 

@@ -4,7 +4,7 @@
  * question (offset 12), which has the same length as the lowercase name used here, so a response is the
  * query's own header and question (keeping its ID and letter case) followed by these bytes.
  */
-import type { RecordSet } from '../types.js';
+import type { RecordSet } from '../../records/types.js';
 import { encodeRr, FLAG_AA, ipv4Bytes, ipv6Bytes, nameToWire, pointer, QNAME_OFFSET, RCODE, soaRdata, txtRdata, TYPE } from './wire.js';
 import type { ZoneSnapshot } from './zone-store.js';
 

@@ -4,7 +4,9 @@
  * `apply` resolves once the change is in the server's state file, when it has one.
  * The server belongs to the caller: `close()` leaves it running unless `ownServer` is set.
  */
-import { DEFAULT_PROVIDER_LIMITS, ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet } from '../types.js';
+import { DEFAULT_PROVIDER_LIMITS } from '../../records/limits.js';
+import { ProviderError, type ApplyResult, type DnsProvider } from '../types.js';
+import type { RecordChange, RecordSet } from '../../records/types.js';
 import type { EmbeddedDnsServer } from './server.js';
 
 export interface EmbeddedProviderOptions {

@@ -6,8 +6,8 @@
 import dgram from 'node:dgram';
 import os from 'node:os';
 import net from 'node:net';
-import { canonicalName } from '../canonical.js';
-import type { RecordSet } from '../types.js';
+import { canonicalName } from '../../records/canonical.js';
+import type { RecordSet } from '../../records/types.js';
 import { Responder } from './query.js';
 import { resolveLimits, type EmbeddedDnsLimits } from './limits.js';
 import { LogLimiter } from './log-limiter.js';

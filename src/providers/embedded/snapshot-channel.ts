@@ -4,7 +4,7 @@
  * assignment, so a worker answers from the old or the new zone, never a mix; `gen` numbers the publishes so
  * the primary knows when every worker serves a given one.
  */
-import type { RecordSet } from '../types.js';
+import type { RecordSet } from '../../records/types.js';
 import type { EmbeddedDnsLimits } from './limits.js';
 import type { ListenerStats } from './listener.js';
 import { ZoneStore, type Soa, type ZoneSnapshot } from './zone-store.js';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { SeedkeeperError } from '../../errors.js';
-import type { RecordSet } from '../types.js';
+import type { RecordSet } from '../../records/types.js';
 import type { ZoneSnapshot } from './zone-store.js';
 
 export const ZONE_STATE_FORMAT = 'seedkeeper-embedded-zone/v1';

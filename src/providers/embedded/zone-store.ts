@@ -8,8 +8,9 @@
  * restarted registrar that has not published yet must not tell resolvers (who cache it) that the seed
  * name does not exist.
  */
-import { canonicalName, sameSet } from '../canonical.js';
-import { ConflictError, ProviderError, type ApplyResult, type RecordChange, type RecordSet, type RecordType } from '../types.js';
+import { canonicalName, sameSet } from '../../records/canonical.js';
+import { ConflictError, ProviderError, type ApplyResult } from '../types.js';
+import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
 import { checkRecordName, MAX_TTL, validateRecordSet } from '../validate.js';
 import type { SoaRdata } from './wire.js';
 

@@ -4,8 +4,9 @@
  * embedded zone store, so `delete X` then `create X'` in one batch is one transition X → X'. RFC 2136
  * checks every prerequisite before any update, which is why the batch has to be folded first.
  */
-import { sameSet } from '../canonical.js';
-import { ConflictError, ProviderError, type RecordChange, type RecordSet, type RecordType } from '../types.js';
+import { sameSet } from '../../records/canonical.js';
+import { ConflictError, ProviderError } from '../types.js';
+import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
 import { validateRecordSet } from '../validate.js';
 
 /** Most changes in one batch (as the embedded provider and Route 53). */

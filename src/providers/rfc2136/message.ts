@@ -7,11 +7,11 @@
  *  - updates "delete an RRset" (class ANY, TTL 0, empty rdata) when the set existed, then "add" each RR of
  *    the new set with its TTL. A transition that changes nothing keeps its prerequisite and sends no update.
  */
-import { sameSet } from '../canonical.js';
+import { sameSet } from '../../records/canonical.js';
 import { CLASS, OPCODE, TYPE } from '../dns-wire/constants.js';
 import { encodeRdata, RECORD_TYPE_CODE } from '../dns-wire/rdata.js';
 import { encodeMessage, randomId, requestFlags, type WireRecordSpec } from '../dns-wire/writer.js';
-import type { RecordSet, RecordType } from '../types.js';
+import type { RecordSet, RecordType } from '../../records/types.js';
 import type { SetTransition } from './batch.js';
 
 /** Rdata of one value of `set` (a provider may substitute the exact bytes it read, e.g. TXT splitting). */

@@ -4,12 +4,14 @@
  * concurrent writers never overwrite each other: a stale writer gets ConflictError, re-reads and retries.
  * Secure by default: without a TSIG key it refuses to start unless `allowUnsigned` says otherwise.
  */
-import { canonicalName, canonicalSet } from '../canonical.js';
+import { canonicalName, canonicalSet } from '../../records/canonical.js';
 import { ConfigError } from '../../errors.js';
 import { CLASS, RCODE } from '../dns-wire/constants.js';
 import { decodeRdata, encodeRdata, RECORD_TYPE_CODE } from '../dns-wire/rdata.js';
 import { encodeName } from '../dns-wire/writer.js';
-import { DEFAULT_PROVIDER_LIMITS, ProviderError, type ApplyResult, type DnsProvider, type RecordChange, type RecordSet, type RecordType } from '../types.js';
+import { DEFAULT_PROVIDER_LIMITS } from '../../records/limits.js';
+import { ProviderError, type ApplyResult, type DnsProvider } from '../types.js';
+import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
 import { checkRecordName } from '../validate.js';
 import { describeExpectation, foldChanges } from './batch.js';
 import { checkResponse, DnsRcodeError, DnsTransportError, PROVIDER, UnverifiedAnswerError, type ResponseContext } from './errors.js';

@@ -4,8 +4,9 @@
  * character strings of at most 255 bytes, with `\"` and `\\` escaped and other non-printable bytes as
  * `\ooo`; a longer value is split into several strings, which DNS clients join again.
  */
-import { canonicalIp, canonicalName } from '../canonical.js';
-import type { RecordType } from '../types.js';
+import { canonicalIp } from '../../net/ip.js';
+import { canonicalName } from '../../records/canonical.js';
+import type { RecordType } from '../../records/types.js';
 
 /** `seed.example.com` -> `seed.example.com.` */
 export function toRoute53Name(name: string): string {

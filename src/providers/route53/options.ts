@@ -6,7 +6,7 @@
  */
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import { ConfigError } from '../../errors.js';
-import { canonicalName } from '../canonical.js';
+import { canonicalName } from '../../records/canonical.js';
 import type { HealthCheckSettings } from './health-checks.js';
 import { systemClock, type Clock } from '../../time/clock.js';
 import { RateBudget, type RetryPolicy } from './rate.js';

@@ -7,8 +7,9 @@
  * Route 53 allows at most 100 such records per name and type (ROUTE53_MAX_MEMBER_RECORDS).
  */
 import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { canonicalIp, canonicalSet } from '../canonical.js';
-import type { RecordChange, RecordSet } from '../types.js';
+import { canonicalIp } from '../../net/ip.js';
+import { canonicalSet } from '../../records/canonical.js';
+import type { RecordChange, RecordSet } from '../../records/types.js';
 import type { Unit } from './batch.js';
 import { fromResourceRecords, fromRoute53Name, toRoute53Name } from './codec.js';
 

@@ -13,8 +13,10 @@
  * limits, and waits for INSYNC when `waitForInsync` is set.
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { canonicalName } from '../canonical.js';
-import { DEFAULT_PROVIDER_LIMITS, ProviderError, type ApplyResult, type DnsProvider, type ProviderLimits, type RecordChange, type RecordSet, type RecordType } from '../types.js';
+import { canonicalName } from '../../records/canonical.js';
+import { DEFAULT_PROVIDER_LIMITS, type ProviderLimits } from '../../records/limits.js';
+import { ProviderError, type ApplyResult, type DnsProvider } from '../types.js';
+import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
 import { checkRecordName, validateRecordSet } from '../validate.js';
 import { packBatches, type Unit } from './batch.js';
 import { fromRoute53Name } from './codec.js';
@@ -220,6 +222,7 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
   return {
     kind: 'route53',
     limits: route53Limits(mode),
+    capabilities: { recordPerMember: mode === 'per-node' },
     zone,
     mode,
     hostedZoneId,

@@ -5,8 +5,9 @@
  * delete -> DELETE exact.
  */
 import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { canonicalSet, sameSet } from '../canonical.js';
-import { ProviderError, type RecordChange, type RecordSet, type RecordType } from '../types.js';
+import { canonicalSet, sameSet } from '../../records/canonical.js';
+import { ProviderError } from '../types.js';
+import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
 import type { Unit } from './batch.js';
 import { fromResourceRecords, fromRoute53Name, toResourceRecords, toRoute53Name } from './codec.js';
 import { PROVIDER } from './errors.js';

@@ -3,7 +3,7 @@
  * One request; the result is worth caching by the caller (zones do not move).
  */
 import { ListHostedZonesByNameCommand, type Route53Client } from '@aws-sdk/client-route-53';
-import { canonicalName } from '../canonical.js';
+import { canonicalName } from '../../records/canonical.js';
 import { ProviderError } from '../types.js';
 import { PROVIDER, toProviderError } from './errors.js';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { planWithLeaving } from '../../../src/aws/lambda/leaving-plan.js';
 import { DEFAULT_PLAN_POLICY, type DesiredMember, type PlanInput } from '../../../src/plan/types.js';
-import type { RecordSet } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 
 const NAME = 'seed.example.com';
 const marker: RecordSet = { name: `_seedkeeper.${NAME}`, type: 'TXT', ttl: 30, values: ['seedkeeper/v1 owner=test'] };

@@ -5,7 +5,7 @@
 import '../sdk-env.js';
 import { Writable } from 'node:stream';
 import { createHandler, type Handler, type HandlerDeps, type LambdaContext } from '../../../src/aws/lambda/handler.js';
-import { createLogger } from '../../../src/registrar/logger.js';
+import { createLogger } from '../../../src/log/logger.js';
 import { AsgModel } from '../fixtures/asg-model.js';
 import { Route53Model } from '../route53-model.js';
 import { testRoute53Client } from '../sdk-env.js';

@@ -7,7 +7,9 @@
  * "what is really there" is read by a third, fresh one (so no provider cache can hide a missed write).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConflictError, DEFAULT_PROVIDER_LIMITS, type DnsProvider, type RecordChange, type RecordSet } from '../../../src/providers/types.js';
+import { ConflictError, type DnsProvider } from '../../../src/providers/types.js';
+import { DEFAULT_PROVIDER_LIMITS } from '../../../src/records/limits.js';
+import type { RecordChange, RecordSet } from '../../../src/records/types.js';
 
 export interface ContractBackend {
   /** The zone the providers may change. */

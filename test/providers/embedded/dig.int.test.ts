@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEmbeddedProvider } from '../../../src/providers/embedded/provider.js';
 import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../../../src/providers/embedded/server.js';
-import type { RecordSet } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 import { describeIfTool } from '../../harness/require-tool.js';
 import { ZONE } from './helpers.js';
 

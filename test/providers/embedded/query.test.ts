@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Responder } from '../../../src/providers/embedded/query.js';
 import { ZoneStore } from '../../../src/providers/embedded/zone-store.js';
-import type { RecordSet } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 import { query, RC, rcodeOf, ZONE } from './helpers.js';
 
 const sixty = Array.from({ length: 60 }, (_, i) => `10.1.0.${i + 1}`);

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedProvider } from '../../../src/providers/embedded/provider.js';
 import { startEmbeddedDnsServer, type EmbeddedDnsLogger, type EmbeddedDnsServer } from '../../../src/providers/embedded/server.js';
-import { ConflictError, type RecordSet } from '../../../src/providers/types.js';
+import { ConflictError } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 import { frame, query, rcodeOf, RC, resolverFor, sorted, tcpExchange, udpExchange, unframe, ZONE } from './helpers.js';
 
 const API: RecordSet = { name: `api.${ZONE}`, type: 'A', ttl: 30, values: ['127.0.0.11', '127.0.0.12', '127.0.0.13'] };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ipv4Bytes, ipv6Bytes, nameToWire, optRecord, pointer, txtRdata } from '../../../src/providers/embedded/wire.js';
-import { canonicalIp } from '../../../src/providers/canonical.js';
+import { canonicalIp } from '../../../src/net/ip.js';
 
 function bytesToIpv6(b: Buffer): string {
   return Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2).toString(16)).join(':');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZoneStore } from '../../../src/providers/embedded/zone-store.js';
-import { ConflictError, ProviderError, type RecordChange, type RecordSet } from '../../../src/providers/types.js';
+import { ConflictError, ProviderError } from '../../../src/providers/types.js';
+import type { RecordChange, RecordSet } from '../../../src/records/types.js';
 
 const a = (name: string, values: string[], ttl = 30): RecordSet => ({ name, type: 'A', ttl, values });
 const seedA = a('seed.db.test', ['10.0.0.1', '10.0.0.2']);

@@ -5,7 +5,8 @@ import type dns from 'node:dns';
 import { promisify } from 'node:util';
 import { createRfc2136Provider, type Rfc2136ProviderOptions } from '../../../src/providers/rfc2136/provider.js';
 import { createTsigKey, loadTsigKey, type TsigKey } from '../../../src/providers/rfc2136/key.js';
-import type { DnsProvider, RecordSet } from '../../../src/providers/types.js';
+import type { DnsProvider } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 import type { NsupdateResult } from '../../harness/dns-zone.js';
 
 const run = promisify(execFile);

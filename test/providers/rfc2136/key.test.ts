@@ -9,7 +9,7 @@ import { format, inspect, promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, describeError } from '../../../src/errors.js';
 import { createTsigKey, loadTsigKey, parseBindKeyFile } from '../../../src/providers/rfc2136/key.js';
-import { createLogger } from '../../../src/registrar/logger.js';
+import { createLogger } from '../../../src/log/logger.js';
 import { describeIfTool } from '../../harness/require-tool.js';
 
 const SECRET = 'CEU+t+4B4FGhMXdeOCNb3V6XNGhlRBUJiZ9BghScS/E=';

@@ -7,7 +7,8 @@ import { decodeRdata } from '../../../src/providers/dns-wire/rdata.js';
 import { decodeMessage, type WireRecord } from '../../../src/providers/dns-wire/reader.js';
 import { foldChanges } from '../../../src/providers/rfc2136/batch.js';
 import { buildQuery, buildUpdate } from '../../../src/providers/rfc2136/message.js';
-import { ConflictError, ProviderError, type RecordChange, type RecordSet } from '../../../src/providers/types.js';
+import { ConflictError, ProviderError } from '../../../src/providers/types.js';
+import type { RecordChange, RecordSet } from '../../../src/records/types.js';
 
 const ZONE = 'seed.test';
 const A = (values: string[], ttl = 30, name = `api.${ZONE}`): RecordSet => ({ name, type: 'A', ttl, values });

@@ -5,7 +5,8 @@
 import type { Change } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { packBatches, ROUTE53_BATCH_LIMITS, type Unit } from '../../../src/providers/route53/index.js';
-import { ConflictError, type RecordSet } from '../../../src/providers/types.js';
+import { ConflictError } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 import { NAME, a, aaaa, addresses, marker, plain, userRecords, useWorld } from './helpers.js';
 
 const world = useWorld();

@@ -5,7 +5,7 @@
 import { ChangeResourceRecordSetsCommand, CreateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
-import type { RecordSet } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 import { serviceError } from '../../aws/route53-model.js';
 import { testRoute53Client } from '../../aws/sdk-env.js';
 import { NAME, ZONE_ID, a, aaaa, userRecords, useWorld } from './helpers.js';

@@ -5,7 +5,7 @@
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { afterEach, beforeEach } from 'vitest';
 import { createRoute53Provider, type Route53Provider, type Route53ProviderOptions } from '../../../src/providers/route53/index.js';
-import type { RecordSet } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 import { Route53Model, type Route53ModelOptions } from '../../aws/route53-model.js';
 import { testRoute53Client } from '../../aws/sdk-env.js';
 import type { Clock } from '../../../src/time/clock.js';

@@ -4,7 +4,7 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
-import type { RecordSet } from '../../../src/providers/types.js';
+import type { RecordSet } from '../../../src/records/types.js';
 import { NAME, a, addresses, marker, MARKER, userRecords, useWorld } from './helpers.js';
 
 const world = useWorld();

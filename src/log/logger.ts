@@ -4,7 +4,7 @@
  * Secrets never reach a log line: fields with these names are redacted wherever they sit.
  */
 import { pino, type Logger, type LevelWithSilent, type DestinationStream } from 'pino';
-import { prettyDestination } from './pretty-log.js';
+import { prettyDestination } from './pretty.js';
 
 export const REDACTED_FIELDS = ['password', 'secret', 'token', 'sessionToken', 'credentials', 'authorization', 'key'];
 

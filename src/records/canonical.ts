@@ -2,8 +2,6 @@
 import { canonicalIp } from '../net/ip.js';
 import type { RecordSet } from './types.js';
 
-export { canonicalIp };
-
 export function canonicalName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, '');
 }

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
-import { ConflictError, DEFAULT_PROVIDER_LIMITS, ProviderError, type DnsProvider, type RecordChange } from '../../src/providers/types.js';
-import { RECONCILE_CONFLICT_BACKOFF, reconcileOnce } from '../../src/registrar/reconcile.js';
+import { ConflictError, ProviderError, type DnsProvider } from '../../src/providers/types.js';
+import { DEFAULT_PROVIDER_LIMITS } from '../../src/records/limits.js';
+import type { RecordChange } from '../../src/records/types.js';
+import { RECONCILE_CONFLICT_BACKOFF, reconcileOnce } from '../../src/reconcile/once.js';
 import { jumpingClock } from '../helpers/jumping-clock.js';
 
 const NAME = 'seed.cas.test';

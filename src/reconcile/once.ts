@@ -3,11 +3,12 @@
  * apply with compare-and-swap, and on a ConflictError (someone changed the record since we read it) re-read,
  * re-plan and retry, a bounded number of times. Holds no state between runs.
  */
-import { markerName } from '../plan/marker.js';
+import { markerName } from '../records/marker.js';
 import type { Plan } from '../plan/types.js';
-import { canonicalName } from '../providers/canonical.js';
+import { canonicalName } from '../records/canonical.js';
+import { ConflictError, type DnsProvider } from '../providers/types.js';
+import type { RecordSet } from '../records/types.js';
 import { applyWithRetries, CasExhaustedError } from '../providers/cas.js';
-import type { ConflictError, DnsProvider, RecordSet } from '../providers/types.js';
 import type { BackoffPolicy } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
 

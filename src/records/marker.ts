@@ -4,7 +4,7 @@
  * versions and extra `key=value` fields so that a newer writer does not lock an older reader out.
  */
 import { ConfigError } from '../errors.js';
-import { canonicalName } from '../providers/canonical.js';
+import { canonicalName } from './canonical.js';
 
 export const MARKER_PREFIX = '_seedkeeper.';
 /** The version this code writes. */
