@@ -6,7 +6,6 @@
  * writers at once never lose each other's changes.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalIp } from '../net/ip.js';
 import { canonicalName, canonicalSet, sameSet } from '../records/canonical.js';
 import { ConflictError, ProviderError, type DnsProvider } from './types.js';

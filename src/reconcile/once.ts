@@ -6,7 +6,7 @@
 import { markerName } from '../records/marker.js';
 import type { Plan } from '../plan/types.js';
 import { canonicalName } from '../records/canonical.js';
-import { ConflictError, type DnsProvider } from '../providers/types.js';
+import type { ConflictError, DnsProvider } from '../providers/types.js';
 import type { RecordSet } from '../records/types.js';
 import { applyWithRetries, CasExhaustedError } from '../providers/cas.js';
 import type { BackoffPolicy } from '../time/backoff.js';
