@@ -45,6 +45,27 @@ export class ConfigError extends SeedkeeperError {
   }
 }
 
+/**
+ * A bad option or argument value handed over by a library caller (not read from a config file): names the
+ * option path (e.g. `limits.maxTcpConnections`) and what was expected. Labelled `usage` like ConfigError,
+ * but not one: the registrar stops only for its own configuration, never for a value that reached a
+ * function at run time.
+ */
+export class InvalidArgumentError extends SeedkeeperError {
+  readonly path: string;
+  constructor(path: string, message: string, options: SeedkeeperErrorOptions = {}) {
+    super('ERR_INVALID_ARGUMENT', path ? `${path}: ${message}` : message, { ...options, labels: ['usage'] });
+    this.path = path;
+  }
+}
+
+/** An invariant of seedkeeper's own code was broken: a bug to report, never the caller's or the peer's fault. */
+export class InternalError extends SeedkeeperError {
+  constructor(message: string, options: SeedkeeperErrorOptions = {}) {
+    super('ERR_INTERNAL', message, options);
+  }
+}
+
 /** Render any thrown value as one line, following `cause` links, for logs and CLI output. */
 export function describeError(error: unknown): string {
   const parts: string[] = [];

@@ -3,7 +3,7 @@
  * pipeline pieces (sources, health, plan, providers), the registrar, and the node agent.
  */
 export * from './discovery/index.js';
-export { SeedkeeperError, ConfigError, describeError, type ErrorLabel } from './errors.js';
+export { SeedkeeperError, ConfigError, InvalidArgumentError, InternalError, describeError, type ErrorLabel } from './errors.js';
 export { InfoConnection, type ConnectOptions, type Credentials, type TlsOptions } from './protocol/connection.js';
 export type { HostPort } from './protocol/host.js';
 

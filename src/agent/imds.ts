@@ -12,6 +12,7 @@ import { backoffDelay, type BackoffPolicy } from '../time/backoff.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { ImdsError } from './errors.js';
 import { checkSpotNotice, type SpotInstanceAction } from './spot-notice.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export { ImdsError } from './errors.js';
 export type { SpotInstanceAction } from './spot-notice.js';
@@ -76,7 +77,7 @@ interface Answer {
 }
 
 function int(value: number, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`imds: ${what} ${value} is not an integer in ${min}..${max}`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(`imds.${what}`, `${value} is not an integer in ${min}..${max}`);
   return value;
 }
 
@@ -124,7 +125,7 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
   const d = DEFAULT_IMDS_OPTIONS;
   const endpoint = (options.endpoint ?? d.endpoint).replace(/\/+$/, '');
   if (!/^http:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/:[\]]+)(:\d{1,5})?$/.test(endpoint)) {
-    throw new RangeError(`imds: endpoint ${JSON.stringify(options.endpoint)} is not http://host[:port]`);
+    throw new InvalidArgumentError('imds.endpoint', `${JSON.stringify(options.endpoint)} is not http://host[:port]`);
   }
   const timeoutMs = int(options.timeoutMs ?? d.timeoutMs, 1, 60_000, 'timeoutMs');
   const budgetMs = int(options.budgetMs ?? d.budgetMs, 1, 600_000, 'budgetMs');

@@ -9,6 +9,7 @@ import type { Endpoint } from '../health/types.js';
 import { formatHostPort } from '../protocol/host.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { AgentError, seconds } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface ReadinessTarget {
   /** Where to probe (usually the registered address; 127.0.0.1 works when the node listens on all). */
@@ -84,8 +85,8 @@ function timeoutError(options: WaitPortOptions, last: Readiness, attempts: numbe
 /** Resolves once the node is ready; ERR_PORT_TIMEOUT after `timeoutMs`; the signal's reason when aborted. */
 export async function waitForPort(options: WaitPortOptions): Promise<WaitResult> {
   const { timeoutMs, intervalMs, signal } = options;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError(`timeoutMs ${timeoutMs} must be a positive integer`);
-  if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new RangeError(`intervalMs ${intervalMs} must be a positive integer`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new InvalidArgumentError('timeoutMs', `${timeoutMs} must be a positive integer`);
+  if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new InvalidArgumentError('intervalMs', `${intervalMs} must be a positive integer`);
   const check = options.check ?? createReadinessCheck(options);
   const probeTimeoutMs = options.probeTimeoutMs ?? Math.max(100, Math.min(intervalMs, 2000));
   const clock = options.clock ?? systemClock;

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { partitionable, type PartitionableProbe } from '../testkit/checker-partition.js';
 import { startLoadBalancer, type LoadBalancer } from '../testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../testkit/sim-cluster.js';
+import { SeedkeeperError } from '../errors.js';
 
 export const DEMO_RECORD = 'seed.demo.test';
 export const DEMO_CLUSTER = 'demo';
@@ -51,7 +52,7 @@ async function startClusterOnSharedPort(ips: readonly string[]): Promise<{ sim: 
       lastError = error;
     }
   }
-  throw new Error(`no free port for the simulated cluster after 20 tries: ${String(lastError)}`);
+  throw new SeedkeeperError('ERR_DEMO_NO_FREE_PORT', `no free port for the simulated cluster after 20 tries: ${String(lastError)}`, { cause: lastError });
 }
 
 export async function startDemoWorld(options: { nodes?: number; timing?: DemoTiming; logger?: Logger } = {}): Promise<DemoWorld> {

@@ -138,6 +138,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   /** Start probing. Idempotent while running. */
   start(): void {
     if (this.state === 'running') return;
+    // A programmer error, not a runtime condition: the caller must await stop() before starting again.
     if (this.state === 'stopping') throw new Error('HealthChecker.start() called while stop() is in progress');
     this.state = 'running';
     this.abort = new AbortController();

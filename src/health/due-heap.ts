@@ -3,6 +3,7 @@
  * removed or re-keyed in O(log n) without a search. An item is in at most one heap at a time
  * (`heapIndex` is -1 when it is in none).
  */
+import { InternalError } from '../errors.js';
 export interface HeapItem {
   due: number;
   heapIndex: number;
@@ -20,7 +21,7 @@ export class DueHeap<T extends HeapItem> {
   }
 
   push(item: T): void {
-    if (item.heapIndex !== -1) throw new Error('item is already in a heap');
+    if (item.heapIndex !== -1) throw new InternalError('item is already in a heap');
     item.heapIndex = this.items.length;
     this.items.push(item);
     this.up(item.heapIndex);
@@ -43,7 +44,7 @@ export class DueHeap<T extends HeapItem> {
   /** Change the due time of an item this heap holds. */
   update(item: T, due: number): void {
     const index = item.heapIndex;
-    if (index < 0 || this.items[index] !== item) throw new Error('item is not in this heap');
+    if (index < 0 || this.items[index] !== item) throw new InternalError('item is not in this heap');
     const earlier = due < item.due;
     item.due = due;
     if (earlier) this.up(index);

@@ -5,7 +5,7 @@
  * upsert-only (bound what one cycle removes).
  */
 import { isIPv4 } from 'node:net';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InvalidArgumentError } from '../errors.js';
 import { canonicalIp } from '../net/ip.js';
 import type { RecordChange, RecordSet } from '../records/types.js';
 import { formatMarker, validateOwnerId } from '../records/marker.js';
@@ -180,7 +180,7 @@ function normaliseDesired(desired: readonly DesiredMember[]): PerFamily<readonly
     try {
       address = canonicalIp(m.address);
     } catch (error) {
-      throw new RangeError(`desired[${i}].address: ${JSON.stringify(m.address)} is not an IP address`, { cause: error });
+      throw new InvalidArgumentError(`desired[${i}].address`, `${JSON.stringify(m.address)} is not an IP address`, { cause: error });
     }
     const member: Member = { address, id: String(m.id), healthySince: Number.isFinite(m.healthySince) ? m.healthySince : Infinity, rack: m.rack ?? '' };
     const prior = byAddress.get(address);

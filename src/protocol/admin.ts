@@ -5,6 +5,7 @@
  */
 import { ProtocolError } from './errors.js';
 import { HEADER_SIZE, MessageType, decodeHeader, frame } from './header.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export const AdminCommand = {
   AUTHENTICATE: 0,
@@ -124,20 +125,20 @@ export interface AdminMessage {
 
 function checkByte(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 0 || value > 255) {
-    throw new RangeError(`admin ${name} ${value} is outside 0..255`);
+    throw new InvalidArgumentError(name, `${value} is outside 0..255`);
   }
 }
 
-/** Encode a whole admin message, proto header included. Invalid arguments are programmer errors (RangeError). */
+/** Encode a whole admin message, proto header included. Invalid arguments throw InvalidArgumentError. */
 export function encodeAdminMessage(message: AdminMessageInput): Buffer {
   checkByte('command', message.command);
   checkByte('result', message.result ?? 0);
   if (message.fields.length > ADMIN_MAX_FIELDS) {
-    throw new RangeError(`admin message has ${message.fields.length} fields, limit ${ADMIN_MAX_FIELDS}`);
+    throw new InvalidArgumentError('fields', `admin message has ${message.fields.length} fields, limit ${ADMIN_MAX_FIELDS}`);
   }
   const size = message.fields.reduce((sum, f) => sum + FIELD_HEADER_SIZE + f.data.length, ADMIN_HEADER_SIZE);
   if (size > ADMIN_MAX_BODY) {
-    throw new RangeError(`admin message body of ${size} bytes exceeds ${ADMIN_MAX_BODY}`);
+    throw new InvalidArgumentError('fields', `admin message body of ${size} bytes exceeds ${ADMIN_MAX_BODY}`);
   }
   const body = Buffer.alloc(size);
   body[1] = message.result ?? 0;

@@ -3,6 +3,7 @@
  * byte 0 version (2), byte 1 type, bytes 2..7 body size (48-bit big-endian).
  */
 import { NotAerospikeError, ProtocolError, ResponseTooLargeError } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export const PROTO_VERSION = 2;
 export const HEADER_SIZE = 8;
@@ -28,7 +29,7 @@ export interface ProtoHeader {
 
 export function encodeHeader(type: MessageType, size: number): Buffer {
   if (!Number.isSafeInteger(size) || size < 0 || size > PROTO_SIZE_MAX) {
-    throw new RangeError(`message body size ${size} is outside 0..${PROTO_SIZE_MAX}`);
+    throw new InvalidArgumentError('size', `message body size ${size} is outside 0..${PROTO_SIZE_MAX}`);
   }
   const header = Buffer.alloc(HEADER_SIZE);
   header[0] = PROTO_VERSION;

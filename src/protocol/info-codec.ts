@@ -3,6 +3,7 @@
  * the value and `\n`, in request order. See aerospike-protocol.md §1.1-§1.3.
  */
 import { InfoParseError, InfoServerError, ProtocolError } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface InfoEntry {
   readonly name: string;
@@ -19,7 +20,7 @@ export interface InfoErrorValue {
 export function encodeInfoRequest(commands: readonly string[]): Buffer {
   for (const command of commands) {
     if (command.length === 0 || /[\t\n]/.test(command)) {
-      throw new RangeError(`info command ${JSON.stringify(command)} is empty or contains TAB/LF`);
+      throw new InvalidArgumentError('commands', `info command ${JSON.stringify(command)} is empty or contains TAB/LF`);
     }
   }
   return Buffer.from(commands.map((c) => `${c}\n`).join(''), 'utf8');

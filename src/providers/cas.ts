@@ -12,6 +12,7 @@ import { ConflictError, ProviderError, type DnsProvider } from './types.js';
 import type { RecordChange, RecordSet, RecordType } from '../records/types.js';
 import { backoffDelay, type BackoffPolicy } from '../time/backoff.js';
 import { systemClock, type Clock } from '../time/clock.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface ModifyOptions {
   /** Attempts (reads + applies) before giving up. Default 8. */
@@ -60,7 +61,7 @@ function usage(provider: string, code: string, message: string): ProviderError {
 }
 
 function boundedInt(value: number, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${what} ${value} is not an integer in ${min}..${max}`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(what, `${value} is not an integer in ${min}..${max}`);
   return value;
 }
 

@@ -10,7 +10,7 @@
  * not renewed within `leaseMs` expires (agents re-register on their watch interval, which must be shorter than
  * the lease), so a force-terminated instance that never deregistered leaves by itself.
  */
-import { SeedkeeperError } from '../errors.js';
+import { SeedkeeperError, InvalidArgumentError } from '../errors.js';
 import { checkNodeAddress, type AddressPolicy } from '../net/address-policy.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import { repeatEvery } from '../time/repeat.js';
@@ -85,8 +85,8 @@ export interface AgentSource extends Source {
 export function createAgentSource(options: AgentSourceOptions = {}): AgentSource {
   const leaseMs = options.leaseMs ?? 0;
   const maxMembers = options.maxMembers ?? MAX_AGENT_MEMBERS;
-  if (!Number.isInteger(leaseMs) || leaseMs < 0) throw new RangeError(`leaseMs must be a non-negative integer, got ${leaseMs}`);
-  if (!Number.isInteger(maxMembers) || maxMembers < 1) throw new RangeError(`maxMembers must be a positive integer, got ${maxMembers}`);
+  if (!Number.isInteger(leaseMs) || leaseMs < 0) throw new InvalidArgumentError('leaseMs', `must be a non-negative integer, got ${leaseMs}`);
+  if (!Number.isInteger(maxMembers) || maxMembers < 1) throw new InvalidArgumentError('maxMembers', `must be a positive integer, got ${maxMembers}`);
   const clock = options.clock ?? systemClock;
   const now = (): number => clock.now();
   const registry = new Map<string, RegisteredMember>();

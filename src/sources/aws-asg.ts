@@ -11,7 +11,7 @@ import { DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-s
 import { DescribeInstancesCommand, type EC2Client, type Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import { isIP } from 'node:net';
 import { canonicalIp } from '../net/ip.js';
-import type { Candidate, Source } from './types.js';
+import { SourceError, type Candidate, type Source } from './types.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import { repeatEvery } from '../time/repeat.js';
 
@@ -82,7 +82,7 @@ async function describeGroups(options: AsgListOptions): Promise<{ states: AsgIns
     let token: string | undefined;
     let pages = 0;
     do {
-      if (++pages > MAX_PAGES) throw new Error(`DescribeAutoScalingGroups returned more than ${MAX_PAGES} pages`);
+      if (++pages > MAX_PAGES) throw new SourceError('ERR_ASG_TOO_MANY_PAGES', `DescribeAutoScalingGroups returned more than ${MAX_PAGES} pages`);
       const page = await options.client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, ...(token ? { NextToken: token } : {}) }));
       for (const group of page.AutoScalingGroups ?? []) {
         const groupName = group.AutoScalingGroupName ?? '';
@@ -115,7 +115,7 @@ async function describeInstances(ec2: EC2Client, ids: readonly string[]): Promis
     let token: string | undefined;
     let pages = 0;
     do {
-      if (++pages > MAX_PAGES) throw new Error(`DescribeInstances returned more than ${MAX_PAGES} pages`);
+      if (++pages > MAX_PAGES) throw new SourceError('ERR_ASG_TOO_MANY_PAGES', `DescribeInstances returned more than ${MAX_PAGES} pages`);
       const page = await ec2.send(
         new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: batch }], MaxResults: 1000, ...(token ? { NextToken: token } : {}) }),
       );

@@ -2,6 +2,11 @@
  * Sources say who may be in the record: each offers candidates (address + port, with an identity when it
  * knows one). Health decides which candidates are published.
  */
+import { SeedkeeperError } from '../errors.js';
+
+/** A source could not list its candidates (e.g. `ERR_ASG_TOO_MANY_PAGES`); it keeps its last good list. */
+export class SourceError extends SeedkeeperError {}
+
 export interface Candidate {
   /** IP address (v4 or v6). */
   readonly address: string;

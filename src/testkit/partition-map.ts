@@ -5,6 +5,7 @@
  * partitions that node held (the others keep their exact replica lists).
  */
 import { BITMAP_BYTES, PARTITION_COUNT, setPartition, type NamespaceReplicas } from '../protocol/values/index.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface NamespaceSpec {
   readonly name: string;
@@ -50,7 +51,7 @@ function mix(value: number): number {
 /** Ownership of every partition of one namespace among `nodeIds` (order of nodeIds does not matter). */
 export function computeNamespaceOwnership(nodeIds: readonly string[], spec: NamespaceSpec): NamespaceOwnership {
   if (!Number.isInteger(spec.replicationFactor) || spec.replicationFactor < 1) {
-    throw new RangeError(`namespace ${spec.name}: replication factor ${spec.replicationFactor} must be a positive integer`);
+    throw new InvalidArgumentError('spec.replicationFactor', `namespace ${spec.name}: replication factor ${spec.replicationFactor} must be a positive integer`);
   }
   const ids = [...new Set(nodeIds)].sort();
   const rf = Math.min(spec.replicationFactor, ids.length);
@@ -78,11 +79,11 @@ export type Partitioner = (nodeIds: readonly string[], spec: NamespaceSpec) => N
 
 /** Check what a custom partitioner returned: 4096 partitions, replicas on distinct members. */
 export function checkOwnership(nodeIds: readonly string[], o: NamespaceOwnership): NamespaceOwnership {
-  if (o.owners.length !== PARTITION_COUNT) throw new RangeError(`namespace ${o.namespace}: ownership must cover ${PARTITION_COUNT} partitions`);
+  if (o.owners.length !== PARTITION_COUNT) throw new InvalidArgumentError('owners', `namespace ${o.namespace}: ownership must cover ${PARTITION_COUNT} partitions`);
   const members = new Set(nodeIds);
   o.owners.forEach((owners, p) => {
     if (owners.length > Math.max(1, o.replicationFactor) || new Set(owners).size !== owners.length || owners.some((id) => !members.has(id))) {
-      throw new RangeError(`namespace ${o.namespace}: partition ${p} owners ${owners.join(',')} are not distinct members within the replication factor`);
+      throw new InvalidArgumentError(`owners[${p}]`, `namespace ${o.namespace}: partition ${p} owners ${owners.join(',')} are not distinct members within the replication factor`);
     }
   });
   return o;

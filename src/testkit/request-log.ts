@@ -3,6 +3,7 @@
  * tests read it to see which commands came in on which connection, in which order.
  */
 import type { HostPort } from '../protocol/host.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export type RequestKind = 'accept' | 'close' | 'info' | 'admin' | 'data' | 'invalid';
 
@@ -33,7 +34,7 @@ export class RequestLog {
   private seq = 0;
 
   constructor(readonly capacity: number = DEFAULT_REQUEST_LOG_SIZE) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`request log capacity ${capacity} must be a positive integer`);
+    if (!Number.isInteger(capacity) || capacity < 1) throw new InvalidArgumentError('capacity', `${capacity} must be a positive integer`);
     this.slots = new Array<RequestLogEntry | undefined>(capacity);
   }
 

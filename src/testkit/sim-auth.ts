@@ -14,6 +14,7 @@ import {
   type AdminMessage,
 } from '../protocol/admin.js';
 import { hashPasswordAsync } from '../protocol/credential.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface SimUser {
   readonly user: string;
@@ -48,7 +49,7 @@ export class SimAuth {
 
   /** Hash every password (bcrypt, off the hot path) and build the checker. */
   static async create(options: SimAuthOptions): Promise<SimAuth> {
-    if (options.users.length === 0) throw new RangeError('auth needs at least one user');
+    if (options.users.length === 0) throw new InvalidArgumentError('users', 'auth needs at least one user');
     const credentials = new Map<string, string>();
     for (const { user, password } of options.users) credentials.set(user, await hashPasswordAsync(password));
     return new SimAuth(credentials, options.sessionTtlSeconds ?? 86_400);

@@ -11,6 +11,7 @@ import { DEFAULT_BUILD, DEFAULT_FEATURES, type SimEdition } from './info-respond
 import type { NamespaceSpec, Partitioner } from './partition-map.js';
 import { SimAuth } from './sim-auth.js';
 import { SimNode, type SimNodeDescription, type SimNodeHost } from './sim-node.js';
+import { InternalError, InvalidArgumentError } from '../errors.js';
 
 export interface SimNodeOptions {
   readonly id?: string;
@@ -148,13 +149,13 @@ class Cluster implements SimCluster, SimNodeHost {
 
   clusterView(nodeId: string): NodeClusterView {
     const view = this.state().views.get(nodeId);
-    if (!view) throw new Error(`node ${nodeId} is not part of this simulated cluster`);
+    if (!view) throw new InternalError(`node ${nodeId} is not part of this simulated cluster`);
     return view;
   }
 
   node(id: string): SimNode {
     const found = this.nodes.find((n) => n.id === id);
-    if (!found) throw new RangeError(`no simulated node ${id}`);
+    if (!found) throw new InvalidArgumentError('id', `no simulated node ${id}`);
     return found;
   }
 
@@ -173,12 +174,12 @@ class Cluster implements SimCluster, SimNodeHost {
   create(i: number, opts: SimNodeOptions = {}): SimNode {
     const host = this.options.host ?? DEFAULT_SIM_CLUSTER.host;
     const id = opts.id ?? this.options.nodeIds?.[i] ?? defaultNodeId(i);
-    if (!isNodeId(id)) throw new RangeError(`node id ${JSON.stringify(id)} must be 1..16 uppercase hex digits`);
-    if (this.nodes.some((n) => n.id === id)) throw new RangeError(`node id ${id} is used twice`);
+    if (!isNodeId(id)) throw new InvalidArgumentError('nodeIds', `${JSON.stringify(id)} must be 1..16 uppercase hex digits`);
+    if (this.nodes.some((n) => n.id === id)) throw new InvalidArgumentError('nodeIds', `node id ${id} is used twice`);
     const basePort = this.options.basePort ?? DEFAULT_SIM_CLUSTER.basePort;
     const port = opts.port ?? (basePort > 0 ? basePort + i : 0);
     const listen = opts.listen ?? [{ host, port }, ...Array.from({ length: opts.extraListeners ?? 0 }, () => ({ host, port: 0 }))];
-    if (listen.length === 0) throw new RangeError(`node ${id} needs at least one listener`);
+    if (listen.length === 0) throw new InvalidArgumentError('listen', `node ${id} needs at least one listener`);
     const node = new SimNode(
       {
         id,
@@ -209,9 +210,9 @@ class Cluster implements SimCluster, SimNodeHost {
 /** Start a simulated cluster; on any failure the nodes already started are stopped again. */
 export async function startSimCluster(options: SimClusterOptions = {}): Promise<SimCluster> {
   const count = options.nodes ?? DEFAULT_SIM_CLUSTER.nodes;
-  if (!Number.isInteger(count) || count < 0 || count > 4096) throw new RangeError(`nodes ${count} must be 0..4096`);
+  if (!Number.isInteger(count) || count < 0 || count > 4096) throw new InvalidArgumentError('nodes', `${count} must be 0..4096`);
   const namespaces = options.namespaces ?? DEFAULT_SIM_CLUSTER.namespaces;
-  if (namespaces.length === 0) throw new RangeError('a simulated cluster needs at least one namespace');
+  if (namespaces.length === 0) throw new InvalidArgumentError('namespaces', 'a simulated cluster needs at least one namespace');
   const auth = options.auth ? await SimAuth.create({ users: [options.auth], ...(options.auth.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.auth.sessionTtlSeconds } : {}) }) : undefined;
   const cluster = new Cluster(options, options.clusterName ?? DEFAULT_SIM_CLUSTER.clusterName, namespaces, auth);
   try {

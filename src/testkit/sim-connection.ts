@@ -14,6 +14,7 @@ import { DataResult, encodeDataReply } from './data-reply.js';
 import { answerInfoRequest, NOT_AUTHENTICATED_LINE, type NodeInfoView } from './info-responder.js';
 import type { RequestLog } from './request-log.js';
 import { securityNotEnabled, type SimAuth } from './sim-auth.js';
+import { ProtocolError } from '../protocol/errors.js';
 
 /** Largest request body a simulated node accepts (real servers allow 128 MiB; tests never need that). */
 export const SIM_MAX_REQUEST_BODY = 16 * 1024 * 1024;
@@ -125,7 +126,7 @@ export class SimConnection {
         return encodeDataReply(result);
       }
       default:
-        throw new Error(`proto type ${f.header.type} is not served by the simulator`);
+        throw new ProtocolError(`proto type ${f.header.type} is not served by the simulator`);
     }
   }
 }

@@ -87,8 +87,8 @@ describe('admin messages', () => {
   });
 
   it('rejects out-of-range arguments when encoding', () => {
-    expect(() => encodeAdminMessage({ command: 256, fields: [] })).toThrow(RangeError);
-    expect(() => encodeAdminMessage({ command: 0, fields: [{ id: -1, data: Buffer.alloc(0) }] })).toThrow(RangeError);
+    expect(() => encodeAdminMessage({ command: 256, fields: [] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => encodeAdminMessage({ command: 0, fields: [{ id: -1, data: Buffer.alloc(0) }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => decodeSessionTtl(Buffer.alloc(3))).toThrow(ProtocolError);
   });
 

@@ -58,8 +58,8 @@ describe('proto header', () => {
   });
 
   it('refuses to encode sizes outside the protocol range', () => {
-    expect(() => encodeHeader(MessageType.Info, -1)).toThrow(RangeError);
-    expect(() => encodeHeader(MessageType.Info, PROTO_SIZE_MAX + 1)).toThrow(RangeError);
+    expect(() => encodeHeader(MessageType.Info, -1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => encodeHeader(MessageType.Info, PROTO_SIZE_MAX + 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });
 

@@ -179,7 +179,7 @@ describe('agent source: leases', () => {
   });
 
   it('refuses nonsensical options', () => {
-    expect(() => createAgentSource({ leaseMs: -1 })).toThrow(RangeError);
-    expect(() => createAgentSource({ maxMembers: 0 })).toThrow(RangeError);
+    expect(() => createAgentSource({ leaseMs: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => createAgentSource({ maxMembers: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });

@@ -4,6 +4,7 @@
  */
 import { InfoParseError } from '../errors.js';
 import { checkLength, parseUnsigned, quote } from './scan.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 export interface BuildVersion {
   readonly major: number;
@@ -52,7 +53,7 @@ export function compareBuild(a: BuildVersion, b: readonly [number, number, numbe
 /** Format a build tuple as the server prints it (always four parts). */
 export function formatBuild(version: readonly [number, number, number, number]): string {
   for (const part of version) {
-    if (!Number.isInteger(part) || part < 0 || part > U16_MAX) throw new RangeError(`build part ${part} is not a u16`);
+    if (!Number.isInteger(part) || part < 0 || part > U16_MAX) throw new InvalidArgumentError('version', `part ${part} is not a u16`);
   }
   return version.join('.');
 }

@@ -4,6 +4,7 @@
  */
 import { InfoParseError } from '../errors.js';
 import { checkLength, isPrintableToken, quote } from './scan.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 const MAX_FEATURES = 1024;
 const MAX_FEATURES_LENGTH = 64 * 1024;
@@ -31,7 +32,7 @@ export function parseFeatures(value: string): ReadonlySet<string> {
 export function formatFeatures(features: Iterable<string>): string {
   const list = [...features];
   for (const name of list) {
-    if (name.length === 0 || !isPrintableToken(name, ';')) throw new RangeError(`invalid feature name ${JSON.stringify(name)}`);
+    if (name.length === 0 || !isPrintableToken(name, ';')) throw new InvalidArgumentError('features', `invalid feature name ${JSON.stringify(name)}`);
   }
   return list.join(';');
 }

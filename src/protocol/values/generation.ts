@@ -4,6 +4,7 @@
  */
 import { InfoParseError } from '../errors.js';
 import { parseUnsigned, quote } from './scan.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 const I32_MIN = -0x8000_0000;
 const I32_MAX = 0x7fff_ffff;
@@ -30,9 +31,9 @@ export function parseUnsignedGeneration(command: string, value: string): number 
   return parseUnsigned(command, 'generation', value, U32_MAX);
 }
 
-/** Print a generation; throws RangeError outside the command's range (signed when `signed`). */
+/** Print a generation; throws InvalidArgumentError outside the command's range (signed when `signed`). */
 export function formatGeneration(value: number, signed = false): string {
   const ok = Number.isInteger(value) && (signed ? value >= I32_MIN && value <= I32_MAX : value >= 0 && value <= U32_MAX);
-  if (!ok) throw new RangeError(`generation ${value} is outside the ${signed ? 'signed' : 'unsigned'} 32-bit range`);
+  if (!ok) throw new InvalidArgumentError('generation', `${value} is outside the ${signed ? 'signed' : 'unsigned'} 32-bit range`);
   return String(value);
 }

@@ -6,6 +6,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { InfoParseError } from '../errors.js';
 import { isValidPort, type HostPort } from '../host.js';
 import { parsePort, quote } from './scan.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 const MAX_DNS_NAME = 253;
 const MAX_LABEL = 63;
@@ -80,8 +81,8 @@ export function formatHostText(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Throw RangeError when a formatter is handed a host the parsers would refuse. */
+/** Throw InvalidArgumentError when a formatter is handed a host the parsers would refuse. */
 export function assertListHost(hp: HostPort): void {
-  if (!isValidListHost(hp.host)) throw new RangeError(`host ${JSON.stringify(hp.host)} cannot be written in a host list`);
-  if (!isValidPort(hp.port)) throw new RangeError(`port ${hp.port} is outside 1..65535`);
+  if (!isValidListHost(hp.host)) throw new InvalidArgumentError('host', `${JSON.stringify(hp.host)} cannot be written in a host list`);
+  if (!isValidPort(hp.port)) throw new InvalidArgumentError('port', `${hp.port} is outside 1..65535`);
 }

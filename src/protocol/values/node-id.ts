@@ -4,6 +4,7 @@
  */
 import { InfoParseError } from '../errors.js';
 import { quote } from './scan.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 const MAX_NODE_ID_DIGITS = 16;
 
@@ -28,16 +29,16 @@ export function parseNodeId(value: string): string {
 
 /**
  * Print a node id the way the server does: uppercase hex without leading zeros. A string is read as hex
- * (either case) and normalised. Throws RangeError for values that are not 64-bit unsigned.
+ * (either case) and normalised. Throws InvalidArgumentError for values that are not 64-bit unsigned.
  */
 export function formatNodeId(id: bigint | string): string {
   let n: bigint;
   if (typeof id === 'string') {
-    if (!/^[0-9A-Fa-f]{1,16}$/.test(id)) throw new RangeError(`node id ${JSON.stringify(id)} is not 1..16 hex digits`);
+    if (!/^[0-9A-Fa-f]{1,16}$/.test(id)) throw new InvalidArgumentError('id', `${JSON.stringify(id)} is not 1..16 hex digits`);
     n = BigInt(`0x${id}`);
   } else {
     n = id;
   }
-  if (n < 0n || n > 0xffff_ffff_ffff_ffffn) throw new RangeError(`node id ${n} is outside 64 bits`);
+  if (n < 0n || n > 0xffff_ffff_ffff_ffffn) throw new InvalidArgumentError('id', `${n} is outside 64 bits`);
   return n.toString(16).toUpperCase();
 }

@@ -10,6 +10,7 @@ import { formatHostPort, isValidPort, type HostPort } from '../host.js';
 import { assertListHost, formatHostText, parseHostText } from './host-text.js';
 import { isNodeId } from './node-id.js';
 import { checkLength, isPrintableToken, parsePort, parseUnsigned, quote } from './scan.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 export interface PeerEntry {
   readonly nodeId: string;
@@ -178,21 +179,21 @@ function scanHost(s: Scanner): string {
 
 /**
  * Print a peer list as the server does: `defport` written out, and `:defport` left off hosts that use it.
- * Throws RangeError for entries the parser would refuse.
+ * Throws InvalidArgumentError for entries the parser would refuse.
  */
 export function formatPeers(reply: PeersReply): string {
   const { generation, defaultPort, peers } = reply;
   if (!Number.isInteger(generation) || generation < 0 || generation > U32_MAX) {
-    throw new RangeError(`peers generation ${generation} is not a u32`);
+    throw new InvalidArgumentError('generation', `${generation} is not a u32`);
   }
-  if (!isValidPort(defaultPort)) throw new RangeError(`default port ${defaultPort} is outside 1..65535`);
-  if (peers.length > MAX_PEERS) throw new RangeError(`more than ${MAX_PEERS} peers`);
+  if (!isValidPort(defaultPort)) throw new InvalidArgumentError('defaultPort', `${defaultPort} is outside 1..65535`);
+  if (peers.length > MAX_PEERS) throw new InvalidArgumentError('peers', `more than ${MAX_PEERS} peers`);
   const items = peers.map((peer) => {
-    if (!isNodeId(peer.nodeId)) throw new RangeError(`node id ${JSON.stringify(peer.nodeId)} is not 1..16 uppercase hex digits`);
+    if (!isNodeId(peer.nodeId)) throw new InvalidArgumentError('peers[].nodeId', `${JSON.stringify(peer.nodeId)} is not 1..16 uppercase hex digits`);
     if (peer.tlsName.length > MAX_TLS_NAME || !isPrintableToken(peer.tlsName, ',[]')) {
-      throw new RangeError(`TLS name ${JSON.stringify(peer.tlsName)} cannot be written in a peer list`);
+      throw new InvalidArgumentError('peers[].tlsName', `${JSON.stringify(peer.tlsName)} cannot be written in a peer list`);
     }
-    if (peer.hosts.length > MAX_PEER_HOSTS) throw new RangeError(`peer ${peer.nodeId} has more than ${MAX_PEER_HOSTS} hosts`);
+    if (peer.hosts.length > MAX_PEER_HOSTS) throw new InvalidArgumentError('peers[].hosts', `peer ${peer.nodeId} has more than ${MAX_PEER_HOSTS} hosts`);
     const hosts = peer.hosts.map((hp) => {
       assertListHost(hp);
       return hp.port === defaultPort ? formatHostText(hp.host) : formatHostPort(hp);

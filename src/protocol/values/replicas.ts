@@ -8,6 +8,7 @@
  */
 import { InfoParseError } from '../errors.js';
 import { checkLength, isPrintableToken, parseUnsigned, quote } from './scan.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 export const PARTITION_COUNT = 4096;
 export const BITMAP_BYTES = PARTITION_COUNT / 8;
@@ -32,7 +33,7 @@ export interface NamespaceMaster {
 
 function checkPartition(partition: number): void {
   if (!Number.isInteger(partition) || partition < 0 || partition >= PARTITION_COUNT) {
-    throw new RangeError(`partition ${partition} is outside 0..${PARTITION_COUNT - 1}`);
+    throw new InvalidArgumentError('partition', `${partition} is outside 0..${PARTITION_COUNT - 1}`);
   }
 }
 
@@ -44,14 +45,14 @@ export function ownsPartition(bitmap: Uint8Array, partition: number): boolean {
 export function setPartition(bitmap: Uint8Array, partition: number): void {
   checkPartition(partition);
   if (bitmap.length < BITMAP_BYTES) {
-    throw new RangeError(`bitmap of ${bitmap.length} bytes is shorter than ${BITMAP_BYTES}`);
+    throw new InvalidArgumentError('bitmap', `${bitmap.length} bytes is shorter than ${BITMAP_BYTES}`);
   }
   bitmap[partition >> 3]! |= 0x80 >> (partition & 7);
 }
 
 /** A key's partition: the first two digest bytes as a little-endian u16, masked to 0..4095. */
 export function partitionOfDigest(digest: Uint8Array): number {
-  if (digest.length < 2) throw new RangeError(`digest of ${digest.length} bytes is too short`);
+  if (digest.length < 2) throw new InvalidArgumentError('digest', `${digest.length} bytes is too short`);
   return (digest[0]! | (digest[1]! << 8)) & (PARTITION_COUNT - 1);
 }
 
@@ -87,7 +88,7 @@ function decodeBitmap(command: string, namespace: string, text: string): Buffer 
 }
 
 function encodeBitmap(bitmap: Uint8Array): string {
-  if (bitmap.length !== BITMAP_BYTES) throw new RangeError(`bitmap has ${bitmap.length} bytes, expected ${BITMAP_BYTES}`);
+  if (bitmap.length !== BITMAP_BYTES) throw new InvalidArgumentError('columns[]', `bitmap has ${bitmap.length} bytes, expected ${BITMAP_BYTES}`);
   return Buffer.from(bitmap.buffer, bitmap.byteOffset, bitmap.length).toString('base64');
 }
 
@@ -161,16 +162,16 @@ export function parseReplicasMaster(value: string): readonly NamespaceMaster[] {
 }
 
 function checkList(list: readonly NamespaceReplicas[]): void {
-  if (list.length > MAX_NAMESPACES) throw new RangeError(`more than ${MAX_NAMESPACES} namespaces`);
+  if (list.length > MAX_NAMESPACES) throw new InvalidArgumentError('list', `more than ${MAX_NAMESPACES} namespaces`);
   const seen = new Set<string>();
   for (const ns of list) {
     const name = ns.namespace;
     if (name.length === 0 || name.length > MAX_NAMESPACE_LENGTH || !isPrintableToken(name, ':;,') || seen.has(name)) {
-      throw new RangeError(`namespace ${JSON.stringify(ns.namespace)} is invalid or repeated`);
+      throw new InvalidArgumentError('namespace', `${JSON.stringify(ns.namespace)} is invalid or repeated`);
     }
     seen.add(ns.namespace);
     if (ns.columns.length === 0 || ns.columns.length > MAX_REPLICA_COLUMNS) {
-      throw new RangeError(`namespace ${ns.namespace} has ${ns.columns.length} columns, expected 1..${MAX_REPLICA_COLUMNS}`);
+      throw new InvalidArgumentError('columns', `namespace ${ns.namespace} has ${ns.columns.length} columns, expected 1..${MAX_REPLICA_COLUMNS}`);
     }
   }
 }
@@ -179,13 +180,13 @@ function formatColumns(ns: NamespaceReplicas): string {
   return [String(ns.columns.length), ...ns.columns.map(encodeBitmap)].join(',');
 }
 
-/** Print `replicas` as the server does (no trailing ';'). Throws RangeError for what the parser would refuse. */
+/** Print `replicas` as the server does (no trailing ';'). Throws InvalidArgumentError for what the parser would refuse. */
 export function formatReplicas(list: readonly NamespaceReplicas[]): string {
   checkList(list);
   return list
     .map((ns) => {
       if (!Number.isInteger(ns.regime) || ns.regime < 0 || ns.regime > U32_MAX) {
-        throw new RangeError(`regime ${ns.regime} is not a u32`);
+        throw new InvalidArgumentError('regime', `${ns.regime} is not a u32`);
       }
       return `${ns.namespace}:${ns.regime},${formatColumns(ns)}`;
     })

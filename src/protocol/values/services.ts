@@ -7,6 +7,7 @@ import { InfoParseError } from '../errors.js';
 import { formatHostPort, type HostPort } from '../host.js';
 import { assertListHost, parseHostText } from './host-text.js';
 import { checkLength } from './scan.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 /** More endpoints than any real node has; a longer list is garbage. */
 export const MAX_SERVICE_HOSTS = 64;
@@ -27,9 +28,9 @@ export function parseServiceList(value: string, command = 'service-clear-std'): 
   }
 }
 
-/** Print endpoints as the server does; throws RangeError for a host the parser would refuse. */
+/** Print endpoints as the server does; throws InvalidArgumentError for a host the parser would refuse. */
 export function formatServiceList(hosts: readonly HostPort[]): string {
-  if (hosts.length > MAX_SERVICE_HOSTS) throw new RangeError(`more than ${MAX_SERVICE_HOSTS} hosts`);
+  if (hosts.length > MAX_SERVICE_HOSTS) throw new InvalidArgumentError('hosts', `more than ${MAX_SERVICE_HOSTS} hosts`);
   for (const hp of hosts) assertListHost(hp);
   return hosts.map(formatHostPort).join(',');
 }

@@ -4,6 +4,7 @@
  * let a real client over any network finish a query with room to spare while a trickling peer loses its
  * slot within seconds.
  */
+import { InvalidArgumentError } from '../../errors.js';
 
 export interface EmbeddedDnsLimits {
   /** UDP payload size we advertise with EDNS and the most we send over UDP. Default 1232 (DNS flag day 2020). */
@@ -46,12 +47,12 @@ const RANGES: Readonly<Record<keyof EmbeddedDnsLimits, readonly [number, number]
   tcpMaxBufferedBytes: [1024, 1 << 30],
 };
 
-/** The defaults overridden by `partial`; throws RangeError naming the field. */
+/** The defaults overridden by `partial`; throws InvalidArgumentError naming the field. */
 export function resolveLimits(partial: Partial<EmbeddedDnsLimits> = {}): EmbeddedDnsLimits {
   const limits = { ...DEFAULT_EMBEDDED_DNS_LIMITS, ...partial };
   for (const [field, [min, max]] of Object.entries(RANGES) as [keyof EmbeddedDnsLimits, readonly [number, number]][]) {
     const v = limits[field];
-    if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`limits.${field}: ${v} is not an integer in ${min}..${max}`);
+    if (!Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(`limits.${field}`, `${v} is not an integer in ${min}..${max}`);
   }
   return Object.freeze(limits);
 }

@@ -16,6 +16,7 @@ import { literalLookup, serveOn, type ListenerStats, type NoteFn } from './liste
 import { WorkerPool } from './workers.js';
 import type { ZoneState } from './zone-state.js';
 import { ZoneStore, type SoaOptions } from './zone-store.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 /**
  * Not 53 (that needs CAP_NET_BIND_SERVICE), not 5353 (multicast DNS: avahi, systemd-resolved), 5355 (LLMNR),
@@ -89,7 +90,7 @@ const WORKER_STATS_INTERVAL_MS = 1000;
 function resolveWorkers(value: number | 'auto' | undefined): number {
   if (value === undefined) return 1;
   if (value === 'auto') return Math.min(os.availableParallelism(), MAX_EMBEDDED_WORKERS);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_EMBEDDED_WORKERS) throw new RangeError(`workers: ${value} is not 'auto' or an integer in 1..${MAX_EMBEDDED_WORKERS}`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_EMBEDDED_WORKERS) throw new InvalidArgumentError('workers', `${value} is not 'auto' or an integer in 1..${MAX_EMBEDDED_WORKERS}`);
   return value;
 }
 
@@ -201,9 +202,9 @@ function unusableState(logger: EmbeddedDnsLogger, file: string, zone: string, er
 
 export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions): Promise<EmbeddedDnsServer> {
   const host = options.host ?? '127.0.0.1';
-  if (net.isIP(host) === 0) throw new RangeError(`host: ${JSON.stringify(host)} is not an IP address`);
+  if (net.isIP(host) === 0) throw new InvalidArgumentError('host', `${JSON.stringify(host)} is not an IP address`);
   const requestedPort = options.port ?? DEFAULT_EMBEDDED_DNS_PORT;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65_535) throw new RangeError(`port: ${requestedPort} is not in 0..65535`);
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65_535) throw new InvalidArgumentError('port', `${requestedPort} is not in 0..65535`);
   const limits = resolveLimits(options.limits);
   const logger = options.logger ?? SILENT;
   const now = options.now ?? Date.now;

@@ -12,6 +12,7 @@ import { LogLimiter } from './log-limiter.js';
 import { Responder } from './query.js';
 import { fromWire, isToWorker, WORKER_CONFIG_ENV, type FromWorker, type WorkerConfig } from './snapshot-channel.js';
 import type { ZoneSnapshot } from './zone-store.js';
+import { InternalError } from '../../errors.js';
 
 const LIMIT_LOG_INTERVAL_MS = 10_000;
 
@@ -38,7 +39,7 @@ function bind(config: WorkerConfig): Promise<{ udp: dgram.Socket; tcp: net.Serve
 
 function main(): void {
   const config = JSON.parse(process.env[WORKER_CONFIG_ENV] ?? 'null') as WorkerConfig | null;
-  if (config === null || process.send === undefined) throw new Error('worker-main.ts runs only as an embedded DNS worker');
+  if (config === null || process.send === undefined) throw new InternalError('worker-main.ts runs only as an embedded DNS worker');
   let current: ZoneSnapshot | undefined;
   const source = { snapshot: (): ZoneSnapshot => current! };
   let responder: Responder | undefined;

@@ -37,11 +37,12 @@ export function decodeSecret(text: string): Buffer | undefined {
 /** A validated, redacting key object; ConfigError (at `path`) naming what is wrong. */
 export function createTsigKey(name: string, algorithm: string, secret: Buffer, path = 'tsig'): TsigKey {
   const keyName = String(name).trim().toLowerCase().replace(/\.$/, '');
+  const badName = (cause?: unknown): never => fail(`${path}.name`, `${JSON.stringify(name)} is not a valid TSIG key name (a DNS name such as "seedkeeper-key")`, cause);
+  if (keyName === '') badName();
   try {
-    if (keyName === '') throw new RangeError('empty');
     encodeName(keyName);
   } catch (error) {
-    fail(`${path}.name`, `${JSON.stringify(name)} is not a valid TSIG key name (a DNS name such as "seedkeeper-key")`, error);
+    badName(error);
   }
   const algo = String(algorithm).trim().toLowerCase().replace(/\.$/, '');
   if (!(TSIG_ALGORITHMS as readonly string[]).includes(algo)) {

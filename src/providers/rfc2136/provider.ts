@@ -68,11 +68,12 @@ function checkOptions(options: Rfc2136ProviderOptions): { server: DnsServerAddre
   if (typeof host !== 'string' || host.trim() === '') throw new ConfigError('server.host', 'the primary server host is required');
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('server.port', `${String(port)} is not a port number (1-65535)`);
   const zone = canonicalName(String(options.zone ?? ''));
+  const badZone = (cause?: unknown): ConfigError => new ConfigError('zone', `${JSON.stringify(options.zone)} is not a DNS zone name`, { cause });
+  if (zone === '') throw badZone();
   try {
-    if (zone === '') throw new RangeError('empty');
     encodeName(zone);
   } catch (error) {
-    throw new ConfigError('zone', `${JSON.stringify(options.zone)} is not a DNS zone name`, { cause: error });
+    throw badZone(error);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_RFC2136_OPTIONS.timeoutMs;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) throw new ConfigError('timeoutMs', `${timeoutMs} is not an integer in 1..60000`);

@@ -29,6 +29,7 @@ import { aggregateMembers, isMemberRecord, memberRecordsOf, memberUnits, ROUTE53
 import { operationBuckets, Route53Caller, type Route53Stats } from './rate.js';
 import { exactRecordFrom, ROUTE53_MAX_VALUES, simpleSetFrom, simpleUnit } from './simple.js';
 import { refusedError, submitBatches } from './submit.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 export interface Route53Provider extends DnsProvider {
   readonly kind: 'route53';
@@ -215,7 +216,7 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
   function waitForInsync(changeId: string, wait: { readonly timeoutMs?: number } = {}): Promise<void> {
     ensureOpen();
     const timeoutMs = wait.timeoutMs ?? cfg.insync.timeoutMs;
-    if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs ${timeoutMs} must be positive`);
+    if (!(timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs', `${timeoutMs} must be positive`);
     return waitForChange({ caller, client, clock: cfg.clock }, changeId, timeoutMs, cfg.insync.pollMs);
   }
 

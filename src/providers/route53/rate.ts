@@ -13,6 +13,7 @@ import { backoffDelay } from '../../time/backoff.js';
 import type { Clock } from '../../time/clock.js';
 import { ProviderError } from '../types.js';
 import { errorName, PROVIDER, toProviderError, transientKind } from './errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 
 /**
  * A token bucket: `burst` tokens, refilled `perSecond` a second. Reservations are taken synchronously, so
@@ -26,8 +27,8 @@ export class TokenBucket {
   private at: number | undefined;
 
   constructor(burst: number, perSecond: number, clock: Clock) {
-    if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new RangeError(`perSecond ${perSecond} must be a positive number`);
-    if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`burst ${burst} must be a whole number >= 1`);
+    if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new InvalidArgumentError('perSecond', `${perSecond} must be a positive number`);
+    if (!Number.isInteger(burst) || burst < 1) throw new InvalidArgumentError('burst', `${burst} must be a whole number >= 1`);
     this.burst = burst;
     this.perSecond = perSecond;
     this.clock = clock;
@@ -53,7 +54,7 @@ export class TokenBucket {
 export class RateBudget extends TokenBucket {
   readonly requestsPerSecond: number;
   constructor(requestsPerSecond: number, clock: Clock) {
-    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) throw new RangeError(`requestsPerSecond ${requestsPerSecond} must be a positive number`);
+    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) throw new InvalidArgumentError('requestsPerSecond', `${requestsPerSecond} must be a positive number`);
     super(1, requestsPerSecond, clock);
     this.requestsPerSecond = requestsPerSecond;
   }

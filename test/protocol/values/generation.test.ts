@@ -46,8 +46,8 @@ describe('generations', () => {
   it('formats generations within range', () => {
     expect(formatGeneration(7)).toBe('7');
     expect(formatGeneration(-1, true)).toBe('-1');
-    expect(() => formatGeneration(-1)).toThrow(RangeError);
-    expect(() => formatGeneration(2 ** 31, true)).toThrow(RangeError);
-    expect(() => formatGeneration(1.5)).toThrow(RangeError);
+    expect(() => formatGeneration(-1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatGeneration(2 ** 31, true)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatGeneration(1.5)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });

@@ -43,10 +43,10 @@ describe('node id', () => {
   });
 
   it('refuses to format ids outside 64 bits or not hex', () => {
-    expect(() => formatNodeId(-1n)).toThrow(RangeError);
-    expect(() => formatNodeId(1n << 64n)).toThrow(RangeError);
-    expect(() => formatNodeId('xyz')).toThrow(RangeError);
-    expect(() => formatNodeId('')).toThrow(RangeError);
-    expect(() => formatNodeId('11111111111111111')).toThrow(RangeError);
+    expect(() => formatNodeId(-1n)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatNodeId(1n << 64n)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatNodeId('xyz')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatNodeId('')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatNodeId('11111111111111111')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });

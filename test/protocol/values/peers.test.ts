@@ -185,10 +185,10 @@ describe('peer lists: formatting', () => {
 
   it('refuses entries the parser would reject', () => {
     const peer = { nodeId: 'A1', tlsName: '', hosts: [{ host: '10.0.0.1', port: 3000 }] };
-    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, nodeId: 'a1' }] })).toThrow(RangeError);
-    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, tlsName: 'a,b' }] })).toThrow(RangeError);
-    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, hosts: [{ host: 'x]', port: 1 }] }] })).toThrow(RangeError);
-    expect(() => formatPeers({ generation: -1, defaultPort: 3000, peers: [] })).toThrow(RangeError);
-    expect(() => formatPeers({ generation: 1, defaultPort: 0, peers: [] })).toThrow(RangeError);
+    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, nodeId: 'a1' }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, tlsName: 'a,b' }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, hosts: [{ host: 'x]', port: 1 }] }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatPeers({ generation: -1, defaultPort: 3000, peers: [] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatPeers({ generation: 1, defaultPort: 0, peers: [] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });

@@ -76,7 +76,7 @@ describe('service lists', () => {
   });
 
   it('refuses to format what it could not parse back', () => {
-    expect(() => formatServiceList([{ host: 'a,b', port: 1 }])).toThrow(RangeError);
-    expect(() => formatServiceList([{ host: 'a', port: 0 }])).toThrow(RangeError);
+    expect(() => formatServiceList([{ host: 'a,b', port: 1 }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatServiceList([{ host: 'a', port: 0 }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });
