@@ -9,22 +9,14 @@
 import { EventEmitter } from 'node:events';
 import { publish, type AgentEvents, type DeregisterReason, type RegisterReason } from './events.js';
 import type { SpotInstanceAction } from './imds.js';
+import { resolveAgentSettings, type WaitSettings } from './options.js';
 import type { AgentMember, RegistrationTarget } from './target.js';
 import { createReadinessCheck, waitForPort, type ReadinessCheck } from './wait-port.js';
 import { runWatch, type WatchOutcome, type WatchSettings } from './watch.js';
 import { systemClock, type Clock } from '../time/clock.js';
 
-export interface WaitSettings {
-  /** Give up waiting for the port after this long, ms. */
-  readonly timeoutMs: number;
-  /** Pause between readiness attempts, ms. */
-  readonly intervalMs: number;
-}
-
-export const DEFAULT_AGENT_SETTINGS = Object.freeze({
-  wait: Object.freeze({ timeoutMs: 600_000, intervalMs: 1000 }),
-  watch: Object.freeze({ intervalMs: 1000, unavailableAfterMs: 10_000, healthyAfter: 2, spotCheckMs: 5000, shutdownTimeoutMs: 10_000, renewMs: 0 }),
-});
+/** The documented defaults of `wait` and `watch` live with their checks (options.ts). */
+export { DEFAULT_AGENT_SETTINGS, type WaitSettings } from './options.js';
 
 export interface AgentOptions {
   readonly target: RegistrationTarget;
@@ -57,8 +49,9 @@ export class Agent extends EventEmitter<AgentEvents> {
     super();
     this.options = options;
     this.target = options.target;
-    this.waitSettings = { ...DEFAULT_AGENT_SETTINGS.wait, ...options.wait };
-    this.watchSettings = { ...DEFAULT_AGENT_SETTINGS.watch, ...options.watch };
+    const settings = resolveAgentSettings(options);
+    this.waitSettings = settings.wait;
+    this.watchSettings = settings.watch;
     this.clock = options.clock ?? systemClock;
   }
 

@@ -5,6 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { checkFunction, checkInteger, describeValue } from '../config/options.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface StatusServer {
   readonly host: string;
@@ -22,7 +24,17 @@ export interface StatusServerOptions {
   readonly routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
+/** InvalidArgumentError naming the first bad option; no defaults here (the config schema holds them). */
+export function checkStatusServerOptions(options: StatusServerOptions): void {
+  if (typeof options.host !== 'string' || options.host.trim() === '') throw new InvalidArgumentError('host', `expected a listen address, got ${describeValue(options.host)}`);
+  checkInteger(options.port, 'port', 0, 65_535);
+  if (typeof options.registry?.metrics !== 'function') throw new InvalidArgumentError('registry', 'expected a prom-client Registry');
+  checkFunction(options.health, 'health');
+  if (options.routes !== undefined) checkFunction(options.routes, 'routes');
+}
+
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  checkStatusServerOptions(options);
   const server: Server = createServer((req, res) => {
     if (options.routes?.(req, res)) return;
     const url = (req.url ?? '/').split('?')[0];

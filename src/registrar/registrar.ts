@@ -20,6 +20,7 @@ import type { RegistrarMetrics } from './metrics.js';
 import { PortNotices, publishedPortAdvice } from './port-notices.js';
 import { RepeatSummary, type RepeatRun } from './repeat-summary.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
+import { validateRegistrarOptions } from './options.js';
 
 /** What the registrar needs from a health checker. */
 export interface HealthView {
@@ -137,6 +138,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
 
   constructor(options: RegistrarOptions) {
     super();
+    validateRegistrarOptions(options);
     this.options = options;
     this.guard = new OutageGuard(options.outage);
     // The interval retries anyway: no pause is longer than it.

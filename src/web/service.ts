@@ -11,14 +11,15 @@ import { StatusHistory } from './history.js';
 import { buildStatus } from './model.js';
 import { renderMain, renderPage } from './render.js';
 import type { StatusV1 } from './schema.js';
-import { DEFAULT_SSE_LIMITS, SseHub, sseFrame, type SseLimits } from './sse.js';
+import { resolveStatusServiceOptions } from './options.js';
+import { SseHub, sseFrame, type SseLimits } from './sse.js';
 import { isSpecialUseName } from '../net/special-use-name.js';
 
 export interface StatusServiceOptions {
   readonly registrar: Pick<Registrar, 'state' | 'on' | 'off'>;
   /** Authoritative servers to ask (the embedded server's listen address, the rfc2136 primary). */
   readonly dnsTargets: readonly DnsTarget[];
-  /** Also ask the system resolver. Default true. */
+  /** Also ask the system resolver. Defaults of this and below: DEFAULT_STATUS_SERVICE_OPTIONS (options.ts). */
   readonly systemResolver?: boolean;
   /** The zone's SOA serial when the provider has one. */
   readonly serial?: () => number | null;
@@ -47,14 +48,15 @@ const PATHS = new Set(['/', '/index.html', '/v1/status', '/v1/events', '/assets/
 
 export function createStatusService(options: StatusServiceOptions): StatusService {
   const { registrar } = options;
+  const settings = resolveStatusServiceOptions(options);
   const history = new StatusHistory();
   const name = registrar.state().name;
   // A special-use name (the demo's seed.demo.test) is never sent to the system's resolvers: it would leave the machine.
-  const askSystem = options.systemResolver !== false && !isSpecialUseName(name);
+  const askSystem = settings.systemResolver && !isSpecialUseName(name);
   const targets = [...options.dnsTargets, ...(askSystem ? [{ label: 'system resolver' }] : [])];
   const observer = new DnsObserver({ name, targets });
-  const hub = new SseHub(options.sse ?? DEFAULT_SSE_LIMITS);
-  const pushMinMs = options.pushMinMs ?? 200;
+  const hub = new SseHub(settings.sse);
+  const pushMinMs = settings.pushMinMs;
   let pushTimer: NodeJS.Timeout | undefined;
   let lastPush = 0;
   let closed = false;
@@ -92,7 +94,7 @@ export function createStatusService(options: StatusServiceOptions): StatusServic
     history.sample(registrar.state().health, Date.now());
     schedulePush();
     refreshThenPush();
-  }, options.sampleMs ?? 1000).unref();
+  }, settings.sampleMs).unref();
 
   const send = (res: ServerResponse, type: string, body: string, head: boolean): void => {
     res.writeHead(200, { 'content-type': type, ...SECURITY_HEADERS }).end(head ? undefined : body);
