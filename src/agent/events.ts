@@ -1,8 +1,8 @@
 /**
  * What the agent reports, for logs and tests: typed EventEmitter events, also published (only when someone
- * subscribes) on the diagnostics channel `seedkeeper:agent` as `{ event, payload }`.
+ * subscribes) on the diagnostics channel `seedkeeper:agent` as `{ type, ...payload }` (docs/diagnostics.md).
  */
-import diagnostics from 'node:diagnostics_channel';
+import { DIAGNOSTICS_CHANNELS, diagnosticsPublisher } from '../log/diagnostics.js';
 import type { SpotInstanceAction } from './imds.js';
 import type { AgentMember } from './target.js';
 import type { Readiness, WaitProgress } from './wait-port.js';
@@ -39,10 +39,10 @@ export interface AgentEvents {
 
 export type AgentEventName = keyof AgentEvents;
 
-export const AGENT_CHANNEL = 'seedkeeper:agent';
-const channel = diagnostics.channel(AGENT_CHANNEL);
+export const AGENT_CHANNEL = DIAGNOSTICS_CHANNELS.agent;
+const publishDiagnostics = diagnosticsPublisher(AGENT_CHANNEL);
 
 /** Publish on the diagnostics channel (free when nobody listens). */
 export function publish<K extends AgentEventName>(event: K, payload: AgentEvents[K][0]): void {
-  if (channel.hasSubscribers) channel.publish({ event, payload });
+  publishDiagnostics(event, payload);
 }

@@ -2,7 +2,7 @@
  * Typed cluster events, one naming scheme. Every event is also published on the `seedkeeper:discovery`
  * diagnostics channel, which costs nothing when nobody subscribes.
  */
-import { channel } from 'node:diagnostics_channel';
+import { DIAGNOSTICS_CHANNELS, diagnosticsPublisher } from '../log/diagnostics.js';
 import { EventEmitter } from 'node:events';
 import type { HostPort } from '../protocol/host.js';
 import type { NodeDescription } from './description.js';
@@ -52,7 +52,7 @@ export type ClusterEventName = keyof ClusterEvents;
 /** One event as a value (what the pure membership steps return): its name and its payload. */
 export type ClusterEvent = { [K in ClusterEventName]: { readonly type: K; readonly payload: ClusterEvents[K] } }[ClusterEventName];
 
-const diagnostics = channel('seedkeeper:discovery');
+const publishDiagnostics = diagnosticsPublisher(DIAGNOSTICS_CHANNELS.discovery);
 
 export class ClusterEventEmitter extends EventEmitter {
   override on<K extends ClusterEventName>(event: K, listener: (payload: ClusterEvents[K]) => void): this {
@@ -73,7 +73,7 @@ export class ClusterEventEmitter extends EventEmitter {
   }
 
   publishEvent({ type: event, payload }: ClusterEvent): void {
-    if (diagnostics.hasSubscribers) diagnostics.publish({ type: event, ...payload });
+    publishDiagnostics(event, payload);
     try {
       super.emit(event, payload);
     } catch (error) {

@@ -9,9 +9,9 @@
  * state change is emitted as 'transition' right after it is applied (and published on the
  * `seedkeeper:health` diagnostics channel).
  */
-import { channel } from 'node:diagnostics_channel';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { describeError } from '../errors.js';
+import { DIAGNOSTICS_CHANNELS, diagnosticsPublisher } from '../log/diagnostics.js';
 import { firstProbeDelay, nextProbe } from './cadence.js';
 import { DueHeap } from './due-heap.js';
 import { checkEndpoint, Entry, sameEndpoint } from './entry.js';
@@ -44,7 +44,7 @@ const WATCHDOG_GRACE_MS = 250;
 /** How long stop() waits for probes in flight beyond their timeout. */
 const STOP_GRACE_MS = 1000;
 
-const diagnostics = channel('seedkeeper:health');
+const publishDiagnostics = diagnosticsPublisher(DIAGNOSTICS_CHANNELS.health);
 
 /** Epoch milliseconds that never go backwards (the global `performance`, so tests can fake it). */
 const clock = (): number => performance.timeOrigin + performance.now();
@@ -330,7 +330,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   }
 
   private publish(transition: HealthTransition): void {
-    if (diagnostics.hasSubscribers) diagnostics.publish(transition);
+    publishDiagnostics('transition', transition);
     try {
       this.emit('transition', transition);
     } catch (error) {

@@ -21,6 +21,9 @@ import { PortNotices, publishedPortAdvice } from './port-notices.js';
 import { RepeatSummary, type RepeatRun } from './repeat-summary.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
 import { validateRegistrarOptions } from './options.js';
+import { DIAGNOSTICS_CHANNELS, diagnosticsPublisher } from '../log/diagnostics.js';
+
+const publishDiagnostics = diagnosticsPublisher(DIAGNOSTICS_CHANNELS.registrar);
 
 /** What the registrar needs from a health checker. */
 export interface HealthView {
@@ -136,6 +139,12 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
   private readonly clock: Clock;
   private readonly portNotices = new PortNotices();
 
+  /** Emit a typed event, also on the `seedkeeper:registrar` diagnostics channel (`fatal` carries `{ error }`). */
+  private report<K extends keyof RegistrarEvents>(event: K, payload: RegistrarEvents[K][0]): void {
+    publishDiagnostics(event, event === 'fatal' ? { error: payload } : (payload as object));
+    (this.emit as (event: K, payload: RegistrarEvents[K][0]) => boolean)(event, payload);
+  }
+
   constructor(options: RegistrarOptions) {
     super();
     validateRegistrarOptions(options);
@@ -183,7 +192,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     health.on('transition', (t) => {
       metrics.healthTransitions.inc({ to: t.to });
       logger.info({ endpoint: t.endpoint.key, from: t.from, to: t.to, reason: t.reason }, `endpoint ${t.endpoint.key} is ${t.to}`);
-      this.emit('transition', t);
+      this.report('transition', t);
       this.schedule('health');
     });
     for (const source of this.options.sources) await source.start(() => this.schedule('source'));
@@ -316,7 +325,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       else if (note.code === 'removals-capped' || note.code === 'size-capped' || note.code === 'upsert-only') logger.info({ record: name }, note.message);
     }
     this.lastOutcome = outcome;
-    this.emit('reconciled', outcome);
+    this.report('reconciled', outcome);
   }
 
   private recordError(outcome: ReconcileOutcome, error: unknown): void {
@@ -325,10 +334,10 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     metrics.reconciles.inc({ result: error instanceof ConflictError ? 'conflict' : 'error' });
     metrics.providerErrors.inc({ code });
     this.lastOutcome = outcome;
-    this.emit('reconciled', outcome);
+    this.report('reconciled', outcome);
     if (classifyReconcileError(error, { everSucceeded: this.everSucceeded }) === 'fatal') {
       logger.error({ error: describeError(error), code }, 'the registrar is configured wrongly (before any successful reconcile); stopping');
-      this.emit('fatal', error);
+      this.report('fatal', error);
       void this.stop();
       return;
     }
