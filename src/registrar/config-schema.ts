@@ -1,6 +1,7 @@
 /**
  * The registrar configuration (YAML or JSON), validated once with zod. Every option has a documented
- * default; `docs/configuration.md` and examples/ show them.
+ * default: docs/configuration.md lists every key (test/registrar/config-docs.test.ts keeps it complete), and
+ * examples/ show them.
  */
 import { z } from 'zod';
 import { hostPort, logSchema, ownerIdSchema, recordSchema } from '../config/common-schema.js';
