@@ -22,6 +22,7 @@ import { RepeatSummary, type RepeatRun } from './repeat-summary.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
 import { validateRegistrarOptions } from './options.js';
 import { DIAGNOSTICS_CHANNELS, diagnosticsPublisher } from '../log/diagnostics.js';
+import type { RegistrarStateView } from '../web/registrar-view.js';
 
 const publishDiagnostics = diagnosticsPublisher(DIAGNOSTICS_CHANNELS.registrar);
 
@@ -77,20 +78,13 @@ export interface ReconcileOutcome {
   readonly writeNotVisible?: WriteNotVisible;
 }
 
-/** A read-only picture of the registrar for the status page (src/web); computed on demand, never cached. */
-export interface RegistrarState {
-  readonly name: string;
-  readonly policy: PlanPolicy;
-  /** Continuous failure before an endpoint is unhealthy (the X of "failing for N s of X"). */
-  readonly unhealthyAfterMs: number;
-  /** Each source with what it offers now (one address may come from several). */
-  readonly sources: readonly { readonly kind: string; readonly candidates: readonly Candidate[] }[];
-  readonly health: ReadonlyMap<string, EndpointHealth>;
+/**
+ * A read-only picture of the registrar, computed on demand, never cached: the status page's view of it
+ * (src/web/registrar-view.ts), with the registrar's own types.
+ */
+export interface RegistrarState extends RegistrarStateView {
   readonly last: ReconcileOutcome | undefined;
   readonly outage: OutagePhase;
-  readonly running: boolean;
-  /** Acknowledged writes that the next read did not show, and the last such case. */
-  readonly writesNotVisible: number;
   readonly lastWriteNotVisible: WriteNotVisible | undefined;
   /** The last reconcile error survived (logged and retried), if the last reconcile failed. */
   readonly lastError: unknown;

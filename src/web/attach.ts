@@ -1,12 +1,17 @@
 /** The status service of one registrar built from its config: which DNS servers clients are answered by. */
 import { formatHostPort } from '../protocol/host.js';
 import type { EmbeddedDnsServer } from '../providers/embedded/server.js';
-import type { RegistrarConfig } from '../registrar/config-schema.js';
-import type { Registrar } from '../registrar/registrar.js';
+import type { ProviderConfig } from '../config/provider-schema.js';
 import type { DnsTarget } from './dns-observer.js';
+import type { RegistrarView } from './registrar-view.js';
 import { createStatusService, type StatusService } from './service.js';
 
-export function dnsTargetsOf(config: RegistrarConfig, dns: EmbeddedDnsServer | undefined): DnsTarget[] {
+/** The part of the registrar's config the page needs (src/registrar/config-schema.ts). */
+export interface StatusConfigView {
+  readonly provider: ProviderConfig;
+}
+
+export function dnsTargetsOf(config: StatusConfigView, dns: EmbeddedDnsServer | undefined): DnsTarget[] {
   if (dns) {
     const server = formatHostPort({ host: dns.host, port: dns.port });
     return [{ label: `authoritative ${server} (embedded)`, server }];
@@ -16,6 +21,6 @@ export function dnsTargetsOf(config: RegistrarConfig, dns: EmbeddedDnsServer | u
   return [];
 }
 
-export function createRegistrarStatus(config: RegistrarConfig, registrar: Registrar, dns: EmbeddedDnsServer | undefined): StatusService {
+export function createRegistrarStatus(config: StatusConfigView, registrar: RegistrarView, dns: EmbeddedDnsServer | undefined): StatusService {
   return createStatusService({ registrar, dnsTargets: dnsTargetsOf(config, dns), ...(dns ? { serial: () => dns.stats().serial } : {}) });
 }

@@ -5,7 +5,7 @@
  */
 import { describeError } from '../errors.js';
 import type { EndpointHealth } from '../health/types.js';
-import type { ReconcileOutcome } from '../registrar/registrar.js';
+import type { ReconcileView } from './registrar-view.js';
 import type { ReconcileEntry, VerdictSample } from './schema.js';
 
 export interface HistoryLimits {
@@ -17,7 +17,7 @@ export interface HistoryLimits {
 
 export const DEFAULT_HISTORY_LIMITS: HistoryLimits = Object.freeze({ samples: 60, reconciles: 30 });
 
-export function reconcileEntry(outcome: ReconcileOutcome, at: number): ReconcileEntry {
+export function reconcileEntry(outcome: ReconcileView, at: number): ReconcileEntry {
   const { plan } = outcome;
   const result = outcome.error !== undefined ? 'error' : plan.refused ? 'refused' : outcome.applied ? 'changed' : 'unchanged';
   return {
@@ -62,7 +62,7 @@ export class StatusHistory {
     return this.verdicts.get(key) ?? [];
   }
 
-  addReconcile(outcome: ReconcileOutcome, at: number): void {
+  addReconcile(outcome: ReconcileView, at: number): void {
     const entry = reconcileEntry(outcome, at);
     if (entry.result === 'changed') this.changedAt = at;
     // A failed or refused run's plan was never applied: the record is still what the last good run left.

@@ -5,10 +5,10 @@
 import type { EndpointHealth } from '../health/types.js';
 import { formatMarker, markerName } from '../records/marker.js';
 import { formatHostPort } from '../protocol/host.js';
-import type { RegistrarState } from '../registrar/registrar.js';
 import type { Candidate } from '../sources/types.js';
 import { differences } from './differences.js';
 import { hostsStrings } from './hosts.js';
+import type { RegistrarStateView } from './registrar-view.js';
 import { STATUS_SCHEMA, type CandidateStatus, type DnsAnswerStatus, type ReconcileEntry, type StatusV1, type VerdictSample } from './schema.js';
 import { judge } from './why.js';
 
@@ -20,7 +20,7 @@ export interface HistoryView {
 }
 
 export interface StatusInput {
-  readonly state: RegistrarState;
+  readonly state: RegistrarStateView;
   readonly history: HistoryView;
   readonly answers: readonly DnsAnswerStatus[];
   /** The zone's SOA serial when known (embedded provider). */
@@ -34,7 +34,7 @@ interface Offer {
 }
 
 /** Every offered endpoint once, with the kinds of all the sources that offer it. */
-function offers(state: RegistrarState): Map<string, Offer> {
+function offers(state: RegistrarStateView): Map<string, Offer> {
   const out = new Map<string, Offer>();
   for (const source of state.sources) {
     for (const candidate of source.candidates) {

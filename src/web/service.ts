@@ -4,11 +4,11 @@
  * the registrar's HTTP server (src/registrar/http.ts). Everything it starts is unref'd and stopped by close().
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Registrar } from '../registrar/registrar.js';
 import { STATUS_CSS, STATUS_JS } from './assets.js';
 import { DnsObserver, type DnsTarget } from './dns-observer.js';
 import { StatusHistory } from './history.js';
 import { buildStatus } from './model.js';
+import type { ReconcileView, RegistrarView } from './registrar-view.js';
 import { renderMain, renderPage } from './render.js';
 import type { StatusV1 } from './schema.js';
 import { resolveStatusServiceOptions } from './options.js';
@@ -16,7 +16,7 @@ import { SseHub, sseFrame, type SseLimits } from './sse.js';
 import { isSpecialUseName } from '../net/special-use-name.js';
 
 export interface StatusServiceOptions {
-  readonly registrar: Pick<Registrar, 'state' | 'on' | 'off'>;
+  readonly registrar: RegistrarView;
   /** Authoritative servers to ask (the embedded server's listen address, the rfc2136 primary). */
   readonly dnsTargets: readonly DnsTarget[];
   /** Also ask the system resolver. Defaults of this and below: DEFAULT_STATUS_SERVICE_OPTIONS (options.ts). */
@@ -81,7 +81,7 @@ export function createStatusService(options: StatusServiceOptions): StatusServic
     if (hub.size > 0) void observer.refresh().then(schedulePush);
   };
 
-  const onReconciled: Parameters<typeof registrar.on<'reconciled'>>[1] = (outcome) => {
+  const onReconciled = (outcome: ReconcileView): void => {
     history.addReconcile(outcome, Date.now());
     schedulePush();
     refreshThenPush();
