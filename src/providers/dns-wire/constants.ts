@@ -51,8 +51,6 @@ export const HEADER_BYTES = 12;
 export const QNAME_OFFSET = HEADER_BYTES;
 /** Longest name on the wire, length bytes and root included (RFC 1035 §3.1). */
 export const MAX_NAME_BYTES = 255;
-/** Longest label (RFC 1035 §2.3.4); larger length bytes are compression pointers or reserved label types. */
-export const MAX_LABEL_BYTES = 63;
 /** Largest DNS message over UDP without EDNS (RFC 1035 §4.2.1). */
 export const UDP_PLAIN_LIMIT = 512;
 /** Largest DNS message over TCP (2-byte length prefix). */

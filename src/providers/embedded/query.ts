@@ -42,7 +42,7 @@ export interface ResponderOptions extends CompileOptions {
   readonly maxQueryBytes: number;
 }
 
-// Plain numbers for the per-packet path.
+// Module-local numbers for the per-packet path: reading an imported binding costs a hole check each time.
 const { QR: FLAG_QR, TC: FLAG_TC, RD: FLAG_RD, CD: FLAG_CD } = FLAG;
 const { IN: CLASS_IN, ANY: CLASS_ANY } = CLASS;
 const MAX_OTHER_RECORDS = 16;
