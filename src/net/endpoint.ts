@@ -77,8 +77,10 @@ export function endpointKey(hp: HostPort): string {
 
 /** Host and the text after it, split the way every host:port form splits; `rest` excludes the ':'. */
 export type HostSplit =
-  | { readonly ok: true; readonly host: string; readonly bracketed: boolean; readonly rest: string | undefined }
-  | { readonly ok: false; readonly problem: 'unclosed-bracket' | 'text-after-bracket' };
+  | { readonly ok: true; readonly problem?: undefined; readonly host: string; readonly bracketed: boolean; readonly rest: string | undefined }
+  | { readonly ok: false; readonly problem: 'unclosed-bracket' }
+  /** Callers check the bracketed host first, so a bad address is reported before what follows it. */
+  | { readonly ok: false; readonly problem: 'text-after-bracket'; readonly host: string; readonly bracketed: true; readonly after: string };
 
 /** `[v6]` or `host`, then nothing or `:rest`. Validates neither the host nor the rest. */
 export function splitHost(text: string): HostSplit {
@@ -86,7 +88,7 @@ export function splitHost(text: string): HostSplit {
     const close = text.indexOf(']');
     if (close < 0) return { ok: false, problem: 'unclosed-bracket' };
     const after = text.slice(close + 1);
-    if (after.length > 0 && !after.startsWith(':')) return { ok: false, problem: 'text-after-bracket' };
+    if (after.length > 0 && !after.startsWith(':')) return { ok: false, problem: 'text-after-bracket', host: text.slice(1, close), bracketed: true, after };
     return { ok: true, host: text.slice(1, close), bracketed: true, rest: after.length > 0 ? after.slice(1) : undefined };
   }
   const colon = text.indexOf(':');
@@ -116,10 +118,10 @@ export function parseEndpoint(text: string, options: ParseEndpointOptions = {}):
   const trimmed = text.trim();
   if (trimmed.length === 0) throw new ConfigError(path, 'expected host[:tlsname][:port], got an empty string');
   const split = splitHost(trimmed);
-  if (!split.ok && split.problem === 'unclosed-bracket') throw new ConfigError(path, `unclosed '[' in ${JSON.stringify(text)}; expected [ipv6]:port`);
-  if (!split.ok) throw new ConfigError(path, `unexpected ${JSON.stringify(trimmed.slice(trimmed.indexOf(']') + 1))} after ']' in ${JSON.stringify(text)}`);
+  if (split.problem === 'unclosed-bracket') throw new ConfigError(path, `unclosed '[' in ${JSON.stringify(text)}; expected [ipv6]:port`);
   const { host } = split;
   if (split.bracketed && isIP(host) !== 6) throw new ConfigError(path, `${JSON.stringify(host)} inside brackets is not an IPv6 address`);
+  if (!split.ok) throw new ConfigError(path, `unexpected ${JSON.stringify(split.after)} after ']' in ${JSON.stringify(text)}`);
   if (!split.bracketed && isIP(host) === 0 && !HOSTNAME.test(host)) {
     throw new ConfigError(path, `${JSON.stringify(host)} is not an IPv4 address or host name (bracket IPv6 addresses: [::1]:3000)`);
   }

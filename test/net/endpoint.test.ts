@@ -71,7 +71,7 @@ describe('splitHost', () => {
     expect(splitHost('a:tls:1')).toEqual({ ok: true, host: 'a', bracketed: false, rest: 'tls:1' });
     expect(splitHost('a:')).toEqual({ ok: true, host: 'a', bracketed: false, rest: '' });
     expect(splitHost('[::1')).toEqual({ ok: false, problem: 'unclosed-bracket' });
-    expect(splitHost('[::1]x')).toEqual({ ok: false, problem: 'text-after-bracket' });
+    expect(splitHost('[::1]x')).toEqual({ ok: false, problem: 'text-after-bracket', host: '::1', bracketed: true, after: 'x' });
   });
 });
 
@@ -80,6 +80,11 @@ describe('parseEndpoint', () => {
     expect(parseEndpoint('db.example.com')).toMatchObject({ host: 'db.example.com', port: DEFAULT_SERVICE_PORT, tlsName: undefined, isLiteral: false });
     expect(parseEndpoint('[::1]:tls.example:4333')).toMatchObject({ host: '::1', port: 4333, tlsName: 'tls.example', isLiteral: true });
     expect(parseEndpoint('10.0.0.1', { defaultPort: 4000 }).port).toBe(4000);
+  });
+
+  it('reports a bad bracketed address before what follows it', () => {
+    expect(() => parseEndpoint('[not-v6]x')).toThrow('seed: "not-v6" inside brackets is not an IPv6 address');
+    expect(() => parseEndpoint('[::1]x')).toThrow(`seed: unexpected "x" after ']' in "[::1]x"`);
   });
 
   it('names the path in its errors', () => {

@@ -48,13 +48,12 @@ export function isValidListHost(host: string): boolean {
  */
 export function parseHostText(command: string, text: string, defaultPort?: number): HostPort {
   const split = splitHost(text);
-  if (!split.ok) {
-    throw new InfoParseError(command, split.problem === 'unclosed-bracket' ? `missing ']' after IPv6 address in ${quote(text)}` : `expected ':port' after ']' in ${quote(text)}`);
-  }
+  if (split.problem === 'unclosed-bracket') throw new InfoParseError(command, `missing ']' after IPv6 address in ${quote(text)}`);
   const { host } = split;
   if (split.bracketed && (host.length > MAX_IPV6_TEXT || !isIPv6(host))) {
     throw new InfoParseError(command, `expected an IPv6 address inside brackets, got ${quote(host)}`);
   }
+  if (!split.ok) throw new InfoParseError(command, `expected ':port' after ']' in ${quote(text)}`);
   if (!split.bracketed && (host.length === 0 || !isValidListHost(host))) {
     throw new InfoParseError(command, `expected an IPv4 address or DNS name, got ${quote(host)} (IPv6 needs brackets)`);
   }
