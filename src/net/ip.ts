@@ -3,22 +3,23 @@
  * and the network-order bytes (for the DNS wire, prefixes and the address policy).
  */
 import { isIPv4, isIPv6, SocketAddress } from 'node:net';
+import { InvalidArgumentError } from '../errors.js';
 
 /** Canonical IP text: IPv4 dotted quad without leading zeros, IPv6 compressed lowercase (as Node prints it). */
 export function canonicalIp(ip: string): string {
   if (isIPv4(ip)) return ip.split('.').map((o) => String(Number(o))).join('.');
   if (isIPv6(ip)) return new SocketAddress({ address: ip, family: 'ipv6' }).address;
-  throw new RangeError(`${JSON.stringify(ip)} is not an IP address`);
+  throw new InvalidArgumentError('ip', `${JSON.stringify(ip)} is not an IP address`);
 }
 
 export function ipv4Bytes(ip: string): Buffer {
-  if (!isIPv4(ip)) throw new RangeError(`${ip} is not an IPv4 address`);
+  if (!isIPv4(ip)) throw new InvalidArgumentError('ip', `${JSON.stringify(ip)} is not an IPv4 address`);
   return Buffer.from(ip.split('.').map(Number));
 }
 
 /** 16 bytes of an IPv6 address in any text form, including `::` and a trailing dotted quad. */
 export function ipv6Bytes(ip: string): Buffer {
-  if (!isIPv6(ip) || ip.includes('%')) throw new RangeError(`${ip} is not an IPv6 address`);
+  if (!isIPv6(ip) || ip.includes('%')) throw new InvalidArgumentError('ip', `${JSON.stringify(ip)} is not an IPv6 address`);
   let text = ip;
   const dot = text.lastIndexOf(':');
   if (text.includes('.')) {

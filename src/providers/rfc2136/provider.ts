@@ -8,7 +8,7 @@ import { canonicalName, canonicalSet } from '../../records/canonical.js';
 import { ConfigError } from '../../errors.js';
 import { CLASS, RCODE } from '../dns-wire/constants.js';
 import { decodeRdata, encodeRdata, RECORD_TYPE_CODE } from '../dns-wire/rdata.js';
-import { encodeName } from '../dns-wire/writer.js';
+import { encodeName } from '../dns-wire/name.js';
 import { DEFAULT_PROVIDER_LIMITS } from '../../records/limits.js';
 import { ProviderError, type ApplyResult, type DnsProvider } from '../types.js';
 import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
@@ -20,6 +20,7 @@ import { buildQuery, buildUpdate, type RdataOf } from './message.js';
 import { exchange, exchangeTcp, type DnsServerAddress, type ExchangeOptions, type ExchangeResult } from './transport.js';
 import { DEFAULT_FUDGE_SEC, isAuthentic, signMessage, verifyResponse, type SignedMessage, type TsigVerdict } from './tsig.js';
 import type { DecodedMessage } from '../dns-wire/reader.js';
+import { formatHostPort } from '../../net/endpoint.js';
 
 type LogFn = (obj: Record<string, unknown>, msg: string) => void;
 /** The subset of a pino logger the provider uses. */
@@ -99,7 +100,7 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
   const log = options.logger ?? SILENT;
   const now = options.now ?? Date.now;
   const fudge = options.fudgeSec ?? DEFAULT_RFC2136_OPTIONS.fudgeSec;
-  const serverText = `${server.host}:${server.port}`;
+  const serverText = formatHostPort(server);
   const transport: ExchangeOptions = { timeoutMs, udpAttempts: options.udpAttempts ?? DEFAULT_RFC2136_OPTIONS.udpAttempts, tcpAttempts: DEFAULT_RFC2136_OPTIONS.tcpAttempts };
   const keyInfo = key === undefined ? undefined : { name: key.name, algorithm: key.algorithm };
   const rememberedTxt = new Map<string, Buffer>();
