@@ -7,6 +7,7 @@ import type { HostPort } from '../net/endpoint.js';
 import { withConnectionSlot } from './limiter.js';
 import type { DiscoveryContext } from './options.js';
 import { checkValidationReply, validationRequest, type NodeInfo, type ValidationExpectations } from './validate.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface ValidatedConnection {
   readonly connection: InfoConnection;
@@ -38,7 +39,7 @@ function connectUnlimited(ctx: DiscoveryContext, address: HostPort, options: Ope
   const tls = ctx.options.tls;
   const name = options.tlsName ?? tls?.name;
   if (tls && !name) {
-    return Promise.reject(new TypeError(`TLS needs a certificate name for ${address.host}; write the seed as host:tlsname:port`));
+    return Promise.reject(new InvalidArgumentError('tls.name', `TLS needs a certificate name for ${address.host}; write the seed as host:tlsname:port`));
   }
   // A session token (AUTHENTICATE) from an earlier LOGIN wins over logging in again.
   const credentials = options.credentials ?? ctx.credentials;
