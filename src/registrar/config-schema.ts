@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { hostPort, logSchema, ownerIdSchema, recordSchema } from '../config/common-schema.js';
 import { providerSchema } from '../config/provider-schema.js';
 import { configProblems } from './config-check.js';
+import { replicasSchema } from './replicas-config.js';
 
 const clusterSource = z
   .object({
@@ -121,6 +122,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Several registrars for one record: a fenced lease in the record's zone (docs/registrar.md, Replicas). */
+    replicas: replicasSchema,
     http: z
       .object({
         /**
