@@ -15,7 +15,6 @@ import {
   leaseWrite,
   parseLease,
   releaseLease,
-  sameLease,
   LeaseFormatError,
   type Lease,
   type LeaseOptions,
@@ -151,10 +150,14 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
   /** Called by reconciles just before a write (see ReconcileFence). */
   private guard(current: readonly RecordSet[], batch: readonly RecordChange[]): readonly RecordChange[] {
     const held = this.held;
-    const read = this.leaseIn(current);
-    if (held !== undefined && read.lease !== undefined && sameLease(read.lease, held) && this.isLeader()) return fenced(this.options.name, held, batch);
-    const why = held === undefined ? 'this replica does not hold the lease' : !this.isLeader() ? 'the lease ran out by this replica\'s clock' : 'the lease record changed';
-    this.stepDown(why === 'the lease record changed' ? 'lease-changed' : 'expired', read.lease);
+    const { lease: read } = this.leaseIn(current);
+    // The lease as read may be an older version of mine (a renewal landed while the record was read): fence
+    // with what was read; the server refuses it if the lease has moved on, and the reconcile re-reads.
+    const mine = held !== undefined && read !== undefined && read.holder === this.id && read.term === held.term && read.until > 0;
+    if (mine && holdsLease(this.id, read, this.clock.now(), this.options.lease)) return fenced(this.options.name, read, batch);
+    if (mine && this.isLeader()) throw new LeaseLostError(`not writing ${this.options.name} this time: the lease read is an older, expiring version of this replica's own`);
+    const why = held === undefined ? 'this replica does not hold the lease' : mine ? "the lease ran out by this replica's clock" : 'the lease record changed';
+    this.stepDown(mine ? 'expired' : 'lease-changed', read);
     throw new LeaseLostError(`not writing ${this.options.name}: ${why}`);
   }
 

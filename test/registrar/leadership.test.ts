@@ -4,11 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ZoneStore } from '../../src/providers/embedded/zone-store.js';
-import { ProviderError, type DnsProvider } from '../../src/providers/types.js';
-import { DEFAULT_LEASE_OPTIONS, worstTakeoverMs } from '../../src/lease/index.js';
+import { ConflictError, ProviderError, type DnsProvider } from '../../src/providers/types.js';
+import { DEFAULT_LEASE_OPTIONS, leaseRecordName, worstTakeoverMs } from '../../src/lease/index.js';
 import type { LeadershipChange } from '../../src/registrar/leadership.js';
 import { ManualClock } from '../../src/time/manual-clock.js';
-import { leaseHolder, pausedLeaderIsFenced, replica, T0 } from './fencing-scenario.js';
+import { markerName } from '../../src/records/marker.js';
+import { reconcileOnce } from '../../src/reconcile/once.js';
+import { leaseHolder, pausedLeaderIsFenced, planTo, published, replica, T0 } from './fencing-scenario.js';
 
 const ZONE = 'lease.test';
 const NAME = 'seed.lease.test';
@@ -111,6 +113,26 @@ describe('Leadership', () => {
     expect(took).toBeLessThanOrEqual(renewEveryMs);
     expect(await leaseHolder(provider, NAME)).toMatchObject({ holder: 'replica-b', term: 2 });
     await b.stop();
+  });
+
+  it('does not step down when a renewal lands while a reconcile reads: the stale fence is refused, the retry passes', async () => {
+    const provider = memoryProvider();
+    const clock = new ManualClock(T0);
+    const a = replica(provider, NAME, 'replica-a', clock);
+    const changes: LeadershipChange[] = [];
+    a.on('change', (c) => changes.push(c));
+    a.start();
+    await clock.advance(0);
+    const current = await provider.read([NAME, markerName(NAME), leaseRecordName(NAME)]);
+    await clock.advance(renewEveryMs); // the renewal lands after that read
+    const stale = a.fence.guard(current, planTo(NAME, ['192.0.2.1'])(current).changes);
+    expect(a.isLeader()).toBe(true);
+    await expect(provider.apply(stale)).rejects.toBeInstanceOf(ConflictError);
+    const result = await reconcileOnce({ name: NAME, provider, fence: a.fence, plan: planTo(NAME, ['192.0.2.1']), backoff: { baseMs: 0, maxMs: 0, jitter: 'none' } });
+    expect(result.error).toBeUndefined();
+    expect(await published(provider, NAME)).toEqual(['192.0.2.1']);
+    expect(changes.map((c) => c.to)).toEqual(['leader']);
+    await a.stop();
   });
 
   it('never lets two replicas both write: a leader paused past its lease has its late write refused', async () => {
