@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ZoneStore } from '../../src/providers/embedded/zone-store.js';
 import { ConflictError, ProviderError, type DnsProvider } from '../../src/providers/types.js';
 import { DEFAULT_LEASE_OPTIONS, leaseRecordName, worstTakeoverMs } from '../../src/lease/index.js';
-import type { LeadershipChange } from '../../src/registrar/leadership.js';
+import type { Leadership, LeadershipChange } from '../../src/registrar/leadership.js';
 import { ManualClock } from '../../src/time/manual-clock.js';
 import { markerName } from '../../src/records/marker.js';
 import { reconcileOnce } from '../../src/reconcile/once.js';
@@ -41,15 +41,21 @@ async function advanceUntil(clock: ManualClock, done: () => boolean, limitMs: nu
   return clock.now() - start;
 }
 
+/** Replica A started on a fresh zone with its first look done (it leads), recording its role changes. */
+async function leaderA(): Promise<{ provider: ReturnType<typeof memoryProvider>; clock: ManualClock; a: Leadership; changes: LeadershipChange[] }> {
+  const provider = memoryProvider();
+  const clock = new ManualClock(T0);
+  const a = replica(provider, NAME, 'replica-a', clock);
+  const changes: LeadershipChange[] = [];
+  a.on('change', (c) => changes.push(c));
+  a.start();
+  await clock.advance(0);
+  return { provider, clock, a, changes };
+}
+
 describe('Leadership', () => {
   it('acquires an absent lease (term 1), renews it on the cadence with the same term, and says so', async () => {
-    const provider = memoryProvider();
-    const clock = new ManualClock(T0);
-    const a = replica(provider, NAME, 'replica-a', clock);
-    const changes: LeadershipChange[] = [];
-    a.on('change', (c) => changes.push(c));
-    a.start();
-    await clock.advance(0);
+    const { provider, clock, a, changes } = await leaderA();
     expect(a.isLeader()).toBe(true);
     expect(await leaseHolder(provider, NAME)).toEqual({ holder: 'replica-a', until: T0 + durationMs, term: 1 });
     expect(changes).toEqual([expect.objectContaining({ replica: 'replica-a', from: 'follower', to: 'leader', term: 1, reason: 'acquired' })]);
@@ -116,13 +122,7 @@ describe('Leadership', () => {
   });
 
   it('does not step down when a renewal lands while a reconcile reads: the stale fence is refused, the retry passes', async () => {
-    const provider = memoryProvider();
-    const clock = new ManualClock(T0);
-    const a = replica(provider, NAME, 'replica-a', clock);
-    const changes: LeadershipChange[] = [];
-    a.on('change', (c) => changes.push(c));
-    a.start();
-    await clock.advance(0);
+    const { provider, clock, a, changes } = await leaderA();
     const current = await provider.read([NAME, markerName(NAME), leaseRecordName(NAME)]);
     await clock.advance(renewEveryMs); // the renewal lands after that read
     const stale = a.fence.guard(current, planTo(NAME, ['192.0.2.1'])(current).changes);
