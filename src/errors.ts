@@ -45,6 +45,28 @@ export class ConfigError extends SeedkeeperError {
   }
 }
 
+/** Where in a DNS message a WireFormatError was found (or what was being encoded). */
+export interface WireLocation {
+  /** Byte offset in the message (or in the rdata being decoded). */
+  readonly offset?: number;
+  /** `header`, `question`, `answer`, `authority`, `additional`, `TXT rdata`, … */
+  readonly section?: string;
+}
+
+/**
+ * A DNS message that is malformed (decoding; labelled `badPeer`), or a value the DNS wire format cannot carry
+ * (encoding; labelled `usage`). Says what was wrong and where: `offset` and `section`.
+ */
+export class WireFormatError extends SeedkeeperError {
+  readonly offset: number | undefined;
+  readonly section: string | undefined;
+  constructor(message: string, where: WireLocation = {}, options: SeedkeeperErrorOptions = { labels: ['badPeer'] }) {
+    super('ERR_DNS_WIRE', where.section === undefined ? message : `${where.section}: ${message}`, options);
+    this.offset = where.offset;
+    this.section = where.section;
+  }
+}
+
 /** Render any thrown value as one line, following `cause` links, for logs and CLI output. */
 export function describeError(error: unknown): string {
   const parts: string[] = [];

@@ -37,9 +37,10 @@ sources:
     port: ${port}
 health:
   clusterName: cli
-  intervalMs: 150
-  timeoutMs: 120
-  unhealthyAfterMs: 200
+  # Generous: \`plan\` probes once, and a loaded 2-core machine can take a second to answer a probe.
+  intervalMs: 3000
+  timeoutMs: 2500
+  unhealthyAfterMs: 3000
 provider:
   type: embedded
   listen: 127.0.0.1:0

@@ -66,7 +66,9 @@ describeIfTool(['haproxy', 'timeout'])('startHaproxy (real haproxy)', () => {
     for (let i = 0; i < 12; i++) replies.push((await fetchOnce(lb.host, lb.port)).reply);
     const counts = tally(replies);
     expect([...counts.keys()].sort()).toEqual(backends.map((b) => String(b.port)).sort());
-    expect(Math.max(...counts.values()) - Math.min(...counts.values())).toBeLessThanOrEqual(1);
+    // Round robin gives 4 each; on a saturated machine a backend connect can outlast HAProxy's 1 s connect
+    // timeout and be redispatched to the next server (seen once in 3 runs), so allow one such shift.
+    expect(Math.max(...counts.values()) - Math.min(...counts.values())).toBeLessThanOrEqual(2);
   });
 
   it('with redispatch (default), a stopped backend costs clients nothing', async () => {

@@ -25,7 +25,8 @@ function exampleStack(context: Record<string, string>) {
   return new SeedkeeperExampleStack(app, 'Example', { context: (key) => context[key], code: inline });
 }
 
-describe('example stack (in process)', () => {
+// The first synth loads aws-cdk-lib cold: well over 30 s on a saturated 2-core machine.
+describe('example stack (in process)', { timeout: 180_000 }, () => {
   it('works from placeholders alone', () => {
     const template = templateOf(exampleStack({}));
     const env = only(template, 'AWS::Lambda::Function').props.Environment.Variables;

@@ -73,7 +73,8 @@ describe('registrar survives hostile inputs', () => {
     await Promise.all(listeners.map((s) => new Promise((resolve) => s.close(resolve))));
   });
 
-  it('keeps the record served and true while they arrive', { timeout: 120_000 }, async () => {
+  // Hundreds of listeners and registrations: minutes on a saturated 2-core machine (no timing claim here).
+  it('keeps the record served and true while they arrive', { timeout: 300_000 }, async () => {
     process.env.SEEDKEEPER_SURVIVES_TOKEN = TOKEN;
     world = await startRegistrarWorld({
       nodes: 3,
@@ -119,7 +120,7 @@ describe('registrar survives hostile inputs', () => {
       }
       for (let i = 0; i < EXTRA; i++) expect(await call(http, 'PUT', `/v1/members/extra-${i}`, JSON.stringify({ address: extraIp(i), port }))).toBe(200);
       let size = 0;
-      for (let i = 0; i < 600 && size < 400; i++) {
+      for (let i = 0; i < 1200 && size < 400; i++) {
         await sleep(50);
         size = (await world.resolve()).length;
       }

@@ -5,7 +5,12 @@
  * query's own header and question (keeping its ID and letter case) followed by these bytes.
  */
 import type { RecordSet } from '../../records/types.js';
-import { encodeRr, FLAG_AA, ipv4Bytes, ipv6Bytes, nameToWire, pointer, QNAME_OFFSET, RCODE, soaRdata, txtRdata, TYPE } from './wire.js';
+import { encodeRdataWith } from '../dns-wire/codec.js';
+import { SOA } from '../dns-wire/codecs.js';
+import { CLASS, FLAG, QNAME_OFFSET, RCODE, TYPE } from '../dns-wire/constants.js';
+import { encodeName, NAME, namePointer } from '../dns-wire/name.js';
+import { encodeRdata, RECORD_TYPE_CODE } from '../dns-wire/rdata.js';
+import { encodeRr } from '../dns-wire/writer.js';
 import type { ZoneSnapshot } from './zone-store.js';
 
 /** Most rotations kept per A/AAAA set: answers cycle through this many starting points. */
@@ -42,14 +47,6 @@ export interface CompileOptions {
   readonly rotate?: boolean;
 }
 
-function rdataOf(set: RecordSet, value: string): Buffer {
-  if (set.type === 'A') return ipv4Bytes(value);
-  if (set.type === 'AAAA') return ipv6Bytes(value);
-  return txtRdata(value);
-}
-
-const TYPE_CODE: Record<RecordSet['type'], number> = { A: TYPE.A, AAAA: TYPE.AAAA, TXT: TYPE.TXT };
-
 function rotations(records: readonly Buffer[], rotate: boolean): Buffer[] {
   const count = rotate ? Math.min(records.length, MAX_ROTATIONS) : 1;
   const step = records.length / count;
@@ -63,11 +60,11 @@ function rotations(records: readonly Buffer[], rotate: boolean): Buffer[] {
 
 export function compileZone(snapshot: ZoneSnapshot, options: CompileOptions = {}): CompiledZone {
   const rotate = options.rotate ?? true;
-  const zoneWire = nameToWire(snapshot.zone);
+  const zoneWire = encodeName(snapshot.zone);
   const { soa } = snapshot;
-  const soaData = soaRdata(soa);
-  const negativeSoaRest = encodeRr(Buffer.alloc(0), TYPE.SOA, Math.min(soa.ttl, soa.minimum), soaData);
-  const self = pointer(QNAME_OFFSET);
+  const soaData = encodeRdataWith(SOA, soa);
+  const negativeSoaRest = encodeRr(Buffer.alloc(0), TYPE.SOA, CLASS.IN, Math.min(soa.ttl, soa.minimum), soaData);
+  const self = namePointer(QNAME_OFFSET);
   const byName = new Map<string, RecordSet[]>();
   for (const set of snapshot.sets.values()) {
     const list = byName.get(set.name) ?? [];
@@ -76,26 +73,27 @@ export function compileZone(snapshot: ZoneSnapshot, options: CompileOptions = {}
   }
   const names = new Map<string, NameAnswers>();
   for (const name of snapshot.names) {
-    const wire = nameToWire(name);
-    const apex = pointer(QNAME_OFFSET + wire.length - zoneWire.length);
-    const nodata: Answer = { flags: FLAG_AA | RCODE.NOERROR, an: 0, ns: 1, bodies: [Buffer.concat([apex, negativeSoaRest])] };
+    const wire = encodeName(name);
+    const apex = namePointer(QNAME_OFFSET + wire.length - zoneWire.length);
+    const nodata: Answer = { flags: FLAG.AA | RCODE.NOERROR, an: 0, ns: 1, bodies: [Buffer.concat([apex, negativeSoaRest])] };
     const byType = new Map<number, Answer>();
     const all: Buffer[] = [];
     const add = (type: number, records: Buffer[], canRotate: boolean): void => {
-      byType.set(type, { flags: FLAG_AA | RCODE.NOERROR, an: records.length, ns: 0, bodies: rotations(records, rotate && canRotate) });
+      byType.set(type, { flags: FLAG.AA | RCODE.NOERROR, an: records.length, ns: 0, bodies: rotations(records, rotate && canRotate) });
       all.push(...records);
     };
     if (name === snapshot.zone) {
-      add(TYPE.SOA, [encodeRr(self, TYPE.SOA, soa.ttl, soaData)], false);
-      add(TYPE.NS, snapshot.ns.map((ns) => encodeRr(self, TYPE.NS, snapshot.nsTtl, nameToWire(ns))), false);
+      add(TYPE.SOA, [encodeRr(self, TYPE.SOA, CLASS.IN, soa.ttl, soaData)], false);
+      add(TYPE.NS, snapshot.ns.map((ns) => encodeRr(self, TYPE.NS, CLASS.IN, snapshot.nsTtl, encodeRdataWith(NAME, ns))), false);
     }
     for (const set of byName.get(name) ?? []) {
-      const records = set.values.map((v) => encodeRr(self, TYPE_CODE[set.type], set.ttl, rdataOf(set, v)));
-      add(TYPE_CODE[set.type], records, set.type !== 'TXT');
+      const type = RECORD_TYPE_CODE[set.type];
+      const records = set.values.map((v) => encodeRr(self, type, CLASS.IN, set.ttl, encodeRdata(set.type, v)));
+      add(type, records, set.type !== 'TXT');
     }
-    if (all.length > 0) byType.set(TYPE.ANY, { flags: FLAG_AA | RCODE.NOERROR, an: all.length, ns: 0, bodies: [Buffer.concat(all)] });
+    if (all.length > 0) byType.set(TYPE.ANY, { flags: FLAG.AA | RCODE.NOERROR, an: all.length, ns: 0, bodies: [Buffer.concat(all)] });
     names.set(wire.toString('latin1'), { byType, nodata });
   }
-  const nxdomain: Answer = { flags: FLAG_AA | RCODE.NXDOMAIN, an: 0, ns: 1, bodies: [negativeSoaRest] };
+  const nxdomain: Answer = { flags: FLAG.AA | RCODE.NXDOMAIN, an: 0, ns: 1, bodies: [negativeSoaRest] };
   return { snapshot, names, zoneWire, nxdomain };
 }

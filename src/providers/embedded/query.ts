@@ -13,7 +13,9 @@
  * and TC; over TCP every answer is sent whole.
  */
 import { compileZone, type Answer, type CompiledZone, type CompileOptions } from './answers.js';
-import { CLASS_ANY, CLASS_IN, EXT_RCODE_BADVERS, FLAG_CD, FLAG_QR, FLAG_RD, FLAG_TC, HEADER_BYTES, optRecord, RCODE, TYPE } from './wire.js';
+import { CLASS, EXT_RCODE_BADVERS, FLAG, HEADER_BYTES, RCODE, TYPE } from '../dns-wire/constants.js';
+import { lowerQuestionName } from '../dns-wire/name.js';
+import { optRecord } from '../dns-wire/writer.js';
 import type { ZoneSnapshot } from './zone-store.js';
 
 /** Where the responder reads the zone: the zone store, or a worker's copy of the primary's snapshot. */
@@ -40,6 +42,9 @@ export interface ResponderOptions extends CompileOptions {
   readonly maxQueryBytes: number;
 }
 
+// Module-local numbers for the per-packet path: reading an imported binding costs a hole check each time.
+const { QR: FLAG_QR, TC: FLAG_TC, RD: FLAG_RD, CD: FLAG_CD } = FLAG;
+const { IN: CLASS_IN, ANY: CLASS_ANY } = CLASS;
 const MAX_OTHER_RECORDS = 16;
 const MAX_LABELS = 128;
 const META_TYPES = new Set<number>([TYPE.IXFR, TYPE.AXFR, TYPE.MAILA, TYPE.MAILB]);
@@ -94,25 +99,11 @@ export class Responder {
     if (((flags >>> 11) & 0xf) !== 0) return this.#headerOnly(msg, flags, RCODE.NOTIMP, tcp);
     if (msg.readUInt16BE(4) !== 1) return this.#headerOnly(msg, flags, RCODE.FORMERR, tcp);
 
-    // The question name, lowercased into scratch. A compression pointer cannot point anywhere valid from
-    // the first name of a message (only the header precedes it), so any pointer makes the query malformed.
+    // The question name, lowercased into scratch; it ends at the same length in the message.
     const scratch = this.#scratch;
-    let off = HEADER_BYTES;
-    let w = 0;
-    for (;;) {
-      if (off >= len) return (c.droppedMalformed++, null);
-      const l = msg[off]!;
-      if (l === 0) break;
-      if (l > 63 || w + l + 2 > 255 || off + l + 1 > len) return (c.droppedMalformed++, null);
-      scratch[w++] = l;
-      for (let i = off + 1, end = off + l + 1; i < end; i++) {
-        const ch = msg[i]!;
-        scratch[w++] = ch >= 0x41 && ch <= 0x5a ? ch | 0x20 : ch;
-      }
-      off += l + 1;
-    }
-    scratch[w++] = 0;
-    off++;
+    const w = lowerQuestionName(msg, scratch);
+    if (w < 0) return (c.droppedMalformed++, null);
+    const off = HEADER_BYTES + w;
     if (off + 4 > len) return (c.droppedMalformed++, null);
     const qtype = msg.readUInt16BE(off);
     const qclass = msg.readUInt16BE(off + 2);

@@ -13,7 +13,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import type net from 'node:net';
-import { ipv6Bytes } from './wire.js';
+import { ipv6Bytes } from '../../net/ip.js';
 
 export interface TcpGuardLimits {
   readonly messageTimeoutMs: number;

@@ -12,7 +12,7 @@ import { canonicalName, sameSet } from '../../records/canonical.js';
 import { ConflictError, ProviderError, type ApplyResult } from '../types.js';
 import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
 import { checkRecordName, MAX_TTL, validateRecordSet } from '../validate.js';
-import type { SoaRdata } from './wire.js';
+import type { SoaRdata } from '../dns-wire/codecs.js';
 
 const PROVIDER = 'embedded';
 /** Most changes in one batch (Route 53's limit, for portability). */

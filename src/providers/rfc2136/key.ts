@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { ConfigError } from '../../errors.js';
-import { encodeName } from '../dns-wire/writer.js';
+import { encodeName } from '../dns-wire/name.js';
 
 export type TsigAlgorithm = 'hmac-sha256' | 'hmac-sha512';
 export const TSIG_ALGORITHMS: readonly TsigAlgorithm[] = Object.freeze(['hmac-sha256', 'hmac-sha512']);

@@ -8,7 +8,7 @@ import { canonicalName, canonicalSet } from '../../records/canonical.js';
 import { ConfigError } from '../../errors.js';
 import { CLASS, RCODE } from '../dns-wire/constants.js';
 import { decodeRdata, encodeRdata, RECORD_TYPE_CODE } from '../dns-wire/rdata.js';
-import { encodeName } from '../dns-wire/writer.js';
+import { encodeName } from '../dns-wire/name.js';
 import { DEFAULT_PROVIDER_LIMITS } from '../../records/limits.js';
 import { ProviderError, type ApplyResult, type DnsProvider } from '../types.js';
 import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';

@@ -11,7 +11,9 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { UDP_PLAIN_LIMIT } from '../dns-wire/constants.js';
-import { decodeMessage, readName, WireFormatError, type DecodedMessage } from '../dns-wire/reader.js';
+import { WireFormatError } from '../../errors.js';
+import { readName } from '../dns-wire/name.js';
+import { decodeMessage, type DecodedMessage } from '../dns-wire/reader.js';
 import { DnsTimeoutError, DnsTransportError, UnverifiedAnswerError } from './errors.js';
 
 export interface DnsServerAddress {
@@ -59,7 +61,7 @@ const endpoint = (s: DnsServerAddress): string => (net.isIPv6(s.host) ? `[${s.ho
 function questionKey(buf: Buffer): string | undefined {
   if (buf.readUInt16BE(4) === 0) return undefined;
   const { name, end } = readName(buf, 12);
-  if (end + 4 > buf.length) throw new WireFormatError('question cut off');
+  if (end + 4 > buf.length) throw new WireFormatError('question cut off', { offset: end, section: 'question' });
   return `${name}/${buf.readUInt16BE(end)}/${buf.readUInt16BE(end + 2)}`;
 }
 

@@ -4,9 +4,13 @@
  * errors.ts turns into a typed error. Truncated MACs (§5.2.2.1) are not accepted in responses.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CLASS, RCODE, TSIG_ERROR, TYPE, rcodeName, tsigErrorName } from '../dns-wire/constants.js';
-import { readName, type DecodedMessage, type WireRecord } from '../dns-wire/reader.js';
-import { encodeName, encodeRecord } from '../dns-wire/writer.js';
+import { WireFormatError } from '../../errors.js';
+import { decodeRdataWith, encodeRdataWith } from '../dns-wire/codec.js';
+import { TSIG, type TsigRdata } from '../dns-wire/codecs.js';
+import { CLASS, HEADER_BYTES, RCODE, TSIG_ERROR, TYPE, rcodeName, tsigErrorName } from '../dns-wire/constants.js';
+import { encodeName } from '../dns-wire/name.js';
+import type { DecodedMessage, WireRecord } from '../dns-wire/reader.js';
+import { encodeRecord } from '../dns-wire/writer.js';
 import type { TsigAlgorithm, TsigKey } from './key.js';
 
 /** Seconds of clock difference allowed between us and the server (RFC 8945 recommends 300). */
@@ -38,15 +42,8 @@ export interface SignOptions {
   readonly otherData?: Buffer;
 }
 
-export interface TsigRecord {
+export interface TsigRecord extends TsigRdata {
   readonly keyName: string;
-  readonly algorithm: string;
-  readonly timeSigned: number;
-  readonly fudge: number;
-  readonly mac: Buffer;
-  readonly originalId: number;
-  readonly error: number;
-  readonly otherData: Buffer;
   /** The TSIG record as received (offset, class, ttl). */
   readonly record: WireRecord;
 }
@@ -106,10 +103,11 @@ function withArcount(message: Buffer, arcount: number, id?: number): Buffer {
 
 /** Appends a TSIG record to `unsigned` (a complete message without TSIG). */
 export function signMessage(unsigned: Buffer, key: TsigKey, options: SignOptions = {}): SignedMessage {
-  if (unsigned.length < 12) throw new RangeError('cannot sign a message shorter than a header');
+  const usage = { labels: ['usage' as const] };
+  if (unsigned.length < HEADER_BYTES) throw new WireFormatError(`cannot sign a message of ${unsigned.length} bytes, shorter than a header`, { offset: 0, section: 'header' }, usage);
   const id = unsigned.readUInt16BE(0);
   const arcount = unsigned.readUInt16BE(10);
-  if (arcount === 0xffff) throw new RangeError('no room for a TSIG record in the additional section');
+  if (arcount === 0xffff) throw new WireFormatError('no room for a TSIG record in the additional section (65535 records)', { offset: 10, section: 'header' }, usage);
   const timeSigned = Math.floor((options.nowMs ?? Date.now()) / 1000);
   const fudge = options.fudge ?? DEFAULT_FUDGE_SEC;
   const error = options.error ?? 0;
@@ -117,34 +115,18 @@ export function signMessage(unsigned: Buffer, key: TsigKey, options: SignOptions
   const algorithm = key.algorithm;
   const prefix = options.requestMac === undefined ? [] : [u16(options.requestMac.length), options.requestMac];
   const mac = hmac(key, [...prefix, unsigned, variables(key.name, CLASS.ANY, 0, algorithm, timeSigned, fudge, error, other)]);
-  const rdata = Buffer.concat([encodeName(algorithm), uint48(timeSigned), u16(fudge), u16(mac.length), mac, u16(id), u16(error), u16(other.length), other]);
+  const rdata = encodeRdataWith(TSIG, { algorithm, timeSigned, fudge, mac, originalId: id, error, otherData: other });
   const record = encodeRecord({ name: key.name, type: TYPE.TSIG, klass: CLASS.ANY, ttl: 0, rdata });
   return { message: Buffer.concat([withArcount(unsigned, arcount + 1), record]), mac, id, timeSigned, key };
 }
 
 /** Parses a TSIG record's rdata; undefined when it is malformed. */
 export function parseTsig(record: WireRecord): TsigRecord | undefined {
-  const rd = record.rdata;
   try {
-    const { name: algorithm, end } = readName(rd, 0);
-    let pos = end;
-    if (pos + 10 > rd.length) return undefined;
-    const timeSigned = rd.readUIntBE(pos, 6);
-    const fudge = rd.readUInt16BE(pos + 6);
-    const macSize = rd.readUInt16BE(pos + 8);
-    pos += 10;
-    if (pos + macSize + 6 > rd.length) return undefined;
-    const mac = Buffer.from(rd.subarray(pos, pos + macSize));
-    pos += macSize;
-    const originalId = rd.readUInt16BE(pos);
-    const error = rd.readUInt16BE(pos + 2);
-    const otherLen = rd.readUInt16BE(pos + 4);
-    pos += 6;
-    if (pos + otherLen !== rd.length) return undefined;
-    const otherData = Buffer.from(rd.subarray(pos, pos + otherLen));
-    return { keyName: record.name, algorithm, timeSigned, fudge, mac, originalId, error, otherData, record };
-  } catch {
-    return undefined;
+    return { keyName: record.name, ...decodeRdataWith(TSIG, record.rdata), record };
+  } catch (error) {
+    if (error instanceof WireFormatError) return undefined;
+    throw error;
   }
 }
 

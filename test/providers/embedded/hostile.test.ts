@@ -105,9 +105,12 @@ describe('embedded DNS server under hostile traffic', () => {
     socket.on('data', (c) => chunks.push(c));
     const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
     await new Promise((resolve) => socket.once('connect', resolve));
+    // One segment per byte (no Nagle), each flushed before the next; no timers between them, so a loaded
+    // machine cannot stretch the whole query past the server's message timeout.
+    socket.setNoDelay(true);
     for (const b of bytes) {
-      socket.write(Buffer.from([b]));
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => socket.write(Buffer.from([b]), resolve));
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const sentAt = performance.now();
     const closedAt = await closed; // no further traffic: the idle timeout closes it

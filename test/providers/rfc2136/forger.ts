@@ -8,7 +8,8 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { CLASS, TYPE } from '../../../src/providers/dns-wire/constants.js';
 import { decodeMessage } from '../../../src/providers/dns-wire/reader.js';
-import { encodeMessage, encodeName } from '../../../src/providers/dns-wire/writer.js';
+import { encodeName } from '../../../src/providers/dns-wire/name.js';
+import { encodeMessage } from '../../../src/providers/dns-wire/writer.js';
 import { freePort } from '../../harness/ports.js';
 
 export interface Forgery {

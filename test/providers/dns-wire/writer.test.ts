@@ -1,13 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ipv4Bytes, ipv6Bytes, nameToWire, optRecord, pointer, txtRdata } from '../../../src/providers/embedded/wire.js';
-import { canonicalIp } from '../../../src/net/ip.js';
+import { WireFormatError } from '../../../src/errors.js';
+import { canonicalIp, ipv4Bytes, ipv6Bytes } from '../../../src/net/ip.js';
+import { encodeRdataWith } from '../../../src/providers/dns-wire/codec.js';
+import { TXT } from '../../../src/providers/dns-wire/codecs.js';
+import { encodeName, namePointer } from '../../../src/providers/dns-wire/name.js';
+import { optRecord } from '../../../src/providers/dns-wire/writer.js';
+
+const txtRdata = (value: string): Buffer => encodeRdataWith(TXT, value);
 
 function bytesToIpv6(b: Buffer): string {
   return Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2).toString(16)).join(':');
 }
 
-describe('wire', () => {
+describe('dns-wire writer', () => {
   it('encodes IPv6 text of every form to the same 16 bytes', () => {
     fc.assert(
       fc.property(fc.ipV6(), (ip) => {
@@ -23,11 +29,11 @@ describe('wire', () => {
   });
 
   it('encodes names, pointers, TXT strings and OPT', () => {
-    expect(nameToWire('a.bc')).toEqual(Buffer.from([1, 97, 2, 98, 99, 0]));
-    expect(nameToWire('')).toEqual(Buffer.from([0]));
-    expect(() => nameToWire(`${'x'.repeat(64)}.test`)).toThrow(RangeError);
-    expect(() => nameToWire(Array.from({ length: 130 }, () => 'x').join('.'))).toThrow(RangeError);
-    expect(pointer(12)).toEqual(Buffer.from([0xc0, 0x0c]));
+    expect(encodeName('a.bc')).toEqual(Buffer.from([1, 97, 2, 98, 99, 0]));
+    expect(encodeName('')).toEqual(Buffer.from([0]));
+    expect(() => encodeName(`${'x'.repeat(64)}.test`)).toThrow(WireFormatError);
+    expect(() => encodeName(Array.from({ length: 130 }, () => 'x').join('.'))).toThrow(WireFormatError);
+    expect(namePointer(12)).toEqual(Buffer.from([0xc0, 0x0c]));
     expect(txtRdata('')).toEqual(Buffer.from([0]));
     expect(txtRdata('x'.repeat(256))).toEqual(Buffer.concat([Buffer.from([255]), Buffer.alloc(255, 'x'), Buffer.from([1, 120])]));
     expect(optRecord(1232)).toEqual(Buffer.from([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0]));

@@ -4,8 +4,9 @@ import dnsPacket from 'dns-packet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeRdata } from '../../../src/providers/dns-wire/rdata.js';
-import { decodeMessage, readName, WireFormatError } from '../../../src/providers/dns-wire/reader.js';
-import { encodeName } from '../../../src/providers/dns-wire/writer.js';
+import { WireFormatError } from '../../../src/errors.js';
+import { encodeName, readName } from '../../../src/providers/dns-wire/name.js';
+import { decodeMessage } from '../../../src/providers/dns-wire/reader.js';
 
 const header = (qd: number, an = 0): Buffer => Buffer.from([0, 1, 0x80, 0, 0, qd, 0, an, 0, 0, 0, 0]);
 
