@@ -3,7 +3,7 @@
  * info requests is not billed to the discovering process). Prints `seed=host:port` once listening; exits on
  * SIGTERM/SIGINT, or after 10 minutes. argv[2]: the node count.
  */
-import { formatHostPort } from '../src/protocol/host.js';
+import { formatHostPort } from '../src/net/endpoint.js';
 import { startSimCluster } from '../src/testkit/sim-cluster.js';
 
 const MAX_LIFETIME_MS = 10 * 60_000;

@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatHostPort } from '../src/protocol/host.js';
+import { formatHostPort } from '../src/net/endpoint.js';
 import { startSimCluster } from '../src/testkit/sim-cluster.js';
 import { summarize, type Summary } from './stats.js';
 

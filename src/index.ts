@@ -5,7 +5,7 @@
 export * from './discovery/index.js';
 export { SeedkeeperError, ConfigError, describeError, type ErrorLabel } from './errors.js';
 export { InfoConnection, type ConnectOptions, type Credentials, type TlsOptions } from './protocol/connection.js';
-export type { HostPort } from './protocol/host.js';
+export type { HostPort } from './net/endpoint.js';
 
 export { HealthChecker, createAerospikeProbe, createTcpProbe, type Endpoint, type EndpointHealth, type HealthOptions, type HealthTransition, type Probe, type ProbeResult } from './health/index.js';
 export { calculatePlan, renderPlan, type DesiredMember, type Plan, type PlanInput, type PlanPolicy } from './plan/index.js';

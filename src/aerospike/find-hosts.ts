@@ -3,7 +3,7 @@ import type { Host } from 'aerospike';
 import { discover } from '../discovery/discover.js';
 import type { ConnectReport } from '../discovery/cluster.js';
 import type { DiscoveryOptions } from '../discovery/options.js';
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostPort } from '../net/endpoint.js';
 import { NoReachableNodeError } from './errors.js';
 import { officialHosts } from './official-config.js';
 

@@ -3,14 +3,14 @@
  * discovery options; and seedkeeper's direct node addresses turned back into the official client's hosts.
  */
 import { readFileSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import type { ConfigOptions, Host } from 'aerospike';
 import { ConfigError } from '../errors.js';
 import type { NodeDescription } from '../discovery/description.js';
 import type { DiscoveryOptions } from '../discovery/options.js';
+import { DEFAULT_SERVICE_PORT, formatHostPort, formatHostTlsPort } from '../net/endpoint.js';
 
 /** The official client's defaults for the settings the adapter reads. */
-export const OFFICIAL_DEFAULTS = Object.freeze({ hosts: 'localhost', port: 3000, connTimeoutMs: 1000 });
+export const OFFICIAL_DEFAULTS = Object.freeze({ hosts: 'localhost', port: DEFAULT_SERVICE_PORT, connTimeoutMs: 1000 });
 
 /** The config's hosts as seedkeeper seeds (`host[:tlsname]:port`); a hosts string is already that syntax. */
 export function seedsFromConfig(config: ConfigOptions, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -21,8 +21,7 @@ export function seedsFromConfig(config: ConfigOptions, env: NodeJS.ProcessEnv = 
       ? hosts.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
       : hosts.map((h: Host, i) => {
           if (typeof h?.addr !== 'string' || h.addr.length === 0) throw new ConfigError(`hosts[${i}].addr`, 'expected a host name or address');
-          const addr = isIPv6(h.addr) ? `[${h.addr}]` : h.addr;
-          return `${addr}${h.tlsname ? `:${h.tlsname}` : ''}:${h.port ?? port}`;
+          return formatHostTlsPort({ host: h.addr, port: h.port ?? port, tlsName: h.tlsname || undefined });
         });
   if (seeds.length === 0) throw new ConfigError('hosts', 'expected at least one seed host');
   return seeds;
@@ -67,5 +66,5 @@ export function officialHosts(nodes: readonly NodeDescription[], tls: boolean): 
 
 /** `addr:port` of a host, IPv6 bracketed, as the official client's getNodes() prints addresses. */
 export function hostKey(h: Host): string {
-  return `${isIPv6(h.addr) ? `[${h.addr}]` : h.addr}:${h.port ?? OFFICIAL_DEFAULTS.port}`;
+  return formatHostPort({ host: h.addr, port: h.port ?? OFFICIAL_DEFAULTS.port });
 }

@@ -12,6 +12,7 @@ import { checkNodeAddress } from '../net/address-policy.js';
 import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '../sources/agent-id.js';
 import { ADDRESS_MODES, isAddressChoice } from './identity.js';
 import { DEFAULT_IMDS_OPTIONS } from './imds.js';
+import { DEFAULT_SERVICE_PORT } from '../net/endpoint.js';
 
 const ms = (min: number, max: number, fallback: number) => z.number().int().min(min).max(max).default(fallback);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
@@ -44,7 +45,7 @@ export const agentConfigSchema = z
         /** `private`, `public`, `ipv6`, or a literal IP address. */
         address: z.string().refine(isAddressChoice, 'expected private, public, ipv6 or an IP address').default('private'),
         /** Aerospike's service port. */
-        port: z.number().int().min(1).max(65535).default(3000),
+        port: z.number().int().min(1).max(65535).default(DEFAULT_SERVICE_PORT),
         /** When set, the node must answer info with this cluster name to count as ready and healthy. */
         clusterName: z.string().min(1).optional(),
         /** Where the agent probes the port; default: the registered address. */

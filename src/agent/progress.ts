@@ -4,6 +4,7 @@
  */
 import { seconds } from './errors.js';
 import type { WaitProgress } from './wait-port.js';
+import { formatHostPort } from '../net/endpoint.js';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -27,10 +28,9 @@ export const DEFAULT_PROGRESS_EVERY_MS = 10_000;
 
 /** `waiting for 10.0.1.7:3000 to accept connections: 12 s of 600 s (refused)` */
 export function describeProgress(p: WaitProgress): string {
-  const host = p.host.includes(':') ? `[${p.host}]` : p.host;
   const what = !p.last.ok && p.last.stage === 'info' ? 'to answer info with the expected cluster name' : 'to accept connections';
   const why = p.last.ok ? '' : ` (${p.last.reason})`;
-  return `waiting for ${host}:${p.port} ${what}: ${seconds(p.elapsedMs)} of ${seconds(p.timeoutMs)}${why}`;
+  return `waiting for ${formatHostPort(p)} ${what}: ${seconds(p.elapsedMs)} of ${seconds(p.timeoutMs)}${why}`;
 }
 
 export function createProgressPrinter(stream: ProgressStream, options: ProgressOptions = {}): ProgressPrinter {

@@ -6,7 +6,7 @@
 import { createAerospikeProbe } from '../health/aerospike-probe.js';
 import { createTcpProbe } from '../health/tcp-probe.js';
 import type { Endpoint } from '../health/types.js';
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostPort } from '../net/endpoint.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { AgentError, seconds } from './errors.js';
 

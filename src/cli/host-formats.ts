@@ -4,7 +4,7 @@
  * Pure functions of the node list; examples of each in docs/adapter.md.
  */
 import { ConfigError } from '../errors.js';
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostTlsPort } from '../net/endpoint.js';
 
 export const HOST_FORMATS = Object.freeze(['hosts', 'java', 'go', 'python', 'asadm', 'xdr'] as const);
 export type HostFormat = (typeof HOST_FORMATS)[number];
@@ -26,22 +26,16 @@ function quoted(text: string): string {
   return JSON.stringify(text);
 }
 
-/** `host[:tlsname]:port`, IPv6 bracketed: the Node.js/C clients', asadm's and aql's host syntax. */
-function hostString(h: FormattableHost): string {
-  if (h.tlsName === undefined) return formatHostPort(h);
-  const host = h.host.includes(':') ? `[${h.host}]` : h.host;
-  return `${host}:${h.tlsName}:${h.port}`;
-}
 
 const FORMATTERS: Readonly<Record<HostFormat, (hosts: readonly FormattableHost[]) => string>> = {
-  hosts: (hosts) => hosts.map(hostString).join(','),
+  hosts: (hosts) => hosts.map(formatHostTlsPort).join(','),
   java: (hosts) =>
     `new Host[] {${hosts.map((h) => (h.tlsName === undefined ? ` new Host(${quoted(h.host)}, ${h.port})` : ` new Host(${quoted(h.host)}, ${quoted(h.tlsName)}, ${h.port})`)).join(',')}${hosts.length > 0 ? ' ' : ''}}`,
   go: (hosts) =>
     `[]*as.Host{${hosts.map((h) => (h.tlsName === undefined ? `as.NewHost(${quoted(h.host)}, ${h.port})` : `&as.Host{Name: ${quoted(h.host)}, TLSName: ${quoted(h.tlsName)}, Port: ${h.port}}`)).join(', ')}}`,
   python: (hosts) =>
     `[${hosts.map((h) => (h.tlsName === undefined ? `(${quoted(h.host)}, ${h.port})` : `(${quoted(h.host)}, ${h.port}, ${quoted(h.tlsName)})`)).join(', ')}]`,
-  asadm: (hosts) => `-h ${hosts.map(hostString).join(',')}`,
+  asadm: (hosts) => `-h ${hosts.map(formatHostTlsPort).join(',')}`,
   xdr: (hosts) => hosts.map((h) => `node-address-port ${h.host} ${h.port}${h.tlsName === undefined ? '' : ` ${h.tlsName}`}`).join('\n'),
 };
 

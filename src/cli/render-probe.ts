@@ -1,5 +1,6 @@
 /** Human-readable rendering of a probe report. */
 import type { ProbeReport } from '../discovery/probe/report.js';
+import { formatHostPort } from '../net/endpoint.js';
 
 const KIND_TEXT = {
   direct: 'direct node address',
@@ -29,7 +30,7 @@ export function renderProbe(report: ProbeReport): string {
   lines.push('');
   lines.push(`Cluster ${report.clusterName ? JSON.stringify(report.clusterName) : '(name unknown)'}: ${report.nodes.length} node(s)`);
   for (const node of report.nodes) {
-    const address = node.address.includes(':') ? `[${node.address}]:${node.port}` : `${node.address}:${node.port}`;
+    const address = formatHostPort({ host: node.address, port: node.port });
     const aliases = node.aliases.length > 0 ? `  also ${node.aliases.join(', ')}` : '';
     lines.push(`  ${node.nodeId.padEnd(16)} ${address.padEnd(24)} ${node.reachable ? 'reachable' : 'UNREACHABLE'}  (${node.source})${aliases}`);
   }

@@ -3,8 +3,9 @@
  * and the host:port form of listen and server addresses.
  */
 import { z } from 'zod';
+import { isListenAddress } from '../net/endpoint.js';
 
-export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port (IPv6 as [addr]:port)');
+export const hostPort = z.string().refine(isListenAddress, 'expected host:port (IPv6 as [addr]:port)');
 
 /** The seed record. */
 export const recordSchema = z

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { hostPort } from './common-schema.js';
+import { DEFAULT_SERVICE_PORT } from '../net/endpoint.js';
 
 export const embeddedProvider = z
   .object({
@@ -82,7 +83,7 @@ export const route53Provider = z
     /** Route 53 is global; the API endpoint region. */
     region: z.string().min(1).default('us-east-1'),
     /** per-node only: a Route 53 health check per node (TCP to this port; public addresses only). */
-    healthChecks: z.object({ port: z.number().int().min(1).max(65535).default(3000) }).strict().optional(),
+    healthChecks: z.object({ port: z.number().int().min(1).max(65535).default(DEFAULT_SERVICE_PORT) }).strict().optional(),
     /** Wait for INSYNC after each change (bounded). */
     waitForInsyncMs: z.number().int().min(1000).max(900_000).optional(),
     /** Shared by every call of this registrar; Route 53's account bucket (burst 50, refill 10/s) is shared by all clients. */

@@ -5,6 +5,7 @@
  */
 import type { Say } from './narrator.js';
 import type { DemoWorld } from './world.js';
+import { endpointKey } from '../net/endpoint.js';
 
 export interface Expectation {
   readonly step: string;
@@ -81,7 +82,7 @@ export async function runScenario(world: DemoWorld, say: Say): Promise<Expectati
     leaked ||= (await world.resolve()).includes(victimIp);
     return false;
   }, Math.max(1500, (healthyAfter + 2) * intervalMs));
-  const reason = world.runtime.health.snapshot().get(`${victimIp}:${world.port}`)?.last;
+  const reason = world.runtime.health.snapshot().get(endpointKey({ host: victimIp, port: world.port }))?.last;
   const ok5 = !leaked;
   results.push({ step: 'the other cluster\'s node is never published', ok: ok5, detail: `${victimIp} ${leaked ? 'APPEARED in' : 'stayed out of'} the record; last probe: ${reason && !reason.ok ? reason.reason : 'passed'}` });
   say(`${ok5 ? 'PASS' : 'FAIL'}     ${results.at(-1)!.step}: ${results.at(-1)!.detail}`);

@@ -3,7 +3,7 @@
  * of another cluster takes its address, the lost capacity returns as a node with a new address, then the
  * world is put back and the story starts over.
  */
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostPort } from '../net/endpoint.js';
 import type { SimCluster } from '../testkit/sim-cluster.js';
 import type { SimNode } from '../testkit/sim-node.js';
 import type { Say } from './narrator.js';
@@ -31,7 +31,7 @@ export async function tellStory(world: DemoWorld, say: Say, sleep: Sleep, stoppe
       if (replacement) await replacement.start();
       else replacement = await world.sim.addNode({ listen: [{ host: newIp, port: world.port }] });
     };
-    if (!(await step(6000, `the lost capacity returns with a new address: a new node at ${newIp}:${world.port}`, back))) break;
+    if (!(await step(6000, `the lost capacity returns with a new address: a new node at ${formatHostPort({ host: newIp, port: world.port })}`, back))) break;
     const reset = async (): Promise<void> => {
       await stranger?.stop();
       stranger = undefined;

@@ -5,7 +5,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { canonicalIp } from '../net/ip.js';
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostPort } from '../net/endpoint.js';
 import { buildRegistrar, type RegistrarRuntime } from '../registrar/build.js';
 import { validateConfig } from '../registrar/config.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -85,7 +85,7 @@ export async function startDemoWorld(options: { nodes?: number; timing?: DemoTim
     });
     const dnsServer = runtime.dns!;
     const resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
-    resolver.setServers([`${dnsServer.host}:${dnsServer.port}`]);
+    resolver.setServers([formatHostPort(dnsServer)]);
     const world: DemoWorld = {
       sim,
       lb,

@@ -5,7 +5,7 @@
  * diff between descriptions is emitted as typed events.
  */
 import type { InfoConnection } from '../protocol/connection.js';
-import { formatHostPort } from '../protocol/host.js';
+import { endpointKey, formatHostPort, sameEndpoint } from '../net/endpoint.js';
 import type { PeersReply } from '../protocol/values/peers.js';
 import { backoffDelay } from '../time/backoff.js';
 import type { TimerHandle } from '../time/clock.js';
@@ -13,7 +13,6 @@ import { withChildSignal } from './abort-scope.js';
 import { diffClusters, EMPTY_CLUSTER, type ClusterDescription, type NodeDescription } from './description.js';
 import { ClusterClosedError, type ClusterNameMismatchError } from './errors.js';
 import { ClusterEventEmitter, type NodeRemovalReason } from './events.js';
-import { sameEndpoint } from './lb-detect.js';
 import { applyPeerLists, applyTendResults, forgetRemoved, notDue, relocateNode, type MembershipSettings, type MembershipState, type TendResult } from './membership.js';
 import { adoptNode, applyExpansion, type PeerSource } from './membership-expansion.js';
 import { createContext, type DiscoveryContext, type DiscoveryOptions } from './options.js';
@@ -292,6 +291,6 @@ export class Cluster extends ClusterEventEmitter {
 
   private remember(node: NodeDescription): void {
     const seed = parseSeed(formatHostPort(node.address));
-    this.remembered.set(`${node.address.host}|${node.address.port}`, { seed, address: node.address });
+    this.remembered.set(endpointKey(node.address), { seed, address: node.address });
   }
 }

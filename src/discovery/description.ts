@@ -2,8 +2,7 @@
  * Immutable descriptions of what we know about the cluster. Updates are pure and return the same instance
  * when nothing changed, so the owner can skip diffing with an identity check; diffs become typed events.
  */
-import type { HostPort } from '../protocol/host.js';
-import { sameEndpoint } from './lb-detect.js';
+import { sameEndpoint, type HostPort } from '../net/endpoint.js';
 
 export interface NodeDescription {
   /** Identity: the node id, never an address. */

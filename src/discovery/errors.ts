@@ -1,5 +1,5 @@
 import { SeedkeeperError } from '../errors.js';
-import { formatHostPort, type HostPort } from '../protocol/host.js';
+import { formatHostPort, type HostPort } from '../net/endpoint.js';
 
 /** The node answered, but is not one we may use (not ready, too old, malformed validation reply). */
 export class NodeValidationError extends SeedkeeperError {

@@ -4,7 +4,7 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 import type { NodeDescription } from './description.js';
 
 export type NodeRemovalReason = 'unreachable' | 'not-listed' | 'node-id-changed' | 'cluster-name-changed' | 'closed';

@@ -4,9 +4,8 @@
  * We compare address AND port, and do it for loopback seeds too: an LB on 127.0.0.1:3000 in front of nodes on
  * 127.0.0.1:3101.. is exactly the case the official clients miss.
  */
-import { isIPv4 } from 'node:net';
 import type { InfoConnection } from '../protocol/connection.js';
-import { formatHostPort, type HostPort } from '../protocol/host.js';
+import { formatHostPort, sameEndpoint, type HostPort } from '../net/endpoint.js';
 import { parseNodeId } from '../protocol/values/node-id.js';
 import { NodeIdMismatchError } from './errors.js';
 import { openConnection } from './node-connect.js';
@@ -26,17 +25,6 @@ export type LoadBalancerVerdict =
       readonly advertised: readonly HostPort[];
       readonly failures: readonly { readonly address: HostPort; readonly error: unknown }[];
     };
-
-/** `::ffff:a.b.c.d` and `a.b.c.d` are the same endpoint. */
-export function canonicalHost(host: string): string {
-  const lower = host.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  return mapped && isIPv4(mapped[1]!) ? mapped[1]! : lower;
-}
-
-export function sameEndpoint(a: HostPort, b: HostPort): boolean {
-  return a.port === b.port && canonicalHost(a.host) === canonicalHost(b.host);
-}
 
 export async function detectLoadBalancer(
   ctx: DiscoveryContext,

@@ -9,11 +9,10 @@
  *   3. applyExpansion    — after validating listed peers (membership-expansion.ts): joins, retries, aliases.
  * test/discovery/spec/*.json drives every rule here.
  */
-import type { HostPort } from '../protocol/host.js';
+import { sameEndpoint, type HostPort } from '../net/endpoint.js';
 import type { PeersReply } from '../protocol/values/peers.js';
 import { withNode, withoutNode, type ClusterDescription, type NodeDescription } from './description.js';
 import type { ClusterEvent, NodeRemovalReason } from './events.js';
-import { sameEndpoint } from './lb-detect.js';
 import { anyDue, isDue, type BackoffPolicy, type PeerRetryTable } from './peer-retry.js';
 import type { Translator } from './translate.js';
 

@@ -3,7 +3,7 @@
  * the node passed every check; otherwise it is closed and the typed error is thrown.
  */
 import { InfoConnection, type Credentials } from '../protocol/connection.js';
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 import { withConnectionSlot } from './limiter.js';
 import type { DiscoveryContext } from './options.js';
 import { checkValidationReply, validationRequest, type NodeInfo, type ValidationExpectations } from './validate.js';

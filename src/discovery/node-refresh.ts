@@ -4,7 +4,7 @@
  * required, so a node that moved to another cluster is dropped at once).
  */
 import type { InfoConnection } from '../protocol/connection.js';
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 import { parsePartitionGeneration, parseUnsignedGeneration } from '../protocol/values/generation.js';
 import { parseNodeId } from '../protocol/values/node-id.js';
 import { ClusterNameMismatchError, NodeIdMismatchError } from './errors.js';

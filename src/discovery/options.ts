@@ -8,7 +8,7 @@ import type { Clock, TimerHandle } from '../time/clock.js';
 import { Semaphore } from './limiter.js';
 import { createResolver, type HostResolver } from './resolve.js';
 import { createTranslator, type AddressTranslation, type Translator } from './translate.js';
-import { DEFAULT_SERVICE_PORT } from './seed.js';
+import { DEFAULT_SERVICE_PORT } from '../net/endpoint.js';
 
 export interface DiscoveryOptions {
   /** When set, nodes reporting another cluster-name are rejected (recycled IPs, wrong cluster). */

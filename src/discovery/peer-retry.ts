@@ -4,7 +4,7 @@
  * again with exponential backoff until it joins the map or leaves every peer list; a peer whose listing
  * changes (new addresses or TLS name) is due at once, since the change may be the fix.
  */
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostPort } from '../net/endpoint.js';
 import type { PeerEntry } from '../protocol/values/peers.js';
 import { backoffDelay as delayAfter } from '../time/backoff.js';
 

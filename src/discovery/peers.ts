@@ -4,7 +4,7 @@
  * turn, until no new ids appear. Bounded in rounds and nodes.
  */
 import type { InfoConnection } from '../protocol/connection.js';
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 import { parsePeers, type PeerEntry, type PeersReply } from '../protocol/values/peers.js';
 import type { NodeDescription } from './description.js';
 import { ClusterNameMismatchError } from './errors.js';

@@ -5,7 +5,7 @@
  */
 import { withChildSignal } from './abort-scope.js';
 import type { InfoConnection } from '../protocol/connection.js';
-import type { HostPort } from '../protocol/host.js';
+import { endpointKey, formatHostPort, type HostPort } from '../net/endpoint.js';
 import type { PeersReply } from '../protocol/values/peers.js';
 import { NoSeedNodeError } from './errors.js';
 import { detectLoadBalancer, type LoadBalancerVerdict } from './lb-detect.js';
@@ -128,7 +128,7 @@ export function seedCandidates(resolutions: readonly SeedResolution[]): SeedCand
   const candidates: SeedCandidate[] = [];
   for (const { seed, addresses } of resolutions) {
     for (const host of addresses) {
-      const key = `${host}|${seed.port}`;
+      const key = endpointKey({ host, port: seed.port });
       if (seen.has(key)) continue;
       seen.add(key);
       candidates.push({ seed, address: { host, port: seed.port } });
@@ -161,7 +161,7 @@ export function noSeedNodeError(result: SeedingResult): NoSeedNodeError {
   const failures = [
     ...result.resolutions.filter((r) => r.error).map((r) => ({ address: r.seed.text, error: r.error })),
     ...result.attempts.map((a) => ({
-      address: `${a.candidate.address.host}:${a.candidate.address.port}`,
+      address: formatHostPort(a.candidate.address),
       error: a.error ?? new Error(a.status === 'cancelled' ? 'no answer before the race ended' : a.status),
     })),
   ];

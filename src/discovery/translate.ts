@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
-import { isValidPort, type HostPort } from '../protocol/host.js';
+import { isValidPort, splitHost, type HostPort } from '../net/endpoint.js';
 
 export interface TranslationRule {
   /** `ip`, `ip:port`, `[v6]:port` or a CIDR block `10.0.1.0/24`. */
@@ -23,7 +23,7 @@ export type Translator = (address: HostPort) => HostPort;
 
 export const identityTranslator: Translator = (address) => address;
 
-interface Endpoint {
+interface RuleAddress {
   readonly host: string;
   readonly port: number | undefined;
 }
@@ -34,15 +34,16 @@ interface Cidr {
   readonly prefix: number;
 }
 
-function parseEndpoint(text: string, path: string): Endpoint {
-  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  const plain = /^([^:]+)(?::(\d+))?$/.exec(text);
-  const host = bracket?.[1] ?? (isIP(text) === 6 ? text : plain?.[1]);
-  const portText = bracket ? bracket[2] : isIP(text) === 6 ? undefined : plain?.[2];
-  if (!host || isIP(host) === 0) throw new ConfigError(path, `expected ip, ip:port or [ipv6]:port, got ${JSON.stringify(text)}`);
-  const port = portText === undefined ? undefined : Number(portText);
+/** `ip`, `ip:port`, `[ip]:port` or a bare IPv6 address (no port then). */
+function parseRuleAddress(text: string, path: string): RuleAddress {
+  if (isIP(text) === 6) return { host: text, port: undefined };
+  const split = splitHost(text);
+  if (!split.ok || isIP(split.host) === 0 || (split.rest !== undefined && !/^\d+$/.test(split.rest))) {
+    throw new ConfigError(path, `expected ip, ip:port or [ipv6]:port, got ${JSON.stringify(text)}`);
+  }
+  const port = split.rest === undefined ? undefined : Number(split.rest);
   if (port !== undefined && !isValidPort(port)) throw new ConfigError(path, `port in ${JSON.stringify(text)} is not 1..65535`);
-  return { host, port };
+  return { host: split.host, port };
 }
 
 function ipToBigInt(ip: string): bigint {
@@ -95,8 +96,8 @@ function compileRule(rule: TranslationRule, path: string): (address: HostPort) =
       return { host: bigIntToIp((toCidr.base & ~mask) | (value & mask), toCidr.family), port: address.port };
     };
   }
-  const from = parseEndpoint(rule.from, `${path}.from`);
-  const to = parseEndpoint(rule.to, `${path}.to`);
+  const from = parseRuleAddress(rule.from, `${path}.from`);
+  const to = parseRuleAddress(rule.to, `${path}.to`);
   return (address) => {
     if (address.host !== from.host || (from.port !== undefined && address.port !== from.port)) return undefined;
     return { host: to.host, port: to.port ?? address.port };
@@ -115,7 +116,7 @@ export function createTranslator(translation: AddressTranslation | undefined, pa
     ? translation
     : Object.entries(translation).map(([from, to]) => ({ from, to }));
   // Exact host:port rules win over host-only rules, which win over CIDR rules.
-  const rank = (r: TranslationRule): number => (r.from.includes('/') ? 2 : parseEndpoint(r.from, path).port === undefined ? 1 : 0);
+  const rank = (r: TranslationRule): number => (r.from.includes('/') ? 2 : parseRuleAddress(r.from, path).port === undefined ? 1 : 0);
   const compiled = rules
     .map((rule, i) => ({ rank: rank(rule), fn: compileRule(rule, `${path}[${i}]`) }))
     .sort((a, b) => a.rank - b.rank)

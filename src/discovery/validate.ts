@@ -3,7 +3,7 @@
  * (aerospike-protocol.md §4.3). Unlike the official clients we always ask for `cluster-name` (so reports can
  * show it) and, for seeds, for the service list even on loopback: a load balancer on 127.0.0.1 must not fool us.
  */
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 import type { InfoReply } from '../protocol/info-codec.js';
 import { compareBuild, MIN_SUPPORTED_BUILD, parseBuild, type BuildVersion } from '../protocol/values/build.js';
 import { parsePartitionGeneration } from '../protocol/values/generation.js';

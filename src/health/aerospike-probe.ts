@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { SeedkeeperError, describeError } from '../errors.js';
 import { InfoConnection, type Credentials, type TlsOptions } from '../protocol/connection.js';
 import { TimeoutError } from '../protocol/errors.js';
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostPort } from '../net/endpoint.js';
 import { isNodeId } from '../protocol/values/index.js';
 import type { Endpoint, Probe, ProbeResult } from './types.js';
 

@@ -14,7 +14,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { describeError } from '../errors.js';
 import { firstProbeDelay, nextProbe } from './cadence.js';
 import { DueHeap } from './due-heap.js';
-import { checkEndpoint, Entry, sameEndpoint } from './entry.js';
+import { checkEndpoint, Entry, sameTarget } from './entry.js';
 import { initialHealth, nextHealth, transitionReason } from './hysteresis.js';
 import { resolveHealthOptions } from './options.js';
 import { ReadonlyMapView } from './readonly-map.js';
@@ -105,7 +105,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     for (const [key, entry] of this.entries) {
       const next = wanted.get(key);
       if (next === undefined || next.host !== entry.endpoint.host || next.port !== entry.endpoint.port) this.drop(key, entry);
-      else if (!sameEndpoint(entry.endpoint, next)) {
+      else if (!sameTarget(entry.endpoint, next)) {
         // Same address, new identity requirement (a source learned or forgot the node id): keep the history,
         // so a verdict still needs X of continuous failure, and check the new identity at once.
         entry.health = Object.freeze({ ...entry.health, endpoint: next });

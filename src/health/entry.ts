@@ -1,6 +1,6 @@
 /** The checker's record of one endpoint: its state and where it stands in the scheduler. */
 import { ConfigError } from '../errors.js';
-import { isValidPort } from '../protocol/host.js';
+import { isValidPort } from '../net/endpoint.js';
 import type { HeapItem } from './due-heap.js';
 import type { Endpoint, EndpointHealth } from './types.js';
 
@@ -24,8 +24,8 @@ export class Entry implements HeapItem {
   }
 }
 
-/** Same target and same identity check: otherwise the endpoint counts as new. */
-export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+/** Same host text, port and identity check (the probe dials the text as written): otherwise the endpoint counts as new. */
+export function sameTarget(a: Endpoint, b: Endpoint): boolean {
   return a.host === b.host && a.port === b.port && a.expectedNodeId === b.expectedNodeId;
 }
 

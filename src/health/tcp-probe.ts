@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { isValidPort } from '../protocol/host.js';
+import { isValidPort } from '../net/endpoint.js';
 import type { Endpoint, Probe, ProbeResult } from './types.js';
 
 const REASONS: Readonly<Record<string, string>> = {

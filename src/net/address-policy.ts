@@ -6,6 +6,7 @@
  */
 import { isIP, isIPv4 } from 'node:net';
 import { canonicalIp, ipv4Bytes, ipv6Groups } from './ip.js';
+import { unmapIpv4 } from './endpoint.js';
 
 export interface AddressPolicy {
   /** Accept 127.0.0.0/8 and ::1 (tests and the one-machine demo). Default false. */
@@ -43,12 +44,11 @@ export function checkNodeAddress(text: string, policy: AddressPolicy = {}): Addr
   if (isIP(text) === 0) return { ok: false, reason: `${shown} is not an IPv4 or IPv6 address` };
   let address = canonicalIp(text);
   if (!isIPv4(address)) {
-    const groups = ipv6Groups(address);
-    const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
-    if (mapped) {
-      const [hi = 0, lo = 0] = groups.slice(6);
-      address = [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
+    const mapped = unmapIpv4(address);
+    if (mapped !== undefined) {
+      address = mapped;
     } else {
+      const groups = ipv6Groups(address);
       const loopback = groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
       if (loopback) return policy.allowLoopback ? { ok: true, address, family: 6 } : loopbackRefusal(shown);
       const problem = ipv6Problem(groups);

@@ -6,9 +6,7 @@
  */
 import { isIP, isIPv4 } from 'node:net';
 import { canonicalIp } from './ip.js';
-
-/** The port an Aerospike client adds to a seed given without one. */
-export const CLIENT_DEFAULT_PORT = 3000;
+import { DEFAULT_SERVICE_PORT, formatHostPort } from './endpoint.js';
 
 export interface SeedMember {
   readonly address: string;
@@ -23,10 +21,6 @@ export interface PortAdvice {
   readonly message: string;
 }
 
-function hostPort(address: string, port: number): string {
-  return isIPv4(address) ? `${address}:${port}` : `[${address}]:${port}`;
-}
-
 function portList(ports: readonly number[]): string {
   return ports.length === 1 ? `port ${ports[0]}` : `ports ${ports.join(', ')}`;
 }
@@ -35,7 +29,7 @@ function portList(ports: readonly number[]): string {
  * Advice for a seed record `name` published from `members` (duplicates of one address:port count once).
  * Deterministic order: shared IPs by address, then the non-default-port advice.
  */
-export function portAdvice(members: readonly SeedMember[], name: string, defaultPort: number = CLIENT_DEFAULT_PORT): PortAdvice[] {
+export function portAdvice(members: readonly SeedMember[], name: string, defaultPort: number = DEFAULT_SERVICE_PORT): PortAdvice[] {
   const byAddress = new Map<string, Set<number>>();
   for (const m of members) {
     const address = isIP(m.address) === 0 ? m.address : canonicalIp(m.address);
@@ -51,8 +45,8 @@ export function portAdvice(members: readonly SeedMember[], name: string, default
     advice.push({
       code: 'shared-ip',
       message:
-        `${ports.length} members differ only by port (${ports.map((p) => hostPort(address, p)).join(', ')}): they collapse into one ${family} value ${address}, ` +
-        `and clients given ${name} will dial ${hostPort(address, defaultPort)}`,
+        `${ports.length} members differ only by port (${ports.map((p) => formatHostPort({ host: address, port: p })).join(', ')}): they collapse into one ${family} value ${address}, ` +
+        `and clients given ${name} will dial ${formatHostPort({ host: address, port: defaultPort })}`,
     });
   }
   const other = [...new Set(members.map((m) => m.port))].filter((p) => p !== defaultPort).sort((a, b) => a - b);
@@ -60,7 +54,7 @@ export function portAdvice(members: readonly SeedMember[], name: string, default
     const count = members.filter((m) => m.port !== defaultPort).length;
     const fix =
       other.length === 1 && !members.some((m) => m.port === defaultPort)
-        ? `tell clients to seed with ${name}:${other[0]}`
+        ? `tell clients to seed with ${formatHostPort({ host: name, port: other[0]! })}`
         : `one name carries one port: put the nodes on one port and tell clients to seed with ${name}:PORT`;
     advice.push({
       code: 'non-default-port',

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { TlsOptions } from './dial.js';
-import { formatHostPort, isValidPort } from './host.js';
+import { formatHostPort, isValidPort } from '../net/endpoint.js';
 import type { Credentials } from './login.js';
 
 export interface ConnectOptions {

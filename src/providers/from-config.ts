@@ -7,7 +7,7 @@
  */
 import { homedir } from 'node:os';
 import type { ProviderConfig } from '../config/provider-schema.js';
-import { splitHostPort } from '../config/host-port.js';
+import { parseListenAddress } from '../net/endpoint.js';
 import type { Logger } from '../log/logger.js';
 import { embeddedServerOptions } from './embedded/config.js';
 import { createEmbeddedProvider } from './embedded/provider.js';
@@ -42,7 +42,7 @@ export async function createProviderFromConfig(config: ProviderConfig, context: 
   const at = context.configPath ?? 'provider';
   const env = context.env ?? process.env;
   if (config.type === 'embedded') {
-    const listen = splitHostPort(config.listen, `${at}.listen`);
+    const listen = parseListenAddress(config.listen, `${at}.listen`);
     const stateFile = config.stateFile === 'off' ? undefined : (config.stateFile ?? defaultZoneStateFile(zone, listen.port, env, homedir()));
     const dns = await startEmbeddedDnsServer({ zone, host: listen.host, port: listen.port, ...embeddedServerOptions(config, stateFile), logger: logger.child({ provider: 'embedded' }) });
     const provider = createEmbeddedProvider(dns);
@@ -61,7 +61,7 @@ export async function createProviderFromConfig(config: ProviderConfig, context: 
   }
   const key = config.key ? await loadTsigKey(config.key, { path: `${at}.key`, env }) : undefined;
   const provider = createRfc2136Provider({
-    server: splitHostPort(config.server, `${at}.server`),
+    server: parseListenAddress(config.server, `${at}.server`),
     zone,
     ...(key ? { key } : {}),
     allowUnsigned: config.allowUnsigned,

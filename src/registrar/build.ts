@@ -24,7 +24,7 @@ import { startStatusServer, type StatusServer } from './http.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { createMetrics, type RegistrarMetrics } from './metrics.js';
 import { createProviderFromConfig, type ProviderRuntime } from '../providers/from-config.js';
-import { splitHostPort } from '../config/host-port.js';
+import { formatHostPort, parseListenAddress } from '../net/endpoint.js';
 import { Registrar } from './registrar.js';
 import { Leadership, type LeadershipStatus } from './leadership.js';
 import { registerLeaseMetrics } from './lease-metrics.js';
@@ -188,7 +188,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   let status: StatusService | undefined;
   try {
     if (options.http !== false && config.http.listen !== 'off') {
-      const where = splitHostPort(config.http.listen, 'http.listen');
+      const where = parseListenAddress(config.http.listen, 'http.listen');
       const agentRoutes = serveAgentApi && agentSource ? createAgentApi({ source: agentSource, token: agentToken, logger }) : undefined;
       const page = (status = createRegistrarStatus(config, registrar, dns));
       http = await startStatusServer({
@@ -198,7 +198,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
         // The page's exact paths first: the agent API answers everything else under /v1/.
         routes: (req, res) => page.routes(req, res) || agentRoutes?.(req, res) === true,
       });
-      if (serveAgentApi) logger.info({ listen: `${http.host}:${http.port}` }, `agent API enabled at /v1/members on ${http.host}:${http.port} (bearer token required)`);
+      if (serveAgentApi) logger.info({ listen: formatHostPort(http) }, `agent API enabled at /v1/members on ${formatHostPort(http)} (bearer token required)`);
       else if (config.http.agentToken) logger.warn('http.agentToken is set but no source has type agent: the agent API stays off');
     }
   } catch (error) {

@@ -7,6 +7,7 @@ import { hostPort, logSchema, ownerIdSchema, recordSchema } from '../config/comm
 import { providerSchema } from '../config/provider-schema.js';
 import { configProblems } from './config-check.js';
 import { replicasSchema } from './replicas-config.js';
+import { DEFAULT_SERVICE_PORT } from '../net/endpoint.js';
 
 const clusterSource = z
   .object({
@@ -29,7 +30,7 @@ const staticSource = z
     type: z.literal('static'),
     addresses: z.array(z.string().min(1)).default([]),
     cidrs: z.array(z.string().min(1)).default([]),
-    port: z.number().int().min(1).max(65535).default(3000),
+    port: z.number().int().min(1).max(65535).default(DEFAULT_SERVICE_PORT),
   })
   .strict()
   .refine((s) => s.addresses.length + s.cidrs.length > 0, { message: 'expected at least one entry in addresses or cidrs' });
@@ -41,7 +42,7 @@ const awsAsgSource = z
     groups: z.array(z.string().min(1)).min(1),
     /** Which address of each instance to publish. */
     address: z.enum(['private', 'public', 'ipv6']).default('private'),
-    port: z.number().int().min(1).max(65535).default(3000),
+    port: z.number().int().min(1).max(65535).default(DEFAULT_SERVICE_PORT),
     /** AWS region of the groups (default: the SDK's own resolution, e.g. AWS_REGION). */
     region: z.string().min(1).optional(),
     refreshMs: z.number().int().min(1000).max(3_600_000).default(30_000),

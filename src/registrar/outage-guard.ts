@@ -13,7 +13,7 @@
  *   comes after failing continuously for unhealthy-after, removes it.
  */
 import { canonicalIp } from '../net/ip.js';
-import { formatHostPort } from '../protocol/host.js';
+import { endpointKey } from '../net/endpoint.js';
 import type { EndpointHealth } from '../health/types.js';
 import type { DesiredMember } from '../plan/types.js';
 import type { Candidate } from '../sources/types.js';
@@ -26,8 +26,9 @@ export interface OutageGuardOptions {
 
 export type OutagePhase = 'none' | 'active' | 'recovering';
 
-export function endpointKey(candidate: Candidate): string {
-  return formatHostPort({ host: candidate.address, port: candidate.port });
+/** The health checker's key of a candidate. */
+export function candidateKey(candidate: Candidate): string {
+  return endpointKey({ host: candidate.address, port: candidate.port });
 }
 
 function member(candidate: Candidate, health: EndpointHealth | undefined, now: number): DesiredMember {
@@ -55,7 +56,7 @@ export class OutageGuard {
     published: ReadonlySet<string>,
     now: number,
   ): { members: DesiredMember[]; phase: OutagePhase } {
-    const states = candidates.map((c) => health.get(endpointKey(c)));
+    const states = candidates.map((c) => health.get(candidateKey(c)));
     const allFailing = states.length > 0 && states.every((h) => h !== undefined && (h.state === 'unhealthy' || h.failingSince !== undefined));
     if (allFailing) {
       this.active = true;

@@ -14,7 +14,7 @@ import { Backoff, type BackoffPolicy } from '../time/backoff.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { classifyReconcileError } from './error-policy.js';
 import type { Logger } from '../log/logger.js';
-import { endpointKey, OutageGuard, type OutageGuardOptions, type OutagePhase } from './outage-guard.js';
+import { candidateKey, OutageGuard, type OutageGuardOptions, type OutagePhase } from './outage-guard.js';
 import { publishedAddresses, reconcileOnce, type ReconcileFence } from '../reconcile/once.js';
 import type { RegistrarMetrics } from './metrics.js';
 import { PortNotices, publishedPortAdvice } from './port-notices.js';
@@ -105,7 +105,7 @@ export interface RegistrarEvents {
 }
 
 function endpointOf(candidate: Candidate): Endpoint {
-  const key = endpointKey(candidate);
+  const key = candidateKey(candidate);
   return { key, host: candidate.address, port: candidate.port, ...(candidate.expectedNodeId ? { expectedNodeId: candidate.expectedNodeId } : {}) };
 }
 

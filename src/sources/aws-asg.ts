@@ -14,6 +14,7 @@ import { canonicalIp } from '../net/ip.js';
 import type { Candidate, Source } from './types.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import { repeatEvery } from '../time/repeat.js';
+import { DEFAULT_SERVICE_PORT, endpointKey } from '../net/endpoint.js';
 
 export type AsgAddressKind = 'private' | 'public' | 'ipv6';
 
@@ -146,7 +147,7 @@ const KIND_TEXT: Record<AsgAddressKind, string> = { private: 'private IPv4', pub
 
 /** One listing of the groups: candidates, every instance's state, and what was skipped and why. */
 export async function listAsgCandidates(options: AsgListOptions): Promise<AsgListing> {
-  const port = options.port ?? 3000;
+  const port = options.port ?? DEFAULT_SERVICE_PORT;
   const { states: instances, found } = await describeGroups(options);
   const eligible = instances.filter((i) => asgExclusionReason(i.lifecycleState, i.healthStatus) === undefined);
   const skipped: SkippedInstance[] = [];
@@ -223,7 +224,7 @@ export interface AsgSource extends Source {
 }
 
 function sameCandidates(a: readonly Candidate[], b: readonly Candidate[]): boolean {
-  const key = (c: Candidate): string => `${c.id ?? ''}|${c.address}|${c.port}|${c.rack ?? ''}`;
+  const key = (c: Candidate): string => `${c.id ?? ''}|${endpointKey({ host: c.address, port: c.port })}|${c.rack ?? ''}`;
   return a.length === b.length && a.every((c, i) => key(c) === key(b[i]!));
 }
 

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { checkNodeAddress, type AddressPolicy } from '../net/address-policy.js';
 import type { Candidate, Source } from './types.js';
+import { DEFAULT_SERVICE_PORT } from '../net/endpoint.js';
 
 /** Largest pool a static source expands (a /20 of IPv4). */
 export const MAX_STATIC_CANDIDATES = 4096;
@@ -46,7 +47,7 @@ function admitted(address: string, path: string, policy: AddressPolicy): string 
 }
 
 export function staticCandidates(options: StaticSourceOptions, path = 'sources[static]'): Candidate[] {
-  const port = options.port ?? 3000;
+  const port = options.port ?? DEFAULT_SERVICE_PORT;
   const policy = { allowLoopback: options.allowLoopback === true };
   const addresses = new Set<string>();
   (options.addresses ?? []).forEach((address, i) => addresses.add(admitted(address, `${path}.addresses[${i}]`, policy)));

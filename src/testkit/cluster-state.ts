@@ -6,7 +6,7 @@
  * on this node changed (a real node counts migrations, so it moves by hundreds); rebalance-generation +1
  * per membership change. A node whose inputs did not change keeps the very same view object.
  */
-import type { HostPort } from '../protocol/host.js';
+import { formatHostPort, type HostPort } from '../net/endpoint.js';
 import {
   changedPartitions,
   computeOwnership,
@@ -53,7 +53,7 @@ export interface ClusterState {
   readonly views: ReadonlyMap<string, NodeClusterView>;
 }
 
-const hostKey = (hosts: readonly HostPort[]): string => hosts.map((h) => `${h.host}|${h.port}`).join(',');
+const hostKey = (hosts: readonly HostPort[]): string => hosts.map(formatHostPort).join(',');
 const peersKey = (peers: readonly PeerView[]): string =>
   peers.map((p) => `${p.nodeId}[${hostKey(p.access)}][${hostKey(p.alternate)}]`).join(';');
 

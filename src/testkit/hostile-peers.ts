@@ -4,7 +4,7 @@
  * once, and closes each after a short hold, so tests can measure the fan-out a client produces.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 import { formatPeers, type PeerEntry } from '../protocol/values/peers.js';
 
 export interface HugePeersOptions {

@@ -3,7 +3,7 @@
  * reply bodies. Every complete request line is echoed, then TAB, the value and LF, in request order; an
  * unknown name gets `ERROR:4:unrecognized command`; an empty body gets the legacy summary.
  */
-import { formatHostPort, type HostPort } from '../protocol/host.js';
+import { DEFAULT_SERVICE_PORT, formatHostPort, type HostPort } from '../net/endpoint.js';
 import {
   formatPeers,
   formatReplicas,
@@ -27,7 +27,6 @@ export const DEFAULT_FEATURES: readonly string[] = Object.freeze([
 
 /** Below 8.1.0.0, so C clients ≥ 7.1 do not send user-agent-set (it is answered anyway). */
 export const DEFAULT_BUILD = '8.0.0.0';
-export const DEFAULT_PORT = 3000;
 
 /** Everything a node's info answers are computed from; replaced (never mutated) when something changes. */
 export interface NodeInfoView {
@@ -66,7 +65,7 @@ function peersValue(view: NodeInfoView, pick: (p: PeerView) => readonly HostPort
   const peers = view.cluster.peers
     .map((p) => ({ nodeId: p.nodeId, tlsName: '', hosts: pick(p) }))
     .filter((p) => p.hosts.length > 0);
-  return formatPeers({ generation: view.cluster.peersGeneration, defaultPort: DEFAULT_PORT, peers });
+  return formatPeers({ generation: view.cluster.peersGeneration, defaultPort: DEFAULT_SERVICE_PORT, peers });
 }
 
 /** Legacy `services`: first IPv4 address of each peer, `;`-separated. */

@@ -5,7 +5,7 @@
  * An error on either side closes both.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 
 export interface LoadBalancerOptions {
   readonly host?: string;

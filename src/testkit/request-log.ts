@@ -2,7 +2,7 @@
  * What arrived at a simulated node, kept in a bounded ring buffer so long runs cannot grow memory:
  * tests read it to see which commands came in on which connection, in which order.
  */
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 
 export type RequestKind = 'accept' | 'close' | 'info' | 'admin' | 'data' | 'invalid';
 

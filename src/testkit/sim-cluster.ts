@@ -4,7 +4,7 @@
  * each partition has one master per namespace; generations move on every change). The cluster recomputes
  * lazily: switches mark it dirty and the next question (or reply) brings every view up to date at once.
  */
-import { formatHostPort, type HostPort } from '../protocol/host.js';
+import { formatHostPort, type HostPort } from '../net/endpoint.js';
 import { formatNodeId, isNodeId } from '../protocol/values/index.js';
 import { nextClusterState, type ClusterState, type MemberSpec, type NodeClusterView } from './cluster-state.js';
 import { DEFAULT_BUILD, DEFAULT_FEATURES, type SimEdition } from './info-responder.js';

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeAdminMessage } from '../protocol/admin.js';
 import { FrameDecoder, type Frame } from '../protocol/frame-decoder.js';
 import { MessageType, frame } from '../protocol/header.js';
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 import { decodeInfoRequest } from '../protocol/info-codec.js';
 import { DataResult, encodeDataReply } from './data-reply.js';
 import { answerInfoRequest, NOT_AUTHENTICATED_LINE, type NodeInfoView } from './info-responder.js';

@@ -4,7 +4,7 @@
  * `SimNodeHost`); every switch that changes membership or addresses tells the cluster to recompute.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { HostPort } from '../protocol/host.js';
+import type { HostPort } from '../net/endpoint.js';
 import type { NodeClusterView } from './cluster-state.js';
 import type { NodeInfoView, SimEdition } from './info-responder.js';
 import type { NamespaceSpec } from './partition-map.js';

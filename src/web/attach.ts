@@ -1,5 +1,5 @@
 /** The status service of one registrar built from its config: which DNS servers clients are answered by. */
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostPort } from '../net/endpoint.js';
 import type { EmbeddedDnsServer } from '../providers/embedded/server.js';
 import type { RegistrarConfig } from '../registrar/config-schema.js';
 import type { Registrar } from '../registrar/registrar.js';

@@ -2,7 +2,7 @@
  * The seed / hosts setting of each official client and of XDR, for the seed name (what clients should use:
  * it follows the record) and for the addresses published right now.
  */
-import { formatHostPort } from '../protocol/host.js';
+import { formatHostPort } from '../net/endpoint.js';
 import type { HostsString } from './schema.js';
 
 export interface SeedHost {

@@ -4,7 +4,7 @@
  */
 import type { EndpointHealth } from '../health/types.js';
 import { formatMarker, markerName } from '../records/marker.js';
-import { formatHostPort } from '../protocol/host.js';
+import { DEFAULT_SERVICE_PORT, formatHostPort } from '../net/endpoint.js';
 import type { RegistrarState } from '../registrar/registrar.js';
 import type { Candidate } from '../sources/types.js';
 import { differences } from './differences.js';
@@ -88,7 +88,7 @@ export function buildStatus(input: StatusInput): StatusV1 {
   const clusterKinds = state.sources.filter((s) => s.kind === 'cluster');
   const members = clusterKinds.length === 0 ? undefined : new Set(clusterKinds.flatMap((s) => s.candidates.map((c) => c.address)));
   const publishedHosts = candidates.filter((c) => published.has(c.address)).map((c) => ({ host: c.address, port: c.port }));
-  const port = publishedHosts[0]?.port ?? candidates[0]?.port ?? 3000;
+  const port = publishedHosts[0]?.port ?? candidates[0]?.port ?? DEFAULT_SERVICE_PORT;
   return {
     schema: STATUS_SCHEMA,
     generatedAt: now,

@@ -3,7 +3,7 @@
 // gets only the nodes' direct addresses; when every node is replaced, the adapter re-seeds it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../../src/providers/embedded/index.js';
-import { formatHostPort, type HostPort } from '../../src/protocol/host.js';
+import { formatHostPort, type HostPort } from '../../src/net/endpoint.js';
 import { startLoadBalancer, type LoadBalancer } from '../../src/testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { silenceAddresses, type Silence } from '../harness/silent.js';

@@ -2,7 +2,7 @@
 // against the simulated cluster behind its load balancer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHostList, HOST_FORMATS, type FormattableHost, type HostFormat } from '../../src/cli/host-formats.js';
-import { formatHostPort } from '../../src/protocol/host.js';
+import { formatHostPort } from '../../src/net/endpoint.js';
 import { startLoadBalancer, type LoadBalancer } from '../../src/testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/discovery/cluster.js';
 import { probe } from '../../src/discovery/probe/probe.js';
-import { formatHostPort } from '../../src/protocol/host.js';
+import { formatHostPort } from '../../src/net/endpoint.js';
 import type { SimCluster } from '../../src/testkit/sim-cluster.js';
 import { recordEvents } from '../helpers/wait.js';
 import { simSession } from './sim-session.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/discovery/cluster.js';
 import { discover } from '../../src/discovery/discover.js';
 import { NoSeedNodeError } from '../../src/discovery/errors.js';
-import { formatHostPort } from '../../src/protocol/host.js';
+import { formatHostPort } from '../../src/net/endpoint.js';
 import { startLoadBalancer, type LoadBalancer } from '../../src/testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { freePort } from '../harness/ports.js';

@@ -22,7 +22,7 @@ import {
 import { applyExpansion, selectPeers, type PeerSource } from '../../src/discovery/membership-expansion.js';
 import { peerSignature, type PeerRetry } from '../../src/discovery/peer-retry.js';
 import { createTranslator } from '../../src/discovery/translate.js';
-import { formatHostPort, type HostPort } from '../../src/protocol/host.js';
+import { formatHostPort, type HostPort } from '../../src/net/endpoint.js';
 import { parsePeers, type PeerEntry, type PeersReply } from '../../src/protocol/values/peers.js';
 
 const SPEC_DIR = new URL('./spec/', import.meta.url);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { probe } from '../../src/discovery/probe/probe.js';
-import { formatHostPort } from '../../src/protocol/host.js';
+import { formatHostPort } from '../../src/net/endpoint.js';
 import { startLoadBalancer, type LoadBalancer } from '../../src/testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { freePort } from '../harness/ports.js';

@@ -7,7 +7,7 @@ import { Cluster } from '../../src/discovery/cluster.js';
 import { discover } from '../../src/discovery/discover.js';
 import { probe } from '../../src/discovery/probe/probe.js';
 import { TimeoutError } from '../../src/protocol/errors.js';
-import { formatHostPort } from '../../src/protocol/host.js';
+import { formatHostPort } from '../../src/net/endpoint.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { startBind, type BindServer } from '../harness/bind.js';
 import { startHaproxy, type HaproxyServer } from '../harness/haproxy.js';

@@ -4,7 +4,7 @@
  */
 import { afterEach } from 'vitest';
 import type { Cluster } from '../../src/discovery/cluster.js';
-import { formatHostPort } from '../../src/protocol/host.js';
+import { formatHostPort } from '../../src/net/endpoint.js';
 import { startSimCluster, type SimCluster, type SimClusterOptions } from '../../src/testkit/sim-cluster.js';
 
 export interface SimSession {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialHealth, nextHealth } from '../../src/health/hysteresis.js';
 import type { EndpointHealth, HealthState } from '../../src/health/types.js';
-import { endpointKey, OutageGuard } from '../../src/registrar/outage-guard.js';
+import { candidateKey, OutageGuard } from '../../src/registrar/outage-guard.js';
 import type { Candidate } from '../../src/sources/types.js';
 
 const candidates: Candidate[] = ['10.0.0.1', '10.0.0.2', '10.0.0.3'].map((address) => ({ address, port: 3000, source: 'static' }));
@@ -10,7 +10,7 @@ function health(states: readonly [HealthState, number | undefined][]): Map<strin
   return new Map(
     candidates.map((c, i) => {
       const [state, failingSince] = states[i]!;
-      const endpoint = { key: endpointKey(c), host: c.address, port: c.port };
+      const endpoint = { key: candidateKey(c), host: c.address, port: c.port };
       return [endpoint.key, { endpoint, state, since: 0, healthySince: state === 'healthy' ? 0 : undefined, consecutivePasses: 0, failingSince, last: undefined, nodeId: undefined }];
     }),
   );
@@ -65,7 +65,7 @@ describe('OutageGuard', () => {
     const guard = new OutageGuard({ unhealthyAfterMs: 3000, recoveryWindowMs: 10_000 });
     // Right after a restart: one endpoint passed its probes, the others have not been probed (or are unknown to the checker).
     const snapshot = health([['healthy', undefined], ['unknown', undefined], ['unknown', undefined]]);
-    snapshot.delete(endpointKey(candidates[2]!));
+    snapshot.delete(candidateKey(candidates[2]!));
     const r = guard.desired(candidates, snapshot, published, 450);
     expect(addresses(r)).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
     // An unpublished endpoint without a verdict is still not added.
@@ -75,7 +75,7 @@ describe('OutageGuard', () => {
   it('removes a published endpoint only after it has failed continuously for unhealthy-after (injected clock)', () => {
     const options = { healthyAfter: 2, unhealthyAfterMs: 1000 };
     const guard = new OutageGuard({ unhealthyAfterMs: 1000, recoveryWindowMs: 5000 });
-    const [ok, failing] = candidates.map((c) => ({ key: endpointKey(c), host: c.address, port: c.port }));
+    const [ok, failing] = candidates.map((c) => ({ key: candidateKey(c), host: c.address, port: c.port }));
     let good = initialHealth(ok!, 0);
     let bad = initialHealth(failing!, 0);
     const removedAt: number[] = [];

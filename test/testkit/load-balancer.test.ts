@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostPort } from '../../src/protocol/host.js';
+import type { HostPort } from '../../src/net/endpoint.js';
 import { startLoadBalancer, type LoadBalancer } from '../../src/testkit/load-balancer.js';
 
 // Echo servers that prefix every reply with their name, so a test sees where a connection went.

@@ -1,7 +1,7 @@
 // The official client through a real HAProxy (TCP round robin) in front of the simulator: the same two
 // outcomes docs/testing.md ("The official aerospike client") records against a real CE 8.1.2 cluster.
 import { afterEach, expect, it } from 'vitest';
-import { formatHostPort } from '../../src/protocol/host.js';
+import { formatHostPort } from '../../src/net/endpoint.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { startHaproxy, type HaproxyServer } from '../harness/haproxy.js';
 import { describeIfTool } from '../harness/require-tool.js';

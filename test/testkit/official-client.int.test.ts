@@ -2,7 +2,7 @@
 // process (helpers/official-client-driver.ts): its connect() blocks the JavaScript thread while seeding, so
 // it cannot share an event loop with the simulated nodes it must talk to.
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatHostPort } from '../../src/protocol/host.js';
+import { formatHostPort } from '../../src/net/endpoint.js';
 import { startLoadBalancer, type LoadBalancer } from '../../src/testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { OfficialClient, type OfficialNode } from './helpers/official-client.js';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostPort } from '../../src/protocol/host.js';
+import type { HostPort } from '../../src/net/endpoint.js';
 import { parsePeers, parseServiceList } from '../../src/protocol/values/index.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { askOnce, MessageType, RawClient } from './helpers/raw-client.js';

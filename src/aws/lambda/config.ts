@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { canonicalName, inZone } from '../../records/canonical.js';
 import type { AsgAddressKind } from '../../sources/aws-asg.js';
+import { DEFAULT_SERVICE_PORT } from '../../net/endpoint.js';
 
 const DNS_NAME = /^(?=.{1,253}\.?$)([A-Za-z0-9_-]{1,63}\.)+[A-Za-z0-9_-]{1,63}\.?$/;
 const FQDN_TEXT = 'expected a fully qualified DNS name like seed.db.example.com';
@@ -63,7 +64,7 @@ const schema = z
       .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
       .pipe(z.array(z.string().max(255, 'expected group names of at most 255 characters')).min(1, 'expected at least one Auto Scaling group name')),
     SEEDKEEPER_ADDRESS: z.enum(['private', 'public', 'ipv6'], 'expected private, public or ipv6').default('private'),
-    SEEDKEEPER_PORT: wholeNumber(1, 65535, 3000, 'a port'),
+    SEEDKEEPER_PORT: wholeNumber(1, 65535, DEFAULT_SERVICE_PORT, 'a port'),
     SEEDKEEPER_TTL: wholeNumber(1, 86_400, 30, 'a TTL in seconds'),
     SEEDKEEPER_MODE: z.enum(['shared', 'per-node'], 'expected shared or per-node').default('shared'),
     SEEDKEEPER_OWNER_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores').default('seedkeeper'),

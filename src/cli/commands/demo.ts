@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { probe } from '../../discovery/probe/probe.js';
-import { formatHostPort } from '../../protocol/host.js';
+import { formatHostPort } from '../../net/endpoint.js';
 import { consoleSay, narrate } from '../../demo/narrator.js';
 import { runScenario } from '../../demo/scenario.js';
 import { tellStory } from '../../demo/story.js';
@@ -35,8 +35,8 @@ function introduce(world: DemoWorld, say: (line: string) => void): void {
   const http = world.runtime.http;
   say(`cluster  "${DEMO_CLUSTER}": ${world.sim.nodes.map((n) => `${n.id} at ${formatHostPort(n.listenAddresses[0]!)}`).join(', ')}`);
   say(`lb       built-in load balancer on ${formatHostPort(world.lb.address)} (round robin)`);
-  say(`dns      seedkeeper's DNS server for demo.test on ${dns.host}:${dns.port} (UDP and TCP): try  dig @${dns.host} -p ${dns.port} ${DEMO_RECORD}`);
-  if (http) say(`status   http://${http.host}:${http.port}/  (live status page; JSON at /v1/status, metrics at /metrics)`);
+  say(`dns      seedkeeper's DNS server for demo.test on ${formatHostPort(dns)} (UDP and TCP): try  dig @${dns.host} -p ${dns.port} ${DEMO_RECORD}`);
+  if (http) say(`status   http://${formatHostPort(http)}/  (live status page; JSON at /v1/status, metrics at /metrics)`);
   const t = world.timing;
   say(`health   Aerospike probe every ${t.intervalMs} ms; healthy after ${t.healthyAfter} passes; unhealthy after failing for ${t.unhealthyAfterMs} ms`);
 }

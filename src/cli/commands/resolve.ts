@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { discover } from '../../discovery/discover.js';
 import { ConfigError } from '../../errors.js';
-import { formatHostPort } from '../../protocol/host.js';
+import { formatHostPort } from '../../net/endpoint.js';
 import { formatHostList, HOST_FORMATS, isHostFormat } from '../host-formats.js';
 import { addDiscoveryFlags, discoveryOptionsFromFlags, type DiscoveryFlags } from '../discovery-flags.js';
 import { setExitCode } from '../exit.js';

@@ -12,6 +12,7 @@ import { isConfigurationError } from '../../registrar/error-policy.js';
 import { EXIT_PROBLEM, EXIT_USAGE, setExitCode } from '../exit.js';
 import { onceRefusal, onceSummary } from '../once-summary.js';
 import { publishedPortAdvice } from '../../registrar/port-notices.js';
+import { formatHostPort } from '../../net/endpoint.js';
 
 /** Closing must not hang the exit: after this long, stop waiting (bin/seedkeeper.js then exits anyway). */
 const CLOSE_DEADLINE_MS = 10_000;
@@ -43,7 +44,7 @@ export function registerRun(program: Command): void {
       const runtime = await buildRegistrar(config);
       const { registrar, logger } = runtime;
       logger.info(
-        { record: config.record.name, dns: runtime.dns && `${runtime.dns.host}:${runtime.dns.port}`, http: runtime.http && `http://${runtime.http.host}:${runtime.http.port}` },
+        { record: config.record.name, dns: runtime.dns && formatHostPort(runtime.dns), http: runtime.http && `http://${formatHostPort(runtime.http)}` },
         'seedkeeper registrar started',
       );
       try {

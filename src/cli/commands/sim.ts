@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
-import { formatHostPort } from '../../protocol/host.js';
+import { DEFAULT_SERVICE_PORT, formatHostPort } from '../../net/endpoint.js';
 import { startLoadBalancer, type LoadBalancer } from '../../testkit/load-balancer.js';
 import { startSimCluster, type SimCluster } from '../../testkit/sim-cluster.js';
 
@@ -28,7 +28,7 @@ export interface SimRunIo {
   onReady?(running: { readonly cluster: SimCluster; readonly lb: LoadBalancer | undefined }): void;
 }
 
-export const DEFAULT_SIM_BASE_PORT = 3000;
+export const DEFAULT_SIM_BASE_PORT = DEFAULT_SERVICE_PORT;
 
 /** Start, print, wait for the abort signal, stop. Resolves once everything is closed. */
 /** A port already taken is a usage problem: say which option picks another one. */

@@ -4,11 +4,10 @@
  * good node, a probe reports on every seed.
  */
 import { withChildSignal } from '../abort-scope.js';
-import { formatHostPort } from '../../protocol/host.js';
+import { formatHostPort, sameEndpoint } from '../../net/endpoint.js';
 import { parseNodeId } from '../../protocol/values/node-id.js';
 import { withAlias, withNode, EMPTY_CLUSTER, type ClusterDescription } from '../description.js';
 import { ClusterNameMismatchError } from '../errors.js';
-import { sameEndpoint } from '../lb-detect.js';
 import { openConnection } from '../node-connect.js';
 import { createContext, type DiscoveryContext, type DiscoveryOptions } from '../options.js';
 import { applyPeerAliases, describePeer, expandFromPeers, type PeerIssue } from '../peers.js';

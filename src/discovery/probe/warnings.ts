@@ -3,7 +3,7 @@
  */
 import { isIP } from 'node:net';
 import { describeError } from '../../errors.js';
-import { formatHostPort } from '../../protocol/host.js';
+import { formatHostPort } from '../../net/endpoint.js';
 import { ConnectError, TimeoutError } from '../../protocol/errors.js';
 import { portAdvice } from '../../net/seed-ports.js';
 import { ClusterNameMismatchError } from '../errors.js';
@@ -128,7 +128,7 @@ export function buildWarnings(input: WarningInput): ProbeWarning[] {
         warnings.push({
           code: 'loopback-load-balancer', severity: 'warning', nodeId, address: dialled,
           message: `seed ${dialled} is a load balancer on a loopback address: official clients skip load-balancer detection for loopback seeds and would record node ${nodeId} at ${dialled}`,
-          fix: 'give clients the direct node addresses (seedkeeper resolve), or write the seed as [::ffff:' + winner.dialled.host + ']:' + String(winner.dialled.port),
+          fix: 'give clients the direct node addresses (seedkeeper resolve), or write the seed as ' + formatHostPort({ host: `::ffff:${winner.dialled.host}`, port: winner.dialled.port }),
         });
       }
     }

@@ -4,7 +4,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { InfoParseError } from '../errors.js';
-import { isValidPort, type HostPort } from '../host.js';
+import { isValidPort, splitHost, type HostPort } from '../../net/endpoint.js';
 import { parsePort, quote } from './scan.js';
 
 const MAX_DNS_NAME = 253;
@@ -47,37 +47,21 @@ export function isValidListHost(host: string): boolean {
  * missing port means `defaultPort` (peer lists).
  */
 export function parseHostText(command: string, text: string, defaultPort?: number): HostPort {
-  let host: string;
-  let rest: string;
-  if (text.startsWith('[')) {
-    const close = text.indexOf(']');
-    if (close < 0) throw new InfoParseError(command, `missing ']' after IPv6 address in ${quote(text)}`);
-    host = text.slice(1, close);
-    if (host.length > MAX_IPV6_TEXT || !isIPv6(host)) {
-      throw new InfoParseError(command, `expected an IPv6 address inside brackets, got ${quote(host)}`);
-    }
-    rest = text.slice(close + 1);
-    if (rest.length > 0 && !rest.startsWith(':')) {
-      throw new InfoParseError(command, `expected ':port' after ']' in ${quote(text)}`);
-    }
-  } else {
-    const colon = text.indexOf(':');
-    host = colon < 0 ? text : text.slice(0, colon);
-    rest = colon < 0 ? '' : text.slice(colon);
-    if (host.length === 0 || !isValidListHost(host)) {
-      throw new InfoParseError(command, `expected an IPv4 address or DNS name, got ${quote(host)} (IPv6 needs brackets)`);
-    }
+  const split = splitHost(text);
+  if (split.problem === 'unclosed-bracket') throw new InfoParseError(command, `missing ']' after IPv6 address in ${quote(text)}`);
+  const { host } = split;
+  if (split.bracketed && (host.length > MAX_IPV6_TEXT || !isIPv6(host))) {
+    throw new InfoParseError(command, `expected an IPv6 address inside brackets, got ${quote(host)}`);
   }
-  if (rest.length === 0) {
+  if (!split.ok) throw new InfoParseError(command, `expected ':port' after ']' in ${quote(text)}`);
+  if (!split.bracketed && (host.length === 0 || !isValidListHost(host))) {
+    throw new InfoParseError(command, `expected an IPv4 address or DNS name, got ${quote(host)} (IPv6 needs brackets)`);
+  }
+  if (split.rest === undefined) {
     if (defaultPort === undefined) throw new InfoParseError(command, `host ${quote(text)} has no port`);
     return { host, port: defaultPort };
   }
-  return { host, port: parsePort(command, rest.slice(1)) };
-}
-
-/** The host part as written in a list: IPv6 bracketed, anything else as is. */
-export function formatHostText(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
+  return { host, port: parsePort(command, split.rest) };
 }
 
 /** Throw RangeError when a formatter is handed a host the parsers would refuse. */

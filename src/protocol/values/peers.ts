@@ -6,8 +6,8 @@
  * with no hosts. A hand-written scanner keeps parsing linear and every failure an InfoParseError.
  */
 import { InfoParseError } from '../errors.js';
-import { formatHostPort, isValidPort, type HostPort } from '../host.js';
-import { assertListHost, formatHostText, parseHostText } from './host-text.js';
+import { DEFAULT_SERVICE_PORT, formatHost, formatHostPort, isValidPort, type HostPort } from '../../net/endpoint.js';
+import { assertListHost, parseHostText } from './host-text.js';
 import { isNodeId } from './node-id.js';
 import { checkLength, isPrintableToken, parsePort, parseUnsigned, quote } from './scan.js';
 
@@ -43,7 +43,6 @@ export interface RejectedPeer {
 
 export const MAX_REJECTED_DETAILS = 16;
 
-export const DEFAULT_SERVICE_PORT = 3000;
 export const MAX_PEERS = 4096;
 export const MAX_PEER_HOSTS = 64;
 const MAX_TLS_NAME = 255;
@@ -195,7 +194,7 @@ export function formatPeers(reply: PeersReply): string {
     if (peer.hosts.length > MAX_PEER_HOSTS) throw new RangeError(`peer ${peer.nodeId} has more than ${MAX_PEER_HOSTS} hosts`);
     const hosts = peer.hosts.map((hp) => {
       assertListHost(hp);
-      return hp.port === defaultPort ? formatHostText(hp.host) : formatHostPort(hp);
+      return hp.port === defaultPort ? formatHost(hp.host) : formatHostPort(hp);
     });
     return `[${peer.nodeId},${peer.tlsName},[${hosts.join(',')}]]`;
   });

@@ -4,7 +4,7 @@
  * An empty value is legal and means "nothing configured"; load-balancer detection then keeps the seed.
  */
 import { InfoParseError } from '../errors.js';
-import { formatHostPort, type HostPort } from '../host.js';
+import { formatHostPort, type HostPort } from '../../net/endpoint.js';
 import { assertListHost, parseHostText } from './host-text.js';
 import { checkLength } from './scan.js';
 

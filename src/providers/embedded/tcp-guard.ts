@@ -14,6 +14,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type net from 'node:net';
 import { ipv6Bytes } from '../../net/ip.js';
+import { unmapIpv4 } from '../../net/endpoint.js';
 
 export interface TcpGuardLimits {
   readonly messageTimeoutMs: number;
@@ -56,7 +57,7 @@ export function evictionVictim<T extends TcpTimes>(connections: Iterable<T>): T 
 /** The per-source key: IPv4 as is (also from `::ffff:a.b.c.d`), IPv6 by its /64 prefix. */
 export function sourceKey(address: string | undefined): string {
   if (address === undefined) return 'unknown';
-  const mapped = address.toLowerCase().startsWith('::ffff:') ? address.slice(7) : address;
+  const mapped = unmapIpv4(address) ?? address;
   if (isIPv4(mapped)) return mapped;
   if (!isIPv6(address)) return 'unknown';
   const bare = address.split('%')[0]!;

@@ -20,6 +20,7 @@ import { buildQuery, buildUpdate, type RdataOf } from './message.js';
 import { exchange, exchangeTcp, type DnsServerAddress, type ExchangeOptions, type ExchangeResult } from './transport.js';
 import { DEFAULT_FUDGE_SEC, isAuthentic, signMessage, verifyResponse, type SignedMessage, type TsigVerdict } from './tsig.js';
 import type { DecodedMessage } from '../dns-wire/reader.js';
+import { formatHostPort } from '../../net/endpoint.js';
 
 type LogFn = (obj: Record<string, unknown>, msg: string) => void;
 /** The subset of a pino logger the provider uses. */
@@ -98,7 +99,7 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
   const log = options.logger ?? SILENT;
   const now = options.now ?? Date.now;
   const fudge = options.fudgeSec ?? DEFAULT_RFC2136_OPTIONS.fudgeSec;
-  const serverText = `${server.host}:${server.port}`;
+  const serverText = formatHostPort(server);
   const transport: ExchangeOptions = { timeoutMs, udpAttempts: options.udpAttempts ?? DEFAULT_RFC2136_OPTIONS.udpAttempts, tcpAttempts: DEFAULT_RFC2136_OPTIONS.tcpAttempts };
   const keyInfo = key === undefined ? undefined : { name: key.name, algorithm: key.algorithm };
   const rememberedTxt = new Map<string, Buffer>();

@@ -15,6 +15,7 @@ import { WireFormatError } from '../../errors.js';
 import { readName } from '../dns-wire/name.js';
 import { decodeMessage, type DecodedMessage } from '../dns-wire/reader.js';
 import { DnsTimeoutError, DnsTransportError, UnverifiedAnswerError } from './errors.js';
+import { formatHostPort } from '../../net/endpoint.js';
 
 export interface DnsServerAddress {
   readonly host: string;
@@ -55,8 +56,6 @@ interface Pending {
   readonly opcode: number;
   readonly question: string | undefined;
 }
-
-const endpoint = (s: DnsServerAddress): string => (net.isIPv6(s.host) ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`);
 
 function questionKey(buf: Buffer): string | undefined {
   if (buf.readUInt16BE(4) === 0) return undefined;
@@ -99,7 +98,7 @@ function abortError(signal: AbortSignal): Error {
 }
 
 function networkError(server: DnsServerAddress, via: string, error: NodeJS.ErrnoException): DnsTransportError {
-  return new DnsTransportError('ERR_DNS_UNREACHABLE', `cannot reach ${endpoint(server)} over ${via}: ${error.code ?? error.message}`, { cause: error, labels: ['retryable'] });
+  return new DnsTransportError('ERR_DNS_UNREACHABLE', `cannot reach ${formatHostPort(server)} over ${via}: ${error.code ?? error.message}`, { cause: error, labels: ['retryable'] });
 }
 
 type UdpAnswer = { raw: Buffer; decoded: DecodedMessage; unverified: number };
@@ -127,10 +126,10 @@ async function udpExchange(server: DnsServerAddress, request: Buffer, options: E
           const why = ignored.length === 0 ? '' : ` (ignored ${ignored.length} unusable answer(s), last: ${ignored.at(-1)})`;
           const deadline = `${attempts} attempt(s) of ${options.timeoutMs} ms`;
           if (unverified !== undefined) {
-            reject(new UnverifiedAnswerError(`no answer from ${endpoint(server)} over UDP authenticated within ${deadline}; ${unverifiedCount} answer(s) did not`, unverified, unverifiedCount));
+            reject(new UnverifiedAnswerError(`no answer from ${formatHostPort(server)} over UDP authenticated within ${deadline}; ${unverifiedCount} answer(s) did not`, unverified, unverifiedCount));
             return;
           }
-          reject(new DnsTimeoutError('ERR_DNS_TIMEOUT', `no answer from ${endpoint(server)} over UDP after ${attempts} attempt(s) of ${options.timeoutMs} ms${why}`, { labels: ['retryable'] }));
+          reject(new DnsTimeoutError('ERR_DNS_TIMEOUT', `no answer from ${formatHostPort(server)} over UDP after ${attempts} attempt(s) of ${options.timeoutMs} ms${why}`, { labels: ['retryable'] }));
           return;
         }
         sent++;
@@ -208,14 +207,14 @@ function tcpSession(server: DnsServerAddress, requests: readonly Buffer[], optio
     const onAbort = (): void => settle(abortError(options.signal!));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => {
-      settle(new DnsTimeoutError('ERR_DNS_TIMEOUT', `no complete answer from ${endpoint(server)} over TCP within ${options.timeoutMs} ms (${remaining} of ${requests.length} outstanding)`, { labels: ['retryable'] }));
+      settle(new DnsTimeoutError('ERR_DNS_TIMEOUT', `no complete answer from ${formatHostPort(server)} over TCP within ${options.timeoutMs} ms (${remaining} of ${requests.length} outstanding)`, { labels: ['retryable'] }));
     }, options.timeoutMs);
     socket.setNoDelay(true);
     socket.on('connect', () => {
       socket.write(Buffer.concat(requests.flatMap((r) => [Buffer.from([r.length >> 8, r.length & 0xff]), r])));
     });
     socket.on('error', (error) => settle(networkError(server, 'TCP', error)));
-    socket.on('close', () => settle(new DnsTransportError('ERR_DNS_BAD_RESPONSE', `${endpoint(server)} closed the TCP connection with ${remaining} of ${requests.length} answer(s) outstanding`, { labels: ['retryable'] })));
+    socket.on('close', () => settle(new DnsTransportError('ERR_DNS_BAD_RESPONSE', `${formatHostPort(server)} closed the TCP connection with ${remaining} of ${requests.length} answer(s) outstanding`, { labels: ['retryable'] })));
     socket.on('data', (chunk: Buffer) => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       // Each frame is at least 2 bytes, so this loop ends within buffered.length / 2 steps.
@@ -228,7 +227,7 @@ function tcpSession(server: DnsServerAddress, requests: readonly Buffer[], optio
         if (index < 0) continue; // an answer to none of our requests: ignore it
         const decoded = decodeOrExplain(raw);
         if (typeof decoded === 'string') {
-          settle(new DnsTransportError('ERR_DNS_BAD_RESPONSE', `${endpoint(server)} sent a ${decoded} answer over TCP`, { labels: ['retryable', 'badPeer'] }));
+          settle(new DnsTransportError('ERR_DNS_BAD_RESPONSE', `${formatHostPort(server)} sent a ${decoded} answer over TCP`, { labels: ['retryable', 'badPeer'] }));
           return;
         }
         results[index] = { raw, decoded };

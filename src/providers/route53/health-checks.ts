@@ -17,6 +17,7 @@ import {
 import { ProviderError } from '../types.js';
 import { errorName, PROVIDER } from './errors.js';
 import type { Route53Caller } from './rate.js';
+import { formatHostPort, unmapIpv4 } from '../../net/endpoint.js';
 
 export const OWNER_TAG = 'seedkeeper-owner';
 export const MEMBER_TAG = 'seedkeeper-member';
@@ -53,7 +54,8 @@ export function unreachableReason(ip: string): string | undefined {
   if (/^f[cd]/.test(v6)) return 'a unique local (ULA, fc00::/7) address';
   if (/^fe[89ab]/.test(v6)) return 'a link-local address';
   if (v6.startsWith('ff')) return 'not a unicast address';
-  if (v6.startsWith('::ffff:')) return unreachableReason(v6.slice(7));
+  const mapped = unmapIpv4(v6);
+  if (mapped !== undefined) return unreachableReason(mapped);
   return undefined;
 }
 
@@ -75,7 +77,7 @@ export function requireCheckable(members: readonly { readonly name: string; read
 /** Creates and tags the health check of one member; returns its id. */
 export async function createHealthCheck(deps: Deps, member: { readonly name: string; readonly address: string; readonly id: string }): Promise<string> {
   const { caller, client, settings } = deps;
-  const what = `health check for ${member.name} member ${member.id} (${member.address}:${settings.port})`;
+  const what = `health check for ${member.name} member ${member.id} (${formatHostPort({ host: member.address, port: settings.port })})`;
   const input = {
     CallerReference: `seedkeeper-${randomUUID()}`,
     HealthCheckConfig: {

@@ -3,7 +3,7 @@
  * mutating a valid value: the interesting inputs for a parser are the ones that almost parse.
  */
 import fc from 'fast-check';
-import type { HostPort } from '../../../src/protocol/host.js';
+import type { HostPort } from '../../../src/net/endpoint.js';
 import { formatNodeId } from '../../../src/protocol/values/node-id.js';
 import type { PeerEntry, PeersReply } from '../../../src/protocol/values/peers.js';
 import { BITMAP_BYTES, type NamespaceReplicas } from '../../../src/protocol/values/replicas.js';

@@ -50,6 +50,7 @@ describe('TCP deadlines (pure)', () => {
   it('keys sources by IPv4 address (also ::ffff: form) and by IPv6 /64', () => {
     expect(sourceKey('192.0.2.1')).toBe('192.0.2.1');
     expect(sourceKey('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(sourceKey('::ffff:c000:201')).toBe('192.0.2.1');
     expect(sourceKey('2001:db8:1:2::1')).toBe(sourceKey('2001:db8:1:2:ffff::9'));
     expect(sourceKey('2001:db8:1:2::1')).not.toBe(sourceKey('2001:db8:1:3::1'));
     expect(sourceKey(undefined)).toBe('unknown');

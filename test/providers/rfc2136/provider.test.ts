@@ -59,6 +59,13 @@ describe('construction', () => {
     expect(warnings).toEqual(['rfc2136: no TSIG key, updates and queries are sent unsigned (allowUnsigned)']);
   });
 
+  it('names an IPv6 server with brackets', () => {
+    const servers: unknown[] = [];
+    const logger = { warn: (o: { server?: unknown }) => servers.push(o.server), info: () => undefined, debug: () => undefined };
+    createRfc2136Provider({ ...base, server: { host: '2001:db8::53', port: 53 }, key: undefined, allowUnsigned: true, logger });
+    expect(servers).toEqual(['[2001:db8::53]:53']);
+  });
+
   it('checks host, port, zone, timeout and the key object', () => {
     expect(configError({ server: { host: '', port: 53 } }).path).toBe('server.host');
     expect(configError({ server: { host: '127.0.0.1', port: 70000 } }).path).toBe('server.port');

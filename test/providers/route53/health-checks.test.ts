@@ -88,6 +88,12 @@ describe('route53 per-node: health checks', () => {
     expect(world.model.healthChecks()).toHaveLength(1);
   });
 
+  it('names an IPv6 member with brackets when its check cannot be created', async () => {
+    world.model.injectError(() => serviceError('AccessDenied', 'not allowed', 403), { command: 'CreateHealthCheck' });
+    const error = await checked().apply([{ kind: 'create', set: aaaa(['2600:1f18::5']) }]).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('([2600:1f18::5]:3000)');
+  });
+
   it('needs mode per-node and a valid tag owner', () => {
     expect(() => world.provider({ healthChecks: { port: 3000, tagOwner: 'prod' } })).toThrow(ConfigError);
     expect(() => world.provider({ mode: 'per-node', healthChecks: { port: 3000, tagOwner: '' } })).toThrow(/healthChecks\.tagOwner/);

@@ -75,6 +75,7 @@ describe('route53 error classification', () => {
     expect(unreachableReason('100.64.0.1')).toContain('RFC 6598');
     expect(unreachableReason('fe80::1')).toContain('link-local');
     expect(unreachableReason('::ffff:192.168.0.1')).toContain('RFC 1918');
+    expect(unreachableReason('::FFFF:c0a8:1')).toContain('RFC 1918');
     expect(unreachableReason('203.0.113.5')).toBeUndefined();
     expect(unreachableReason('2600:1f18::1')).toBeUndefined();
   });

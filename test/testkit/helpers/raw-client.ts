@@ -3,7 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder, type Frame } from '../../../src/protocol/frame-decoder.js';
 import { frame, MessageType } from '../../../src/protocol/header.js';
-import type { HostPort } from '../../../src/protocol/host.js';
+import type { HostPort } from '../../../src/net/endpoint.js';
 
 export class RawClient {
   private readonly decoder = new FrameDecoder();
