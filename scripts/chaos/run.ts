@@ -84,9 +84,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log ?? (() => undefined);
   const timing = options.timing ?? DEFAULT_CHAOS_TIMING;
   const defs = options.faults ?? FAULTS;
-  const boundMs = convergenceBoundMs(timing);
   const nodes = options.nodes ?? 5;
   const replicas = options.replicas ?? 1;
+  const boundMs = convergenceBoundMs(timing, replicas);
   const schedule = planSchedule(new Prng(options.seed), defs, { durationMs: options.durationMs, minGapMs: options.minGapMs ?? 1000, maxGapMs: options.maxGapMs ?? 4000 });
   log(`seed ${options.seed}: ${schedule.length} faults planned over ${Math.round(options.durationMs / 1000)} s`);
   const maxLifetimeSec = Math.ceil((options.durationMs + 20 * boundMs) / 1000) + 120;

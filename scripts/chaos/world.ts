@@ -24,9 +24,19 @@ export interface ChaosTiming {
 
 export const DEFAULT_CHAOS_TIMING: ChaosTiming = Object.freeze({ healthIntervalMs: 250, unhealthyAfterMs: 1000, healthyAfter: 2, reconcileIntervalMs: 2000, startupMs: 10_000 });
 
-/** After the last fault is undone the record must equal the healthy set within this (X + N intervals + a reconcile + a start). */
-export function convergenceBoundMs(t: ChaosTiming): number {
-  return t.unhealthyAfterMs + (t.healthyAfter + 1) * t.healthIntervalMs + t.reconcileIntervalMs + t.startupMs;
+/**
+ * The replicas' lease in a chaos run: short, so that SIGSTOP faults (up to 6 s) outlast it and a follower takes
+ * over while the paused leader still believes it leads (the fencing case); renewMs * 2 + skewMs <= leaseMs.
+ */
+export const CHAOS_LEASE = Object.freeze({ leaseMs: 3000, renewMs: 1000, skewMs: 500 });
+
+/**
+ * After the last fault is undone the record must equal the healthy set within this (X + N intervals + a
+ * reconcile + a start, and with replicas a takeover: lease + skew + one renew interval).
+ */
+export function convergenceBoundMs(t: ChaosTiming, replicas = 1): number {
+  const takeover = replicas > 1 ? CHAOS_LEASE.leaseMs + CHAOS_LEASE.skewMs + CHAOS_LEASE.renewMs : 0;
+  return t.unhealthyAfterMs + (t.healthyAfter + 1) * t.healthIntervalMs + t.reconcileIntervalMs + t.startupMs + takeover;
 }
 
 export interface ChaosWorldOptions {
@@ -74,7 +84,7 @@ export class ChaosWorld {
       const strangerCluster = await startSimCluster({ nodes: 1, clusterName: OTHER_CLUSTER, nodeIds: ['CC0010011AC4202'], nodeOptions: [{ listen: [{ host: strangerIp, port }], start: false }] });
       cleanup.unshift(() => strangerCluster.stop());
       const t = options.timing;
-      const config = (): Record<string, unknown> => ({
+      const config = (id: string): Record<string, unknown> => ({
         record: { name: RECORD, ttl: 5 },
         ownerId: 'chaos',
         allowLoopback: true,
@@ -84,9 +94,10 @@ export class ChaosWorld {
         registrar: { intervalMs: t.reconcileIntervalMs, debounceMs: 20 },
         http: { listen: '127.0.0.1:0' },
         log: { level: 'warn', format: 'json' },
-        // With leases (docs/replicas.md) each replica adds `replica: { id, lease: {...} }` here.
+        // Several replicas share the record through the fenced lease (docs/replicas.md); one needs none.
+        ...(options.replicas > 1 ? { replicas: { enabled: true, id, ...CHAOS_LEASE } } : {}),
       });
-      const registrars = Array.from({ length: options.replicas }, (_, i) => new RegistrarProcess({ id: `r${i + 1}`, dir, config: config(), maxLifetimeSec: options.maxLifetimeSec }));
+      const registrars = Array.from({ length: options.replicas }, (_, i) => new RegistrarProcess({ id: `r${i + 1}`, dir, config: config(`r${i + 1}`), maxLifetimeSec: options.maxLifetimeSec }));
       cleanup.unshift(async () => {
         await Promise.all(registrars.map((r) => r.stop()));
       });

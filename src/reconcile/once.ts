@@ -7,7 +7,7 @@ import { markerName } from '../records/marker.js';
 import type { Plan } from '../plan/types.js';
 import { canonicalName } from '../records/canonical.js';
 import type { ConflictError, DnsProvider } from '../providers/types.js';
-import type { RecordSet } from '../records/types.js';
+import type { RecordChange, RecordSet } from '../records/types.js';
 import { applyWithRetries, CasExhaustedError } from '../providers/cas.js';
 import type { BackoffPolicy } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
@@ -28,6 +28,19 @@ export interface ReconcileOnceOptions {
   readonly clock?: Clock;
   /** Told about each conflict that will be retried. */
   readonly onConflict?: (attempt: number, error: ConflictError) => void;
+  /** With replicas: only the lease holder writes, and every write carries the lease (docs/replicas.md). */
+  readonly fence?: ReconcileFence;
+}
+
+/** How a replica's writes are fenced: the lease is read with the record, and every batch is conditional on it. */
+export interface ReconcileFence {
+  /** Names read together with the record and its marker (the lease record); `plan` never sees them. */
+  readonly names: readonly string[];
+  /**
+   * `changes` made conditional on the lease as read in `current`; throws (LeaseLostError) instead when this
+   * writer no longer holds it. Called just before every apply that changes something.
+   */
+  guard(current: readonly RecordSet[], changes: readonly RecordChange[]): readonly RecordChange[];
 }
 
 /** 10 ms plus up to 40 ms × attempt: writers that collided spread apart, and a reconcile never waits long. */
@@ -51,17 +64,19 @@ export function publishedAddresses(name: string, current: readonly RecordSet[]):
 
 /** Never rejects: a failure is returned in `error` with the last plan and the attempts made. */
 export async function reconcileOnce(options: ReconcileOnceOptions): Promise<ReconcileOnceResult> {
-  const { name, provider } = options;
+  const { name, provider, fence } = options;
+  const fenceNames = new Set(fence?.names.map(canonicalName));
   let plan: Plan | undefined;
   // Every attempt after the first follows a conflict: the attempt number is one more than the last conflict's.
   let attempts = 1;
   try {
     const result = await applyWithRetries(
       provider,
-      [name, markerName(name)],
+      [name, markerName(name), ...(fence?.names ?? [])],
       (current) => {
-        plan = options.plan(current);
-        return options.dryRun === true || plan.refused ? [] : plan.changes;
+        plan = options.plan(fence ? current.filter((set) => !fenceNames.has(canonicalName(set.name))) : current);
+        const changes = options.dryRun === true || plan.refused ? [] : plan.changes;
+        return fence && changes.length > 0 ? fence.guard(current, changes) : changes;
       },
       `updating ${name}`,
       {

@@ -26,6 +26,9 @@ import { createMetrics, type RegistrarMetrics } from './metrics.js';
 import { createProviderFromConfig, type ProviderRuntime } from '../providers/from-config.js';
 import { formatHostPort, parseListenAddress } from '../net/endpoint.js';
 import { Registrar } from './registrar.js';
+import { Leadership, type LeadershipStatus } from './leadership.js';
+import { registerLeaseMetrics } from './lease-metrics.js';
+import { defaultReplicaId, replicaLeaseOptions } from './replicas-config.js';
 import { createRegistrarStatus } from '../web/attach.js';
 import type { StatusService } from '../web/service.js';
 
@@ -41,6 +44,8 @@ export interface RegistrarRuntime {
   readonly status: StatusService | undefined;
   readonly logger: Logger;
   readonly metrics: RegistrarMetrics;
+  /** The lease loop when `replicas.enabled`; started with the registrar, released on close. */
+  readonly leadership: Leadership | undefined;
   /** Stop the registrar, then the servers it started. */
   close(): Promise<void>;
 }
@@ -157,6 +162,10 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   const { provider, dns } = providerRuntime;
   if (dns) registerEmbeddedDnsMetrics(metrics.registry, dns);
   const closeProvider = (): Promise<void> => providerRuntime.close();
+  const leadership = config.replicas.enabled
+    ? new Leadership({ name, provider, id: config.replicas.id ?? defaultReplicaId(), lease: replicaLeaseOptions(config.replicas), logger })
+    : undefined;
+  if (leadership) registerLeaseMetrics(metrics.registry, leadership);
   const registrar = new Registrar({
     name,
     sources,
@@ -168,7 +177,12 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
     outage: { unhealthyAfterMs, recoveryWindowMs: unhealthyAfterMs + healthyAfter * intervalMs + timeoutMs + intervalMs },
     logger,
     metrics,
+    ...(leadership ? { leadership } : {}),
   });
+  if (leadership) {
+    // A new leader reconciles at once (the registrar starts the lease loop with its own).
+    leadership.on('change', (change) => change.to === 'leader' && registrar.schedule('leadership'));
+  }
   const agentSource = sources.find((s): s is AgentSource => s.kind === 'agent');
   let http: StatusServer | undefined;
   let status: StatusService | undefined;
@@ -180,7 +194,7 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
       http = await startStatusServer({
         ...where,
         registry: metrics.registry,
-        health: () => (registrar.isRunning ? { ok: true, detail: 'ok' } : { ok: false, detail: 'registrar stopped' }),
+        health: () => (registrar.isRunning ? { ok: true, detail: leadership ? replicaHealth(leadership.status()) : 'ok' } : { ok: false, detail: 'registrar stopped' }),
         // The page's exact paths first: the agent API answers everything else under /v1/.
         routes: (req, res) => page.routes(req, res) || agentRoutes?.(req, res) === true,
       });
@@ -204,11 +218,21 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
     status,
     logger,
     metrics,
+    leadership,
     async close() {
       await registrar.stop();
+      // After the last reconcile and before the provider closes: give the lease up so a follower takes over now.
+      await leadership?.stop();
       status?.close();
       await http?.close();
       await closeProvider();
     },
   };
+}
+
+/** `/healthz` of a replica: `ok leader term=3 lease-age=1.2s` or `ok follower leader=registrar-b term=3 …` (200 either way). */
+export function replicaHealth(status: LeadershipStatus): string {
+  const age = status.leaseAgeMs === undefined ? 'none' : `${(status.leaseAgeMs / 1000).toFixed(1)}s`;
+  const leader = status.role === 'follower' ? ` leader=${status.holder ?? 'none'}` : '';
+  return `ok ${status.role} replica=${status.replica}${leader} term=${status.term ?? 0} lease-age=${age}`;
 }

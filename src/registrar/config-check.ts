@@ -21,6 +21,7 @@ interface CheckedConfig {
   readonly sources: readonly ({ readonly type: string } & Record<string, unknown>)[];
   readonly provider: { readonly type: string; readonly zone?: string | undefined; readonly listen?: string };
   readonly http: { readonly listen: string; readonly agentToken?: unknown };
+  readonly replicas?: { readonly enabled: boolean };
 }
 
 /** The zone: as configured, or the record name without its first label. */
@@ -65,6 +66,12 @@ export function configProblems(config: CheckedConfig): ConfigProblem[] {
   if (agents.length > 1) problems.push({ path: ['sources', agents[1]!], message: 'only one agent source is allowed (every agent registers through the same API)' });
   if (agents.length > 0 && !config.http.agentToken) problems.push({ path: ['http', 'agentToken'], message: 'an agent source needs the agent API token: { env: NAME } or { file: PATH }' });
   if (agents.length > 0 && config.http.listen === 'off') problems.push({ path: ['http', 'listen'], message: 'an agent source needs the HTTP server (the agent API); set http.listen' });
+  if (config.replicas?.enabled === true && config.provider.type === 'embedded') {
+    problems.push({
+      path: ['replicas', 'enabled'],
+      message: 'the embedded provider has no shared store to hold a lease: run each replica as its own authoritative server, listed as NS (docs/registrar.md, Replicas), without replicas.enabled',
+    });
+  }
   for (const problem of [config.provider.type === 'embedded' ? listenProblem(config.provider.listen, 'provider.listen') : undefined, listenProblem(config.http.listen, 'http.listen')]) {
     if (problem) problems.push(problem);
   }

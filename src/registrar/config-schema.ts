@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { hostPort, logSchema, ownerIdSchema, recordSchema } from '../config/common-schema.js';
 import { providerSchema } from '../config/provider-schema.js';
 import { configProblems } from './config-check.js';
+import { replicasSchema } from './replicas-config.js';
 import { DEFAULT_SERVICE_PORT } from '../net/endpoint.js';
 
 const clusterSource = z
@@ -123,6 +124,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Several registrars for one record: a fenced lease in the record's zone (docs/registrar.md, Replicas). */
+    replicas: replicasSchema,
     http: z
       .object({
         /**

@@ -15,11 +15,12 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { classifyReconcileError } from './error-policy.js';
 import type { Logger } from '../log/logger.js';
 import { candidateKey, OutageGuard, type OutageGuardOptions, type OutagePhase } from './outage-guard.js';
-import { publishedAddresses, reconcileOnce } from '../reconcile/once.js';
+import { publishedAddresses, reconcileOnce, type ReconcileFence } from '../reconcile/once.js';
 import type { RegistrarMetrics } from './metrics.js';
 import { PortNotices, publishedPortAdvice } from './port-notices.js';
 import { RepeatSummary, type RepeatRun } from './repeat-summary.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
+import { LeaseLostError } from './leadership.js';
 import { validateRegistrarOptions } from './options.js';
 import { DIAGNOSTICS_CHANNELS, diagnosticsPublisher } from '../log/diagnostics.js';
 import type { RegistrarStateView } from '../web/registrar-view.js';
@@ -60,6 +61,8 @@ export interface RegistrarOptions {
   readonly clock?: Clock;
   /** Jitter source for retries (tests). Default Math.random. */
   readonly random?: () => number;
+  /** With replicas: only the lease holder plans and writes, fenced by the lease (src/registrar/leadership.ts). */
+  readonly leadership?: { start(): void; isLeader(): boolean; readonly fence: ReconcileFence };
 }
 
 /** The first and largest pause of the registrar's retries after failed reconciles. */
@@ -76,6 +79,8 @@ export interface ReconcileOutcome {
   readonly error?: unknown;
   /** Set when this reconcile's read did not show what the previous one wrote. */
   readonly writeNotVisible?: WriteNotVisible;
+  /** Set when this replica did not hold the lease: it health-checked, planned nothing and wrote nothing. */
+  readonly follower?: true;
 }
 
 /**
@@ -194,6 +199,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     this.schedule('start');
     // A real, ref'd timer (not the clock's unref'd one): the registrar's loop is what keeps `run` alive.
     this.intervalTimer = setInterval(() => this.schedule('interval'), this.options.intervalMs);
+    this.options.leadership?.start();
   }
 
   /** Queue a reconcile (debounced); several triggers within the debounce window make one run. */
@@ -253,11 +259,18 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     for (const state of ['unknown', 'healthy', 'unhealthy'] as const) {
       metrics.endpoints.set({ state }, [...snapshot.values()].filter((h) => h.state === state).length);
     }
+    const gate = dryRun ? undefined : this.options.leadership;
+    const follower = { trigger, plan: emptyPlan(), applied: false, attempts: 0, candidates, follower: true } as const;
+    if (gate && !gate.isLeader()) {
+      timer();
+      return follower;
+    }
     const result = await reconcileOnce({
       name,
       provider,
       dryRun,
       clock: this.clock,
+      ...(gate ? { fence: gate.fence } : {}),
       ...(this.options.maxConflictRetries === undefined ? {} : { maxConflictRetries: this.options.maxConflictRetries }),
       plan: (current) => {
         if (!dryRun) notVisible ??= this.writeCheck.checkRead(current);
@@ -272,6 +285,8 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     try {
       if (notVisible) this.recordNotVisible(notVisible);
       const seen = notVisible ? { writeNotVisible: notVisible } : {};
+      // The lease was lost just before the write (leadership.ts logged the step-down): not an error to retry.
+      if (result.error instanceof LeaseLostError) return { ...follower, attempts: result.attempts };
       if (result.error !== undefined) {
         const outcome: ReconcileOutcome = { trigger, plan: result.plan ?? emptyPlan(), applied: false, attempts: result.attempts, candidates, error: result.error, ...seen };
         this.recordError(outcome, result.error);

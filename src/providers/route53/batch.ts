@@ -3,6 +3,11 @@
  * batch (an update is DELETE exact + CREATE: split, it would no longer be a compare-and-swap); units are
  * packed in order into as few batches as the limits allow: 1,000 changes, 1,000 ResourceRecord elements and
  * 32,000 value characters per batch (an UPSERT counts twice), 400 values per record.
+ *
+ * *Pinned* units are conditions that must hold for every batch (the lease fence of replicas, an update from a
+ * set to itself: DELETE exact + CREATE of the same record). They are sent at the head of every batch (and of
+ * every half a bisect makes, submit.ts), so no split ever applies a change without its condition; here they
+ * only count against each batch's room.
  */
 import type { Change } from '@aws-sdk/client-route-53';
 import { ProviderError } from '../types.js';
@@ -45,13 +50,21 @@ function fits(size: Size, limits: BatchLimits): boolean {
   return size.changes <= limits.changes && size.records <= limits.records && size.chars <= limits.valueChars;
 }
 
-/** Packs units, in order, into batches within `limits`; a unit too large for any batch is a ProviderError. */
-export function packBatches<U extends Unit>(units: readonly U[], limits: BatchLimits = ROUTE53_BATCH_LIMITS): U[][] {
+function plus(a: Size, b: Size): Size {
+  return { changes: a.changes + b.changes, records: a.records + b.records, chars: a.chars + b.chars };
+}
+
+/**
+ * Packs units, in order, into batches within `limits`, leaving room in each for the `pinned` units (not
+ * included in the result: the sender adds them); a unit too large for any batch is a ProviderError.
+ */
+export function packBatches<U extends Unit>(units: readonly U[], limits: BatchLimits = ROUTE53_BATCH_LIMITS, pinned: readonly Unit[] = []): U[][] {
+  const base = pinned.map(sizeOf).reduce(plus, { changes: 0, records: 0, chars: 0 });
   const batches: U[][] = [];
   let current: U[] = [];
-  let total: Size = { changes: 0, records: 0, chars: 0 };
+  let total: Size = base;
   for (const unit of units) {
-    const size = sizeOf(unit);
+    const size = plus(sizeOf(unit), base);
     for (const change of unit.changes) {
       const values = change.ResourceRecordSet?.ResourceRecords?.length ?? 0;
       if (values > limits.valuesPerRecord) {
@@ -66,7 +79,7 @@ export function packBatches<U extends Unit>(units: readonly U[], limits: BatchLi
         { labels: ['usage'] },
       );
     }
-    const next = { changes: total.changes + size.changes, records: total.records + size.records, chars: total.chars + size.chars };
+    const next = plus(total, sizeOf(unit));
     if (current.length > 0 && !fits(next, limits)) {
       batches.push(current);
       current = [];

@@ -13,7 +13,7 @@
  * limits, and waits for INSYNC when `waitForInsync` is set.
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { canonicalName } from '../../records/canonical.js';
+import { canonicalName, canonicalSet, sameSet } from '../../records/canonical.js';
 import { DEFAULT_PROVIDER_LIMITS, type ProviderLimits } from '../../records/limits.js';
 import { ProviderError, type ApplyResult, type DnsProvider } from '../types.js';
 import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
@@ -194,10 +194,13 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
     await checkClientRetries();
     if (changes.length === 0) return { applied: 0 };
     changes.forEach(check);
-    const { units, additions } = await unitsFor(changes);
-    const batches = packBatches(units);
+    // Conditions (an update from a set to itself: the lease fence of replicas) go into every batch.
+    const isCondition = (c: RecordChange): boolean => c.kind === 'update' && sameSet(canonicalSet(c.before), canonicalSet(c.after));
+    const conditions = changes.filter(isCondition).map((c) => simpleUnit(c, exactRecordFrom(listed.get(canonicalName(c.kind === 'update' ? c.before.name : '')) ?? [])));
+    const { units, additions } = await unitsFor(changes.filter((c) => !isCondition(c)));
+    const batches = packBatches(units, undefined, conditions);
     await attachHealthChecks(additions);
-    const outcome = await submitBatches({ caller, client, hostedZoneId, log }, batches, mode === 'per-node');
+    const outcome = await submitBatches({ caller, client, hostedZoneId, log }, batches, mode === 'per-node', conditions);
     // What was listed at the changed names is stale now (whether or not the batches went through).
     for (const name of new Set(units.flatMap((u) => u.changes.map((c) => fromRoute53Name(c.ResourceRecordSet?.Name ?? ''))))) listed.delete(name);
     lastChangeId = outcome.changeIds.at(-1) ?? lastChangeId;

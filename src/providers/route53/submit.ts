@@ -3,11 +3,15 @@
  * where units are independent members), a batch Route 53 refuses is split in halves and retried, so one
  * member's conflict does not hold back every other member (external-dns's lesson: a failed batch must not
  * freeze the zone); the refused units are reported, and the caller re-reads and retries them.
+ *
+ * `pinned` units (conditions, see batch.ts) head every batch and every half: no change is ever sent without
+ * them. When Route 53 names a pinned record in its refusal, the condition itself failed (a replica's lease
+ * moved on): every unit of the batch is refused at once, since no half could pass either.
  */
 import { ChangeResourceRecordSetsCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import { ConflictError, ProviderError } from '../types.js';
 import type { Unit } from './batch.js';
-import { PROVIDER } from './errors.js';
+import { batchMessages, PROVIDER } from './errors.js';
 import type { Route53Caller } from './rate.js';
 
 type LogFn = (obj: Record<string, unknown>, msg: string) => void;
@@ -36,14 +40,14 @@ function refusal(error: unknown): error is ProviderError {
 }
 
 /** Sends `batches` (from packBatches) in order; never throws: what went wrong is in the outcome. */
-export async function submitBatches(deps: SubmitDeps, batches: readonly (readonly Unit[])[], bisect: boolean): Promise<SubmitOutcome> {
+export async function submitBatches(deps: SubmitDeps, batches: readonly (readonly Unit[])[], bisect: boolean, pinned: readonly Unit[] = []): Promise<SubmitOutcome> {
   const outcome: { applied: Unit[]; failed: { unit: Unit; error: ProviderError }[]; changeIds: string[]; fatal?: Error } = { applied: [], failed: [], changeIds: [] };
 
   const send = async (batch: readonly Unit[]): Promise<void> => {
     const what = batch.map((u) => u.what).join('; ');
     const input = {
       HostedZoneId: deps.hostedZoneId,
-      ChangeBatch: { Comment: `seedkeeper: ${what}`.slice(0, COMMENT_MAX), Changes: batch.flatMap((u) => u.changes) },
+      ChangeBatch: { Comment: `seedkeeper: ${what}`.slice(0, COMMENT_MAX), Changes: [...pinned, ...batch].flatMap((u) => u.changes) },
     };
     const out = await deps.caller.call('ChangeResourceRecordSets', `change batch (${what})`, () => deps.client.send(new ChangeResourceRecordSetsCommand(input)));
     const id = out.ChangeInfo?.Id;
@@ -57,9 +61,9 @@ export async function submitBatches(deps: SubmitDeps, batches: readonly (readonl
       await send(batch);
     } catch (error) {
       if (!bisect || !refusal(error)) throw error;
-      if (batch.length === 1) {
-        outcome.failed.push({ unit: batch[0]!, error });
-        deps.log.debug({ unit: batch[0]!.what, error: error.message }, 'route53: change refused');
+      if (batch.length === 1 || conditionFailed(error, pinned)) {
+        for (const unit of batch) outcome.failed.push({ unit, error });
+        deps.log.debug({ units: batch.map((u) => u.what), error: error.message }, 'route53: change refused');
         return;
       }
       const half = Math.ceil(batch.length / 2);
@@ -75,6 +79,13 @@ export async function submitBatches(deps: SubmitDeps, batches: readonly (readonl
     outcome.fatal = error instanceof Error ? error : new Error(String(error));
   }
   return outcome;
+}
+
+/** True when Route 53's refusal names a record of a pinned unit (`[name='_seedkeeper-lease.seed.example.com.', …`). */
+function conditionFailed(error: ProviderError, pinned: readonly Unit[]): boolean {
+  const names = pinned.flatMap((u) => u.changes.map((c) => c.ResourceRecordSet?.Name ?? '')).filter((n) => n !== '');
+  const lines = batchMessages(error.cause);
+  return names.some((name) => lines.some((line) => line.includes(`name='${name}'`)));
 }
 
 /** The error to throw for refused units: ConflictError when every refusal was one, else the first other refusal. */

@@ -37,6 +37,15 @@ describe('packBatches', () => {
     expect(() => packBatches([unit('huge', ['DELETE', 400], ['CREATE', 400], ['CREATE', 400])])).toThrow(expect.objectContaining({ code: 'ERR_ROUTE53_BATCH_LIMIT' }));
     expect(() => packBatches([unit('wide', ['CREATE', ROUTE53_BATCH_LIMITS.valuesPerRecord + 1])])).toThrow(expect.objectContaining({ code: 'ERR_ROUTE53_TOO_MANY_VALUES' }));
   });
+
+  it('leaves room in every batch for the pinned units (a replica\'s lease fence), which it does not return', () => {
+    const fence = unit('fence', ['DELETE', 1], ['CREATE', 1]);
+    const half = (what: string, values: number): Unit => unit(what, ['CREATE', values], ['CREATE', values]);
+    // 2 records of fence + 500 + 500 > 1000: two batches; 2 + 499 + 499 = 1000: one.
+    expect(shape(packBatches([half('a', 250), half('b', 250)], ROUTE53_BATCH_LIMITS, [fence]))).toEqual([['a'], ['b']]);
+    expect(shape(packBatches([half('a', 250), unit('b', ['CREATE', 249], ['CREATE', 248])], ROUTE53_BATCH_LIMITS, [fence]))).toEqual([['a', 'b']]);
+    expect(() => packBatches([unit('full', ['CREATE', 400], ['CREATE', 400], ['CREATE', 199])], ROUTE53_BATCH_LIMITS, [fence])).toThrow(expect.objectContaining({ code: 'ERR_ROUTE53_BATCH_LIMIT' }));
+  });
 });
 
 describe('route53: batch splitting through the provider', () => {
