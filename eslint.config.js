@@ -1,5 +1,6 @@
-// Lint TypeScript with type-aware rules; generated and vendored output is ignored.
+// Lint TypeScript with type-aware rules; generated and vendored output is ignored. Formatting is Prettier's.
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -29,4 +30,6 @@ export default tseslint.config(
     },
   },
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
+  // Layout is Prettier's (npm run format): no lint rule may argue with it.
+  prettier,
 );

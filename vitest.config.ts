@@ -23,7 +23,9 @@ const projects: TestProjectInlineConfiguration[] = [
 export default defineConfig({
   test: {
     projects,
-    tags: [{ name: 'integration', description: 'needs a real server or tool (BIND 9, Knot, HAProxy, nftables, dig, root)' }],
+    tags: [
+      { name: 'integration', description: 'needs a real server or tool (BIND 9, Knot, HAProxy, nftables, dig, root)' },
+    ],
     fileParallelism: true,
     // Transformed modules are cached on disk, keyed by content: a re-run transforms only what changed.
     experimental: { fsModuleCache: true },

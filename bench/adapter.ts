@@ -93,24 +93,45 @@ export async function benchAdapter(ks: readonly number[], log: (line: string) =>
   const port = await freePort();
   const live = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
   const sim = await startSimCluster({ nodes: 3, nodeOptions: live.map((host) => ({ listen: [{ host, port }] })) });
-  const silence = await silenceAddresses(Array.from({ length: Math.max(...ks) }, (_, i) => ({ host: silentAddress(i), port })));
+  const silence = await silenceAddresses(
+    Array.from({ length: Math.max(...ks) }, (_, i) => ({ host: silentAddress(i), port })),
+  );
   const lb = await startHaproxy({ backends: live.map((host) => ({ host, port })) });
   const rows: AdapterRow[] = [];
   try {
     for (const k of ks) {
-      const hosts = [...Array.from({ length: k }, (_, i) => silentAddress(i)), live[0]!].map((h) => `${h}:${port}`).join(',');
+      const hosts = [...Array.from({ length: k }, (_, i) => silentAddress(i)), live[0]!]
+        .map((h) => `${h}:${port}`)
+        .join(',');
       const adapter = await timeAdapter(hosts, ADAPTER_RUNS);
       const official = await timeOfficial(hosts, officialRuns(k));
-      const row = { setup: `k = ${k}`, k, official: summarize(official.times), adapter: summarize(adapter.times), officialNodes: official.nodes, adapterNodes: adapter.nodes };
+      const row = {
+        setup: `k = ${k}`,
+        k,
+        official: summarize(official.times),
+        adapter: summarize(adapter.times),
+        officialNodes: official.nodes,
+        adapterNodes: adapter.nodes,
+      };
       rows.push(row);
-      log(`adapter k=${k}: official connect ${row.official.median.toFixed(0)} ms, adapter ${row.adapter.median.toFixed(1)} ms (p95 ${row.adapter.p95.toFixed(1)} ms)`);
+      log(
+        `adapter k=${k}: official connect ${row.official.median.toFixed(0)} ms, adapter ${row.adapter.median.toFixed(1)} ms (p95 ${row.adapter.p95.toFixed(1)} ms)`,
+      );
     }
     const lbAddress = `${lb.host}:${lb.port}`;
     const adapter = await timeAdapter(lbAddress, ADAPTER_RUNS, lbAddress);
     const official = await timeOfficial(lbAddress, ADAPTER_RUNS, lbAddress);
-    const row = { setup: 'load balancer', official: summarize(official.times), adapter: summarize(adapter.times), officialNodes: official.nodes, adapterNodes: adapter.nodes };
+    const row = {
+      setup: 'load balancer',
+      official: summarize(official.times),
+      adapter: summarize(adapter.times),
+      officialNodes: official.nodes,
+      adapterNodes: adapter.nodes,
+    };
     rows.push(row);
-    log(`adapter via LB: official ${row.official.median.toFixed(1)} ms (${row.officialNodes}), adapter ${row.adapter.median.toFixed(1)} ms (${row.adapterNodes})`);
+    log(
+      `adapter via LB: official ${row.official.median.toFixed(1)} ms (${row.officialNodes}), adapter ${row.adapter.median.toFixed(1)} ms (${row.adapterNodes})`,
+    );
   } finally {
     await lb.stop();
     await silence.release();

@@ -37,7 +37,15 @@ export async function benchConvergence(
     const world = await startRegistrarWorld({
       ipBase: 90,
       config: {
-        health: { probe: 'aerospike', clusterName: 'e2e', intervalMs: s.intervalMs, timeoutMs: Math.min(500, s.intervalMs), healthyAfter: s.healthyAfter, unhealthyAfterMs: s.unhealthyAfterMs, jitter: 0.1 },
+        health: {
+          probe: 'aerospike',
+          clusterName: 'e2e',
+          intervalMs: s.intervalMs,
+          timeoutMs: Math.min(500, s.intervalMs),
+          healthyAfter: s.healthyAfter,
+          unhealthyAfterMs: s.unhealthyAfterMs,
+          jitter: 0.1,
+        },
         registrar: { intervalMs: 10_000, debounceMs: 0 },
         log: { level: 'warn' },
       },
@@ -68,7 +76,9 @@ export async function benchConvergence(
         restoreBound: s.healthyAfter * s.intervalMs + 100,
       };
       rows.push(row);
-      log(`interval ${s.intervalMs} ms, X ${s.unhealthyAfterMs} ms, N ${s.healthyAfter}: removal median ${row.removal.median.toFixed(0)} ms (max ${row.removal.max.toFixed(0)}, bound ${row.removalBound}), restore median ${row.restore.median.toFixed(0)} ms (max ${row.restore.max.toFixed(0)}, bound ${row.restoreBound})`);
+      log(
+        `interval ${s.intervalMs} ms, X ${s.unhealthyAfterMs} ms, N ${s.healthyAfter}: removal median ${row.removal.median.toFixed(0)} ms (max ${row.removal.max.toFixed(0)}, bound ${row.removalBound}), restore median ${row.restore.median.toFixed(0)} ms (max ${row.restore.max.toFixed(0)}, bound ${row.restoreBound})`,
+      );
     } finally {
       await world.close();
     }

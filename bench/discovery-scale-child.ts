@@ -8,7 +8,8 @@ import { startSimCluster } from '../src/testkit/sim-cluster.js';
 
 const MAX_LIFETIME_MS = 10 * 60_000;
 const nodes = Number(process.argv[2]);
-if (!Number.isInteger(nodes) || nodes < 1 || nodes > 1024) throw new RangeError('node count must be an integer 1..1024');
+if (!Number.isInteger(nodes) || nodes < 1 || nodes > 1024)
+  throw new RangeError('node count must be an integer 1..1024');
 const sim = await startSimCluster({ nodes });
 process.stdout.write(`seed=${formatHostPort(sim.nodes[0]!.listenAddresses[0]!)}\n`);
 const stop = (): void => void sim.stop().finally(() => process.exit(0));

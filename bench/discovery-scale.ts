@@ -26,14 +26,21 @@ export interface DiscoveryScaleRow {
 const mb = (bytes: number): number => bytes / 2 ** 20;
 
 async function row(nodes: number, tendSeconds: number, log: (line: string) => void): Promise<DiscoveryScaleRow> {
-  const daemon = spawnDaemon(process.execPath, ['--import', 'tsx', CHILD, String(nodes)], { cwd: path.dirname(CHILD), maxLifetimeSec: 600 });
+  const daemon = spawnDaemon(process.execPath, ['--import', 'tsx', CHILD, String(nodes)], {
+    cwd: path.dirname(CHILD),
+    maxLifetimeSec: 600,
+  });
   let cluster: Cluster | undefined;
   try {
     let seed = '';
-    await waitFor('simulated cluster', () => {
-      seed = /seed=(\S+)/.exec(daemon.log())?.[1] ?? '';
-      return seed !== '';
-    }, { timeoutMs: 60_000, intervalMs: 20, abort: () => (daemon.exited() ? `exited:\n${daemon.log()}` : undefined) });
+    await waitFor(
+      'simulated cluster',
+      () => {
+        seed = /seed=(\S+)/.exec(daemon.log())?.[1] ?? '';
+        return seed !== '';
+      },
+      { timeoutMs: 60_000, intervalMs: 20, abort: () => (daemon.exited() ? `exited:\n${daemon.log()}` : undefined) },
+    );
     const before = process.memoryUsage();
     const c = new Cluster([seed]);
     cluster = c;
@@ -56,7 +63,9 @@ async function row(nodes: number, tendSeconds: number, log: (line: string) => vo
       heapMb: mb(after.heapUsed - before.heapUsed),
       rssMb: mb(after.rss - before.rss),
     };
-    log(`discovery ${nodes} nodes: map in ${completeMapMs.toFixed(0)} ms, tending ${tendCpuMsPerSecond.toFixed(1)} ms CPU/s, heap +${r.heapMb.toFixed(1)} MB`);
+    log(
+      `discovery ${nodes} nodes: map in ${completeMapMs.toFixed(0)} ms, tending ${tendCpuMsPerSecond.toFixed(1)} ms CPU/s, heap +${r.heapMb.toFixed(1)} MB`,
+    );
     return r;
   } finally {
     await cluster?.close();
@@ -64,7 +73,11 @@ async function row(nodes: number, tendSeconds: number, log: (line: string) => vo
   }
 }
 
-export async function benchDiscoveryScale(log: (line: string) => void, sizes: readonly number[] = [8, 64, 256], tendSeconds = 10): Promise<DiscoveryScaleRow[]> {
+export async function benchDiscoveryScale(
+  log: (line: string) => void,
+  sizes: readonly number[] = [8, 64, 256],
+  tendSeconds = 10,
+): Promise<DiscoveryScaleRow[]> {
   const rows: DiscoveryScaleRow[] = [];
   for (const nodes of sizes) rows.push(await row(nodes, tendSeconds, log));
   return rows;

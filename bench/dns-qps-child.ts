@@ -17,7 +17,13 @@ interface ChildConfig {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
-const server = await startEmbeddedDnsServer({ zone: config.zone, port: 0, records: config.records, soa: config.soa ?? {}, workers: config.workers ?? 1 });
+const server = await startEmbeddedDnsServer({
+  zone: config.zone,
+  port: 0,
+  records: config.records,
+  soa: config.soa ?? {},
+  workers: config.workers ?? 1,
+});
 process.stdout.write(`port=${server.port}\n`);
 
 let stopping = false;

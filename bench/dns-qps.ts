@@ -76,7 +76,16 @@ const ZONE = 'seed.test';
 const NAME = `api.${ZONE}`;
 const VALUES = ['127.0.0.11', '127.0.0.12', '127.0.0.13'];
 const RECORDS: RecordSet[] = [{ name: NAME, type: 'A', ttl: 30, values: VALUES }];
-const SOA = { mname: `ns.${ZONE}`, rname: `hostmaster.${ZONE}`, serial: 1, refresh: 3600, retry: 600, expire: 86_400, minimum: 30, ttl: 30 };
+const SOA = {
+  mname: `ns.${ZONE}`,
+  rname: `hostmaster.${ZONE}`,
+  serial: 1,
+  refresh: 3600,
+  retry: 600,
+  expire: 86_400,
+  minimum: 30,
+  ttl: 30,
+};
 const CHILD = fileURLToPath(new URL('./dns-qps-child.ts', import.meta.url));
 
 function num(text: string, re: RegExp, what: string): number {
@@ -86,7 +95,12 @@ function num(text: string, re: RegExp, what: string): number {
 }
 
 /** Parses dnsperf 2.x's statistics block. */
-export function parseDnsperf(text: string, mode: 'max' | 'rate', targetQps: number | undefined, seconds: number): DnsperfRun {
+export function parseDnsperf(
+  text: string,
+  mode: 'max' | 'rate',
+  targetQps: number | undefined,
+  seconds: number,
+): DnsperfRun {
   const lat = /Average Latency \(s\):\s+([\d.]+) \(min ([\d.]+), max ([\d.]+)\)/.exec(text);
   if (!lat) throw new Error(`dnsperf output without latency:\n${text}`);
   return {
@@ -121,7 +135,10 @@ async function dnsperf(dir: string, port: number, seconds: number, qps?: number)
   // Rate-limited: -v prints every query's latency (for percentiles); ~50 bytes a query.
   if (qps !== undefined) args.push('-Q', String(qps), '-v');
   const maxBuffer = qps === undefined ? 1 << 20 : Math.max(1 << 20, qps * seconds * 80);
-  const { stdout } = await run('timeout', ['-k', '5', String(seconds + 30), 'dnsperf', ...args], { timeout: (seconds + 40) * 1000, maxBuffer });
+  const { stdout } = await run('timeout', ['-k', '5', String(seconds + 30), 'dnsperf', ...args], {
+    timeout: (seconds + 40) * 1000,
+    maxBuffer,
+  });
   return stdout;
 }
 
@@ -153,12 +170,21 @@ async function checkAnswers(port: number): Promise<void> {
   const r = new dns.promises.Resolver({ timeout: 1000, tries: 2 });
   r.setServers([`127.0.0.1:${port}`]);
   const got = (await r.resolve4(NAME)).sort();
-  if (got.join() !== VALUES.join()) throw new Error(`server on ${port} answered ${got.join()} instead of ${VALUES.join()}`);
+  if (got.join() !== VALUES.join())
+    throw new Error(`server on ${port} answered ${got.join()} instead of ${VALUES.join()}`);
 }
 
 type Options = Required<DnsQpsOptions>;
 
-async function measure(server: DnsQpsRow['server'], version: string, port: number, pid: number, dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
+async function measure(
+  server: DnsQpsRow['server'],
+  version: string,
+  port: number,
+  pid: number,
+  dir: string,
+  o: Options,
+  log: (line: string) => void,
+): Promise<DnsQpsRow> {
   await checkAnswers(port);
   if (o.warmupSeconds > 0) await dnsperf(dir, port, o.warmupSeconds);
   const ticks = await clockTicks();
@@ -167,11 +193,15 @@ async function measure(server: DnsQpsRow['server'], version: string, port: numbe
   const max = parseDnsperf(await dnsperf(dir, port, o.maxSeconds), 'max', undefined, o.maxSeconds);
   const serverCores = ((await treeCpuSeconds(pid, ticks)) - cpu0) / ((performance.now() - t0) / 1000);
   const qpsPerCore = serverCores > 0 ? max.qps / serverCores : 0;
-  log(`dns-qps ${version}: max ${Math.round(max.qps)} qps, avg ${max.avgLatencyMs.toFixed(3)} ms, lost ${max.lost}, server ${serverCores.toFixed(2)} cores`);
+  log(
+    `dns-qps ${version}: max ${Math.round(max.qps)} qps, avg ${max.avgLatencyMs.toFixed(3)} ms, lost ${max.lost}, server ${serverCores.toFixed(2)} cores`,
+  );
   const rates: DnsperfRun[] = [];
   for (const qps of o.rates) {
     const rate = parseDnsperf(await dnsperf(dir, port, o.rateSeconds, qps), 'rate', qps, o.rateSeconds);
-    log(`dns-qps ${version}: -Q ${qps}: ${Math.round(rate.qps)} qps, p50 ${rate.p50LatencyMs?.toFixed(3)} ms, p99 ${rate.p99LatencyMs?.toFixed(3)} ms, lost ${rate.lost}`);
+    log(
+      `dns-qps ${version}: -Q ${qps}: ${Math.round(rate.qps)} qps, p50 ${rate.p50LatencyMs?.toFixed(3)} ms, p99 ${rate.p99LatencyMs?.toFixed(3)} ms, lost ${rate.lost}`,
+    );
     rates.push(rate);
   }
   return { server, version, max, rates, serverCores, qpsPerCore };
@@ -179,23 +209,41 @@ async function measure(server: DnsQpsRow['server'], version: string, port: numbe
 
 async function embeddedRow(workers: number, dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
   const config = JSON.stringify({ zone: ZONE, records: RECORDS, soa: SOA, workers });
-  const daemon = spawnDaemon(process.execPath, ['--import', 'tsx', CHILD, config], { cwd: path.dirname(CHILD), maxLifetimeSec: 600 });
+  const daemon = spawnDaemon(process.execPath, ['--import', 'tsx', CHILD, config], {
+    cwd: path.dirname(CHILD),
+    maxLifetimeSec: 600,
+  });
   try {
     let port = 0;
-    await waitFor('embedded DNS child', () => {
-      port = Number(/port=(\d+)/.exec(daemon.log())?.[1] ?? 0);
-      return port > 0;
-    }, { timeoutMs: 60_000, intervalMs: 20, abort: () => (daemon.exited() ? `exited:\n${daemon.log()}` : undefined) });
+    await waitFor(
+      'embedded DNS child',
+      () => {
+        port = Number(/port=(\d+)/.exec(daemon.log())?.[1] ?? 0);
+        return port > 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 20, abort: () => (daemon.exited() ? `exited:\n${daemon.log()}` : undefined) },
+    );
     const [pid] = childPids(daemon.wrapperPid);
     if (pid === undefined) throw new Error('embedded DNS child: no node process under the timeout wrapper');
-    return await measure('embedded', `seedkeeper embedded, ${workers} worker${workers === 1 ? '' : 's'} (Node ${process.version})`, port, pid, dir, o, log);
+    return await measure(
+      'embedded',
+      `seedkeeper embedded, ${workers} worker${workers === 1 ? '' : 's'} (Node ${process.version})`,
+      port,
+      pid,
+      dir,
+      o,
+      log,
+    );
   } finally {
     await stopDaemon(daemon);
   }
 }
 
 async function bindRow(dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
-  const bind = await startBind({ zone: ZONE, records: VALUES.map((value) => ({ name: NAME, type: 'A' as const, value, ttl: 30 })) });
+  const bind = await startBind({
+    zone: ZONE,
+    records: VALUES.map((value) => ({ name: NAME, type: 'A' as const, value, ttl: 30 })),
+  });
   try {
     const { stdout } = await run('named', ['-v'], { timeout: 10_000 });
     return await measure('bind', stdout.trim(), bind.port, bind.pid, dir, o, log);
@@ -205,7 +253,10 @@ async function bindRow(dir: string, o: Options, log: (line: string) => void): Pr
 }
 
 async function knotRow(dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
-  const knot = await startKnot({ zone: ZONE, records: VALUES.map((value) => ({ name: NAME, type: 'A' as const, value, ttl: 30 })) });
+  const knot = await startKnot({
+    zone: ZONE,
+    records: VALUES.map((value) => ({ name: NAME, type: 'A' as const, value, ttl: 30 })),
+  });
   try {
     const { stdout } = await run('knotd', ['-V'], { timeout: 10_000 });
     return await measure('knot', stdout.trim().split('\n')[0] ?? 'knotd', knot.port, knot.pid, dir, o, log);
@@ -215,12 +266,31 @@ async function knotRow(dir: string, o: Options, log: (line: string) => void): Pr
 }
 
 export async function benchDnsQps(log: (line: string) => void, options: DnsQpsOptions = {}): Promise<DnsQpsResult> {
-  const o: Options = { maxSeconds: 10, rateSeconds: 5, rates: [5000, 50_000], workers: os.availableParallelism(), warmupSeconds: 2, ...options };
+  const o: Options = {
+    maxSeconds: 10,
+    rateSeconds: 5,
+    rates: [5000, 50_000],
+    workers: os.availableParallelism(),
+    warmupSeconds: 2,
+    ...options,
+  };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-dnsperf-'));
   try {
     await writeFile(path.join(dir, 'queries.txt'), `${NAME} A\n`);
-    const version = /Version\s+(\S+)/.exec((await run('dnsperf', ['-h'], { timeout: 10_000 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))).stdout)?.[1] ?? 'unknown';
-    const rows = [await embeddedRow(1, dir, o, log), await embeddedRow(o.workers, dir, o, log), await bindRow(dir, o, log), await knotRow(dir, o, log)];
+    const version =
+      /Version\s+(\S+)/.exec(
+        (
+          await run('dnsperf', ['-h'], { timeout: 10_000 }).catch((e: { stdout?: string }) => ({
+            stdout: e.stdout ?? '',
+          }))
+        ).stdout,
+      )?.[1] ?? 'unknown';
+    const rows = [
+      await embeddedRow(1, dir, o, log),
+      await embeddedRow(o.workers, dir, o, log),
+      await bindRow(dir, o, log),
+      await knotRow(dir, o, log),
+    ];
     return { query: `${NAME} A`, answers: VALUES.length, dnsperf: version, rows };
   } finally {
     await rm(dir, { recursive: true, force: true });

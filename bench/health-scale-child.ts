@@ -15,7 +15,8 @@ import type { Endpoint } from '../src/health/types.js';
 
 function bounded(name: string, fallback: number, min: number, max: number): number {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer ${min}..${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`${name} must be an integer ${min}..${max}`);
   return value;
 }
 
@@ -75,7 +76,12 @@ function countHealthy(checker: HealthChecker): number {
 
 async function main(): Promise<void> {
   const listener = await startListener();
-  const checker = new HealthChecker(createTcpProbe(), { intervalMs: INTERVAL_MS, timeoutMs: 500, healthyAfter: 2, unhealthyAfterMs: 3000 });
+  const checker = new HealthChecker(createTcpProbe(), {
+    intervalMs: INTERVAL_MS,
+    timeoutMs: 500,
+    healthyAfter: 2,
+    unhealthyAfterMs: 3000,
+  });
   try {
     checker.setEndpoints(endpoints(ENDPOINTS));
     checker.start();
@@ -95,7 +101,12 @@ async function main(): Promise<void> {
     });
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
-    const before = { stats: checker.stats, cpu: process.cpuUsage(), at: performance.now(), listener: processCpuSeconds(listener.pid!) };
+    const before = {
+      stats: checker.stats,
+      cpu: process.cpuUsage(),
+      at: performance.now(),
+      listener: processCpuSeconds(listener.pid!),
+    };
     let peakRss = 0;
     for (let i = 0; i < SECONDS * 4; i++) {
       await sleep(250);
@@ -127,7 +138,9 @@ async function main(): Promise<void> {
     };
     if (process.env.HEALTH_SCALE_DEBUG) {
       for (const space of v8.getHeapSpaceStatistics()) {
-        log(`${space.space_name}: size ${(space.space_size / 2 ** 20).toFixed(1)} MB, used ${(space.space_used_size / 2 ** 20).toFixed(1)} MB`);
+        log(
+          `${space.space_name}: size ${(space.space_size / 2 ** 20).toFixed(1)} MB, used ${(space.space_used_size / 2 ** 20).toFixed(1)} MB`,
+        );
       }
     }
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -50,11 +50,20 @@ const CHILD = 'bench/health-scale-child.ts';
 /** Warm-up (at most 30 s) + measurement + start and stop. */
 const slackMs = 60_000;
 
-export async function benchHealthScale(log: (line: string) => void, options: HealthScaleOptions = {}): Promise<HealthScaleResult> {
+export async function benchHealthScale(
+  log: (line: string) => void,
+  options: HealthScaleOptions = {},
+): Promise<HealthScaleResult> {
   const endpoints = options.endpoints ?? HEALTH_SCALE_GOAL.endpoints;
   const seconds = options.seconds ?? 10;
-  log(`health scale: ${endpoints} endpoints, TCP probe, 1 s interval, measuring ${seconds} s in a private network namespace`);
-  const stdout = await runChild({ HEALTH_SCALE_ENDPOINTS: String(endpoints), HEALTH_SCALE_SECONDS: String(seconds) }, seconds * 1000 + slackMs, log);
+  log(
+    `health scale: ${endpoints} endpoints, TCP probe, 1 s interval, measuring ${seconds} s in a private network namespace`,
+  );
+  const stdout = await runChild(
+    { HEALTH_SCALE_ENDPOINTS: String(endpoints), HEALTH_SCALE_SECONDS: String(seconds) },
+    seconds * 1000 + slackMs,
+    log,
+  );
   const line = stdout.trim().split('\n').at(-1) ?? '';
   let parsed: Omit<HealthScaleResult, 'goalMet'>;
   try {

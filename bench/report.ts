@@ -78,12 +78,17 @@ export function dnsSection(result: DnsQpsResult): string {
   const ms = (v: number | undefined): string => (v === undefined ? '–' : `${v.toFixed(3)} ms`);
   const n = (v: number): string => Math.round(v).toLocaleString('en-US');
   const bind = result.rows.find((r) => r.server === 'bind');
-  const vsBind = (r: DnsQpsResult['rows'][number]): string => (bind && bind.max.qps > 0 ? `${(r.max.qps / bind.max.qps).toFixed(2)}×` : '–');
+  const vsBind = (r: DnsQpsResult['rows'][number]): string =>
+    bind && bind.max.qps > 0 ? `${(r.max.qps / bind.max.qps).toFixed(2)}×` : '–';
   const flat = result.rows.map(
-    (r) => `| ${r.version} | ${n(r.max.qps)} | ${vsBind(r)} | ${r.max.avgLatencyMs.toFixed(3)} ms | ${r.max.lost} | ${r.serverCores.toFixed(2)} | ${n(r.qpsPerCore)} |`,
+    (r) =>
+      `| ${r.version} | ${n(r.max.qps)} | ${vsBind(r)} | ${r.max.avgLatencyMs.toFixed(3)} ms | ${r.max.lost} | ${r.serverCores.toFixed(2)} | ${n(r.qpsPerCore)} |`,
   );
   const rated = result.rows.flatMap((r) =>
-    r.rates.map((x) => `| ${r.version} | ${n(x.targetQps ?? 0)} | ${n(x.qps)} | ${ms(x.p50LatencyMs)} | ${ms(x.p99LatencyMs)} | ${x.lost} |`),
+    r.rates.map(
+      (x) =>
+        `| ${r.version} | ${n(x.targetQps ?? 0)} | ${n(x.qps)} | ${ms(x.p50LatencyMs)} | ${ms(x.p99LatencyMs)} | ${x.lost} |`,
+    ),
   );
   return `## Embedded DNS server: queries per second next to BIND 9 and Knot DNS
 
@@ -112,7 +117,8 @@ export function discoveryScaleSection(rows: readonly DiscoveryScaleRow[]): strin
   const first = rows[0];
   const per = (v: number, r: DiscoveryScaleRow): string => (v / r.nodes).toFixed(2);
   const lines = rows.map(
-    (r) => `| ${r.nodes} | ${Math.round(r.completeMapMs).toLocaleString('en-US')} ms | ${r.tendCpuMsPerSecond.toFixed(1)} ms | ${per(r.tendCpuMsPerSecond, r)} ms | ${r.heapMb.toFixed(1)} MB | ${r.rssMb.toFixed(1)} MB |`,
+    (r) =>
+      `| ${r.nodes} | ${Math.round(r.completeMapMs).toLocaleString('en-US')} ms | ${r.tendCpuMsPerSecond.toFixed(1)} ms | ${per(r.tendCpuMsPerSecond, r)} ms | ${r.heapMb.toFixed(1)} MB | ${r.rssMb.toFixed(1)} MB |`,
   );
   return `## Discovery at full cluster scale
 

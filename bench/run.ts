@@ -53,7 +53,9 @@ function previousSections(): Partial<Record<Part, string>> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const unknown = args.filter((a, i) => a !== '--only' && args[i - 1] !== '--only' && !(PARTS as readonly string[]).includes(a));
+  const unknown = args.filter(
+    (a, i) => a !== '--only' && args[i - 1] !== '--only' && !(PARTS as readonly string[]).includes(a),
+  );
   const only = args.flatMap((a, i) => (args[i - 1] === '--only' ? a.split(',') : []));
   const bad = [...unknown, ...only.filter((a) => !(PARTS as readonly string[]).includes(a))];
   if (bad.length > 0) {
@@ -65,7 +67,9 @@ async function main(): Promise<void> {
   const parts: readonly Part[] = requested.length > 0 ? requested : PARTS;
   const missing = ['named', 'nsupdate', 'knotd', 'nft', 'dnsperf', 'unshare'].filter((tool) => !findOnPath(tool));
   if (missing.length > 0 || process.getuid?.() !== 0) {
-    process.stderr.write(`bench: needs root and ${missing.join(', ') || 'the test servers'}; run scripts/test-env/setup.sh as root first\n`);
+    process.stderr.write(
+      `bench: needs root and ${missing.join(', ') || 'the test servers'}; run scripts/test-env/setup.sh as root first\n`,
+    );
     process.exitCode = 2;
     return;
   }

@@ -26,7 +26,12 @@ export interface SeedingRow {
 const LIVE = '127.0.0.1';
 const silentAddress = (i: number): string => `127.0.0.${50 + i}`;
 
-async function seedkeeperRuns(name: string, port: number, bind: BindServer, runs: number): Promise<{ first: number[]; map: number[] }> {
+async function seedkeeperRuns(
+  name: string,
+  port: number,
+  bind: BindServer,
+  runs: number,
+): Promise<{ first: number[]; map: number[] }> {
   const first: number[] = [];
   const map: number[] = [];
   for (let i = 0; i < runs + 2; i++) {
@@ -41,11 +46,18 @@ async function seedkeeperRuns(name: string, port: number, bind: BindServer, runs
 
 /** First validation request reaching the live node after `since` (epoch ms), from the simulator's log. */
 function firstValidationAt(sim: SimCluster, since: number): number | undefined {
-  const entry = sim.nodes[0]!.requestLog().find((e) => e.at >= since && e.kind === 'info' && e.commands?.[0] === 'node' && e.commands.includes('partition-generation'));
+  const entry = sim.nodes[0]!.requestLog().find(
+    (e) =>
+      e.at >= since && e.kind === 'info' && e.commands?.[0] === 'node' && e.commands.includes('partition-generation'),
+  );
   return entry?.at;
 }
 
-async function officialRuns(hosts: string, sim: SimCluster, runs: number): Promise<{ first: number[]; connect: number[] }> {
+async function officialRuns(
+  hosts: string,
+  sim: SimCluster,
+  runs: number,
+): Promise<{ first: number[]; connect: number[] }> {
   const first: number[] = [];
   const connect: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -69,7 +81,10 @@ async function officialRuns(hosts: string, sim: SimCluster, runs: number): Promi
 
 export async function benchSeeding(ks: readonly number[], log: (line: string) => void): Promise<SeedingRow[]> {
   const port = await freePort();
-  const sim = await startSimCluster({ nodes: 3, nodeOptions: ['127.0.0.1', '127.0.0.2', '127.0.0.3'].map((host) => ({ listen: [{ host, port }] })) });
+  const sim = await startSimCluster({
+    nodes: 3,
+    nodeOptions: ['127.0.0.1', '127.0.0.2', '127.0.0.3'].map((host) => ({ listen: [{ host, port }] })),
+  });
   const maxK = Math.max(...ks);
   const silence = await silenceAddresses(Array.from({ length: maxK }, (_, i) => ({ host: silentAddress(i), port })));
   const bind = await startBind({ records: [{ name: 'warm', type: 'A', value: LIVE }] });
@@ -90,7 +105,9 @@ export async function benchSeeding(ks: readonly number[], log: (line: string) =>
         officialConnect: summarize(theirs.connect),
       };
       rows.push(row);
-      log(`k=${k}: seedkeeper first node ${row.seedkeeperFirst.median.toFixed(2)} ms, map ${row.seedkeeperMap.median.toFixed(2)} ms; official first node ${row.officialFirst.median.toFixed(0)} ms, connect ${row.officialConnect.median.toFixed(0)} ms`);
+      log(
+        `k=${k}: seedkeeper first node ${row.seedkeeperFirst.median.toFixed(2)} ms, map ${row.seedkeeperMap.median.toFixed(2)} ms; official first node ${row.officialFirst.median.toFixed(0)} ms, connect ${row.officialConnect.median.toFixed(0)} ms`,
+      );
     }
   } finally {
     await bind.stop();

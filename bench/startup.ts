@@ -32,10 +32,15 @@ export interface StartupResult {
 function runNode(args: readonly string[]): Promise<{ ms: number; stdout: string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [...args], { cwd: ROOT, timeout: 30_000, env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`node ${args.join(' ')}: ${error.message} ${stderr}`));
-      else resolve({ ms: performance.now() - started, stdout });
-    });
+    execFile(
+      process.execPath,
+      [...args],
+      { cwd: ROOT, timeout: 30_000, env: { ...process.env, NODE_OPTIONS: '' } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`node ${args.join(' ')}: ${error.message} ${stderr}`));
+        else resolve({ ms: performance.now() - started, stdout });
+      },
+    );
   });
 }
 
@@ -70,7 +75,9 @@ async function times(args: readonly string[], runs: number): Promise<number[]> {
 export async function benchStartup(log: (line: string) => void): Promise<StartupResult> {
   const bareNode = summarize(await times(['-e', ''], RUNS));
   const help = summarize(await times([path.join(ROOT, 'bin/seedkeeper.js'), '--help'], RUNS));
-  log(`start-up: bare node ${bareNode.median.toFixed(0)} ms, seedkeeper --help ${help.median.toFixed(0)} ms (${(help.median / bareNode.median).toFixed(2)}×)`);
+  log(
+    `start-up: bare node ${bareNode.median.toFixed(0)} ms, seedkeeper --help ${help.median.toFixed(0)} ms (${(help.median / bareNode.median).toFixed(2)}×)`,
+  );
   const sim = await startSimCluster({ nodes: 3 });
   const seed = formatHostPort(sim.nodes[0]!.address);
   const ours = { importMs: [] as number[], firstNodeMs: [] as number[], discoverMs: [] as number[] };
@@ -78,12 +85,20 @@ export async function benchStartup(log: (line: string) => void): Promise<Startup
   try {
     // Interleaved, so load on the machine hits both alike.
     for (let i = 0; i < RUNS; i++) {
-      const a = JSON.parse((await runNode(['--input-type=module', '-e', SEEDKEEPER_CHILD, seed])).stdout) as { importMs: number; firstNodeMs: number; discoverMs: number; nodes: number };
+      const a = JSON.parse((await runNode(['--input-type=module', '-e', SEEDKEEPER_CHILD, seed])).stdout) as {
+        importMs: number;
+        firstNodeMs: number;
+        discoverMs: number;
+        nodes: number;
+      };
       if (a.nodes !== 3) throw new Error(`seedkeeper found ${a.nodes} nodes, expected 3`);
       ours.importMs.push(a.importMs);
       ours.firstNodeMs.push(a.firstNodeMs);
       ours.discoverMs.push(a.discoverMs);
-      const b = JSON.parse((await runNode(['-e', OFFICIAL_CHILD, seed])).stdout) as { importMs: number; connectMs: number };
+      const b = JSON.parse((await runNode(['-e', OFFICIAL_CHILD, seed])).stdout) as {
+        importMs: number;
+        connectMs: number;
+      };
       theirs.importMs.push(b.importMs);
       theirs.connectMs.push(b.connectMs);
     }
@@ -100,6 +115,8 @@ export async function benchStartup(log: (line: string) => void): Promise<Startup
     officialImport: summarize(theirs.importMs),
     officialConnect: summarize(theirs.connectMs),
   };
-  log(`cold: seedkeeper import ${result.seedkeeperImport.median.toFixed(1)} ms, first node ${result.seedkeeperFirstNode.median.toFixed(1)} ms, discover ${result.seedkeeperDiscover.median.toFixed(1)} ms; official require ${result.officialImport.median.toFixed(1)} ms, connect ${result.officialConnect.median.toFixed(1)} ms`);
+  log(
+    `cold: seedkeeper import ${result.seedkeeperImport.median.toFixed(1)} ms, first node ${result.seedkeeperFirstNode.median.toFixed(1)} ms, discover ${result.seedkeeperDiscover.median.toFixed(1)} ms; official require ${result.officialImport.median.toFixed(1)} ms, connect ${result.officialConnect.median.toFixed(1)} ms`,
+  );
   return result;
 }

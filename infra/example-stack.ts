@@ -48,16 +48,20 @@ function optionalText(read: ContextReader, key: string): string | undefined {
 function optionalInteger(read: ContextReader, key: string): number | undefined {
   const raw = optionalText(read, key);
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`context.${key}`, `expected a whole number, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw))
+    throw new ConfigError(`context.${key}`, `expected a whole number, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
-const text = (read: ContextReader, key: keyof typeof EXAMPLE_CONTEXT): string => optionalText(read, key) ?? EXAMPLE_CONTEXT[key];
-const integer = (read: ContextReader, key: keyof typeof EXAMPLE_CONTEXT): number => optionalInteger(read, key) ?? Number(EXAMPLE_CONTEXT[key]);
+const text = (read: ContextReader, key: keyof typeof EXAMPLE_CONTEXT): string =>
+  optionalText(read, key) ?? EXAMPLE_CONTEXT[key];
+const integer = (read: ContextReader, key: keyof typeof EXAMPLE_CONTEXT): number =>
+  optionalInteger(read, key) ?? Number(EXAMPLE_CONTEXT[key]);
 
 function flag(read: ContextReader, key: keyof typeof EXAMPLE_CONTEXT): boolean {
   const raw = text(read, key);
-  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`context.${key}`, `expected true or false, got ${JSON.stringify(raw)}`);
+  if (raw !== 'true' && raw !== 'false')
+    throw new ConfigError(`context.${key}`, `expected true or false, got ${JSON.stringify(raw)}`);
   return raw === 'true';
 }
 
@@ -78,7 +82,10 @@ export class SeedkeeperExampleStack extends Stack {
       hostedZoneId: text(read, 'hostedZoneId'),
       zoneName: text(read, 'zoneName'),
     });
-    const groups = text(read, 'asgNames').split(',').map((name) => name.trim()).filter((name) => name !== '')
+    const groups = text(read, 'asgNames')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '')
       .map((name, i) => autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, `Group${i}`, name));
     const heartbeat = optionalInteger(read, 'heartbeatSeconds');
     const bundleDir = optionalText(read, 'bundleDir');

@@ -153,27 +153,43 @@ function resolveZone(props: SeedRecordProps): { hostedZoneId: string; zoneName: 
     try {
       zoneName = props.hostedZone.zoneName;
     } catch (cause) {
-      throw new ConfigError('SeedRecord.hostedZone', 'the zone has no zoneName (imported with fromHostedZoneId?): import it with HostedZone.fromHostedZoneAttributes', { cause });
+      throw new ConfigError(
+        'SeedRecord.hostedZone',
+        'the zone has no zoneName (imported with fromHostedZoneId?): import it with HostedZone.fromHostedZoneAttributes',
+        { cause },
+      );
     }
     return { hostedZoneId: props.hostedZone.hostedZoneId, zoneName };
   }
-  if (!props.hostedZoneId || !props.zoneName) return fail('hostedZone', 'required: a hostedZone, or hostedZoneId and zoneName');
-  const id = Token.isUnresolved(props.hostedZoneId) ? props.hostedZoneId : props.hostedZoneId.replace(/^\/?hostedzone\//, '');
-  if (!Token.isUnresolved(id) && !/^[A-Z0-9]{1,32}$/.test(id)) fail('hostedZoneId', `expected a hosted zone id like Z0123456789ABCDEFGHIJ, got ${JSON.stringify(props.hostedZoneId)}`);
+  if (!props.hostedZoneId || !props.zoneName)
+    return fail('hostedZone', 'required: a hostedZone, or hostedZoneId and zoneName');
+  const id = Token.isUnresolved(props.hostedZoneId)
+    ? props.hostedZoneId
+    : props.hostedZoneId.replace(/^\/?hostedzone\//, '');
+  if (!Token.isUnresolved(id) && !/^[A-Z0-9]{1,32}$/.test(id))
+    fail(
+      'hostedZoneId',
+      `expected a hosted zone id like Z0123456789ABCDEFGHIJ, got ${JSON.stringify(props.hostedZoneId)}`,
+    );
   return { hostedZoneId: id, zoneName: props.zoneName };
 }
 
 function resolveGroups(props: SeedRecordProps): string[] {
   const objects = props.autoScalingGroups ?? [];
   const names = props.autoScalingGroupNames ?? [];
-  if (objects.length > 0 && names.length > 0) fail('autoScalingGroups', 'give either autoScalingGroups or autoScalingGroupNames, not both');
+  if (objects.length > 0 && names.length > 0)
+    fail('autoScalingGroups', 'give either autoScalingGroups or autoScalingGroupNames, not both');
   const all = objects.length > 0 ? objects.map((g) => g.autoScalingGroupName) : [...names];
   if (all.length === 0) fail('autoScalingGroups', 'at least one Auto Scaling group is required');
   const seen = new Set<string>();
   all.forEach((name, i) => {
     if (Token.isUnresolved(name)) return;
     if (name.length === 0 || name.length > 255) fail(`autoScalingGroups[${i}]`, 'a group name has 1 to 255 characters');
-    if (name.includes(',')) fail(`autoScalingGroups[${i}]`, `${JSON.stringify(name)} contains a comma, which the handler's list (SEEDKEEPER_ASG_NAMES) cannot carry`);
+    if (name.includes(','))
+      fail(
+        `autoScalingGroups[${i}]`,
+        `${JSON.stringify(name)} contains a comma, which the handler's list (SEEDKEEPER_ASG_NAMES) cannot carry`,
+      );
     if (seen.has(name)) fail(`autoScalingGroups[${i}]`, `${JSON.stringify(name)} is listed twice`);
     seen.add(name);
   });
@@ -183,7 +199,8 @@ function resolveGroups(props: SeedRecordProps): string[] {
 function wholeSeconds(path: string, d: Duration, min: number, max: number): number {
   if (Token.isUnresolved(d.toSeconds({ integral: false }))) fail(path, 'must be a concrete duration');
   const s = d.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < min || s > max) fail(path, `expected whole seconds between ${min} and ${max}, got ${s}`);
+  if (!Number.isInteger(s) || s < min || s > max)
+    fail(path, `expected whole seconds between ${min} and ${max}, got ${s}`);
   return s;
 }
 
@@ -193,20 +210,26 @@ export function resolveSeedRecord(props: SeedRecordProps, defaultOwnerId: string
     fail('recordName', 'must be a plain string (the IAM policy names it), not a token');
   }
   const recordName = canonicalName(props.recordName);
-  if (!DNS_NAME.test(recordName)) fail('recordName', `expected a DNS name like seed.db.example.com, got ${JSON.stringify(props.recordName)}`);
+  if (!DNS_NAME.test(recordName))
+    fail('recordName', `expected a DNS name like seed.db.example.com, got ${JSON.stringify(props.recordName)}`);
   const { hostedZoneId, zoneName } = resolveZone(props);
   if (!Token.isUnresolved(zoneName) && (!inZone(recordName, zoneName) || recordName === canonicalName(zoneName))) {
-    fail('recordName', `${recordName} is not a name inside the zone ${canonicalName(zoneName)} (the zone apex cannot be the seed record)`);
+    fail(
+      'recordName',
+      `${recordName} is not a name inside the zone ${canonicalName(zoneName)} (the zone apex cannot be the seed record)`,
+    );
   }
   const groupNames = resolveGroups(props);
 
   const address = props.address ?? SEED_RECORD_DEFAULTS.address;
-  if (!['private', 'public', 'ipv6'].includes(address)) fail('address', `expected private, public or ipv6, got ${JSON.stringify(address)}`);
+  if (!['private', 'public', 'ipv6'].includes(address))
+    fail('address', `expected private, public or ipv6, got ${JSON.stringify(address)}`);
   const mode = props.mode ?? SEED_RECORD_DEFAULTS.mode;
   if (!['shared', 'per-node'].includes(mode)) fail('mode', `expected shared or per-node, got ${JSON.stringify(mode)}`);
   const port = props.port ?? SEED_RECORD_DEFAULTS.port;
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail('port', `expected an integer 1-65535, got ${port}`);
-  const ttlSeconds = props.ttl === undefined ? SEED_RECORD_DEFAULTS.ttlSeconds : wholeSeconds('ttl', props.ttl, 1, 86_400);
+  const ttlSeconds =
+    props.ttl === undefined ? SEED_RECORD_DEFAULTS.ttlSeconds : wholeSeconds('ttl', props.ttl, 1, 86_400);
   const maxRemovals = props.maxRemovals;
   if (maxRemovals !== undefined && (!Number.isInteger(maxRemovals) || maxRemovals < 1 || maxRemovals > 1000)) {
     fail('maxRemovals', `expected an integer 1-1000, got ${maxRemovals}`);
@@ -214,12 +237,17 @@ export function resolveSeedRecord(props: SeedRecordProps, defaultOwnerId: string
   const maxRecordSize = props.maxRecordSize;
   const held = mode === 'per-node' ? 100 : 400;
   if (maxRecordSize !== undefined && (!Number.isInteger(maxRecordSize) || maxRecordSize < 0 || maxRecordSize > held)) {
-    fail('maxRecordSize', `expected an integer 0-${held} (Route 53 holds at most ${held} ${mode === 'per-node' ? 'records per name in per-node mode' : 'values in one record'}), got ${maxRecordSize}`);
+    fail(
+      'maxRecordSize',
+      `expected an integer 0-${held} (Route 53 holds at most ${held} ${mode === 'per-node' ? 'records per name in per-node mode' : 'values in one record'}), got ${maxRecordSize}`,
+    );
   }
   const reserved = props.reservedConcurrentExecutions ?? SEED_RECORD_DEFAULTS.reservedConcurrentExecutions;
-  if (!Number.isInteger(reserved) || reserved < 1 || reserved > 1000) fail('reservedConcurrentExecutions', `expected an integer 1-1000, got ${reserved}`);
+  if (!Number.isInteger(reserved) || reserved < 1 || reserved > 1000)
+    fail('reservedConcurrentExecutions', `expected an integer 1-1000, got ${reserved}`);
   const { planMode, logLevel } = props;
-  if (planMode !== undefined && !['sync', 'upsert-only'].includes(planMode)) fail('planMode', `expected sync or upsert-only, got ${JSON.stringify(planMode)}`);
+  if (planMode !== undefined && !['sync', 'upsert-only'].includes(planMode))
+    fail('planMode', `expected sync or upsert-only, got ${JSON.stringify(planMode)}`);
   if (logLevel !== undefined && !['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
     fail('logLevel', `expected trace, debug, info, warn, error, fatal or silent, got ${JSON.stringify(logLevel)}`);
   }
@@ -229,12 +257,16 @@ export function resolveSeedRecord(props: SeedRecordProps, defaultOwnerId: string
     fail('healthChecks', "Route 53 health checks attach to one record per node: set mode: 'per-node'");
   }
   if (healthChecks && address === 'private') {
-    fail('healthChecks', 'Route 53 health checkers run outside your VPC and cannot reach private IPs. Publish public addresses, '
-      + 'or turn healthChecks off and run seedkeeper\'s own checker inside the VPC (`seedkeeper run` with the static or cluster source).');
+    fail(
+      'healthChecks',
+      'Route 53 health checkers run outside your VPC and cannot reach private IPs. Publish public addresses, ' +
+        "or turn healthChecks off and run seedkeeper's own checker inside the VPC (`seedkeeper run` with the static or cluster source).",
+    );
   }
 
   const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
-  if (runtime.family !== lambda.RuntimeFamily.NODEJS) fail('runtime', `the handler is a Node.js bundle, got ${runtime.name}`);
+  if (runtime.family !== lambda.RuntimeFamily.NODEJS)
+    fail('runtime', `the handler is a Node.js bundle, got ${runtime.name}`);
 
   const ownerId = validateOwnerId(props.ownerId ?? defaultOwnerId, 'SeedRecord.ownerId');
 

@@ -21,7 +21,11 @@ export function autoScalingGroupArn(scope: Construct, groupName: string): string
   });
 }
 
-export function seedRecordStatements(scope: Construct, r: ResolvedSeedRecord, logGroupArn: string): iam.PolicyStatement[] {
+export function seedRecordStatements(
+  scope: Construct,
+  r: ResolvedSeedRecord,
+  logGroupArn: string,
+): iam.PolicyStatement[] {
   const zoneArn = route53Arn(scope, 'hostedzone', r.hostedZoneId);
   const statements = [
     // Only the seed record and its ownership marker, only in this zone.
@@ -31,12 +35,19 @@ export function seedRecordStatements(scope: Construct, r: ResolvedSeedRecord, lo
       resources: [zoneArn],
       conditions: {
         'ForAllValues:StringEquals': {
-          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [normalizedRecordName(r.recordName), normalizedRecordName(r.markerName)],
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+            normalizedRecordName(r.recordName),
+            normalizedRecordName(r.markerName),
+          ],
         },
       },
     }),
     new iam.PolicyStatement({ sid: 'ReadZone', actions: ['route53:ListResourceRecordSets'], resources: [zoneArn] }),
-    new iam.PolicyStatement({ sid: 'WaitForInsync', actions: ['route53:GetChange'], resources: [route53Arn(scope, 'change', '*')] }),
+    new iam.PolicyStatement({
+      sid: 'WaitForInsync',
+      actions: ['route53:GetChange'],
+      resources: [route53Arn(scope, 'change', '*')],
+    }),
     // Read-only Describe actions support no resource-level permissions: `*` is the only valid resource.
     // DescribeLifecycleHooks reads a hook's heartbeat timeout, which bounds the wait on a terminate action.
     new iam.PolicyStatement({
@@ -51,11 +62,13 @@ export function seedRecordStatements(scope: Construct, r: ResolvedSeedRecord, lo
     }),
   ];
   if (r.lifecycleHookName !== undefined) {
-    statements.push(new iam.PolicyStatement({
-      sid: 'CompleteLifecycleAction',
-      actions: ['autoscaling:CompleteLifecycleAction'],
-      resources: r.groupNames.map((name) => autoScalingGroupArn(scope, name)),
-    }));
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'CompleteLifecycleAction',
+        actions: ['autoscaling:CompleteLifecycleAction'],
+        resources: r.groupNames.map((name) => autoScalingGroupArn(scope, name)),
+      }),
+    );
   }
   if (r.healthChecks) {
     statements.push(

@@ -19,7 +19,12 @@ import { Construct } from 'constructs';
 import { ConfigError } from '../src/errors.js';
 import { formatMarker } from '../src/records/marker.js';
 import { seedRecordStatements } from './seed-record-policy.js';
-import { handlerEnvironment, resolveSeedRecord, type ResolvedSeedRecord, type SeedRecordProps } from './seed-record-options.js';
+import {
+  handlerEnvironment,
+  resolveSeedRecord,
+  type ResolvedSeedRecord,
+  type SeedRecordProps,
+} from './seed-record-options.js';
 
 export * from './seed-record-options.js';
 export { autoScalingGroupArn, seedRecordStatements } from './seed-record-policy.js';
@@ -44,12 +49,16 @@ export const BUNDLE_DIR_CANDIDATES = Object.freeze([
 
 /** The first candidate holding a bundle, else the repository's (so the error names where to build it). */
 export const DEFAULT_BUNDLE_DIR =
-  BUNDLE_DIR_CANDIDATES.find((dir) => existsSync(`${dir}/index.mjs`)) ?? BUNDLE_DIR_CANDIDATES[BUNDLE_DIR_CANDIDATES.length - 1]!;
+  BUNDLE_DIR_CANDIDATES.find((dir) => existsSync(`${dir}/index.mjs`)) ??
+  BUNDLE_DIR_CANDIDATES[BUNDLE_DIR_CANDIDATES.length - 1]!;
 
 /** The shipped or built bundle, or a clear error saying to build it. */
 export function bundledCode(dir = DEFAULT_BUNDLE_DIR): lambda.Code {
   if (!existsSync(`${dir}/index.mjs`)) {
-    throw new ConfigError('SeedRecord.code', `no Lambda bundle at ${dir}/index.mjs: run \`npm run build:lambda\` first (or pass \`code\`)`);
+    throw new ConfigError(
+      'SeedRecord.code',
+      `no Lambda bundle at ${dir}/index.mjs: run \`npm run build:lambda\` first (or pass \`code\`)`,
+    );
   }
   return lambda.Code.fromAsset(dir);
 }
@@ -69,7 +78,11 @@ export class SeedRecord extends Construct {
 
   constructor(scope: Construct, id: string, props: SeedRecordProps) {
     super(scope, id);
-    const defaultOwner = Names.uniqueResourceName(this, { maxLength: 63, separator: '-', allowedSpecialCharacters: '-' });
+    const defaultOwner = Names.uniqueResourceName(this, {
+      maxLength: 63,
+      separator: '-',
+      allowedSpecialCharacters: '-',
+    });
     const s = resolveSeedRecord(props, defaultOwner);
     this.settings = s;
 
@@ -78,7 +91,8 @@ export class SeedRecord extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `seedkeeper: keeps ${s.recordName} equal to its Auto Scaling groups`,
     });
-    for (const statement of seedRecordStatements(this, s, this.logGroup.logGroupArn)) this.role.addToPrincipalPolicy(statement);
+    for (const statement of seedRecordStatements(this, s, this.logGroup.logGroupArn))
+      this.role.addToPrincipalPolicy(statement);
 
     // Node.js 24 unless told otherwise (see SeedRecordProps.runtime). ARM64: the bundle is pure JavaScript (no
     // native modules), and Graviton costs about 20% less per GB-second for the same work. 256 MB: the function
@@ -98,9 +112,11 @@ export class SeedRecord extends Construct {
       description: `seedkeeper: keeps ${s.recordName} equal to the InService instances of its Auto Scaling groups`,
     });
     if (s.lifecycleHookName !== undefined && s.ttlSeconds + 120 > s.functionTimeout.toSeconds()) {
-      Annotations.of(this).addWarningV2('seedkeeper:waitCut',
-        `the function times out after ${s.functionTimeout.toSeconds()} s, less than INSYNC (~60-120 s) + TTL (${s.ttlSeconds} s): `
-        + 'terminations may go ahead while resolvers still hand out the node');
+      Annotations.of(this).addWarningV2(
+        'seedkeeper:waitCut',
+        `the function times out after ${s.functionTimeout.toSeconds()} s, less than INSYNC (~60-120 s) + TTL (${s.ttlSeconds} s): ` +
+          'terminations may go ahead while resolvers still hand out the node',
+      );
     }
 
     const target = new targets.LambdaFunction(this.function);
@@ -122,16 +138,20 @@ export class SeedRecord extends Construct {
     const hooks: autoscaling.LifecycleHook[] = [];
     if (s.lifecycleHookName !== undefined) {
       s.groupNames.forEach((groupName, i) => {
-        const group = props.autoScalingGroups?.[i] ?? autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, `Group${i}`, groupName);
-        hooks.push(new autoscaling.LifecycleHook(this, `TerminatingHook${i}`, {
-          autoScalingGroup: group,
-          lifecycleHookName: s.lifecycleHookName,
-          lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,
-          defaultResult: autoscaling.DefaultResult.CONTINUE,
-          heartbeatTimeout: s.heartbeatTimeout,
-          // The marker format (`seedkeeper/v1 owner=<id>`, parsed by parseMarker): says whose hook this is.
-          notificationMetadata: formatMarker(s.ownerId),
-        }));
+        const group =
+          props.autoScalingGroups?.[i] ??
+          autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, `Group${i}`, groupName);
+        hooks.push(
+          new autoscaling.LifecycleHook(this, `TerminatingHook${i}`, {
+            autoScalingGroup: group,
+            lifecycleHookName: s.lifecycleHookName,
+            lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,
+            defaultResult: autoscaling.DefaultResult.CONTINUE,
+            heartbeatTimeout: s.heartbeatTimeout,
+            // The marker format (`seedkeeper/v1 owner=<id>`, parsed by parseMarker): says whose hook this is.
+            notificationMetadata: formatMarker(s.ownerId),
+          }),
+        );
       });
     }
     this.lifecycleHooks = hooks;

@@ -28,7 +28,10 @@ const ZONE = 'seed.test';
 interface Responder {
   respond(msg: Buffer, tcp: boolean): Buffer | null;
 }
-type ResponderClass = new (store: unknown, options: { maxUdpPayload: number; maxQueryBytes: number; rotate?: boolean }) => Responder;
+type ResponderClass = new (
+  store: unknown,
+  options: { maxUdpPayload: number; maxQueryBytes: number; rotate?: boolean },
+) => Responder;
 type StoreClass = new (options: { zone: string; records: readonly unknown[]; soa: object }) => unknown;
 
 async function loadSide(srcRoot: string): Promise<Responder> {
@@ -50,18 +53,29 @@ function copySrc(label: string, ref?: string): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   if (ref === undefined) cpSync(path.join(ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
-  else execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} src | tar -x -C ${JSON.stringify(dir)}`], { cwd: ROOT });
+  else
+    execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} src | tar -x -C ${JSON.stringify(dir)}`], {
+      cwd: ROOT,
+    });
   return path.join(dir, 'src');
 }
 
 function query(name: string, additionals: dnsPacket.Answer[] = []): Buffer {
-  return dnsPacket.encode({ type: 'query', id: 4242, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: 'A', class: 'IN' }], additionals });
+  return dnsPacket.encode({
+    type: 'query',
+    id: 4242,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type: 'A', class: 'IN' }],
+    additionals,
+  });
 }
 
 const CASES: Readonly<Record<string, Buffer>> = {
   'A query': query(`db.${ZONE}`),
   'unknown name (NXDOMAIN)': query(`nope.${ZONE}`),
-  'A query with EDNS': query(`db.${ZONE}`, [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: [] } as unknown as dnsPacket.Answer]),
+  'A query with EDNS': query(`db.${ZONE}`, [
+    { type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: [] } as unknown as dnsPacket.Answer,
+  ]),
 };
 
 /** ns per packet over `iterations` calls; the response length is summed so the call cannot be dropped. */
@@ -89,7 +103,9 @@ interface Request {
 async function child(srcRoot: string): Promise<void> {
   const r = await loadSide(srcRoot);
   for (const msg of Object.values(CASES)) time(r, msg, 200_000); // warm-up
-  const answers = Object.fromEntries(Object.entries(CASES).map(([label, msg]) => [label, r.respond(msg, false)!.toString('hex')]));
+  const answers = Object.fromEntries(
+    Object.entries(CASES).map(([label, msg]) => [label, r.respond(msg, false)!.toString('hex')]),
+  );
   process.send!({ answers });
   process.on('message', (req: Request) => process.send!({ ns: time(r, CASES[req.label]!, req.iterations) }));
 }
@@ -107,12 +123,14 @@ async function pairRun(roots: readonly string[], rounds: number, chunk: number):
   try {
     // One side at a time from here on; both must give the same answers, or the comparison means nothing.
     const ready = [await ask(procs[0]!), await ask(procs[1]!)];
-    if (JSON.stringify(ready[0]!.answers) !== JSON.stringify(ready[1]!.answers)) throw new Error('the two sides answer differently');
+    if (JSON.stringify(ready[0]!.answers) !== JSON.stringify(ready[1]!.answers))
+      throw new Error('the two sides answer differently');
     const samples = new Map<string, number[][]>();
     for (const label of Object.keys(CASES)) {
       const bySide: number[][] = [[], []];
       for (let round = 0; round < rounds; round++) {
-        for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) bySide[i]!.push((await ask(procs[i]!, { label, iterations: chunk })).ns!);
+        for (const i of round % 2 === 0 ? [0, 1] : [1, 0])
+          bySide[i]!.push((await ask(procs[i]!, { label, iterations: chunk })).ns!);
       }
       samples.set(label, bySide);
     }
@@ -138,13 +156,22 @@ async function main(): Promise<void> {
   const chunk = Math.max(1, Math.round(Number(values.iterations) / rounds / pairs));
   const roots = [copySrc('base', values.base), copySrc('work')];
   const runs: Map<string, number[][]>[] = [];
-  for (let p = 0; p < pairs; p++) runs.push(await pairRun(p % 2 === 0 ? roots : [...roots].reverse(), rounds, chunk).then((m) => (p % 2 === 0 ? m : new Map([...m].map(([k, v]) => [k, [v[1]!, v[0]!]])))));
-  console.log(`ns/packet: median of ${pairs} process pairs, each the median of ${rounds} alternating rounds of ${chunk} packets per side (Node ${process.version})`);
+  for (let p = 0; p < pairs; p++)
+    runs.push(
+      await pairRun(p % 2 === 0 ? roots : [...roots].reverse(), rounds, chunk).then((m) =>
+        p % 2 === 0 ? m : new Map([...m].map(([k, v]) => [k, [v[1]!, v[0]!]])),
+      ),
+    );
+  console.log(
+    `ns/packet: median of ${pairs} process pairs, each the median of ${rounds} alternating rounds of ${chunk} packets per side (Node ${process.version})`,
+  );
   for (const label of Object.keys(CASES)) {
     const perPair = runs.map((m) => m.get(label)!.map(median));
     const [base, work] = [0, 1].map((i) => median(perPair.map((p) => p[i]!)));
     const changes = perPair.map((p) => `${(((p[1]! - p[0]!) / p[0]!) * 100).toFixed(1)}%`).join(' ');
-    console.log(`${label.padEnd(24)} base (${values.base}) ${base!.toFixed(1)}   work tree ${work!.toFixed(1)}   change ${(((work! - base!) / base!) * 100).toFixed(1)}%   per pair: ${changes}`);
+    console.log(
+      `${label.padEnd(24)} base (${values.base}) ${base!.toFixed(1)}   work tree ${work!.toFixed(1)}   change ${(((work! - base!) / base!) * 100).toFixed(1)}%   per pair: ${changes}`,
+    );
   }
 }
 

@@ -22,7 +22,11 @@ export function retarget(text: string): string {
 export function buildCdk(): string[] {
   rmSync(scratch, { recursive: true, force: true });
   rmSync(out, { recursive: true, force: true });
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.cdk.json')], { cwd: root, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.cdk.json')],
+    { cwd: root, stdio: 'inherit' },
+  );
   mkdirSync(out, { recursive: true });
   const written: string[] = [];
   for (const file of readdirSync(path.join(scratch, 'infra'))) {
@@ -34,5 +38,6 @@ export function buildCdk(): string[] {
   return written;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly =
+  process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) console.log(`cdk construct: ${buildCdk().join(', ')}`);

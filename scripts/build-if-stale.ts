@@ -57,7 +57,10 @@ export function fingerprint(): { readonly hash: string; readonly sources: string
     const s = statSync(entry);
     hash.update(`${path.relative(ROOT, entry)}\0${s.isDirectory() ? 'd' : s.size}\0${s.mtimeMs}\n`);
   }
-  return { hash: hash.digest('hex'), sources: entries.filter((e) => e.endsWith('.ts') && !e.endsWith('.d.ts') && e.startsWith(SRC + path.sep)) };
+  return {
+    hash: hash.digest('hex'),
+    sources: entries.filter((e) => e.endsWith('.ts') && !e.endsWith('.d.ts') && e.startsWith(SRC + path.sep)),
+  };
 }
 
 function recorded(): string | undefined {
@@ -105,7 +108,8 @@ async function lock(): Promise<() => void> {
       /* being created or removed right now */
     }
     const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    if ((Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) || age > LOCK_STALE_MS) rmSync(LOCK, { recursive: true, force: true });
+    if ((Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) || age > LOCK_STALE_MS)
+      rmSync(LOCK, { recursive: true, force: true });
     else await sleep(50);
   }
   throw new Error(`build-if-stale: ${LOCK} still held after ${LOCK_WAIT_MS} ms; remove it if no build is running`);
@@ -132,7 +136,10 @@ export async function ensureBuilt(options: { readonly force?: boolean } = {}): P
       tsconfig: path.join(ROOT, 'tsconfig.build.json'),
       logLevel: 'warning',
     });
-    writeFileSync(STAMP, `${JSON.stringify({ fingerprint: hash, builder: 'esbuild', at: new Date().toISOString() })}\n`);
+    writeFileSync(
+      STAMP,
+      `${JSON.stringify({ fingerprint: hash, builder: 'esbuild', at: new Date().toISOString() })}\n`,
+    );
     return { built: true, ms: performance.now() - t0, files: sources.length };
   } finally {
     release();
@@ -141,5 +148,9 @@ export async function ensureBuilt(options: { readonly force?: boolean } = {}): P
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outcome = await ensureBuilt({ force: process.argv.includes('--force') });
-  console.log(outcome.built ? `dist/: rebuilt ${outcome.files} files in ${Math.round(outcome.ms)} ms` : `dist/: up to date (checked in ${Math.round(outcome.ms)} ms)`);
+  console.log(
+    outcome.built
+      ? `dist/: rebuilt ${outcome.files} files in ${Math.round(outcome.ms)} ms`
+      : `dist/: up to date (checked in ${Math.round(outcome.ms)} ms)`,
+  );
 }

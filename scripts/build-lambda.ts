@@ -30,7 +30,9 @@ export interface LambdaBundle {
 }
 
 /** Build the bundle into `outdir`; resolves to the output file and its size. */
-export async function buildLambda(options: { readonly outdir?: string; readonly logLevel?: LogLevel } = {}): Promise<LambdaBundle> {
+export async function buildLambda(
+  options: { readonly outdir?: string; readonly logLevel?: LogLevel } = {},
+): Promise<LambdaBundle> {
   const { outdir = LAMBDA_OUTDIR, logLevel = 'warning' } = options;
   const outfile = path.join(outdir, 'index.mjs');
   await build({
@@ -46,14 +48,17 @@ export async function buildLambda(options: { readonly outdir?: string; readonly 
   return { outfile, size };
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly =
+  process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   const at = process.argv.indexOf('--outdir');
   const given = at > 0 ? process.argv[at + 1] : undefined;
   const outdir = given ? path.resolve(given) : LAMBDA_OUTDIR;
   try {
     const { outfile, size } = await buildLambda({ outdir, logLevel: 'info' });
-    console.log(`lambda bundle: ${path.relative(process.cwd(), outfile)} (${(size / 1024).toFixed(0)} KiB); handler: index.handler, runtime nodejs20.x or later`);
+    console.log(
+      `lambda bundle: ${path.relative(process.cwd(), outfile)} (${(size / 1024).toFixed(0)} KiB); handler: index.handler, runtime nodejs20.x or later`,
+    );
   } catch (error) {
     console.error(`lambda bundle failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

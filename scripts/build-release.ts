@@ -28,7 +28,9 @@ export interface ReleaseBuild {
 
 const ENTRY = "import { main } from './src/cli/main.ts';\nprocess.exitCode = await main(process.argv);\n";
 
-export async function buildRelease(options: { readonly outdir?: string; readonly logLevel?: LogLevel } = {}): Promise<ReleaseBuild> {
+export async function buildRelease(
+  options: { readonly outdir?: string; readonly logLevel?: LogLevel } = {},
+): Promise<ReleaseBuild> {
   const { outdir = RELEASE_OUTDIR, logLevel = 'warning' } = options;
   const file = path.join(outdir, RELEASE_FILE);
   await build({
@@ -46,7 +48,8 @@ export async function buildRelease(options: { readonly outdir?: string; readonly
   return { file, sha256, size: bytes.length };
 }
 
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly =
+  process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   const at = process.argv.indexOf('--outdir');
   const outdir = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]!) : RELEASE_OUTDIR;

@@ -2,7 +2,8 @@
 import type { BuildOptions } from 'esbuild';
 
 /** ESM output has no `require`; CommonJS dependencies (pino, parts of the SDK) need one for built-ins. */
-export const REQUIRE_SHIM = "import { createRequire as __seedkeeperCreateRequire } from 'node:module'; const require = __seedkeeperCreateRequire(import.meta.url);";
+export const REQUIRE_SHIM =
+  "import { createRequire as __seedkeeperCreateRequire } from 'node:module'; const require = __seedkeeperCreateRequire(import.meta.url);";
 
 export const NODE_BUNDLE: BuildOptions = Object.freeze({
   bundle: true,

@@ -25,11 +25,19 @@ const world = await startDemoWorld();
 const browser = await launchChromium();
 try {
   const status = world.runtime.status!;
-  await until(() => status.status().candidates.filter((c) => c.why.code === 'healthy').length === world.ips.length, 20_000, 'every node healthy and published');
+  await until(
+    () => status.status().candidates.filter((c) => c.why.code === 'healthy').length === world.ips.length,
+    20_000,
+    'every node healthy and published',
+  );
   await new Promise((resolve) => setTimeout(resolve, 4000));
   const victim = world.sim.nodes.at(-1)!;
   await victim.stop();
-  await until(() => status.status().candidates.some((c) => c.why.code === 'unhealthy' && !c.why.published), 20_000, 'the stopped node removed');
+  await until(
+    () => status.status().candidates.some((c) => c.why.code === 'unhealthy' && !c.why.published),
+    20_000,
+    'the stopped node removed',
+  );
   await new Promise((resolve) => setTimeout(resolve, 2500));
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
   const http = world.runtime.http!;

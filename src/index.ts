@@ -3,12 +3,36 @@
  * pipeline pieces (sources, health, plan, providers), the registrar, and the node agent.
  */
 export * from './discovery/index.js';
-export { SeedkeeperError, ConfigError, InvalidArgumentError, InternalError, describeError, type ErrorLabel } from './errors.js';
+export {
+  SeedkeeperError,
+  ConfigError,
+  InvalidArgumentError,
+  InternalError,
+  describeError,
+  type ErrorLabel,
+} from './errors.js';
 export { InfoConnection, type ConnectOptions, type Credentials, type TlsOptions } from './protocol/connection.js';
 export type { HostPort } from './net/endpoint.js';
 
-export { HealthChecker, createAerospikeProbe, createTcpProbe, type Endpoint, type EndpointHealth, type HealthOptions, type HealthTransition, type Probe, type ProbeResult } from './health/index.js';
-export { calculatePlan, renderPlan, type DesiredMember, type Plan, type PlanInput, type PlanPolicy } from './plan/index.js';
+export {
+  HealthChecker,
+  createAerospikeProbe,
+  createTcpProbe,
+  type Endpoint,
+  type EndpointHealth,
+  type HealthOptions,
+  type HealthTransition,
+  type Probe,
+  type ProbeResult,
+} from './health/index.js';
+export {
+  calculatePlan,
+  renderPlan,
+  type DesiredMember,
+  type Plan,
+  type PlanInput,
+  type PlanPolicy,
+} from './plan/index.js';
 export { markerName, formatMarker, parseMarker } from './records/marker.js';
 export { ConflictError, ProviderError, type DnsProvider } from './providers/types.js';
 export type { RecordChange, RecordSet, RecordType } from './records/types.js';
@@ -21,4 +45,12 @@ export { createAsgSource } from './sources/aws-asg.js';
 export { Registrar, type ReconcileOutcome } from './registrar/registrar.js';
 export { buildRegistrar, type RegistrarRuntime } from './registrar/build.js';
 export { loadConfig, validateConfig } from './registrar/config.js';
-export { Agent, buildAgent, createDnsTarget, createImdsClient, loadAgentConfig, type AgentMember, type RegistrationTarget } from './agent/index.js';
+export {
+  Agent,
+  buildAgent,
+  createDnsTarget,
+  createImdsClient,
+  loadAgentConfig,
+  type AgentMember,
+  type RegistrationTarget,
+} from './agent/index.js';

@@ -59,7 +59,12 @@ export async function createChaosBind(zone: string, maxLifetimeSec: number): Pro
       await waitFor(`named on ${HOST}:${port}`, () => servesNonce(resolver, zone, nonce), {
         timeoutMs: 15_000,
         intervalMs: 20,
-        abort: () => (d.exited() ? `named exited:\n${d.log().slice(-2000)}` : /address in use/i.test(d.log()) ? 'port in use' : undefined),
+        abort: () =>
+          d.exited()
+            ? `named exited:\n${d.log().slice(-2000)}`
+            : /address in use/i.test(d.log())
+              ? 'port in use'
+              : undefined,
       });
     },
     async stop() {

@@ -32,7 +32,9 @@ export const FAULTS: readonly FaultDef[] = Object.freeze([
     minHoldMs: 500,
     maxHoldMs: 4000,
     eligible: (world) =>
-      world.registrars.filter((r) => r.running && !r.isPaused).map((r) => ({ label: `registrar ${r.id}`, apply: () => r.kill(), undo: () => r.start() })),
+      world.registrars
+        .filter((r) => r.running && !r.isPaused)
+        .map((r) => ({ label: `registrar ${r.id}`, apply: () => r.kill(), undo: () => r.start() })),
   },
   {
     kind: 'registrar-pause',
@@ -41,13 +43,22 @@ export const FAULTS: readonly FaultDef[] = Object.freeze([
     eligible: (world) =>
       world.registrars
         .filter((r) => r.running && !r.isPaused)
-        .map((r) => ({ label: `registrar ${r.id}`, apply: () => Promise.resolve(r.signal('SIGSTOP')), undo: () => Promise.resolve(r.signal('SIGCONT')) })),
+        .map((r) => ({
+          label: `registrar ${r.id}`,
+          apply: () => Promise.resolve(r.signal('SIGSTOP')),
+          undo: () => Promise.resolve(r.signal('SIGCONT')),
+        })),
   },
   {
     kind: 'node-stop',
     minHoldMs: 500,
     maxHoldMs: 5000,
-    eligible: (world) => healthyNodes(world).map((n) => ({ label: `node ${n.id} (${n.address.host})`, apply: () => n.stop(), undo: () => n.start() })),
+    eligible: (world) =>
+      healthyNodes(world).map((n) => ({
+        label: `node ${n.id} (${n.address.host})`,
+        apply: () => n.stop(),
+        undo: () => n.start(),
+      })),
   },
   {
     kind: 'node-other-cluster',
@@ -65,12 +76,29 @@ export const FAULTS: readonly FaultDef[] = Object.freeze([
     minHoldMs: 1000,
     maxHoldMs: 5000,
     eligible: (world) =>
-      world.stranger.running ? [] : [{ label: `stranger of ${OTHER_CLUSTER} at ${world.stranger.address.host}`, apply: () => world.stranger.start(), undo: () => world.stranger.stop() }],
+      world.stranger.running
+        ? []
+        : [
+            {
+              label: `stranger of ${OTHER_CLUSTER} at ${world.stranger.address.host}`,
+              apply: () => world.stranger.start(),
+              undo: () => world.stranger.stop(),
+            },
+          ],
   },
   {
     kind: 'bind-restart',
     minHoldMs: 100,
     maxHoldMs: 2000,
-    eligible: (world) => (world.bind.running ? [{ label: `BIND 9 on port ${world.bind.port}`, apply: () => world.bind.stop(), undo: () => world.bind.start() }] : []),
+    eligible: (world) =>
+      world.bind.running
+        ? [
+            {
+              label: `BIND 9 on port ${world.bind.port}`,
+              apply: () => world.bind.stop(),
+              undo: () => world.bind.start(),
+            },
+          ]
+        : [],
   },
 ]);

@@ -33,7 +33,9 @@ export function checkAnswer(answer: Answer, members: ReadonlySet<string>, at: nu
     case 'addresses': {
       if (answer.addresses.length === 0) return [{ kind: 'empty', at, detail: 'the seed record has no addresses' }];
       const strangers = answer.addresses.filter((a) => !members.has(a));
-      return strangers.length === 0 ? [] : [{ kind: 'not-a-member', at, detail: `published ${strangers.join(', ')}, not members of the cluster` }];
+      return strangers.length === 0
+        ? []
+        : [{ kind: 'not-a-member', at, detail: `published ${strangers.join(', ')}, not members of the cluster` }];
     }
   }
 }

@@ -12,13 +12,20 @@ import { runChaos } from './run.js';
 function count(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} ${text}: expected a number from ${min} to ${max}`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new Error(`--${name} ${text}: expected a number from ${min} to ${max}`);
   return value;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { minutes: { type: 'string' }, seed: { type: 'string' }, nodes: { type: 'string' }, replicas: { type: 'string' }, report: { type: 'string' } },
+    options: {
+      minutes: { type: 'string' },
+      seed: { type: 'string' },
+      nodes: { type: 'string' },
+      replicas: { type: 'string' },
+      report: { type: 'string' },
+    },
     strict: true,
   });
   const minutes = count('minutes', values.minutes, 2, 0.1, 24 * 60);
@@ -34,7 +41,9 @@ async function main(): Promise<number> {
   });
   await writeFile(report, chaosReport(result));
   const applied = result.faults.filter((f) => f.appliedAt !== undefined).length;
-  process.stdout.write(`seed ${seed}: ${applied} faults, ${result.counts.checks} checks, ${result.violations.length} violations; report ${report}\n`);
+  process.stdout.write(
+    `seed ${seed}: ${applied} faults, ${result.counts.checks} checks, ${result.violations.length} violations; report ${report}\n`,
+  );
   return result.violations.length === 0 ? 0 : 1;
 }
 

@@ -42,7 +42,13 @@ export class Monitor {
   private sent = 0;
   private newestSeq = -1;
   private newest: { answer: Answer; at: number } | undefined;
-  private counts = { ticks: 0, skipped: 0, checks: 0, noAnswer: 0, byKind: { addresses: 0, nxdomain: 0, empty: 0, 'no-answer': 0 } };
+  private counts = {
+    ticks: 0,
+    skipped: 0,
+    checks: 0,
+    noAnswer: 0,
+    byKind: { addresses: 0, nxdomain: 0, empty: 0, 'no-answer': 0 },
+  };
   readonly violations: Violation[] = [];
 
   constructor(private readonly options: MonitorOptions) {

@@ -28,7 +28,8 @@ export class Prng {
 
   /** Uniform whole number in [min, max]. */
   int(min: number, max: number): number {
-    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min) throw new RangeError(`int(${min}, ${max}): expected whole numbers, min <= max`);
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max < min)
+      throw new RangeError(`int(${min}, ${max}): expected whole numbers, min <= max`);
     return min + Math.floor(this.next() * (max - min + 1));
   }
 

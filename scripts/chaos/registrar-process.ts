@@ -45,7 +45,9 @@ export class RegistrarProcess {
   async start(): Promise<void> {
     if (this.running) return;
     await writeFile(this.configFile, JSON.stringify(this.options.config, null, 2));
-    const d = spawnDaemon(process.execPath, [BIN, 'run', '--config', this.configFile], { maxLifetimeSec: this.options.maxLifetimeSec });
+    const d = spawnDaemon(process.execPath, [BIN, 'run', '--config', this.configFile], {
+      maxLifetimeSec: this.options.maxLifetimeSec,
+    });
     this.daemon = d;
     this.paused = false;
     // The node PID, so that SIGSTOP and SIGKILL reach the registrar rather than the `timeout` wrapper.

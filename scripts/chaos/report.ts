@@ -12,7 +12,10 @@ export function chaosReport(r: ChaosResult): string {
   const applied = r.faults.filter((f) => f.appliedAt !== undefined);
   const byKind = new Map<string, number>();
   for (const f of applied) byKind.set(f.planned.kind, (byKind.get(f.planned.kind) ?? 0) + 1);
-  const converged = applied.map((f) => f.convergedMs).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  const converged = applied
+    .map((f) => f.convergedMs)
+    .filter((x): x is number => x !== undefined)
+    .sort((a, b) => a - b);
   const t = r.options.timing;
   const lines = [
     `# Chaos run, seed ${r.seed}`,
@@ -38,7 +41,15 @@ export function chaosReport(r: ChaosResult): string {
     '',
     '## Violations',
     '',
-    ...(r.violations.length === 0 ? ['None.'] : ['| time | +ms | kind | detail |', '|---|---|---|---|', ...r.violations.slice(0, 200).map((v) => `| ${iso(v.at)} | ${v.at - r.startedAt} | ${v.kind} | ${v.detail} |`)]),
+    ...(r.violations.length === 0
+      ? ['None.']
+      : [
+          '| time | +ms | kind | detail |',
+          '|---|---|---|---|',
+          ...r.violations
+            .slice(0, 200)
+            .map((v) => `| ${iso(v.at)} | ${v.at - r.startedAt} | ${v.kind} | ${v.detail} |`),
+        ]),
     ...(r.violations.length > 200 ? ['', `… ${r.violations.length - 200} more.`] : []),
     '',
     '## Faults',

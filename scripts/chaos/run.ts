@@ -39,7 +39,13 @@ export interface FaultRecord {
 
 export interface ChaosResult {
   readonly seed: number;
-  readonly options: { readonly durationMs: number; readonly nodes: number; readonly replicas: number; readonly timing: ChaosTiming; readonly boundMs: number };
+  readonly options: {
+    readonly durationMs: number;
+    readonly nodes: number;
+    readonly replicas: number;
+    readonly timing: ChaosTiming;
+    readonly boundMs: number;
+  };
   readonly startedAt: number;
   readonly endedAt: number;
   readonly initialConvergenceMs: number;
@@ -55,15 +61,28 @@ async function waitConverged(world: ChaosWorld, monitor: Monitor, boundMs: numbe
   const start = Date.now();
   for (let i = 0; i < Math.ceil(boundMs / 25) + 1 && Date.now() - start <= boundMs; i++) {
     const latest = monitor.latest();
-    if (latest && latest.at > start && latest.answer.kind === 'addresses' && sameAddresses(latest.answer.addresses, world.healthyAddresses())) return Date.now() - start;
+    if (
+      latest &&
+      latest.at > start &&
+      latest.answer.kind === 'addresses' &&
+      sameAddresses(latest.answer.addresses, world.healthyAddresses())
+    )
+      return Date.now() - start;
     await sleep(25);
   }
   return undefined;
 }
 
-async function runFault(world: ChaosWorld, monitor: Monitor, fault: ScheduledFault, def: FaultDef, boundMs: number): Promise<FaultRecord> {
+async function runFault(
+  world: ChaosWorld,
+  monitor: Monitor,
+  fault: ScheduledFault,
+  def: FaultDef,
+  boundMs: number,
+): Promise<FaultRecord> {
   const eligible = def.eligible(world);
-  if (eligible.length === 0) return { planned: fault, target: undefined, appliedAt: undefined, undoneAt: undefined, convergedMs: undefined };
+  if (eligible.length === 0)
+    return { planned: fault, target: undefined, appliedAt: undefined, undoneAt: undefined, convergedMs: undefined };
   const target = eligible[fault.pick % eligible.length]!;
   const appliedAt = Date.now();
   try {
@@ -75,7 +94,11 @@ async function runFault(world: ChaosWorld, monitor: Monitor, fault: ScheduledFau
   const undoneAt = Date.now();
   const convergedMs = await waitConverged(world, monitor, boundMs);
   if (convergedMs === undefined) {
-    monitor.report({ kind: 'not-converged', at: Date.now(), detail: `${def.kind} on ${target.label}: the record did not hold the healthy set {${world.healthyAddresses().join(', ')}} within ${boundMs} ms of the undo` });
+    monitor.report({
+      kind: 'not-converged',
+      at: Date.now(),
+      detail: `${def.kind} on ${target.label}: the record did not hold the healthy set {${world.healthyAddresses().join(', ')}} within ${boundMs} ms of the undo`,
+    });
   }
   return { planned: fault, target: target.label, appliedAt, undoneAt, convergedMs };
 }
@@ -87,12 +110,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const nodes = options.nodes ?? 5;
   const replicas = options.replicas ?? 1;
   const boundMs = convergenceBoundMs(timing, replicas);
-  const schedule = planSchedule(new Prng(options.seed), defs, { durationMs: options.durationMs, minGapMs: options.minGapMs ?? 1000, maxGapMs: options.maxGapMs ?? 4000 });
+  const schedule = planSchedule(new Prng(options.seed), defs, {
+    durationMs: options.durationMs,
+    minGapMs: options.minGapMs ?? 1000,
+    maxGapMs: options.maxGapMs ?? 4000,
+  });
   log(`seed ${options.seed}: ${schedule.length} faults planned over ${Math.round(options.durationMs / 1000)} s`);
   const maxLifetimeSec = Math.ceil((options.durationMs + 20 * boundMs) / 1000) + 120;
   const world = await ChaosWorld.start({ nodes, replicas, ipBase: options.ipBase ?? 150, timing, maxLifetimeSec });
   const dns = dnsQuery(`127.0.0.1:${world.bind.port}`, RECORD);
-  const monitor = new Monitor({ query: dns.query, members: () => world.memberAddresses(), maxTicks: Math.ceil(maxLifetimeSec * 1000 / 25) });
+  const monitor = new Monitor({
+    query: dns.query,
+    members: () => world.memberAddresses(),
+    maxTicks: Math.ceil((maxLifetimeSec * 1000) / 25),
+  });
   const faults: FaultRecord[] = [];
   const unexpectedExits: { at: number; id: string; log: string }[] = [];
   const startedAt = Date.now();
@@ -101,10 +132,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     let initialConvergenceMs: number | undefined;
     for (let i = 0; i < 4 * 60 * 10 && initialConvergenceMs === undefined; i++) {
       const answer = await dns.query();
-      if (answer.kind === 'addresses' && sameAddresses(answer.addresses, world.healthyAddresses())) initialConvergenceMs = Date.now() - startedAt;
+      if (answer.kind === 'addresses' && sameAddresses(answer.addresses, world.healthyAddresses()))
+        initialConvergenceMs = Date.now() - startedAt;
       else await sleep(100);
     }
-    if (initialConvergenceMs === undefined) throw new Error(`the record never held the healthy set; registrar log:\n${world.registrars[0]?.log().slice(-3000)}`);
+    if (initialConvergenceMs === undefined)
+      throw new Error(
+        `the record never held the healthy set; registrar log:\n${world.registrars[0]?.log().slice(-3000)}`,
+      );
     log(`record holds the ${nodes} nodes after ${initialConvergenceMs} ms; monitoring every 25 ms`);
     monitor.start();
     const t0 = Date.now();
@@ -121,13 +156,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       try {
         record = await runFault(world, monitor, fault, def, boundMs);
       } catch (error) {
-        record = { planned: fault, target: undefined, appliedAt: undefined, undoneAt: undefined, convergedMs: undefined, error: String(error) };
+        record = {
+          planned: fault,
+          target: undefined,
+          appliedAt: undefined,
+          undoneAt: undefined,
+          convergedMs: undefined,
+          error: String(error),
+        };
       }
       faults.push(record);
-      log(`#${fault.index} ${fault.kind} ${record.target ?? '(skipped: no target)'} held ${fault.holdMs} ms, converged ${record.convergedMs ?? '-'} ms${record.error ? `, error ${record.error}` : ''}`);
+      log(
+        `#${fault.index} ${fault.kind} ${record.target ?? '(skipped: no target)'} held ${fault.holdMs} ms, converged ${record.convergedMs ?? '-'} ms${record.error ? `, error ${record.error}` : ''}`,
+      );
     }
     const finalConvergedMs = await waitConverged(world, monitor, boundMs);
-    if (finalConvergedMs === undefined) monitor.report({ kind: 'not-converged', at: Date.now(), detail: `after the last fault the record did not hold {${world.healthyAddresses().join(', ')}} within ${boundMs} ms` });
+    if (finalConvergedMs === undefined)
+      monitor.report({
+        kind: 'not-converged',
+        at: Date.now(),
+        detail: `after the last fault the record did not hold {${world.healthyAddresses().join(', ')}} within ${boundMs} ms`,
+      });
     await sleep(250); // a few more checks of the settled record
     monitor.stop();
     return {

@@ -50,9 +50,11 @@ function chooseKind(prng: Prng, kinds: readonly FaultKindSpec[]): FaultKindSpec 
 function checkSpecs(kinds: readonly FaultKindSpec[], options: ScheduleOptions): void {
   if (kinds.length === 0) throw new RangeError('a schedule needs at least one fault kind');
   for (const k of kinds) {
-    if (!(k.minHoldMs >= 0 && k.maxHoldMs >= k.minHoldMs) || !((k.weight ?? 1) > 0)) throw new RangeError(`fault ${k.kind}: bad hold range or weight`);
+    if (!(k.minHoldMs >= 0 && k.maxHoldMs >= k.minHoldMs) || !((k.weight ?? 1) > 0))
+      throw new RangeError(`fault ${k.kind}: bad hold range or weight`);
   }
-  if (!(options.durationMs >= 0 && options.minGapMs >= 0 && options.maxGapMs >= options.minGapMs)) throw new RangeError('schedule: bad duration or gap range');
+  if (!(options.durationMs >= 0 && options.minGapMs >= 0 && options.maxGapMs >= options.minGapMs))
+    throw new RangeError('schedule: bad duration or gap range');
 }
 
 /** The faults of one run, in start order; the same prng state gives the same list. */

@@ -22,7 +22,13 @@ export interface ChaosTiming {
   readonly startupMs: number;
 }
 
-export const DEFAULT_CHAOS_TIMING: ChaosTiming = Object.freeze({ healthIntervalMs: 250, unhealthyAfterMs: 1000, healthyAfter: 2, reconcileIntervalMs: 2000, startupMs: 10_000 });
+export const DEFAULT_CHAOS_TIMING: ChaosTiming = Object.freeze({
+  healthIntervalMs: 250,
+  unhealthyAfterMs: 1000,
+  healthyAfter: 2,
+  reconcileIntervalMs: 2000,
+  startupMs: 10_000,
+});
 
 /**
  * The replicas' lease in a chaos run: short, so that SIGSTOP faults (up to 6 s) outlast it and a follower takes
@@ -36,7 +42,9 @@ export const CHAOS_LEASE = Object.freeze({ leaseMs: 3000, renewMs: 1000, skewMs:
  */
 export function convergenceBoundMs(t: ChaosTiming, replicas = 1): number {
   const takeover = replicas > 1 ? CHAOS_LEASE.leaseMs + CHAOS_LEASE.skewMs + CHAOS_LEASE.renewMs : 0;
-  return t.unhealthyAfterMs + (t.healthyAfter + 1) * t.healthIntervalMs + t.reconcileIntervalMs + t.startupMs + takeover;
+  return (
+    t.unhealthyAfterMs + (t.healthyAfter + 1) * t.healthIntervalMs + t.reconcileIntervalMs + t.startupMs + takeover
+  );
 }
 
 export interface ChaosWorldOptions {
@@ -67,9 +75,12 @@ export class ChaosWorld {
   ) {}
 
   static async start(options: ChaosWorldOptions): Promise<ChaosWorld> {
-    if (!Number.isInteger(options.nodes) || options.nodes < 3 || options.nodes > 16) throw new RangeError('nodes must be 3..16');
-    if (!Number.isInteger(options.replicas) || options.replicas < 1 || options.replicas > 5) throw new RangeError('replicas must be 1..5');
-    if (options.ipBase < 2 || options.ipBase + options.nodes > 254) throw new RangeError('ipBase leaves no room for the nodes');
+    if (!Number.isInteger(options.nodes) || options.nodes < 3 || options.nodes > 16)
+      throw new RangeError('nodes must be 3..16');
+    if (!Number.isInteger(options.replicas) || options.replicas < 1 || options.replicas > 5)
+      throw new RangeError('replicas must be 1..5');
+    if (options.ipBase < 2 || options.ipBase + options.nodes > 254)
+      throw new RangeError('ipBase leaves no room for the nodes');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-chaos-'));
     const cleanup: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
     try {
@@ -79,9 +90,18 @@ export class ChaosWorld {
       const ips = Array.from({ length: options.nodes }, (_, i) => `127.0.0.${options.ipBase + i}`);
       const strangerIp = `127.0.0.${options.ipBase + options.nodes}`;
       const port = await freePort();
-      const sim = await startSimCluster({ nodes: options.nodes, clusterName: CLUSTER_NAME, nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })) });
+      const sim = await startSimCluster({
+        nodes: options.nodes,
+        clusterName: CLUSTER_NAME,
+        nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })),
+      });
       cleanup.unshift(() => sim.stop());
-      const strangerCluster = await startSimCluster({ nodes: 1, clusterName: OTHER_CLUSTER, nodeIds: ['CC0010011AC4202'], nodeOptions: [{ listen: [{ host: strangerIp, port }], start: false }] });
+      const strangerCluster = await startSimCluster({
+        nodes: 1,
+        clusterName: OTHER_CLUSTER,
+        nodeIds: ['CC0010011AC4202'],
+        nodeOptions: [{ listen: [{ host: strangerIp, port }], start: false }],
+      });
       cleanup.unshift(() => strangerCluster.stop());
       const t = options.timing;
       const config = (id: string): Record<string, unknown> => ({
@@ -89,15 +109,37 @@ export class ChaosWorld {
         ownerId: 'chaos',
         allowLoopback: true,
         sources: [{ type: 'static', addresses: [...ips, strangerIp], port }],
-        health: { probe: 'aerospike', clusterName: CLUSTER_NAME, intervalMs: t.healthIntervalMs, timeoutMs: Math.min(200, t.healthIntervalMs), healthyAfter: t.healthyAfter, unhealthyAfterMs: t.unhealthyAfterMs },
-        provider: { type: 'rfc2136', server: `127.0.0.1:${bind.port}`, zone: ZONE, key: { file: bind.keyFile }, timeoutMs: 1000 },
+        health: {
+          probe: 'aerospike',
+          clusterName: CLUSTER_NAME,
+          intervalMs: t.healthIntervalMs,
+          timeoutMs: Math.min(200, t.healthIntervalMs),
+          healthyAfter: t.healthyAfter,
+          unhealthyAfterMs: t.unhealthyAfterMs,
+        },
+        provider: {
+          type: 'rfc2136',
+          server: `127.0.0.1:${bind.port}`,
+          zone: ZONE,
+          key: { file: bind.keyFile },
+          timeoutMs: 1000,
+        },
         registrar: { intervalMs: t.reconcileIntervalMs, debounceMs: 20 },
         http: { listen: '127.0.0.1:0' },
         log: { level: 'warn', format: 'json' },
         // Several replicas share the record through the fenced lease (docs/replicas.md); one needs none.
         ...(options.replicas > 1 ? { replicas: { enabled: true, id, ...CHAOS_LEASE } } : {}),
       });
-      const registrars = Array.from({ length: options.replicas }, (_, i) => new RegistrarProcess({ id: `r${i + 1}`, dir, config: config(`r${i + 1}`), maxLifetimeSec: options.maxLifetimeSec }));
+      const registrars = Array.from(
+        { length: options.replicas },
+        (_, i) =>
+          new RegistrarProcess({
+            id: `r${i + 1}`,
+            dir,
+            config: config(`r${i + 1}`),
+            maxLifetimeSec: options.maxLifetimeSec,
+          }),
+      );
       cleanup.unshift(async () => {
         await Promise.all(registrars.map((r) => r.stop()));
       });
@@ -116,7 +158,10 @@ export class ChaosWorld {
 
   /** Members that answer as this cluster right now: what the record must converge to. */
   healthyAddresses(): string[] {
-    return this.sim.nodes.filter((n) => n.running && n.clusterName === CLUSTER_NAME).map((n) => n.address.host).sort();
+    return this.sim.nodes
+      .filter((n) => n.running && n.clusterName === CLUSTER_NAME)
+      .map((n) => n.address.host)
+      .sort();
   }
 
   async close(): Promise<void> {

@@ -12,9 +12,14 @@ export interface FoundHosts {
   readonly report: ConnectReport;
 }
 
-export async function findHosts(seeds: readonly string[], options: DiscoveryOptions, tls: boolean): Promise<FoundHosts> {
+export async function findHosts(
+  seeds: readonly string[],
+  options: DiscoveryOptions,
+  tls: boolean,
+): Promise<FoundHosts> {
   const { nodes, report } = await discover(seeds, options);
   const hosts = officialHosts(nodes, tls);
-  if (hosts.length === 0) throw new NoReachableNodeError(nodes.map((n) => `${n.nodeId} at ${formatHostPort(n.address)}`));
+  if (hosts.length === 0)
+    throw new NoReachableNodeError(nodes.map((n) => `${n.nodeId} at ${formatHostPort(n.address)}`));
   return { hosts: Object.freeze(hosts), report };
 }

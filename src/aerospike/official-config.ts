@@ -18,9 +18,13 @@ export function seedsFromConfig(config: ConfigOptions, env: NodeJS.ProcessEnv = 
   const port = config.port ?? OFFICIAL_DEFAULTS.port;
   const seeds =
     typeof hosts === 'string'
-      ? hosts.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+      ? hosts
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
       : hosts.map((h: Host, i) => {
-          if (typeof h?.addr !== 'string' || h.addr.length === 0) throw new ConfigError(`hosts[${i}].addr`, 'expected a host name or address');
+          if (typeof h?.addr !== 'string' || h.addr.length === 0)
+            throw new ConfigError(`hosts[${i}].addr`, 'expected a host name or address');
           return formatHostTlsPort({ host: h.addr, port: h.port ?? port, tlsName: h.tlsname || undefined });
         });
   if (seeds.length === 0) throw new ConfigError('hosts', 'expected at least one seed host');

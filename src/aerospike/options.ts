@@ -30,7 +30,9 @@ export interface OfficialModule {
   client(config: ConfigOptions): Client;
 }
 
-export type ResolvedAdapterOptions = Required<Pick<AdapterOptions, 'checkIntervalMs' | 'reseedInitialDelayMs' | 'reseedMaxDelayMs' | 'reseedMode'>> &
+export type ResolvedAdapterOptions = Required<
+  Pick<AdapterOptions, 'checkIntervalMs' | 'reseedInitialDelayMs' | 'reseedMaxDelayMs' | 'reseedMode'>
+> &
   Pick<AdapterOptions, 'discovery' | 'aerospike'>;
 
 export const DEFAULT_ADAPTER_OPTIONS = Object.freeze({
@@ -58,9 +60,17 @@ export function resolveAdapterOptions(options: AdapterOptions = {}): ResolvedAda
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`options.${issue.path.join('.')}`, issue.message);
   }
-  const resolved = { ...DEFAULT_ADAPTER_OPTIONS, ...stripUndefined(parsed.data), discovery: options.discovery, aerospike: options.aerospike };
+  const resolved = {
+    ...DEFAULT_ADAPTER_OPTIONS,
+    ...stripUndefined(parsed.data),
+    discovery: options.discovery,
+    aerospike: options.aerospike,
+  };
   if (resolved.reseedMaxDelayMs < resolved.reseedInitialDelayMs) {
-    throw new ConfigError('options.reseedMaxDelayMs', `must be at least reseedInitialDelayMs (${resolved.reseedInitialDelayMs})`);
+    throw new ConfigError(
+      'options.reseedMaxDelayMs',
+      `must be at least reseedInitialDelayMs (${resolved.reseedInitialDelayMs})`,
+    );
   }
   return resolved;
 }

@@ -21,7 +21,12 @@ export interface SeededClientEvents {
   /** The client has no node left; re-seeding starts. */
   clusterLost: { readonly hosts: readonly Host[] };
   /** Fresh hosts were handed to the client. */
-  reseeded: { readonly attempt: number; readonly hosts: readonly Host[]; readonly mode: 'seed-hosts' | 'reconnect'; readonly report: ConnectReport };
+  reseeded: {
+    readonly attempt: number;
+    readonly hosts: readonly Host[];
+    readonly mode: 'seed-hosts' | 'reconnect';
+    readonly report: ConnectReport;
+  };
   /** A re-seed attempt failed; the next is in `delayMs`. */
   reseedFailed: { readonly attempt: number; readonly delayMs: number; readonly error: unknown };
   /** `reconnect` mode: `client` is now `current`; `previous` is closed right after this event. */
@@ -49,7 +54,12 @@ export class SeededClient extends EventEmitter {
   /** The first discovery's timings (first node, complete map). */
   readonly report: ConnectReport;
 
-  constructor(private readonly ctx: SeedContext, client: Client, hosts: readonly Host[], report: ConnectReport) {
+  constructor(
+    private readonly ctx: SeedContext,
+    client: Client,
+    hosts: readonly Host[],
+    report: ConnectReport,
+  ) {
     super();
     this.#client = client;
     this.#hosts = hosts;
@@ -78,7 +88,10 @@ export class SeededClient extends EventEmitter {
     return super.on(event, listener);
   }
 
-  override once<K extends keyof SeededClientEvents>(event: K, listener: (payload: SeededClientEvents[K]) => void): this {
+  override once<K extends keyof SeededClientEvents>(
+    event: K,
+    listener: (payload: SeededClientEvents[K]) => void,
+  ): this {
     return super.once(event, listener);
   }
 
@@ -120,7 +133,11 @@ export class SeededClient extends EventEmitter {
         this.emit('reseeded', { attempt, hosts: found.hosts, mode: this.mode, report: found.report });
         return;
       } catch (error) {
-        const delayMs = backoffDelay(attempt, { baseMs: reseedInitialDelayMs, maxMs: reseedMaxDelayMs, jitter: 'none' });
+        const delayMs = backoffDelay(attempt, {
+          baseMs: reseedInitialDelayMs,
+          maxMs: reseedMaxDelayMs,
+          jitter: 'none',
+        });
         this.emit('reseedFailed', { attempt, delayMs, error });
         try {
           await sleep(delayMs, undefined, { signal: this.#stop.signal });

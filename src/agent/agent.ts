@@ -80,7 +80,13 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   /** The readiness check of this node (TCP, plus cluster name when configured). */
   check(member: AgentMember): ReadinessCheck {
-    this.readiness ??= this.options.check ?? createReadinessCheck({ host: this.options.probeHost ?? member.address, port: member.port, clusterName: this.options.clusterName });
+    this.readiness ??=
+      this.options.check ??
+      createReadinessCheck({
+        host: this.options.probeHost ?? member.address,
+        port: member.port,
+        clusterName: this.options.clusterName,
+      });
     return this.readiness;
   }
 
@@ -101,7 +107,9 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   /** Identity, wait for the port, register. */
-  async register(options: { readonly signal?: AbortSignal; readonly reason?: RegisterReason } = {}): Promise<AgentMember> {
+  async register(
+    options: { readonly signal?: AbortSignal; readonly reason?: RegisterReason } = {},
+  ): Promise<AgentMember> {
     const member = await this.member(options.signal);
     await this.waitUntilReady(member, options.signal);
     options.signal?.throwIfAborted();
@@ -111,7 +119,9 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   /** Identity, deregister (idempotent: nothing to do when the address is not registered). */
-  async deregister(options: { readonly signal?: AbortSignal; readonly reason?: DeregisterReason } = {}): Promise<AgentMember> {
+  async deregister(
+    options: { readonly signal?: AbortSignal; readonly reason?: DeregisterReason } = {},
+  ): Promise<AgentMember> {
     const member = await this.member(options.signal);
     await this.target.deregister(member);
     this.report('deregistered', { member, reason: options.reason ?? 'command', target: this.target.kind });

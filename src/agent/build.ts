@@ -39,7 +39,10 @@ export interface BuildAgentContext {
   readonly logger?: Logger;
 }
 
-async function loadToken(target: Extract<AgentConfig['target'], { type: 'registrar' }>, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+async function loadToken(
+  target: Extract<AgentConfig['target'], { type: 'registrar' }>,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
   if (target.tokenEnv !== undefined) {
     const value = env[target.tokenEnv]?.trim();
     if (!value) throw new ConfigError('target.tokenEnv', `environment variable ${target.tokenEnv} is not set or empty`);
@@ -50,7 +53,11 @@ async function loadToken(target: Extract<AgentConfig['target'], { type: 'registr
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError('target.tokenFile', `cannot read the token file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
+    throw new ConfigError(
+      'target.tokenFile',
+      `cannot read the token file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      { cause: error },
+    );
   }
   const value = text.trim();
   if (value === '') throw new ConfigError('target.tokenFile', `the token file ${file} is empty`);
@@ -58,17 +65,38 @@ async function loadToken(target: Extract<AgentConfig['target'], { type: 'registr
 }
 
 /** The registration target of the config. */
-export async function createTarget(config: AgentConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RegistrationTarget> {
+export async function createTarget(
+  config: AgentConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): Promise<RegistrationTarget> {
   const target = config.target;
   if (target.type === 'registrar') {
-    return createRegistrarApiTarget({ url: target.url, token: await loadToken(target, env), timeoutMs: target.timeoutMs });
+    return createRegistrarApiTarget({
+      url: target.url,
+      token: await loadToken(target, env),
+      timeoutMs: target.timeoutMs,
+    });
   }
   const record = config.record;
   if (record === undefined) throw new ConfigError('record', 'expected the seed record (record.name) for a DNS target');
   const name = canonicalName(record.name);
   const zone = canonicalName(target.zone ?? name.slice(name.indexOf('.') + 1));
-  const runtime = await createProviderFromConfig(target, { zone, ownerId: config.ownerId, logger, configPath: 'target', env });
-  const inner = createDnsTarget({ provider: runtime.provider, name, ttl: record.ttl, ownerId: config.ownerId, allowEmpty: record.allowEmpty, closeProvider: false });
+  const runtime = await createProviderFromConfig(target, {
+    zone,
+    ownerId: config.ownerId,
+    logger,
+    configPath: 'target',
+    env,
+  });
+  const inner = createDnsTarget({
+    provider: runtime.provider,
+    name,
+    ttl: record.ttl,
+    ownerId: config.ownerId,
+    allowEmpty: record.allowEmpty,
+    closeProvider: false,
+  });
   return {
     kind: inner.kind,
     register: (member) => inner.register(member),
@@ -80,26 +108,46 @@ export async function createTarget(config: AgentConfig, env: Readonly<Record<str
   };
 }
 
-export async function buildAgent(config: AgentConfig, overrides: AgentOverrides = {}, context: BuildAgentContext = {}): Promise<AgentRuntime> {
+export async function buildAgent(
+  config: AgentConfig,
+  overrides: AgentOverrides = {},
+  context: BuildAgentContext = {},
+): Promise<AgentRuntime> {
   const env = context.env ?? process.env;
   const logger = context.logger ?? createLogger(config.log.level);
   if (overrides.address !== undefined && !isAddressChoice(overrides.address)) {
-    throw new ConfigError('--address', `expected private, public, ipv6 or an IP address, got ${JSON.stringify(overrides.address)}`);
+    throw new ConfigError(
+      '--address',
+      `expected private, public, ipv6 or an IP address, got ${JSON.stringify(overrides.address)}`,
+    );
   }
   const imdsOn = config.imds.enabled && overrides.imds !== false;
   const imds = imdsOn
-    ? createImdsClient({ endpoint: config.imds.endpoint, timeoutMs: config.imds.timeoutMs, budgetMs: config.imds.budgetMs, tokenTtlSeconds: config.imds.tokenTtlSeconds })
+    ? createImdsClient({
+        endpoint: config.imds.endpoint,
+        timeoutMs: config.imds.timeoutMs,
+        budgetMs: config.imds.budgetMs,
+        tokenTtlSeconds: config.imds.tokenTtlSeconds,
+      })
     : undefined;
   const target = await createTarget(config, env, logger);
   const node = config.node;
-  const identity = { id: overrides.id ?? node.id, address: overrides.address ?? node.address, port: overrides.port ?? node.port, allowLoopback: node.allowLoopback };
+  const identity = {
+    id: overrides.id ?? node.id,
+    address: overrides.address ?? node.address,
+    port: overrides.port ?? node.port,
+    allowLoopback: node.allowLoopback,
+  };
   const agent = new Agent({
     target,
     identity: (signal) => resolveIdentity(identity, imds, signal ? { signal } : {}),
     ...(node.probeHost ? { probeHost: node.probeHost } : {}),
     ...(node.clusterName ? { clusterName: node.clusterName } : {}),
     wait: { timeoutMs: config.wait.timeoutMs, intervalMs: config.wait.intervalMs },
-    watch: { ...config.watch, renewMs: config.watch.renewMs ?? (config.target.type === 'registrar' ? config.watch.intervalMs : 0) },
+    watch: {
+      ...config.watch,
+      renewMs: config.watch.renewMs ?? (config.target.type === 'registrar' ? config.watch.intervalMs : 0),
+    },
     ...(imds ? { spot: (signal: AbortSignal) => imds.spotInstanceAction({ signal }) } : {}),
   });
   return { config, agent, target, imds, logger, close: () => target.close() };

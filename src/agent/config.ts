@@ -30,7 +30,10 @@ export const registrarTarget = z
     timeoutMs: ms(100, 60_000, 2000),
   })
   .strict()
-  .refine((t) => (t.tokenEnv === undefined) !== (t.tokenFile === undefined), { message: 'expected exactly one of tokenEnv or tokenFile', path: ['tokenEnv'] });
+  .refine((t) => (t.tokenEnv === undefined) !== (t.tokenFile === undefined), {
+    message: 'expected exactly one of tokenEnv or tokenFile',
+    path: ['tokenEnv'],
+  });
 
 const w = DEFAULT_AGENT_SETTINGS.wait;
 const wt = DEFAULT_AGENT_SETTINGS.watch;
@@ -43,7 +46,10 @@ export const agentConfigSchema = z
         /** Node or instance id; default: the instance id from metadata. The registrar's agent API checks the same rule. */
         id: z.string().regex(AGENT_ID_PATTERN, AGENT_ID_RULE).optional(),
         /** `private`, `public`, `ipv6`, or a literal IP address. */
-        address: z.string().refine(isAddressChoice, 'expected private, public, ipv6 or an IP address').default('private'),
+        address: z
+          .string()
+          .refine(isAddressChoice, 'expected private, public, ipv6 or an IP address')
+          .default('private'),
         /** Aerospike's service port. */
         port: z.number().int().min(1).max(65535).default(DEFAULT_SERVICE_PORT),
         /** When set, the node must answer info with this cluster name to count as ready and healthy. */
@@ -65,7 +71,13 @@ export const agentConfigSchema = z
       .object({
         /** Ask EC2 instance metadata (IMDSv2) for id and address, and poll the spot notice. */
         enabled: z.boolean().default(true),
-        endpoint: z.string().regex(/^http:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/:[\]]+)(:\d{1,5})?\/?$/, 'expected http://host[:port], e.g. http://169.254.169.254 or http://[fd00:ec2::254]').default(im.endpoint),
+        endpoint: z
+          .string()
+          .regex(
+            /^http:\/\/(\[[0-9A-Fa-f:.]+\]|[^\s/:[\]]+)(:\d{1,5})?\/?$/,
+            'expected http://host[:port], e.g. http://169.254.169.254 or http://[fd00:ec2::254]',
+          )
+          .default(im.endpoint),
         timeoutMs: ms(50, 60_000, im.timeoutMs),
         budgetMs: ms(100, 600_000, im.budgetMs),
         tokenTtlSeconds: z.number().int().min(1).max(21_600).default(im.tokenTtlSeconds),
@@ -73,11 +85,18 @@ export const agentConfigSchema = z
       .strict()
       .prefault({}),
     /** The seed record (rfc2136 and route53 targets). */
-    record: recordSchema.extend({ allowEmpty: z.boolean().default(false) }).strict().optional(),
+    record: recordSchema
+      .extend({ allowEmpty: z.boolean().default(false) })
+      .strict()
+      .optional(),
     ownerId: ownerIdSchema,
     target: z.discriminatedUnion('type', [rfc2136Provider, route53Provider, registrarTarget]),
     wait: z
-      .object({ timeoutMs: ms(1, 86_400_000, w.timeoutMs), intervalMs: ms(10, 60_000, w.intervalMs), progressEveryMs: ms(100, 3_600_000, 10_000) })
+      .object({
+        timeoutMs: ms(1, 86_400_000, w.timeoutMs),
+        intervalMs: ms(10, 60_000, w.intervalMs),
+        progressEveryMs: ms(100, 3_600_000, 10_000),
+      })
       .strict()
       .prefault({}),
     watch: z
@@ -95,7 +114,10 @@ export const agentConfigSchema = z
     log: logSchema,
   })
   .strict()
-  .refine((c) => c.target.type === 'registrar' || c.record !== undefined, { message: 'expected the seed record (record.name) for a DNS target', path: ['record'] });
+  .refine((c) => c.target.type === 'registrar' || c.record !== undefined, {
+    message: 'expected the seed record (record.name) for a DNS target',
+    path: ['record'],
+  });
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 export type AgentTargetConfig = AgentConfig['target'];

@@ -45,7 +45,11 @@ export class ImdsError extends SeedkeeperError {
   declare readonly code: ImdsErrorCode;
   /** The HTTP status, when IMDS answered. */
   readonly status: number | undefined;
-  constructor(code: ImdsErrorCode, message: string, options: SeedkeeperErrorOptions & { readonly status?: number } = {}) {
+  constructor(
+    code: ImdsErrorCode,
+    message: string,
+    options: SeedkeeperErrorOptions & { readonly status?: number } = {},
+  ) {
     super(code, message, options);
     this.status = options.status;
   }

@@ -30,7 +30,14 @@ export interface AgentEvents {
   /** watch: EC2 posted a spot interruption notice; the node leaves and stays out. */
   spotNotice: [{ readonly member: AgentMember; readonly notice: SpotInstanceAction }];
   /** A target operation failed (watch retries it with backoff). */
-  targetError: [{ readonly member: AgentMember; readonly op: 'register' | 'deregister'; readonly error: unknown; readonly retryInMs: number | undefined }];
+  targetError: [
+    {
+      readonly member: AgentMember;
+      readonly op: 'register' | 'deregister';
+      readonly error: unknown;
+      readonly retryInMs: number | undefined;
+    },
+  ];
   /** Reading the spot notice failed (watch keeps polling). */
   imdsError: [{ readonly error: unknown }];
   /** watch: the stop signal arrived; deregistration follows. */

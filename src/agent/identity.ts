@@ -33,17 +33,30 @@ export function isAddressChoice(value: string): boolean {
 }
 
 function needsMetadata(what: string, path: string, flag: string): never {
-  throw new ConfigError(path, `${what} needs EC2 instance metadata, which is off (imds.enabled: false or --no-imds): give ${flag}`);
+  throw new ConfigError(
+    path,
+    `${what} needs EC2 instance metadata, which is off (imds.enabled: false or --no-imds): give ${flag}`,
+  );
 }
 
-async function resolveAddress(choice: AddressChoice, imds: MetadataSource | undefined, call: CallOptions, allowLoopback: boolean): Promise<string> {
+async function resolveAddress(
+  choice: AddressChoice,
+  imds: MetadataSource | undefined,
+  call: CallOptions,
+  allowLoopback: boolean,
+): Promise<string> {
   if (isIP(choice) !== 0 || choice.includes('%')) {
     const verdict = checkNodeAddress(choice, { allowLoopback });
     if (!verdict.ok) throw new ConfigError('node.address', verdict.reason);
     return verdict.address;
   }
-  if (!ADDRESS_MODES.includes(choice)) throw new ConfigError('node.address', `expected private, public, ipv6 or an IP address, got ${JSON.stringify(choice)}`);
-  if (imds === undefined) needsMetadata(`address "${choice}"`, 'node.address', '--address <IP> (or node.address: <IP>)');
+  if (!ADDRESS_MODES.includes(choice))
+    throw new ConfigError(
+      'node.address',
+      `expected private, public, ipv6 or an IP address, got ${JSON.stringify(choice)}`,
+    );
+  if (imds === undefined)
+    needsMetadata(`address "${choice}"`, 'node.address', '--address <IP> (or node.address: <IP>)');
   if (choice === 'private') return await imds.localIpv4(call);
   const value = choice === 'public' ? await imds.publicIpv4(call) : await imds.ipv6(call);
   if (value === undefined) {
@@ -58,8 +71,13 @@ async function resolveAddress(choice: AddressChoice, imds: MetadataSource | unde
 }
 
 /** The node as it will be registered. */
-export async function resolveIdentity(input: IdentityInput, imds: MetadataSource | undefined, call: CallOptions = {}): Promise<AgentMember> {
-  if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535) throw new ConfigError('node.port', `expected a port number (1-65535), got ${JSON.stringify(input.port)}`);
+export async function resolveIdentity(
+  input: IdentityInput,
+  imds: MetadataSource | undefined,
+  call: CallOptions = {},
+): Promise<AgentMember> {
+  if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535)
+    throw new ConfigError('node.port', `expected a port number (1-65535), got ${JSON.stringify(input.port)}`);
   let id = input.id?.trim();
   if (id === '') throw new ConfigError('node.id', 'the node id is empty');
   if (id === undefined) {

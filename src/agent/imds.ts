@@ -77,7 +77,8 @@ interface Answer {
 }
 
 function int(value: number, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(`imds.${what}`, `${value} is not an integer in ${min}..${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InvalidArgumentError(`imds.${what}`, `${value} is not an integer in ${min}..${max}`);
   return value;
 }
 
@@ -152,12 +153,21 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
       return new Headers(raw);
     } catch {
       token = undefined; // whatever we hold cannot be sent: fetch a new one next time
-      throw new ImdsError('ERR_IMDS_TOKEN', `a header for instance metadata at ${endpoint} could not be sent (invalid characters); the token is dropped and fetched again on the next call`, { labels: ['retryable'] });
+      throw new ImdsError(
+        'ERR_IMDS_TOKEN',
+        `a header for instance metadata at ${endpoint} could not be sent (invalid characters); the token is dropped and fetched again on the next call`,
+        { labels: ['retryable'] },
+      );
     }
   }
 
   /** One request with retries on no answer and 5xx; answers with any other status are returned. */
-  async function request(method: 'GET' | 'PUT', path: string, rawHeaders: Record<string, string>, budget: AbortSignal): Promise<Answer> {
+  async function request(
+    method: 'GET' | 'PUT',
+    path: string,
+    rawHeaders: Record<string, string>,
+    budget: AbortSignal,
+  ): Promise<Answer> {
     const headers = headersOf(rawHeaders);
     const secret = rawHeaders[TOKEN_HEADER];
     let lastReason = 'no attempt';
@@ -165,7 +175,12 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (budget.aborted) break;
       try {
-        const response = await fetch(`${endpoint}${path}`, { method, headers, redirect: 'error', signal: AbortSignal.any([budget, AbortSignal.timeout(timeoutMs)]) });
+        const response = await fetch(`${endpoint}${path}`, {
+          method,
+          headers,
+          redirect: 'error',
+          signal: AbortSignal.any([budget, AbortSignal.timeout(timeoutMs)]),
+        });
         if (response.status >= 500 && attempt < maxAttempts) {
           await response.body?.cancel();
           lastReason = `HTTP ${response.status}`;
@@ -201,14 +216,32 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
   async function fetchToken(budget: AbortSignal): Promise<string> {
     const answer = await request('PUT', TOKEN_PATH, { [TTL_HEADER]: String(ttl) }, budget);
     if (answer.status === 403) {
-      throw new ImdsError('ERR_IMDS_FORBIDDEN', `instance metadata at ${endpoint} refused a token (403): the metadata service is disabled for this instance, or the request carried X-Forwarded-For`, { status: 403, labels: ['usage'] });
+      throw new ImdsError(
+        'ERR_IMDS_FORBIDDEN',
+        `instance metadata at ${endpoint} refused a token (403): the metadata service is disabled for this instance, or the request carried X-Forwarded-For`,
+        { status: 403, labels: ['usage'] },
+      );
     }
-    if (answer.status !== 200) throw new ImdsError('ERR_IMDS_TOKEN', `instance metadata at ${endpoint} refused a token (HTTP ${answer.status}) for a TTL of ${ttl} s`, { status: answer.status });
+    if (answer.status !== 200)
+      throw new ImdsError(
+        'ERR_IMDS_TOKEN',
+        `instance metadata at ${endpoint} refused a token (HTTP ${answer.status}) for a TTL of ${ttl} s`,
+        { status: answer.status },
+      );
     const value = answer.body.trim();
-    if (value === '') throw new ImdsError('ERR_IMDS_TOKEN', `instance metadata at ${endpoint} answered the token request without a token`, { status: 200, labels: ['retryable'] });
+    if (value === '')
+      throw new ImdsError(
+        'ERR_IMDS_TOKEN',
+        `instance metadata at ${endpoint} answered the token request without a token`,
+        { status: 200, labels: ['retryable'] },
+      );
     if (!TOKEN.test(value)) {
       // Never cached (every later call would fail locally for hours) and never shown: it is a credential.
-      throw new ImdsError('ERR_IMDS_TOKEN', `instance metadata at ${endpoint} answered the token request with an unusable token (${value.length} characters, not all visible ASCII); a new one is asked for on the next call`, { status: 200, labels: ['retryable'] });
+      throw new ImdsError(
+        'ERR_IMDS_TOKEN',
+        `instance metadata at ${endpoint} answered the token request with an unusable token (${value.length} characters, not all visible ASCII); a new one is asked for on the next call`,
+        { status: 200, labels: ['retryable'] },
+      );
     }
     token = { value, expiresAt: now() + ttl * 1000 };
     return value;
@@ -224,7 +257,9 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
   }
 
   async function get(path: string, call: CallOptions = {}): Promise<string | undefined> {
-    const budget = call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(budgetMs)]) : AbortSignal.timeout(budgetMs);
+    const budget = call.signal
+      ? AbortSignal.any([call.signal, AbortSignal.timeout(budgetMs)])
+      : AbortSignal.timeout(budgetMs);
     const url = `/latest/meta-data/${path.replace(/^\/+/, '')}`;
     for (let round = 1; round <= 2; round++) {
       const value = await currentToken(budget);
@@ -234,16 +269,29 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
       if (answer.status === 401) {
         if (token?.value === value) token = undefined; // stale: the next round fetches a new one
         if (round === 1) continue;
-        throw new ImdsError('ERR_IMDS_UNAUTHORIZED', `instance metadata at ${endpoint} refused a fresh token for ${url} (401)`, { status: 401 });
+        throw new ImdsError(
+          'ERR_IMDS_UNAUTHORIZED',
+          `instance metadata at ${endpoint} refused a fresh token for ${url} (401)`,
+          { status: 401 },
+        );
       }
-      throw new ImdsError('ERR_IMDS_HTTP', `instance metadata at ${endpoint} answered ${url} with HTTP ${answer.status}`, { status: answer.status });
+      throw new ImdsError(
+        'ERR_IMDS_HTTP',
+        `instance metadata at ${endpoint} answered ${url} with HTTP ${answer.status}`,
+        { status: answer.status },
+      );
     }
-    throw new ImdsError('ERR_IMDS_UNAUTHORIZED', `instance metadata at ${endpoint} refused ${url} (401)`, { status: 401 });
+    throw new ImdsError('ERR_IMDS_UNAUTHORIZED', `instance metadata at ${endpoint} refused ${url} (401)`, {
+      status: 401,
+    });
   }
 
   async function required(path: string, call?: CallOptions): Promise<string> {
     const value = await get(path, call);
-    if (value === undefined) throw new ImdsError('ERR_IMDS_NOT_FOUND', `instance metadata at ${endpoint} has no ${path} (404)`, { status: 404 });
+    if (value === undefined)
+      throw new ImdsError('ERR_IMDS_NOT_FOUND', `instance metadata at ${endpoint} has no ${path} (404)`, {
+        status: 404,
+      });
     return value.trim();
   }
 
@@ -251,8 +299,16 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
   function ip(path: string, text: string, family: 4 | 6): string {
     const value = text.trim();
     const verdict = checkNodeAddress(value.slice(0, 65));
-    if (!verdict.ok) throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata ${path}: ${verdict.reason}; it cannot be published`);
-    if (verdict.family !== family) throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata ${path} is ${JSON.stringify(value.slice(0, 64))}, not an IPv${family} address`);
+    if (!verdict.ok)
+      throw new ImdsError(
+        'ERR_IMDS_BAD_RESPONSE',
+        `instance metadata ${path}: ${verdict.reason}; it cannot be published`,
+      );
+    if (verdict.family !== family)
+      throw new ImdsError(
+        'ERR_IMDS_BAD_RESPONSE',
+        `instance metadata ${path} is ${JSON.stringify(value.slice(0, 64))}, not an IPv${family} address`,
+      );
     return verdict.address;
   }
 
@@ -261,7 +317,11 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
     get,
     async instanceId(call) {
       const id = await required('instance-id', call);
-      if (!INSTANCE_ID.test(id)) throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata instance-id is ${JSON.stringify(id.slice(0, 64))}, not an instance id`);
+      if (!INSTANCE_ID.test(id))
+        throw new ImdsError(
+          'ERR_IMDS_BAD_RESPONSE',
+          `instance metadata instance-id is ${JSON.stringify(id.slice(0, 64))}, not an instance id`,
+        );
       return id;
     },
     async localIpv4(call) {
@@ -275,7 +335,10 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
       const mac = (await get('mac', call))?.trim();
       if (mac !== undefined && MAC.test(mac)) {
         const list = await get(`network/interfaces/macs/${mac.toLowerCase()}/ipv6s`, call);
-        const first = list?.split('\n').map((l) => l.trim()).find((l) => l !== '');
+        const first = list
+          ?.split('\n')
+          .map((l) => l.trim())
+          .find((l) => l !== '');
         if (first !== undefined) return ip(`network/interfaces/macs/${mac}/ipv6s`, first, 6);
       }
       const value = (await get('ipv6', call))?.trim();
@@ -288,10 +351,18 @@ export function createImdsClient(options: ImdsOptions = {}): ImdsClient {
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata spot/instance-action is not JSON: ${JSON.stringify(text.slice(0, 64))}`, { cause: error });
+        throw new ImdsError(
+          'ERR_IMDS_BAD_RESPONSE',
+          `instance metadata spot/instance-action is not JSON: ${JSON.stringify(text.slice(0, 64))}`,
+          { cause: error },
+        );
       }
       const verdict = checkSpotNotice(parsed);
-      if (!verdict.ok) throw new ImdsError('ERR_IMDS_BAD_RESPONSE', `instance metadata spot/instance-action is not a notice (${verdict.reason}); ignored`);
+      if (!verdict.ok)
+        throw new ImdsError(
+          'ERR_IMDS_BAD_RESPONSE',
+          `instance metadata spot/instance-action is not a notice (${verdict.reason}); ignored`,
+        );
       return verdict.notice;
     },
   };

@@ -8,7 +8,14 @@ import type { WatchSettings } from './watch.js';
 
 export const DEFAULT_AGENT_SETTINGS = Object.freeze({
   wait: Object.freeze({ timeoutMs: 600_000, intervalMs: 1000 }),
-  watch: Object.freeze({ intervalMs: 1000, unavailableAfterMs: 10_000, healthyAfter: 2, spotCheckMs: 5000, shutdownTimeoutMs: 10_000, renewMs: 0 }),
+  watch: Object.freeze({
+    intervalMs: 1000,
+    unavailableAfterMs: 10_000,
+    healthyAfter: 2,
+    spotCheckMs: 5000,
+    shutdownTimeoutMs: 10_000,
+    renewMs: 0,
+  }),
 });
 
 export interface WaitSettings {
@@ -31,11 +38,23 @@ export interface AgentOptionsToCheck {
 
 const DAY_MS = 86_400_000;
 const WAIT_KEYS: readonly (keyof WaitSettings)[] = ['timeoutMs', 'intervalMs'];
-const WATCH_KEYS: readonly (keyof WatchSettings)[] = ['intervalMs', 'probeTimeoutMs', 'unavailableAfterMs', 'healthyAfter', 'spotCheckMs', 'shutdownTimeoutMs', 'renewMs'];
+const WATCH_KEYS: readonly (keyof WatchSettings)[] = [
+  'intervalMs',
+  'probeTimeoutMs',
+  'unavailableAfterMs',
+  'healthyAfter',
+  'spotCheckMs',
+  'shutdownTimeoutMs',
+  'renewMs',
+];
 
 /** The wait and watch settings with defaults applied; InvalidArgumentError naming the first bad option. */
-export function resolveAgentSettings(options: AgentOptionsToCheck): { readonly wait: WaitSettings; readonly watch: WatchSettings } {
-  if (typeof options.target !== 'object' || options.target === null) throw new InvalidArgumentError('target', 'expected a registration target');
+export function resolveAgentSettings(options: AgentOptionsToCheck): {
+  readonly wait: WaitSettings;
+  readonly watch: WatchSettings;
+} {
+  if (typeof options.target !== 'object' || options.target === null)
+    throw new InvalidArgumentError('target', 'expected a registration target');
   if (typeof options.identity !== 'function' && (typeof options.identity !== 'object' || options.identity === null)) {
     throw new InvalidArgumentError('identity', 'expected the node identity or a function resolving it');
   }
@@ -44,7 +63,10 @@ export function resolveAgentSettings(options: AgentOptionsToCheck): { readonly w
   }
   if (options.spot !== undefined) checkFunction(options.spot, 'spot');
   if (options.check !== undefined) checkFunction(options.check, 'check');
-  for (const [group, keys] of [['wait', WAIT_KEYS], ['watch', WATCH_KEYS]] as const) {
+  for (const [group, keys] of [
+    ['wait', WAIT_KEYS],
+    ['watch', WATCH_KEYS],
+  ] as const) {
     const given: unknown = options[group];
     if (given === undefined) continue;
     checkObject(given, group);

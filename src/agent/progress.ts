@@ -28,7 +28,8 @@ export const DEFAULT_PROGRESS_EVERY_MS = 10_000;
 
 /** `waiting for 10.0.1.7:3000 to accept connections: 12 s of 600 s (refused)` */
 export function describeProgress(p: WaitProgress): string {
-  const what = !p.last.ok && p.last.stage === 'info' ? 'to answer info with the expected cluster name' : 'to accept connections';
+  const what =
+    !p.last.ok && p.last.stage === 'info' ? 'to answer info with the expected cluster name' : 'to accept connections';
   const why = p.last.ok ? '' : ` (${p.last.reason})`;
   return `waiting for ${formatHostPort(p)} ${what}: ${seconds(p.elapsedMs)} of ${seconds(p.timeoutMs)}${why}`;
 }

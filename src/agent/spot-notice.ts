@@ -15,14 +15,17 @@ const ACTIONS: ReadonlySet<string> = new Set(['terminate', 'stop', 'hibernate'])
 // Date and time to the second, optional fraction, UTC (Z) or an offset.
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-export type SpotNoticeVerdict = { readonly ok: true; readonly notice: SpotInstanceAction } | { readonly ok: false; readonly reason: string };
+export type SpotNoticeVerdict =
+  { readonly ok: true; readonly notice: SpotInstanceAction } | { readonly ok: false; readonly reason: string };
 
 /** Checks a parsed notice; the reason quotes at most a short, JSON-escaped piece of what came. */
 export function checkSpotNotice(value: unknown): SpotNoticeVerdict {
   const shown = (v: unknown): string => JSON.stringify(v)?.slice(0, 64) ?? String(v);
   if (typeof value !== 'object' || value === null) return { ok: false, reason: `not an object: ${shown(value)}` };
   const { action, time } = value as { action?: unknown; time?: unknown };
-  if (typeof action !== 'string' || !ACTIONS.has(action)) return { ok: false, reason: `action ${shown(action)} is not stop, terminate or hibernate` };
-  if (typeof time !== 'string' || !ISO_8601.test(time) || Number.isNaN(Date.parse(time))) return { ok: false, reason: `time ${shown(time)} is not an ISO 8601 time` };
+  if (typeof action !== 'string' || !ACTIONS.has(action))
+    return { ok: false, reason: `action ${shown(action)} is not stop, terminate or hibernate` };
+  if (typeof time !== 'string' || !ISO_8601.test(time) || Number.isNaN(Date.parse(time)))
+    return { ok: false, reason: `time ${shown(time)} is not an ISO 8601 time` };
   return { ok: true, notice: Object.freeze({ action: action as SpotInstanceAction['action'], time }) };
 }

@@ -85,8 +85,10 @@ function timeoutError(options: WaitPortOptions, last: Readiness, attempts: numbe
 /** Resolves once the node is ready; ERR_PORT_TIMEOUT after `timeoutMs`; the signal's reason when aborted. */
 export async function waitForPort(options: WaitPortOptions): Promise<WaitResult> {
   const { timeoutMs, intervalMs, signal } = options;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new InvalidArgumentError('timeoutMs', `${timeoutMs} must be a positive integer`);
-  if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new InvalidArgumentError('intervalMs', `${intervalMs} must be a positive integer`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new InvalidArgumentError('timeoutMs', `${timeoutMs} must be a positive integer`);
+  if (!Number.isInteger(intervalMs) || intervalMs < 1)
+    throw new InvalidArgumentError('intervalMs', `${intervalMs} must be a positive integer`);
   const check = options.check ?? createReadinessCheck(options);
   const probeTimeoutMs = options.probeTimeoutMs ?? Math.max(100, Math.min(intervalMs, 2000));
   const clock = options.clock ?? systemClock;
@@ -107,7 +109,14 @@ export async function waitForPort(options: WaitPortOptions): Promise<WaitResult>
     if (result.ok) return { waitedMs: elapsed(), attempts };
     // A last attempt cut short by the deadline says less than the full attempts before it.
     if (!clipped || attempts === 1) last = result;
-    options.onProgress?.({ host: options.host, port: options.port, elapsedMs: elapsed(), timeoutMs, attempts, last: result });
+    options.onProgress?.({
+      host: options.host,
+      port: options.port,
+      elapsedMs: elapsed(),
+      timeoutMs,
+      attempts,
+      last: result,
+    });
     const pause = Math.min(intervalMs, timeoutMs - elapsed());
     if (pause <= 0) break;
     try {

@@ -67,7 +67,10 @@ type SpotReader = (signal: AbortSignal) => Promise<SpotInstanceAction | undefine
 function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AgentError('ERR_SHUTDOWN_TIMEOUT', `${what} did not finish within ${seconds(ms)}`)), ms);
+    timer = setTimeout(
+      () => reject(new AgentError('ERR_SHUTDOWN_TIMEOUT', `${what} did not finish within ${seconds(ms)}`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -85,7 +88,12 @@ async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<voi
  * Polls the spot notice every spotCheckMs until a well-formed one arrives (handed to `onNotice`) or the signal
  * aborts. Independent of the probe loop; each call is bounded by the reader's own budget.
  */
-async function pollSpot(agent: WatchedAgent, spot: SpotReader, signal: AbortSignal, onNotice: (notice: SpotInstanceAction) => void): Promise<void> {
+async function pollSpot(
+  agent: WatchedAgent,
+  spot: SpotReader,
+  signal: AbortSignal,
+  onNotice: (notice: SpotInstanceAction) => void,
+): Promise<void> {
   const everyMs = agent.watchSettings.spotCheckMs;
   const { clock } = agent;
   while (!signal.aborted) {
@@ -98,7 +106,12 @@ async function pollSpot(agent: WatchedAgent, spot: SpotReader, signal: AbortSign
           onNotice(verdict.notice);
           return;
         }
-        agent.report('imdsError', { error: new ImdsError('ERR_IMDS_BAD_RESPONSE', `ignored a malformed spot interruption notice: ${verdict.reason}`) });
+        agent.report('imdsError', {
+          error: new ImdsError(
+            'ERR_IMDS_BAD_RESPONSE',
+            `ignored a malformed spot interruption notice: ${verdict.reason}`,
+          ),
+        });
       }
     } catch (error) {
       if (signal.aborted) return;
@@ -109,7 +122,12 @@ async function pollSpot(agent: WatchedAgent, spot: SpotReader, signal: AbortSign
 }
 
 /** The steady-state loop; returns when the signal aborts. */
-async function follow(agent: WatchedAgent, member: AgentMember, signal: AbortSignal, spot: SpotReader | undefined): Promise<SpotInstanceAction | undefined> {
+async function follow(
+  agent: WatchedAgent,
+  member: AgentMember,
+  signal: AbortSignal,
+  spot: SpotReader | undefined,
+): Promise<SpotInstanceAction | undefined> {
   const s = agent.watchSettings;
   const check = agent.check(member);
   const probeTimeoutMs = s.probeTimeoutMs ?? Math.max(100, Math.min(s.intervalMs, 2000));
@@ -178,7 +196,12 @@ async function follow(agent: WatchedAgent, member: AgentMember, signal: AbortSig
           retryAt = 0;
           if (want) renewAt = s.renewMs > 0 ? now() + s.renewMs : Infinity;
           if (want) agent.report('registered', { member, reason: 'recovered', target: agent.target.kind });
-          else agent.report('deregistered', { member, reason: notice === undefined ? 'unavailable' : 'spot', target: agent.target.kind });
+          else
+            agent.report('deregistered', {
+              member,
+              reason: notice === undefined ? 'unavailable' : 'spot',
+              target: agent.target.kind,
+            });
         } catch (error) {
           failed(want ? 'register' : 'deregister', error);
         }
@@ -203,12 +226,20 @@ async function follow(agent: WatchedAgent, member: AgentMember, signal: AbortSig
 }
 
 /** Deregister on stop, bounded by shutdownTimeoutMs. */
-async function shutdown(agent: WatchedAgent, member: AgentMember | undefined, notice: SpotInstanceAction | undefined): Promise<WatchOutcome> {
+async function shutdown(
+  agent: WatchedAgent,
+  member: AgentMember | undefined,
+  notice: SpotInstanceAction | undefined,
+): Promise<WatchOutcome> {
   agent.report('stopping', { member });
   const spotNotice = notice === undefined ? {} : { spotNotice: notice };
   if (member === undefined) return { member, shutdown: 'skipped', ...spotNotice };
   try {
-    await bounded(agent.target.deregister(member), agent.watchSettings.shutdownTimeoutMs, `deregistering ${member.address} on stop`);
+    await bounded(
+      agent.target.deregister(member),
+      agent.watchSettings.shutdownTimeoutMs,
+      `deregistering ${member.address} on stop`,
+    );
     agent.report('deregistered', { member, reason: 'shutdown', target: agent.target.kind });
     return { member, shutdown: 'deregistered', ...spotNotice };
   } catch (error) {
@@ -217,7 +248,11 @@ async function shutdown(agent: WatchedAgent, member: AgentMember | undefined, no
   }
 }
 
-export async function runWatch(agent: WatchedAgent, signal: AbortSignal, spot: SpotReader | undefined): Promise<WatchOutcome> {
+export async function runWatch(
+  agent: WatchedAgent,
+  signal: AbortSignal,
+  spot: SpotReader | undefined,
+): Promise<WatchOutcome> {
   let member: AgentMember | undefined;
   try {
     member = await agent.member(signal);

@@ -32,19 +32,31 @@ export function addDiscoveryFlags(command: Command): Command {
     .option('--user <user>', 'user for clusters with security enabled')
     .option('--password-env <var>', 'environment variable holding the password')
     .option('--dns-server <ip[:port]>', 'resolve seed names with this DNS server (repeatable)', collect)
-    .option('--translate <from=to>', 'translate an address learned from the cluster (ip, ip:port or CIDR; repeatable)', collect);
+    .option(
+      '--translate <from=to>',
+      'translate an address learned from the cluster (ip, ip:port or CIDR; repeatable)',
+      collect,
+    );
 }
 
 export function discoveryOptionsFromFlags(flags: DiscoveryFlags): DiscoveryOptions {
   const timeout = Number(flags.timeout);
   if (!Number.isInteger(timeout) || timeout <= 0 || timeout > 600_000) {
-    throw new ConfigError('--timeout', `expected milliseconds between 1 and 600000, got ${JSON.stringify(flags.timeout)}`);
+    throw new ConfigError(
+      '--timeout',
+      `expected milliseconds between 1 and 600000, got ${JSON.stringify(flags.timeout)}`,
+    );
   }
   let credentials: DiscoveryOptions['credentials'];
   if (flags.user !== undefined) {
-    if (!flags.passwordEnv) throw new ConfigError('--password-env', 'expected the name of an environment variable holding the password (given --user)');
+    if (!flags.passwordEnv)
+      throw new ConfigError(
+        '--password-env',
+        'expected the name of an environment variable holding the password (given --user)',
+      );
     const password = process.env[flags.passwordEnv];
-    if (password === undefined) throw new ConfigError('--password-env', `environment variable ${flags.passwordEnv} is not set`);
+    if (password === undefined)
+      throw new ConfigError('--password-env', `environment variable ${flags.passwordEnv} is not set`);
     credentials = { user: flags.user, password };
   }
   let tls: DiscoveryOptions['tls'];
@@ -61,7 +73,8 @@ export function discoveryOptionsFromFlags(flags: DiscoveryFlags): DiscoveryOptio
   }
   const translate = (flags.translate ?? []).map((entry, i) => {
     const [from, to, ...rest] = entry.split('=');
-    if (!from || !to || rest.length > 0) throw new ConfigError(`--translate[${i}]`, `expected from=to, got ${JSON.stringify(entry)}`);
+    if (!from || !to || rest.length > 0)
+      throw new ConfigError(`--translate[${i}]`, `expected from=to, got ${JSON.stringify(entry)}`);
     return { from, to };
   });
   return {

@@ -22,10 +22,10 @@ export function isHostFormat(value: string): value is HostFormat {
 
 /** A double-quoted literal valid in Java, Go and Python (host names and TLS names are plain ASCII). */
 function quoted(text: string): string {
-  if (!/^[\x20-\x7e]*$/.test(text)) throw new ConfigError('host', `cannot quote ${JSON.stringify(text)} for a client's source code`);
+  if (!/^[\x20-\x7e]*$/.test(text))
+    throw new ConfigError('host', `cannot quote ${JSON.stringify(text)} for a client's source code`);
   return JSON.stringify(text);
 }
-
 
 const FORMATTERS: Readonly<Record<HostFormat, (hosts: readonly FormattableHost[]) => string>> = {
   hosts: (hosts) => hosts.map(formatHostTlsPort).join(','),
@@ -36,7 +36,10 @@ const FORMATTERS: Readonly<Record<HostFormat, (hosts: readonly FormattableHost[]
   python: (hosts) =>
     `[${hosts.map((h) => (h.tlsName === undefined ? `(${quoted(h.host)}, ${h.port})` : `(${quoted(h.host)}, ${h.port}, ${quoted(h.tlsName)})`)).join(', ')}]`,
   asadm: (hosts) => `-h ${hosts.map(formatHostTlsPort).join(',')}`,
-  xdr: (hosts) => hosts.map((h) => `node-address-port ${h.host} ${h.port}${h.tlsName === undefined ? '' : ` ${h.tlsName}`}`).join('\n'),
+  xdr: (hosts) =>
+    hosts
+      .map((h) => `node-address-port ${h.host} ${h.port}${h.tlsName === undefined ? '' : ` ${h.tlsName}`}`)
+      .join('\n'),
 };
 
 /** The host list in `format`, without a trailing newline. */

@@ -26,7 +26,8 @@ interface CommandEntry {
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = Object.freeze({
   probe: {
     usage: '[options] <seed...>',
-    description: 'explain how a client finds the cluster from these seeds: resolved addresses, load balancers, advertised addresses, reachability',
+    description:
+      'explain how a client finds the cluster from these seeds: resolved addresses, load balancers, advertised addresses, reachability',
     load: async () => (await import('./commands/probe.js')).registerProbe,
   },
   resolve: {
@@ -116,7 +117,8 @@ function report(error: unknown): number {
   }
   if (error instanceof NoSeedNodeError) {
     process.stderr.write(`seedkeeper: ${error.message}\n`);
-    for (const failure of error.failures.slice(0, 32)) process.stderr.write(`  ${failure.address}: ${describeError(failure.error)}\n`);
+    for (const failure of error.failures.slice(0, 32))
+      process.stderr.write(`  ${failure.address}: ${describeError(failure.error)}\n`);
     return EXIT_PROBLEM;
   }
   process.stderr.write(`seedkeeper: ${describeError(error)}\n`);

@@ -13,7 +13,8 @@ export function onceSummary(outcome: Pick<ReconcileOutcome, 'plan' | 'applied' |
   const record = canonicalName(name);
   if (outcome.error !== undefined) return `did not publish: ${describeError(outcome.error)}`;
   const { plan } = outcome;
-  if (plan.refused) return `did not publish: ${record} is not owned by this registrar (no ownership marker of ours); nothing was changed`;
+  if (plan.refused)
+    return `did not publish: ${record} is not owned by this registrar (no ownership marker of ours); nothing was changed`;
   const failOpen = plan.notes.find((n) => n.code === 'fail-open');
   if (failOpen && !outcome.applied) return `did not publish: ${failOpen.message}`;
   const total = plan.published.A.length + plan.published.AAAA.length;

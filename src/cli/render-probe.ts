@@ -5,7 +5,7 @@ import { formatHostPort } from '../net/endpoint.js';
 const KIND_TEXT = {
   direct: 'direct node address',
   'load-balancer': 'load balancer',
-  alias: 'not the node\'s own address (NAT or alias)',
+  alias: "not the node's own address (NAT or alias)",
   unknown: 'node advertises no address (cannot tell)',
 } as const;
 
@@ -16,7 +16,12 @@ export function renderProbe(report: ProbeReport): string {
     const resolved = seed.addresses.length > 0 ? seed.addresses.join(', ') : '(none)';
     lines.push(`  ${seed.seed}  resolves to ${resolved}${seed.resolveError ? `  (${seed.resolveError})` : ''}`);
     for (const attempt of seed.attempts) {
-      const what = attempt.outcome === 'node' ? `node ${attempt.nodeId ?? '(same node)'}` : attempt.outcome === 'not-tried' ? 'not tried' : attempt.error ?? attempt.outcome;
+      const what =
+        attempt.outcome === 'node'
+          ? `node ${attempt.nodeId ?? '(same node)'}`
+          : attempt.outcome === 'not-tried'
+            ? 'not tried'
+            : (attempt.error ?? attempt.outcome);
       lines.push(`    ${attempt.address.padEnd(24)} ${what} (${attempt.ms} ms)`);
     }
     if (seed.reached) {
@@ -28,11 +33,15 @@ export function renderProbe(report: ProbeReport): string {
     }
   }
   lines.push('');
-  lines.push(`Cluster ${report.clusterName ? JSON.stringify(report.clusterName) : '(name unknown)'}: ${report.nodes.length} node(s)`);
+  lines.push(
+    `Cluster ${report.clusterName ? JSON.stringify(report.clusterName) : '(name unknown)'}: ${report.nodes.length} node(s)`,
+  );
   for (const node of report.nodes) {
     const address = formatHostPort({ host: node.address, port: node.port });
     const aliases = node.aliases.length > 0 ? `  also ${node.aliases.join(', ')}` : '';
-    lines.push(`  ${node.nodeId.padEnd(16)} ${address.padEnd(24)} ${node.reachable ? 'reachable' : 'UNREACHABLE'}  (${node.source})${aliases}`);
+    lines.push(
+      `  ${node.nodeId.padEnd(16)} ${address.padEnd(24)} ${node.reachable ? 'reachable' : 'UNREACHABLE'}  (${node.source})${aliases}`,
+    );
   }
   const first = report.timings.firstNodeMs === undefined ? 'none' : `${report.timings.firstNodeMs.toFixed(1)} ms`;
   lines.push('');

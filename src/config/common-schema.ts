@@ -11,14 +11,19 @@ export const hostPort = z.string().refine(isListenAddress, 'expected host:port (
 export const recordSchema = z
   .object({
     /** The seed name clients use, e.g. seed.db.example.com. */
-    name: z.string().regex(/^(?=.{1,253}\.?$)([A-Za-z0-9_-]{1,63}\.)+[A-Za-z0-9_-]{1,63}\.?$/, 'expected a fully qualified DNS name'),
+    name: z
+      .string()
+      .regex(/^(?=.{1,253}\.?$)([A-Za-z0-9_-]{1,63}\.)+[A-Za-z0-9_-]{1,63}\.?$/, 'expected a fully qualified DNS name'),
     /** TTL of the published records, seconds: how long clients may keep a removed address. */
     ttl: z.number().int().min(1).max(86_400).default(30),
   })
   .strict();
 
 /** Identity in the ownership marker; every replica of one deployment uses the same value. */
-export const ownerIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores').default('seedkeeper');
+export const ownerIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores')
+  .default('seedkeeper');
 
 export const logSchema = z
   .object({

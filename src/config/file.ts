@@ -9,12 +9,17 @@ import { ConfigError } from '../errors.js';
 
 /** `['sources', 0, 'seeds']` → `sources[0].seeds`. */
 export function issuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown option(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-  if (issue.code === 'invalid_union' && 'options' in issue) return `expected type to be one of ${(issue.options as unknown[]).map((o) => JSON.stringify(o)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown option(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'invalid_union' && 'options' in issue)
+    return `expected type to be one of ${(issue.options as unknown[]).map((o) => JSON.stringify(o)).join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 
@@ -22,7 +27,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function validateDocument<S extends z.ZodType>(schema: S, document: unknown, file: string): z.output<S> {
   const result = schema.safeParse(document);
   if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 10).map((issue) => `${issuePath(issue.path) || '(top level)'}: ${describeIssue(issue)}`);
+  const problems = result.error.issues
+    .slice(0, 10)
+    .map((issue) => `${issuePath(issue.path) || '(top level)'}: ${describeIssue(issue)}`);
   const first = result.error.issues[0]!;
   const rest = problems.length > 1 ? ` (and: ${problems.slice(1).join('; ')})` : '';
   throw new ConfigError(`${file}: ${issuePath(first.path) || '(top level)'}`, `${describeIssue(first)}${rest}`);
@@ -41,7 +48,10 @@ export async function loadDocument<S extends z.ZodType>(schema: S, file: string)
     document = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {
     // No `cause`: the parser's message is already in ours, and describeError would print it a second time.
-    throw new ConfigError(file, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0] ?? ''}`);
+    throw new ConfigError(
+      file,
+      `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0] ?? ''}`,
+    );
   }
   return validateDocument(schema, document, file);
 }

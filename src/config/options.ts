@@ -22,13 +22,15 @@ export function checkNumber(value: unknown, path: string, min: number, max: numb
 }
 
 export function checkBoolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(path, `expected true or false, got ${describeValue(value)}`);
+  if (typeof value !== 'boolean')
+    throw new InvalidArgumentError(path, `expected true or false, got ${describeValue(value)}`);
   return value;
 }
 
 /** A function (a hook or an injected dependency such as a clock's `now`). */
 export function checkFunction<T>(value: T, path: string): T {
-  if (typeof value !== 'function') throw new InvalidArgumentError(path, `expected a function, got ${describeValue(value)}`);
+  if (typeof value !== 'function')
+    throw new InvalidArgumentError(path, `expected a function, got ${describeValue(value)}`);
   return value;
 }
 
@@ -42,7 +44,8 @@ export function checkObject(value: unknown, path: string): void {
 /** Refuses keys the options object does not know (a typo would otherwise be ignored silently). */
 export function checkKnownKeys(options: object, known: readonly string[], prefix: string): void {
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new InvalidArgumentError(`${prefix}${key}`, `unknown option (known: ${known.join(', ')})`);
+    if (!known.includes(key))
+      throw new InvalidArgumentError(`${prefix}${key}`, `unknown option (known: ${known.join(', ')})`);
   }
 }
 

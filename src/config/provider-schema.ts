@@ -58,10 +58,15 @@ export const rfc2136Provider = z
         file: z.string().min(1).optional(),
         name: z.string().min(1).optional(),
         algorithm: z.enum(['hmac-sha256', 'hmac-sha512']).optional(),
-        secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').optional(),
+        secretEnv: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+          .optional(),
       })
       .strict()
-      .refine((k) => (k.file === undefined) !== (k.secretEnv === undefined), { message: 'expected exactly one of file or secretEnv' })
+      .refine((k) => (k.file === undefined) !== (k.secretEnv === undefined), {
+        message: 'expected exactly one of file or secretEnv',
+      })
       .optional(),
     /** Send unsigned updates (only for servers that authorise by address). Default false. */
     allowUnsigned: z.boolean().default(false),
@@ -71,26 +76,38 @@ export const rfc2136Provider = z
     maxRecordsPerSet: z.number().int().min(1).max(400).default(100),
   })
   .strict()
-  .refine((p) => p.key !== undefined || p.allowUnsigned, { message: 'expected a TSIG key (key.file or key.secretEnv); set allowUnsigned: true only for a server that authorises updates by address', path: ['key'] });
+  .refine((p) => p.key !== undefined || p.allowUnsigned, {
+    message:
+      'expected a TSIG key (key.file or key.secretEnv); set allowUnsigned: true only for a server that authorises updates by address',
+    path: ['key'],
+  });
 
 export const route53Provider = z
   .object({
     type: z.literal('route53'),
-    hostedZoneId: z.string().regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'expected a hosted zone id like Z0123456789ABC'),
+    hostedZoneId: z
+      .string()
+      .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, 'expected a hosted zone id like Z0123456789ABC'),
     zone: z.string().min(1).optional(),
     /** `shared`: one multi-value record changed by compare-and-swap; `per-node`: one multivalue-answer record per node. */
     mode: z.enum(['shared', 'per-node']).default('shared'),
     /** Route 53 is global; the API endpoint region. */
     region: z.string().min(1).default('us-east-1'),
     /** per-node only: a Route 53 health check per node (TCP to this port; public addresses only). */
-    healthChecks: z.object({ port: z.number().int().min(1).max(65535).default(DEFAULT_SERVICE_PORT) }).strict().optional(),
+    healthChecks: z
+      .object({ port: z.number().int().min(1).max(65535).default(DEFAULT_SERVICE_PORT) })
+      .strict()
+      .optional(),
     /** Wait for INSYNC after each change (bounded). */
     waitForInsyncMs: z.number().int().min(1000).max(900_000).optional(),
     /** Shared by every call of this registrar; Route 53's account bucket (burst 50, refill 10/s) is shared by all clients. */
     requestsPerSecond: z.number().min(0.1).max(10).default(5),
   })
   .strict()
-  .refine((p) => !(p.healthChecks && p.mode === 'shared'), { message: 'health checks need mode: per-node (each node has its own record)', path: ['healthChecks'] });
+  .refine((p) => !(p.healthChecks && p.mode === 'shared'), {
+    message: 'health checks need mode: per-node (each node has its own record)',
+    path: ['healthChecks'],
+  });
 
 export const providerSchema = z.discriminatedUnion('type', [embeddedProvider, rfc2136Provider, route53Provider]);
 

@@ -21,7 +21,10 @@ export function narrate(world: DemoWorld, say: Say): () => void {
   };
   const onReconciled = (outcome: Parameters<Parameters<typeof registrar.on<'reconciled'>>[1]>[0]): void => {
     const { plan } = outcome;
-    const notes = plan.notes.filter((n) => n.code !== 'in-sync').map((n) => n.message).join(' | ');
+    const notes = plan.notes
+      .filter((n) => n.code !== 'in-sync')
+      .map((n) => n.message)
+      .join(' | ');
     if (notes && notes !== lastNotes) say(`plan     ${notes}`);
     lastNotes = notes;
     if (outcome.error) say(`error    ${describeError(outcome.error)}`);

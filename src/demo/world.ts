@@ -24,7 +24,12 @@ export interface DemoTiming {
   readonly unhealthyAfterMs: number;
 }
 
-export const DEMO_TIMING: DemoTiming = Object.freeze({ intervalMs: 250, timeoutMs: 200, healthyAfter: 2, unhealthyAfterMs: 1000 });
+export const DEMO_TIMING: DemoTiming = Object.freeze({
+  intervalMs: 250,
+  timeoutMs: 200,
+  healthyAfter: 2,
+  unhealthyAfterMs: 1000,
+});
 
 export interface DemoWorld {
   readonly sim: SimCluster;
@@ -46,16 +51,26 @@ async function startClusterOnSharedPort(ips: readonly string[]): Promise<{ sim: 
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     try {
-      const sim = await startSimCluster({ nodes: ips.length, clusterName: DEMO_CLUSTER, nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })) });
+      const sim = await startSimCluster({
+        nodes: ips.length,
+        clusterName: DEMO_CLUSTER,
+        nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })),
+      });
       return { sim, port };
     } catch (error) {
       lastError = error;
     }
   }
-  throw new SeedkeeperError('ERR_DEMO_NO_FREE_PORT', `no free port for the simulated cluster after 20 tries: ${String(lastError)}`, { cause: lastError });
+  throw new SeedkeeperError(
+    'ERR_DEMO_NO_FREE_PORT',
+    `no free port for the simulated cluster after 20 tries: ${String(lastError)}`,
+    { cause: lastError },
+  );
 }
 
-export async function startDemoWorld(options: { nodes?: number; timing?: DemoTiming; logger?: Logger } = {}): Promise<DemoWorld> {
+export async function startDemoWorld(
+  options: { nodes?: number; timing?: DemoTiming; logger?: Logger } = {},
+): Promise<DemoWorld> {
   const timing = options.timing ?? DEMO_TIMING;
   const ips = Array.from({ length: options.nodes ?? 3 }, (_, i) => `127.0.0.${11 + i}`);
   const { sim, port } = await startClusterOnSharedPort(ips);
@@ -63,22 +78,27 @@ export async function startDemoWorld(options: { nodes?: number; timing?: DemoTim
   let lb: LoadBalancer | undefined;
   let runtime: RegistrarRuntime | undefined;
   try {
-    lb = await startLoadBalancer({ targets: () => sim.nodes.filter((n) => n.running).map((n) => n.listenAddresses[0]!) });
-    const config = validateConfig({
-      record: { name: DEMO_RECORD, ttl: 5 },
-      ownerId: 'seedkeeper-demo',
-      // The demo's simulated nodes live on loopback addresses.
-      allowLoopback: true,
-      sources: [
-        { type: 'cluster', seeds: [formatHostPort(lb.address)], clusterName: DEMO_CLUSTER, tendIntervalMs: 250 },
-        { type: 'static', addresses: ips, port },
-      ],
-      health: { probe: 'aerospike', clusterName: DEMO_CLUSTER, ...timing, jitter: 0.1 },
-      plan: { maxRemovalsPerCycle: 2 },
-      provider: { type: 'embedded', zone: 'demo.test', listen: '127.0.0.1:0' },
-      registrar: { intervalMs: 2000, debounceMs: 10 },
-      http: { listen: '127.0.0.1:0' },
-    }, 'demo');
+    lb = await startLoadBalancer({
+      targets: () => sim.nodes.filter((n) => n.running).map((n) => n.listenAddresses[0]!),
+    });
+    const config = validateConfig(
+      {
+        record: { name: DEMO_RECORD, ttl: 5 },
+        ownerId: 'seedkeeper-demo',
+        // The demo's simulated nodes live on loopback addresses.
+        allowLoopback: true,
+        sources: [
+          { type: 'cluster', seeds: [formatHostPort(lb.address)], clusterName: DEMO_CLUSTER, tendIntervalMs: 250 },
+          { type: 'static', addresses: ips, port },
+        ],
+        health: { probe: 'aerospike', clusterName: DEMO_CLUSTER, ...timing, jitter: 0.1 },
+        plan: { maxRemovalsPerCycle: 2 },
+        provider: { type: 'embedded', zone: 'demo.test', listen: '127.0.0.1:0' },
+        registrar: { intervalMs: 2000, debounceMs: 10 },
+        http: { listen: '127.0.0.1:0' },
+      },
+      'demo',
+    );
     let probe: PartitionableProbe | undefined;
     runtime = await buildRegistrar(config, {
       logger: options.logger ?? createLogger('silent'),
@@ -105,7 +125,12 @@ export async function startDemoWorld(options: { nodes?: number; timing?: DemoTim
         }
       },
       async startStranger(ip) {
-        const stranger = await startSimCluster({ nodes: 1, clusterName: 'someone-else', nodeIds: ['5E0000000000001'], nodeOptions: [{ listen: [{ host: ip, port }] }] });
+        const stranger = await startSimCluster({
+          nodes: 1,
+          clusterName: 'someone-else',
+          nodeIds: ['5E0000000000001'],
+          nodeOptions: [{ listen: [{ host: ip, port }] }],
+        });
         strangers.push(stranger);
         return stranger;
       },

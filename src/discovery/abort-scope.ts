@@ -41,7 +41,10 @@ export function childSignal(parent: AbortSignal): ChildSignal {
 }
 
 /** Run `work` with its own child of `parent` (or no signal when there is no parent), released when it ends. */
-export async function withChildSignal<T>(parent: AbortSignal | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+export async function withChildSignal<T>(
+  parent: AbortSignal | undefined,
+  work: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
   if (!parent) return work(undefined);
   const child = childSignal(parent);
   try {

@@ -13,7 +13,16 @@ import { withChildSignal } from './abort-scope.js';
 import { diffClusters, EMPTY_CLUSTER, type ClusterDescription, type NodeDescription } from './description.js';
 import { ClusterClosedError, type ClusterNameMismatchError } from './errors.js';
 import { ClusterEventEmitter, type NodeRemovalReason } from './events.js';
-import { applyPeerLists, applyTendResults, forgetRemoved, notDue, relocateNode, type MembershipSettings, type MembershipState, type TendResult } from './membership.js';
+import {
+  applyPeerLists,
+  applyTendResults,
+  forgetRemoved,
+  notDue,
+  relocateNode,
+  type MembershipSettings,
+  type MembershipState,
+  type TendResult,
+} from './membership.js';
 import { adoptNode, applyExpansion, type PeerSource } from './membership-expansion.js';
 import { createContext, type DiscoveryContext, type DiscoveryOptions } from './options.js';
 import { EMPTY_RETRIES } from './peer-retry.js';
@@ -38,7 +47,12 @@ export class Cluster extends ClusterEventEmitter {
   private readonly ctx: DiscoveryContext;
   private readonly settings: MembershipSettings;
   /** Membership (description, tend states, peer retries): replaced, never mutated, by the pure steps. */
-  private state: MembershipState = { description: EMPTY_CLUSTER, tend: new Map(), retries: EMPTY_RETRIES, reported: new Set() };
+  private state: MembershipState = {
+    description: EMPTY_CLUSTER,
+    tend: new Map(),
+    retries: EMPTY_RETRIES,
+    reported: new Set(),
+  };
   /** Each node's tend connection. */
   private readonly connections = new Map<string, InfoConnection>();
   /** Addresses of every node ever known: extra re-seed candidates, as the official clients keep. */
@@ -51,7 +65,9 @@ export class Cluster extends ClusterEventEmitter {
   constructor(seeds: readonly (string | Seed)[], options: DiscoveryOptions = {}) {
     super();
     this.ctx = createContext(options);
-    this.seeds = seeds.map((s, i) => (typeof s === 'string' ? parseSeed(s, this.ctx.options.defaultPort, `seeds[${i}]`) : s));
+    this.seeds = seeds.map((s, i) =>
+      typeof s === 'string' ? parseSeed(s, this.ctx.options.defaultPort, `seeds[${i}]`) : s,
+    );
     const { maxFailures, maxPeersPerNode, peerRetryInitialDelayMs, peerRetryMaxDelayMs } = this.ctx.options;
     const retryPolicy = { initialDelayMs: peerRetryInitialDelayMs, maxDelayMs: peerRetryMaxDelayMs };
     this.settings = { maxFailures, maxPeersPerNode, retryPolicy, translate: this.ctx.translate };
@@ -84,7 +100,14 @@ export class Cluster extends ClusterEventEmitter {
     }
     if (!seeding.winner) throw noSeedNodeError(seeding);
     const { issues, mismatches } = await this.adopt(seeding.winner);
-    return { seeding, seedNode: seeding.winner, firstNodeMs: seeding.winner.validatedMs, clusterMs: performance.now() - started, issues, mismatches };
+    return {
+      seeding,
+      seedNode: seeding.winner,
+      firstNodeMs: seeding.winner.validatedMs,
+      clusterMs: performance.now() - started,
+      issues,
+      mismatches,
+    };
   }
 
   /** Tend periodically until close(). The first tend runs after one interval. */
@@ -115,7 +138,8 @@ export class Cluster extends ClusterEventEmitter {
     this.timer = this.ctx.setTimer(delayMs, () => {
       this.tend().then(
         () => {
-          if (!this.closed) this.schedule(this.current.nodes.size === 0 ? this.reseedDelay() : this.ctx.options.tendIntervalMs);
+          if (!this.closed)
+            this.schedule(this.current.nodes.size === 0 ? this.reseedDelay() : this.ctx.options.tendIntervalMs);
         },
         (error: unknown) => {
           if (this.closed) return;
@@ -129,11 +153,17 @@ export class Cluster extends ClusterEventEmitter {
   private reseedDelay(): number {
     const { reseedInitialDelayMs, reseedMaxDelayMs } = this.ctx.options;
     // Attempt 0 (none failed yet) waits as long as the first: the formula's 0 means "no pause", not ours.
-    return backoffDelay(Math.max(1, this.reseedAttempt), { baseMs: reseedInitialDelayMs, maxMs: reseedMaxDelayMs, jitter: 'none' });
+    return backoffDelay(Math.max(1, this.reseedAttempt), {
+      baseMs: reseedInitialDelayMs,
+      maxMs: reseedMaxDelayMs,
+      jitter: 'none',
+    });
   }
 
   /** Make a seed node and everything reachable from its peers part of the map. */
-  private async adopt(seedNode: SeedNode): Promise<{ issues: readonly PeerIssue[]; mismatches: readonly ClusterNameMismatchError[] }> {
+  private async adopt(
+    seedNode: SeedNode,
+  ): Promise<{ issues: readonly PeerIssue[]; mismatches: readonly ClusterNameMismatchError[] }> {
     const { seed, dialled, address, info, verdict } = seedNode;
     if (verdict.kind === 'redirected') {
       this.publish('seedRedirected', { seed: seed.text, from: dialled, to: address, nodeId: info.nodeId });
@@ -161,16 +191,27 @@ export class Cluster extends ClusterEventEmitter {
     known: ReadonlySet<string>,
     sources: readonly PeerSource[],
     aliasLists: readonly PeersReply[] | 'sources',
-  ): Promise<{ state: MembershipState; issues: readonly PeerIssue[]; mismatches: readonly ClusterNameMismatchError[] }> {
+  ): Promise<{
+    state: MembershipState;
+    issues: readonly PeerIssue[];
+    mismatches: readonly ClusterNameMismatchError[];
+  }> {
     const now = this.ctx.now();
-    const expansion = await expandFromPeers(this.ctx, new Set(known), sources, { signal: this.closing.signal, skip: notDue(state.retries, now) });
+    const expansion = await expandFromPeers(this.ctx, new Set(known), sources, {
+      signal: this.closing.signal,
+      skip: notDue(state.retries, now),
+    });
     for (const peer of expansion.added) this.keepConnection(peer.info.nodeId, peer.connection);
     for (const mismatch of expansion.mismatches) this.publishMismatch(mismatch);
     const joinedLists = expansion.added.map((p) => p.peers);
     const step = applyExpansion(
       state,
       {
-        joined: expansion.added.map((p) => ({ node: describePeer(p), peers: p.peers, partitionGeneration: p.info.partitionGeneration })),
+        joined: expansion.added.map((p) => ({
+          node: describePeer(p),
+          peers: p.peers,
+          partitionGeneration: p.info.partitionGeneration,
+        })),
         failed: expansion.issues.map((i) => i.entry),
         sources: [...sources, ...expansion.added.map((p) => ({ nodeId: p.info.nodeId, peers: p.peers }))],
         // After a seed, the joined nodes' lists add aliases too; after a tend, only the lists looked at.
@@ -198,7 +239,16 @@ export class Cluster extends ClusterEventEmitter {
       return;
     }
     const results = await Promise.all(
-      this.nodes.map(async (node) => ({ node, outcome: await refreshNode(this.ctx, node.nodeId, node.address, node.tlsName, this.connections.get(node.nodeId)) })),
+      this.nodes.map(async (node) => ({
+        node,
+        outcome: await refreshNode(
+          this.ctx,
+          node.nodeId,
+          node.address,
+          node.tlsName,
+          this.connections.get(node.nodeId),
+        ),
+      })),
     );
     if (this.closed) {
       for (const { outcome } of results) if (outcome.kind === 'ok') outcome.connection.close();
@@ -209,7 +259,17 @@ export class Cluster extends ClusterEventEmitter {
       this.keepConnection(node.nodeId, outcome.kind === 'ok' ? outcome.connection : undefined);
       if (outcome.kind === 'failed') this.publish('tendError', { nodeId: node.nodeId, error: outcome.error });
       if (outcome.kind === 'cluster-name-changed') this.publishMismatch(outcome.error);
-      tendResults.set(node.nodeId, outcome.kind === 'ok' ? { kind: 'ok', peersGeneration: outcome.peersGeneration, partitionGeneration: outcome.partitionGeneration, ...(outcome.build ? { build: outcome.build } : {}) } : { kind: outcome.kind });
+      tendResults.set(
+        node.nodeId,
+        outcome.kind === 'ok'
+          ? {
+              kind: 'ok',
+              peersGeneration: outcome.peersGeneration,
+              partitionGeneration: outcome.partitionGeneration,
+              ...(outcome.build ? { build: outcome.build } : {}),
+            }
+          : { kind: outcome.kind },
+      );
     }
     const step = applyTendResults(this.state, tendResults, this.settings, this.ctx.now());
     for (const event of step.events) this.publishEvent(event);
@@ -222,7 +282,11 @@ export class Cluster extends ClusterEventEmitter {
     let state = lists.state;
     // A failing node that peers now list elsewhere: validate the new address and move it (same node id).
     for (const { node, listed } of lists.relocate) {
-      const { peer } = await validatePeer(this.ctx, { nodeId: node.nodeId, tlsName: node.tlsName ?? '', hosts: listed }, this.closing.signal);
+      const { peer } = await validatePeer(
+        this.ctx,
+        { nodeId: node.nodeId, tlsName: node.tlsName ?? '', hosts: listed },
+        this.closing.signal,
+      );
       if (!peer) continue;
       this.keepConnection(node.nodeId, peer.connection);
       state = relocateNode(state, node, peer.address, peer.peers, peer.info.partitionGeneration);
@@ -239,7 +303,10 @@ export class Cluster extends ClusterEventEmitter {
         const connection = this.connections.get(nodeId);
         if (!connection) return;
         try {
-          read.push({ nodeId, peers: await withChildSignal(this.closing.signal, (signal) => readPeers(this.ctx, connection, signal)) });
+          read.push({
+            nodeId,
+            peers: await withChildSignal(this.closing.signal, (signal) => readPeers(this.ctx, connection, signal)),
+          });
         } catch (error) {
           this.publish('tendError', { nodeId, error });
         }
@@ -250,13 +317,20 @@ export class Cluster extends ClusterEventEmitter {
 
   private async reseed(): Promise<void> {
     this.reseedAttempt++;
-    const result = await findSeedNode(this.ctx, this.seeds, { signal: this.closing.signal, extraCandidates: [...this.remembered.values()] });
+    const result = await findSeedNode(this.ctx, this.seeds, {
+      signal: this.closing.signal,
+      extraCandidates: [...this.remembered.values()],
+    });
     if (this.closed) {
       result.winner?.connection.close();
       return;
     }
     if (!result.winner) {
-      this.publish('reseedFailed', { attempt: this.reseedAttempt, delayMs: this.reseedDelay(), error: noSeedNodeError(result) });
+      this.publish('reseedFailed', {
+        attempt: this.reseedAttempt,
+        delayMs: this.reseedDelay(),
+        error: noSeedNodeError(result),
+      });
       return;
     }
     await this.adopt(result.winner);
@@ -265,7 +339,12 @@ export class Cluster extends ClusterEventEmitter {
   }
 
   private publishMismatch(error: ClusterNameMismatchError): void {
-    this.publish('clusterNameMismatch', { address: error.address, nodeId: error.nodeId, expected: error.expected, received: error.received });
+    this.publish('clusterNameMismatch', {
+      address: error.address,
+      nodeId: error.nodeId,
+      expected: error.expected,
+      received: error.received,
+    });
   }
 
   /** Swap in the new state and emit what changed. */
@@ -281,7 +360,11 @@ export class Cluster extends ClusterEventEmitter {
         this.publish('nodeAdded', { node: change.node });
       } else {
         this.remember(change.node);
-        this.publish('nodeAddressChanged', { nodeId: change.nodeId, previous: change.previous, current: change.current });
+        this.publish('nodeAddressChanged', {
+          nodeId: change.nodeId,
+          previous: change.previous,
+          current: change.current,
+        });
       }
     }
     if (previous.nodes.size > 0 && this.current.nodes.size === 0) {

@@ -36,9 +36,13 @@ export class NodeIdMismatchError extends SeedkeeperError {
   readonly expected: string;
   readonly actual: string;
   constructor(address: HostPort, expected: string, actual: string) {
-    super('ERR_NODE_ID_MISMATCH', `${formatHostPort(address)}: expected node ${expected}, but node ${actual} answered`, {
-      labels: ['retryable'],
-    });
+    super(
+      'ERR_NODE_ID_MISMATCH',
+      `${formatHostPort(address)}: expected node ${expected}, but node ${actual} answered`,
+      {
+        labels: ['retryable'],
+      },
+    );
     this.address = address;
     this.expected = expected;
     this.actual = actual;

@@ -50,7 +50,9 @@ export interface ClusterEvents {
 export type ClusterEventName = keyof ClusterEvents;
 
 /** One event as a value (what the pure membership steps return): its name and its payload. */
-export type ClusterEvent = { [K in ClusterEventName]: { readonly type: K; readonly payload: ClusterEvents[K] } }[ClusterEventName];
+export type ClusterEvent = {
+  [K in ClusterEventName]: { readonly type: K; readonly payload: ClusterEvents[K] };
+}[ClusterEventName];
 
 const publishDiagnostics = diagnosticsPublisher(DIAGNOSTICS_CHANNELS.discovery);
 

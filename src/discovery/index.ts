@@ -1,7 +1,13 @@
 export { Cluster, type ConnectReport } from './cluster.js';
 export { discover, type DiscoveryResult } from './discover.js';
 export { diffClusters, type ClusterChange, type ClusterDescription, type NodeDescription } from './description.js';
-export { ClusterClosedError, ClusterNameMismatchError, NodeIdMismatchError, NoSeedNodeError, NodeValidationError } from './errors.js';
+export {
+  ClusterClosedError,
+  ClusterNameMismatchError,
+  NodeIdMismatchError,
+  NoSeedNodeError,
+  NodeValidationError,
+} from './errors.js';
 export type { ClusterEvent, ClusterEventName, ClusterEvents, NodeRemovalReason } from './events.js';
 export { DEFAULT_DISCOVERY_OPTIONS, type DiscoveryOptions } from './options.js';
 export { probe, type ProbeOptions } from './probe/probe.js';

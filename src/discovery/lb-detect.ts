@@ -18,7 +18,12 @@ export type LoadBalancerVerdict =
   /** The dialled address is one the node advertises. */
   | { readonly kind: 'direct' }
   /** The dialled address is not the node's: we reconnected to an advertised address. */
-  | { readonly kind: 'redirected'; readonly address: HostPort; readonly connection: InfoConnection; readonly advertised: readonly HostPort[] }
+  | {
+      readonly kind: 'redirected';
+      readonly address: HostPort;
+      readonly connection: InfoConnection;
+      readonly advertised: readonly HostPort[];
+    }
   /** Not the node's address, and no advertised address answered as this node. */
   | {
       readonly kind: 'advertised-unreachable';

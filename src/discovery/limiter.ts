@@ -23,7 +23,8 @@ export class Semaphore {
   }
 
   private static check(limit: number): void {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new ConfigError('connectionLimit', `a connection limit must be a positive integer, got ${limit}`);
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new ConfigError('connectionLimit', `a connection limit must be a positive integer, got ${limit}`);
   }
 
   get limit(): number {
@@ -48,7 +49,8 @@ export class Semaphore {
 
   /** Wait for a permit; rejects with AbortedError (and leaves the queue) when `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<Release> {
-    if (signal?.aborted) return Promise.reject(new AbortedError('connection attempt aborted while waiting for a slot', signal.reason));
+    if (signal?.aborted)
+      return Promise.reject(new AbortedError('connection attempt aborted while waiting for a slot', signal.reason));
     if (this.active < this.limitValue && this.waiters.length === 0) return Promise.resolve(this.take());
     return new Promise<Release>((resolve, reject) => {
       const onAbort = (): void => {
@@ -100,7 +102,11 @@ export function setProcessConnectionLimit(limit: number): void {
  * Hold one permit of `local` and one of the process limiter while `work` runs. The local permit is taken
  * first, so one busy cluster queues behind its own limit instead of filling the process-wide one.
  */
-export async function withConnectionSlot<T>(local: Semaphore, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function withConnectionSlot<T>(
+  local: Semaphore,
+  work: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
   const releaseLocal = await local.acquire(signal);
   let releaseProcess: Release | undefined;
   try {

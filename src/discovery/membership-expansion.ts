@@ -6,7 +6,13 @@
 import type { PeerEntry, PeersReply } from '../protocol/values/peers.js';
 import { withAlias, withNode, type ClusterDescription, type NodeDescription } from './description.js';
 import type { ClusterEvent } from './events.js';
-import { freshTendState, withTendState, type MembershipSettings, type MembershipState, type PeerSource } from './membership.js';
+import {
+  freshTendState,
+  withTendState,
+  type MembershipSettings,
+  type MembershipState,
+  type PeerSource,
+} from './membership.js';
 import { recordFailure, retainPeers } from './peer-retry.js';
 import type { Translator } from './translate.js';
 
@@ -73,9 +79,11 @@ export function selectPeers(
         .map((r) => `${r.dropped === 'host' ? 'an address of ' : ''}node ${r.nodeId}: ${r.reason}`);
       rejected.push({ reporter: source.nodeId, count: source.peers.rejectedCount, examples });
     }
-    if (source.peers.peers.length > options.cap) oversized.push({ reporter: source.nodeId, listed: source.peers.peers.length, accepted: options.cap });
+    if (source.peers.peers.length > options.cap)
+      oversized.push({ reporter: source.nodeId, listed: source.peers.peers.length, accepted: options.cap });
     for (const entry of acceptedPeers(source.peers, options.cap)) {
-      if (known.has(entry.nodeId) || failed.has(entry.nodeId) || wanted.has(entry.nodeId) || entry.hosts.length === 0) continue;
+      if (known.has(entry.nodeId) || failed.has(entry.nodeId) || wanted.has(entry.nodeId) || entry.hosts.length === 0)
+        continue;
       if (options.skip?.(entry)) continue;
       if (known.size + wanted.size >= options.limit) break;
       wanted.set(entry.nodeId, { reporter: source.nodeId, entry });
@@ -119,7 +127,8 @@ export function applyExpansion(
   let retries = next.retries;
   for (const entry of outcome.failed) retries = recordFailure(retries, entry, now, settings.retryPolicy);
   const listed = new Set<string>();
-  for (const source of outcome.sources) for (const entry of acceptedPeers(source.peers, settings.maxPeersPerNode)) listed.add(entry.nodeId);
+  for (const source of outcome.sources)
+    for (const entry of acceptedPeers(source.peers, settings.maxPeersPerNode)) listed.add(entry.nodeId);
   retries = retainPeers(retries, (id) => listed.has(id) && !description.nodes.has(id));
   const events: ClusterEvent[] = [];
   const reported = new Set(next.reported);
@@ -140,7 +149,11 @@ export function applyExpansion(
 }
 
 /** Other addresses that peer lists give for known nodes become those nodes' aliases. */
-export function applyPeerAliases(cluster: ClusterDescription, lists: readonly PeersReply[], translate: Translator): ClusterDescription {
+export function applyPeerAliases(
+  cluster: ClusterDescription,
+  lists: readonly PeersReply[],
+  translate: Translator,
+): ClusterDescription {
   let next = cluster;
   for (const list of lists) {
     for (const entry of list.peers) {

@@ -65,7 +65,12 @@ export type TendResult =
 
 export type Removals = ReadonlyMap<string, NodeRemovalReason>;
 
-export const NEW_TEND_STATE: TendState = Object.freeze({ failures: 0, peersGeneration: undefined, partitionGeneration: undefined, peers: undefined });
+export const NEW_TEND_STATE: TendState = Object.freeze({
+  failures: 0,
+  peersGeneration: undefined,
+  partitionGeneration: undefined,
+  peers: undefined,
+});
 
 /** A node just validated (seed, peer, new address): no failures, its list as read. */
 export function freshTendState(peers: PeersReply, partitionGeneration: number): TendState {
@@ -123,7 +128,8 @@ export function applyTendResults(
       }
       tend.set(nodeId, { ...before, failures: 0, partitionGeneration: result.partitionGeneration });
       healthy.push(nodeId);
-      if (before.peers && before.peers.generation === result.peersGeneration) cached.push({ nodeId, peers: before.peers });
+      if (before.peers && before.peers.generation === result.peersGeneration)
+        cached.push({ nodeId, peers: before.peers });
       else read.push(nodeId);
       continue;
     }
@@ -194,7 +200,8 @@ export function applyPeerLists(
   const relocate: Relocation[] = [];
   const listedBy = new Map<string, HostPort[]>();
   for (const source of sources) {
-    for (const entry of source.peers.peers) listedBy.set(entry.nodeId, [...(listedBy.get(entry.nodeId) ?? []), ...entry.hosts.map(settings.translate)]);
+    for (const entry of source.peers.peers)
+      listedBy.set(entry.nodeId, [...(listedBy.get(entry.nodeId) ?? []), ...entry.hosts.map(settings.translate)]);
   }
   for (const node of cluster.nodes.values()) {
     const tend = tendStates.get(node.nodeId);
@@ -222,7 +229,13 @@ export function applyPeerLists(
 }
 
 /** A relocated node answered at `address`: it moves there (the old aliases minus the new address). */
-export function relocateNode(state: MembershipState, node: NodeDescription, address: HostPort, peers: PeersReply, partitionGeneration: number): MembershipState {
+export function relocateNode(
+  state: MembershipState,
+  node: NodeDescription,
+  address: HostPort,
+  peers: PeersReply,
+  partitionGeneration: number,
+): MembershipState {
   const moved = withNode(state.description, {
     ...node,
     address,

@@ -31,7 +31,11 @@ export interface NodeConnectOptions extends ValidationExpectations {
 type OpenOptions = { tlsName?: string; credentials?: Credentials; signal?: AbortSignal };
 
 /** Connect with the context's TLS, credentials and deadlines, holding a connection slot while connecting. */
-export function openConnection(ctx: DiscoveryContext, address: HostPort, options: OpenOptions = {}): Promise<InfoConnection> {
+export function openConnection(
+  ctx: DiscoveryContext,
+  address: HostPort,
+  options: OpenOptions = {},
+): Promise<InfoConnection> {
   return withConnectionSlot(ctx.connections, () => connectUnlimited(ctx, address, options), options.signal);
 }
 
@@ -39,7 +43,12 @@ function connectUnlimited(ctx: DiscoveryContext, address: HostPort, options: Ope
   const tls = ctx.options.tls;
   const name = options.tlsName ?? tls?.name;
   if (tls && !name) {
-    return Promise.reject(new InvalidArgumentError('tls.name', `TLS needs a certificate name for ${address.host}; write the seed as host:tlsname:port`));
+    return Promise.reject(
+      new InvalidArgumentError(
+        'tls.name',
+        `TLS needs a certificate name for ${address.host}; write the seed as host:tlsname:port`,
+      ),
+    );
   }
   // A session token (AUTHENTICATE) from an earlier LOGIN wins over logging in again.
   const credentials = options.credentials ?? ctx.credentials;
@@ -63,7 +72,11 @@ export function connectAndValidate(
   return withConnectionSlot(ctx.connections, () => validateUnlimited(ctx, address, options), options.signal);
 }
 
-async function validateUnlimited(ctx: DiscoveryContext, address: HostPort, options: NodeConnectOptions): Promise<ValidatedConnection> {
+async function validateUnlimited(
+  ctx: DiscoveryContext,
+  address: HostPort,
+  options: NodeConnectOptions,
+): Promise<ValidatedConnection> {
   // Measured from the slot being granted: time spent queued behind the limit is not the node's fault.
   const started = performance.now();
   const connection = await connectUnlimited(ctx, address, options);

@@ -88,7 +88,9 @@ type DefaultedKey =
   | 'clock';
 
 /** Options after defaults are applied. */
-export type ResolvedDiscoveryOptions = DiscoveryOptions & { readonly [K in DefaultedKey]-?: NonNullable<DiscoveryOptions[K]> };
+export type ResolvedDiscoveryOptions = DiscoveryOptions & {
+  readonly [K in DefaultedKey]-?: NonNullable<DiscoveryOptions[K]>;
+};
 
 export const DEFAULT_DISCOVERY_OPTIONS: Readonly<Pick<ResolvedDiscoveryOptions, DefaultedKey>> = Object.freeze({
   useAlternateAccessAddress: false,
@@ -143,20 +145,33 @@ export function validateDiscoveryOptions(options: ResolvedDiscoveryOptions): voi
   for (const [key, type] of TYPED) {
     const value: unknown = options[key];
     if (value === undefined) continue;
-    if (typeof value !== type || value === null) throw new ConfigError(`discovery.${key}`, `expected ${type === 'object' ? 'an' : 'a'} ${type}, got ${describeValue(value)}`);
+    if (typeof value !== type || value === null)
+      throw new ConfigError(
+        `discovery.${key}`,
+        `expected ${type === 'object' ? 'an' : 'a'} ${type}, got ${describeValue(value)}`,
+      );
   }
   const clock: unknown = options.clock;
   if (typeof clock !== 'function' && !isClock(clock)) {
-    throw new ConfigError('discovery.clock', `expected a function returning ms or a Clock (now, sleep, setTimer), got ${describeValue(clock)}`);
+    throw new ConfigError(
+      'discovery.clock',
+      `expected a function returning ms or a Clock (now, sleep, setTimer), got ${describeValue(clock)}`,
+    );
   }
   if (options.clusterName !== undefined && options.clusterName.length === 0) {
     throw new ConfigError('discovery.clusterName', 'must not be empty (leave it out to accept any cluster)');
   }
-  if (options.credentials !== undefined && (typeof options.credentials.user !== 'string' || typeof options.credentials.password !== 'string')) {
+  if (
+    options.credentials !== undefined &&
+    (typeof options.credentials.user !== 'string' || typeof options.credentials.password !== 'string')
+  ) {
     throw new ConfigError('discovery.credentials', 'expected { user: string, password: string }');
   }
   const servers: unknown = options.dnsServers;
-  if (servers !== undefined && (!Array.isArray(servers) || !servers.every((s) => typeof s === 'string' && s.length > 0))) {
+  if (
+    servers !== undefined &&
+    (!Array.isArray(servers) || !servers.every((s) => typeof s === 'string' && s.length > 0))
+  ) {
     throw new ConfigError('discovery.dnsServers', `expected a list of server addresses, got ${describeValue(servers)}`);
   }
   for (const [key, min, max] of INTEGER_RANGES) {
@@ -166,7 +181,10 @@ export function validateDiscoveryOptions(options: ResolvedDiscoveryOptions): voi
     }
   }
   if (options.peerRetryMaxDelayMs < options.peerRetryInitialDelayMs) {
-    throw new ConfigError('discovery.peerRetryMaxDelayMs', `must not be below peerRetryInitialDelayMs (${options.peerRetryInitialDelayMs})`);
+    throw new ConfigError(
+      'discovery.peerRetryMaxDelayMs',
+      `must not be below peerRetryInitialDelayMs (${options.peerRetryInitialDelayMs})`,
+    );
   }
 }
 

@@ -40,7 +40,12 @@ export function isDue(table: PeerRetryTable, entry: PeerEntry, now: number): boo
   return !retry || retry.signature !== peerSignature(entry) || now >= retry.dueAt;
 }
 
-export function recordFailure(table: PeerRetryTable, entry: PeerEntry, now: number, policy: BackoffPolicy): PeerRetryTable {
+export function recordFailure(
+  table: PeerRetryTable,
+  entry: PeerEntry,
+  now: number,
+  policy: BackoffPolicy,
+): PeerRetryTable {
   const signature = peerSignature(entry);
   const previous = table.get(entry.nodeId);
   const failures = previous && previous.signature === signature ? previous.failures + 1 : 1;

@@ -14,7 +14,13 @@ import { race } from './race.js';
 import { selectPeers, type OversizedPeerList, type PeerSource, type RejectedEntries } from './membership-expansion.js';
 import { withChildSignal } from './abort-scope.js';
 
-export { acceptedPeers, applyPeerAliases, type OversizedPeerList, type PeerSource, type RejectedEntries } from './membership-expansion.js';
+export {
+  acceptedPeers,
+  applyPeerAliases,
+  type OversizedPeerList,
+  type PeerSource,
+  type RejectedEntries,
+} from './membership-expansion.js';
 
 export const MAX_CLUSTER_NODES = 4096;
 const MAX_ROUNDS = 64;
@@ -36,7 +42,11 @@ export interface PeerIssue {
   readonly failures: readonly { readonly address: HostPort; readonly error: unknown }[];
 }
 
-export async function readPeers(ctx: DiscoveryContext, connection: InfoConnection, signal?: AbortSignal): Promise<PeersReply> {
+export async function readPeers(
+  ctx: DiscoveryContext,
+  connection: InfoConnection,
+  signal?: AbortSignal,
+): Promise<PeersReply> {
   const reply = await connection.info([ctx.peersCommand], signal ? { signal } : {});
   return parsePeers(reply.value(ctx.peersCommand), ctx.peersCommand);
 }
@@ -105,14 +115,22 @@ export async function expandFromPeers(
   const failedIds = new Set<string>();
   let frontier = sources;
   for (let round = 0; round < MAX_ROUNDS && frontier.length > 0 && !signal?.aborted; round++) {
-    const selection = selectPeers(frontier, known, failedIds, { cap, limit: MAX_CLUSTER_NODES, ...(skip ? { skip } : {}) });
+    const selection = selectPeers(frontier, known, failedIds, {
+      cap,
+      limit: MAX_CLUSTER_NODES,
+      ...(skip ? { skip } : {}),
+    });
     oversized.push(...selection.oversized);
     rejected.push(...selection.rejected);
     const wanted = selection.wanted;
     // Each validation gets its own child of `signal`: one listener on it, not one per peer.
     // Every attempt holds a slot of the context's connection limiter, so this fan-out is bounded in sockets.
     const results = await Promise.all(
-      [...wanted.values()].map(async ({ reporter, entry }) => ({ reporter, entry, ...(await withChildSignal(signal, (own) => validatePeer(ctx, entry, own))) })),
+      [...wanted.values()].map(async ({ reporter, entry }) => ({
+        reporter,
+        entry,
+        ...(await withChildSignal(signal, (own) => validatePeer(ctx, entry, own))),
+      })),
     );
     const next: PeerSource[] = [];
     for (const { reporter, entry, peer, failures } of results) {

@@ -74,7 +74,8 @@ export function race<C, T>(
         records[fallback.index] = { ...records[fallback.index]!, status: 'lost' };
         dispose(fallback.value);
       }
-      if (winner) records[winner.index] = { ...records[winner.index]!, status: winner === fallback ? 'fallback' : 'won' };
+      if (winner)
+        records[winner.index] = { ...records[winner.index]!, status: winner === fallback ? 'fallback' : 'won' };
       const attempts = candidates.map(
         (candidate, i) => records[i] ?? { candidate, status: 'not-started' as const, elapsedMs: elapsed() },
       );

@@ -53,7 +53,10 @@ export function createResolver(options: ResolverOptions = {}): HostResolver {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
-      const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+      const addresses = [
+        ...(v4.status === 'fulfilled' ? v4.value : []),
+        ...(v6.status === 'fulfilled' ? v6.value : []),
+      ];
       if (addresses.length > 0) return unique(addresses);
       const reason: unknown = v4.status === 'rejected' ? v4.reason : v6.status === 'rejected' ? v6.reason : undefined;
       const code = (reason as NodeJS.ErrnoException | undefined)?.code ?? 'no A or AAAA records';

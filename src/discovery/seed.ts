@@ -16,7 +16,9 @@ export function parseSeeds(entries: readonly string[], defaultPort = DEFAULT_SER
   const seeds: Seed[] = [];
   entries.forEach((entry, i) => {
     const parts = entry.split(',').filter((p) => p.trim().length > 0);
-    parts.forEach((part, j) => seeds.push(parseSeed(part, defaultPort, parts.length > 1 ? `seeds[${i}][${j}]` : `seeds[${i}]`)));
+    parts.forEach((part, j) =>
+      seeds.push(parseSeed(part, defaultPort, parts.length > 1 ? `seeds[${i}][${j}]` : `seeds[${i}]`)),
+    );
   });
   if (seeds.length === 0) throw new ConfigError('seeds', 'expected at least one seed (host[:tlsname][:port])');
   return seeds;

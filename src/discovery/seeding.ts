@@ -31,7 +31,11 @@ export interface SeedResolution {
 export type SeedVerdict =
   | { readonly kind: 'no-service-list' | 'direct' }
   | { readonly kind: 'redirected'; readonly address: HostPort; readonly advertised: readonly HostPort[] }
-  | { readonly kind: 'advertised-unreachable'; readonly advertised: readonly HostPort[]; readonly failures: readonly { readonly address: HostPort; readonly error: unknown }[] };
+  | {
+      readonly kind: 'advertised-unreachable';
+      readonly advertised: readonly HostPort[];
+      readonly failures: readonly { readonly address: HostPort; readonly error: unknown }[];
+    };
 
 export interface SeedNode {
   readonly seed: Seed;
@@ -55,11 +59,19 @@ export interface SeedingResult {
   readonly attempts: readonly AttemptRecord<SeedCandidate>[];
 }
 
-export async function resolveSeeds(ctx: DiscoveryContext, seeds: readonly Seed[], signal?: AbortSignal): Promise<SeedResolution[]> {
+export async function resolveSeeds(
+  ctx: DiscoveryContext,
+  seeds: readonly Seed[],
+  signal?: AbortSignal,
+): Promise<SeedResolution[]> {
   return Promise.all(
     seeds.map(async (seed) => {
       try {
-        return { seed, addresses: await withChildSignal(signal, (own) => ctx.resolver(seed.host, own)), error: undefined };
+        return {
+          seed,
+          addresses: await withChildSignal(signal, (own) => ctx.resolver(seed.host, own)),
+          error: undefined,
+        };
       } catch (error) {
         return { seed, addresses: [], error };
       }
@@ -68,7 +80,8 @@ export async function resolveSeeds(ctx: DiscoveryContext, seeds: readonly Seed[]
 }
 
 function reportVerdict(verdict: LoadBalancerVerdict): SeedVerdict {
-  if (verdict.kind === 'redirected') return { kind: 'redirected', address: verdict.address, advertised: verdict.advertised };
+  if (verdict.kind === 'redirected')
+    return { kind: 'redirected', address: verdict.address, advertised: verdict.advertised };
   return verdict;
 }
 

@@ -15,9 +15,7 @@ export interface TranslationRule {
 }
 
 export type AddressTranslation =
-  | Readonly<Record<string, string>>
-  | readonly TranslationRule[]
-  | ((address: HostPort) => HostPort | undefined);
+  Readonly<Record<string, string>> | readonly TranslationRule[] | ((address: HostPort) => HostPort | undefined);
 
 export type Translator = (address: HostPort) => HostPort;
 
@@ -42,7 +40,8 @@ function parseRuleAddress(text: string, path: string): RuleAddress {
     throw new ConfigError(path, `expected ip, ip:port or [ipv6]:port, got ${JSON.stringify(text)}`);
   }
   const port = split.rest === undefined ? undefined : Number(split.rest);
-  if (port !== undefined && !isValidPort(port)) throw new ConfigError(path, `port in ${JSON.stringify(text)} is not 1..65535`);
+  if (port !== undefined && !isValidPort(port))
+    throw new ConfigError(path, `port in ${JSON.stringify(text)} is not 1..65535`);
   return { host: split.host, port };
 }
 
@@ -52,7 +51,9 @@ function ipToBigInt(ip: string): bigint {
   const words = (part: string): string[] => (part ? part.split(':') : []);
   const left = words(head);
   const right = words(tail);
-  const expanded = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  const expanded = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
   return expanded.reduce((acc, word) => (acc << 16n) | BigInt(Number.parseInt(word, 16)), 0n);
 }
 
@@ -86,7 +87,10 @@ function compileRule(rule: TranslationRule, path: string): (address: HostPort) =
   if (fromCidr) {
     const toCidr = parseCidr(rule.to, `${path}.to`);
     if (!toCidr || toCidr.family !== fromCidr.family || toCidr.prefix !== fromCidr.prefix) {
-      throw new ConfigError(`${path}.to`, `a CIDR source needs a CIDR target of the same family and prefix length, got ${JSON.stringify(rule.to)}`);
+      throw new ConfigError(
+        `${path}.to`,
+        `a CIDR source needs a CIDR target of the same family and prefix length, got ${JSON.stringify(rule.to)}`,
+      );
     }
     const mask = hostMask(fromCidr);
     return (address) => {
@@ -116,7 +120,8 @@ export function createTranslator(translation: AddressTranslation | undefined, pa
     ? translation
     : Object.entries(translation).map(([from, to]) => ({ from, to }));
   // Exact host:port rules win over host-only rules, which win over CIDR rules.
-  const rank = (r: TranslationRule): number => (r.from.includes('/') ? 2 : parseRuleAddress(r.from, path).port === undefined ? 1 : 0);
+  const rank = (r: TranslationRule): number =>
+    r.from.includes('/') ? 2 : parseRuleAddress(r.from, path).port === undefined ? 1 : 0;
   const compiled = rules
     .map((rule, i) => ({ rank: rank(rule), fn: compileRule(rule, `${path}[${i}]`) }))
     .sort((a, b) => a.rank - b.rank)

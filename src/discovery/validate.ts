@@ -51,11 +51,19 @@ export function checkValidationReply(
     }
     const partitionGeneration = parsePartitionGeneration(reply.value('partition-generation'));
     if (partitionGeneration === -1) {
-      throw new NodeValidationError(address, 'not-ready', `node ${nodeId} is not yet fully initialized (partition-generation -1)`);
+      throw new NodeValidationError(
+        address,
+        'not-ready',
+        `node ${nodeId} is not yet fully initialized (partition-generation -1)`,
+      );
     }
     const build = parseBuild(reply.value('build'));
     if (compareBuild(build, MIN_SUPPORTED_BUILD) < 0) {
-      throw new NodeValidationError(address, 'unsupported-build', `node ${nodeId} runs server ${build.text}; at least 4.9.0.3 is required`);
+      throw new NodeValidationError(
+        address,
+        'unsupported-build',
+        `node ${nodeId} runs server ${build.text}; at least 4.9.0.3 is required`,
+      );
     }
     const clusterName = reply.optional('cluster-name');
     if (expect.clusterName !== undefined && clusterName !== expect.clusterName) {
@@ -65,7 +73,11 @@ export function checkValidationReply(
     const services = serviceText === undefined ? undefined : parseServiceList(serviceText, request.serviceCommand);
     return { nodeId, build, partitionGeneration, clusterName, services };
   } catch (error) {
-    if (error instanceof NodeValidationError || error instanceof NodeIdMismatchError || error instanceof ClusterNameMismatchError) {
+    if (
+      error instanceof NodeValidationError ||
+      error instanceof NodeIdMismatchError ||
+      error instanceof ClusterNameMismatchError
+    ) {
       throw error;
     }
     throw new NodeValidationError(address, 'bad-reply', 'invalid validation reply', error);

@@ -104,7 +104,8 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     const reidentified: string[] = [];
     for (const [key, entry] of this.entries) {
       const next = wanted.get(key);
-      if (next === undefined || next.host !== entry.endpoint.host || next.port !== entry.endpoint.port) this.drop(key, entry);
+      if (next === undefined || next.host !== entry.endpoint.host || next.port !== entry.endpoint.port)
+        this.drop(key, entry);
       else if (!sameTarget(entry.endpoint, next)) {
         // Same address, new identity requirement (a source learned or forgot the node id): keep the history,
         // so a verdict still needs X of continuous failure, and check the new identity at once.
@@ -193,7 +194,8 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
    * right after it. Returns false when `key` is unknown.
    */
   probeNow(key?: string): boolean {
-    const targets = key === undefined ? [...this.entries.values()] : [this.entries.get(key)].filter((e) => e !== undefined);
+    const targets =
+      key === undefined ? [...this.entries.values()] : [this.entries.get(key)].filter((e) => e !== undefined);
     if (targets.length === 0) return key === undefined;
     const now = clock();
     for (const entry of targets) {
@@ -222,7 +224,11 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     for (let top = this.running.peek(); top !== undefined && top.due <= now; top = this.running.peek()) {
       this.counts.overdue++;
       const latencyMs = now - top.startedAt;
-      this.settle(top, top.run, { ok: false, latencyMs, reason: `probe did not settle within ${Math.round(latencyMs)} ms` });
+      this.settle(top, top.run, {
+        ok: false,
+        latencyMs,
+        reason: `probe did not settle within ${Math.round(latencyMs)} ms`,
+      });
     }
     this.launchDue(now);
     this.arm(now);
@@ -255,7 +261,12 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     }
     result.then(
       (value) => this.settle(entry, run, value),
-      (error: unknown) => this.settle(entry, run, { ok: false, latencyMs: clock() - now, reason: `probe threw: ${describeError(error)}` }),
+      (error: unknown) =>
+        this.settle(entry, run, {
+          ok: false,
+          latencyMs: clock() - now,
+          reason: `probe threw: ${describeError(error)}`,
+        }),
     );
   }
 
@@ -285,7 +296,13 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     this.launchDue(now);
     this.arm(now);
     if (previous.state !== next.state) {
-      this.publish({ endpoint: next.endpoint, from: previous.state, to: next.state, reason: transitionReason(previous, next), at: now });
+      this.publish({
+        endpoint: next.endpoint,
+        from: previous.state,
+        to: next.state,
+        reason: transitionReason(previous, next),
+        at: now,
+      });
     }
   }
 

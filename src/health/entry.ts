@@ -32,7 +32,9 @@ export function sameTarget(a: Endpoint, b: Endpoint): boolean {
 /** Throws ConfigError naming `endpoints[i].field`. */
 export function checkEndpoint(endpoint: Endpoint, index: number): void {
   const path = `endpoints[${index}]`;
-  if (typeof endpoint.key !== 'string' || endpoint.key === '') throw new ConfigError(`${path}.key`, 'must not be empty');
-  if (typeof endpoint.host !== 'string' || endpoint.host === '') throw new ConfigError(`${path}.host`, 'must not be empty');
+  if (typeof endpoint.key !== 'string' || endpoint.key === '')
+    throw new ConfigError(`${path}.key`, 'must not be empty');
+  if (typeof endpoint.host !== 'string' || endpoint.host === '')
+    throw new ConfigError(`${path}.host`, 'must not be empty');
   if (!isValidPort(endpoint.port)) throw new ConfigError(`${path}.port`, `must be 1..65535, got ${endpoint.port}`);
 }

@@ -42,7 +42,10 @@ export function resolveHealthOptions(options: Partial<HealthOptions> = {}): Heal
       value <= range.max &&
       (!range.integer || Number.isInteger(value));
     if (!fits) {
-      throw new ConfigError(key, `must be ${range.what} from ${range.min} to ${range.max}, got ${JSON.stringify(value)}`);
+      throw new ConfigError(
+        key,
+        `must be ${range.what} from ${range.min} to ${range.max}, got ${JSON.stringify(value)}`,
+      );
     }
     (merged as { -readonly [K in keyof HealthOptions]: number })[key] = value;
   }

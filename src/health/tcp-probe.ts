@@ -114,8 +114,10 @@ function check(endpoint: Endpoint, timeoutMs: number, signal?: AbortSignal): Pro
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
     return Promise.resolve({ ok: false, latencyMs: 0, reason: `invalid timeout ${timeoutMs}` });
   }
-  if (typeof endpoint.host !== 'string' || endpoint.host === '') return Promise.resolve({ ok: false, latencyMs: 0, reason: 'invalid host ""' });
-  if (!isValidPort(endpoint.port)) return Promise.resolve({ ok: false, latencyMs: 0, reason: `invalid port ${endpoint.port}` });
+  if (typeof endpoint.host !== 'string' || endpoint.host === '')
+    return Promise.resolve({ ok: false, latencyMs: 0, reason: 'invalid host ""' });
+  if (!isValidPort(endpoint.port))
+    return Promise.resolve({ ok: false, latencyMs: 0, reason: `invalid port ${endpoint.port}` });
   return new Promise<ProbeResult>((resolve) => {
     // `new Socket().connect(port, host)` costs measurably less CPU per probe than `net.connect(options)`.
     const socket: ProbeSocket = new net.Socket();

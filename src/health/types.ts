@@ -13,7 +13,13 @@ export interface Endpoint {
 
 export type ProbeResult =
   | { readonly ok: true; readonly latencyMs: number; readonly nodeId?: string; readonly clusterName?: string }
-  | { readonly ok: false; readonly latencyMs: number; readonly reason: string; readonly nodeId?: string; readonly clusterName?: string };
+  | {
+      readonly ok: false;
+      readonly latencyMs: number;
+      readonly reason: string;
+      readonly nodeId?: string;
+      readonly clusterName?: string;
+    };
 
 export interface Probe {
   readonly kind: 'tcp' | 'aerospike';

@@ -47,14 +47,20 @@ const DIGITS = /^(0|[1-9][0-9]{0,15})$/;
 function parseCount(field: 'until' | 'term', text: string, min: number): number {
   const value = DIGITS.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new LeaseFormatError(field, `${field}=${shown(text)}: expected a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`);
+    throw new LeaseFormatError(
+      field,
+      `${field}=${shown(text)}: expected a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`,
+    );
   }
   return value;
 }
 
 function checkHolder(holder: unknown): string {
   if (typeof holder !== 'string' || !REPLICA_ID_PATTERN.test(holder)) {
-    throw new LeaseFormatError('holder', `holder=${typeof holder === 'string' ? shown(holder) : String(holder)}: ${REPLICA_ID_RULE}`);
+    throw new LeaseFormatError(
+      'holder',
+      `holder=${typeof holder === 'string' ? shown(holder) : String(holder)}: ${REPLICA_ID_RULE}`,
+    );
   }
   return holder;
 }
@@ -62,17 +68,30 @@ function checkHolder(holder: unknown): string {
 /** The lease in `text`, or LeaseFormatError naming the first problem. */
 export function parseLease(text: unknown): Lease {
   if (typeof text !== 'string') throw new LeaseFormatError('not-text', `expected text, got ${typeof text}`);
-  if (text.length > MAX_LEASE_TEXT) throw new LeaseFormatError('too-long', `${text.length} characters, at most ${MAX_LEASE_TEXT}`);
+  if (text.length > MAX_LEASE_TEXT)
+    throw new LeaseFormatError('too-long', `${text.length} characters, at most ${MAX_LEASE_TEXT}`);
   const match = /^holder=([^ ]*) until=([^ ]*) term=([^ ]*)$/.exec(text);
-  if (match === null) throw new LeaseFormatError('fields', `${shown(text)}: expected "holder=<id> until=<unix ms> term=<n>"`);
-  return Object.freeze({ holder: checkHolder(match[1]), until: parseCount('until', match[2]!, 0), term: parseCount('term', match[3]!, 1) });
+  if (match === null)
+    throw new LeaseFormatError('fields', `${shown(text)}: expected "holder=<id> until=<unix ms> term=<n>"`);
+  return Object.freeze({
+    holder: checkHolder(match[1]),
+    until: parseCount('until', match[2]!, 0),
+    term: parseCount('term', match[3]!, 1),
+  });
 }
 
 /** The TXT text of `lease` (checked: a lease we write must parse back to itself). */
 export function formatLease(lease: Lease): string {
   checkHolder(lease.holder);
-  for (const [field, value, min] of [['until', lease.until, 0], ['term', lease.term, 1]] as const) {
-    if (!Number.isSafeInteger(value) || value < min) throw new LeaseFormatError(field, `${field}=${String(value)}: expected a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`);
+  for (const [field, value, min] of [
+    ['until', lease.until, 0],
+    ['term', lease.term, 1],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < min)
+      throw new LeaseFormatError(
+        field,
+        `${field}=${String(value)}: expected a whole number from ${min} to ${Number.MAX_SAFE_INTEGER}`,
+      );
   }
   return `holder=${lease.holder} until=${lease.until} term=${lease.term}`;
 }

@@ -14,7 +14,12 @@ import type { LeaseOptions } from './options.js';
 
 export type LeaseDecision =
   /** The lease is absent, released, or expired beyond the skew margin: take it with term + 1. */
-  | { readonly action: 'acquire'; readonly next: Lease; readonly expected: Lease | undefined; readonly why: 'absent' | 'released' | 'expired' }
+  | {
+      readonly action: 'acquire';
+      readonly next: Lease;
+      readonly expected: Lease | undefined;
+      readonly why: 'absent' | 'released' | 'expired';
+    }
   /** Mine and due for renewal (or past the part of it I may act in): extend it, same term. */
   | { readonly action: 'renew'; readonly next: Lease; readonly expected: Lease }
   /** Mine, not due: act as the holder until renewAt. */
@@ -43,10 +48,20 @@ export function decideLease(me: string, current: Lease | undefined, now: number,
   if (current === undefined) return { action: 'acquire', next: fresh(1), expected: undefined, why: 'absent' };
   const released = current.until === 0;
   const expired = now >= current.until + options.skewMarginMs;
-  if (released || expired) return { action: 'acquire', next: fresh(current.term + 1), expected: current, why: released ? 'released' : 'expired' };
+  if (released || expired)
+    return {
+      action: 'acquire',
+      next: fresh(current.term + 1),
+      expected: current,
+      why: released ? 'released' : 'expired',
+    };
   if (current.holder !== me) {
     // Poll at the renewal cadence to notice a release early, but never later than the moment it expires.
-    return { action: 'follow', lease: current, checkAt: Math.min(current.until + options.skewMarginMs, now + options.renewEveryMs) };
+    return {
+      action: 'follow',
+      lease: current,
+      checkAt: Math.min(current.until + options.skewMarginMs, now + options.renewEveryMs),
+    };
   }
   const due = renewAt(current, options);
   if (holdsLease(me, current, now, options) && now < due) return { action: 'keep', lease: current, renewAt: due };
@@ -56,7 +71,10 @@ export function decideLease(me: string, current: Lease | undefined, now: number,
 }
 
 /** On clean shutdown: the lease to write (until 0, same holder and term) so the next follower takes over at once. */
-export function releaseLease(me: string, current: Lease | undefined): { readonly next: Lease; readonly expected: Lease } | undefined {
+export function releaseLease(
+  me: string,
+  current: Lease | undefined,
+): { readonly next: Lease; readonly expected: Lease } | undefined {
   if (current === undefined || current.holder !== me || current.until === 0) return undefined;
   return { next: Object.freeze({ holder: me, until: 0, term: current.term }), expected: current };
 }

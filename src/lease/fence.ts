@@ -12,11 +12,21 @@ import { formatLease, leaseRecordName, type Lease } from './codec.js';
 export const LEASE_TTL_SECONDS = 1;
 
 export function leaseSet(recordName: string, lease: Lease, ttl = LEASE_TTL_SECONDS): RecordSet {
-  return Object.freeze({ name: leaseRecordName(recordName), type: 'TXT', ttl, values: Object.freeze([formatLease(lease)]) });
+  return Object.freeze({
+    name: leaseRecordName(recordName),
+    type: 'TXT',
+    ttl,
+    values: Object.freeze([formatLease(lease)]),
+  });
 }
 
 /** The compare-and-swap that takes, renews or releases the lease: create when none was read, else update. */
-export function leaseWrite(recordName: string, expected: Lease | undefined, next: Lease, ttl = LEASE_TTL_SECONDS): RecordChange {
+export function leaseWrite(
+  recordName: string,
+  expected: Lease | undefined,
+  next: Lease,
+  ttl = LEASE_TTL_SECONDS,
+): RecordChange {
   const after = leaseSet(recordName, next, ttl);
   if (expected === undefined) return { kind: 'create', set: after };
   return { kind: 'update', before: leaseSet(recordName, expected, ttl), after };
@@ -29,6 +39,11 @@ export function fenceChange(recordName: string, held: Lease, ttl = LEASE_TTL_SEC
 }
 
 /** `changes` fenced by `held` (the fence first, so a provider reports the lease conflict before any other). */
-export function fenced(recordName: string, held: Lease, changes: readonly RecordChange[], ttl = LEASE_TTL_SECONDS): RecordChange[] {
+export function fenced(
+  recordName: string,
+  held: Lease,
+  changes: readonly RecordChange[],
+  ttl = LEASE_TTL_SECONDS,
+): RecordChange[] {
   return [fenceChange(recordName, held, ttl), ...changes];
 }

@@ -23,7 +23,11 @@ export interface LeaseOptions {
   readonly skewMarginMs: number;
 }
 
-export const DEFAULT_LEASE_OPTIONS: LeaseOptions = Object.freeze({ durationMs: 15_000, renewEveryMs: 5_000, skewMarginMs: 2_000 });
+export const DEFAULT_LEASE_OPTIONS: LeaseOptions = Object.freeze({
+  durationMs: 15_000,
+  renewEveryMs: 5_000,
+  skewMarginMs: 2_000,
+});
 
 /** Upper bound on any lease timing: a lease longer than an hour is an outage waiting to happen. */
 export const MAX_LEASE_MS = 3_600_000;

@@ -15,7 +15,11 @@ export function defaultLogFormat(stream: { isTTY?: boolean } = process.stderr): 
   return stream.isTTY === true ? 'pretty' : 'json';
 }
 
-export function createLogger(level: LevelWithSilent = 'info', destination?: DestinationStream, format?: LogFormat): Logger {
+export function createLogger(
+  level: LevelWithSilent = 'info',
+  destination?: DestinationStream,
+  format?: LogFormat,
+): Logger {
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
   const options = { level, base: { name: 'seedkeeper' }, redact: { paths, censor: '[redacted]' } };
   const chosen = format ?? (destination ? 'json' : defaultLogFormat());

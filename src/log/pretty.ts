@@ -24,12 +24,18 @@ export function prettyLine(line: string, colour = false): string {
   const level = typeof entry.level === 'number' ? entry.level : 30;
   const name = (LEVELS[level] ?? String(level)).padEnd(5);
   const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 23) : '';
-  const fields = Object.entries(entry).filter(([k]) => !SKIP.has(k)).map(([k, v]) => `${k}=${value(v)}`);
+  const fields = Object.entries(entry)
+    .filter(([k]) => !SKIP.has(k))
+    .map(([k, v]) => `${k}=${value(v)}`);
   const tag = colour ? `\u001b[${COLOURS[level] ?? '0'}m${name}\u001b[0m` : name;
   return `${time} ${tag} ${typeof entry.msg === 'string' ? entry.msg : ''}${fields.length ? `  ${fields.join(' ')}` : ''}\n`;
 }
 
-export function prettyDestination(out: { write(text: string): unknown; isTTY?: boolean; hasColors?: () => boolean }): DestinationStream {
+export function prettyDestination(out: {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  hasColors?: () => boolean;
+}): DestinationStream {
   const colour = out.isTTY === true && (out.hasColors?.() ?? false);
   return { write: (line: string) => void out.write(prettyLine(line, colour)) };
 }

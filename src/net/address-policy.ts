@@ -55,11 +55,15 @@ export function checkNodeAddress(text: string, policy: AddressPolicy = {}): Addr
       return problem ? { ok: false, reason: `${shown} ${problem}` } : { ok: true, address, family: 6 };
     }
   }
-  if (ipv4Bytes(address)[0] === 127) return policy.allowLoopback ? { ok: true, address, family: 4 } : loopbackRefusal(shown);
+  if (ipv4Bytes(address)[0] === 127)
+    return policy.allowLoopback ? { ok: true, address, family: 4 } : loopbackRefusal(shown);
   const problem = ipv4Problem(address);
   return problem ? { ok: false, reason: `${shown} ${problem}` } : { ok: true, address, family: 4 };
 }
 
 function loopbackRefusal(shown: string): AddressVerdict {
-  return { ok: false, reason: `${shown} is a loopback address (allowed only with allowLoopback, for tests and the demo)` };
+  return {
+    ok: false,
+    reason: `${shown} is a loopback address (allowed only with allowLoopback, for tests and the demo)`,
+  };
 }

@@ -77,10 +77,22 @@ export function endpointKey(hp: HostPort): string {
 
 /** Host and the text after it, split the way every host:port form splits; `rest` excludes the ':'. */
 export type HostSplit =
-  | { readonly ok: true; readonly problem?: undefined; readonly host: string; readonly bracketed: boolean; readonly rest: string | undefined }
+  | {
+      readonly ok: true;
+      readonly problem?: undefined;
+      readonly host: string;
+      readonly bracketed: boolean;
+      readonly rest: string | undefined;
+    }
   | { readonly ok: false; readonly problem: 'unclosed-bracket' }
   /** Callers check the bracketed host first, so a bad address is reported before what follows it. */
-  | { readonly ok: false; readonly problem: 'text-after-bracket'; readonly host: string; readonly bracketed: true; readonly after: string };
+  | {
+      readonly ok: false;
+      readonly problem: 'text-after-bracket';
+      readonly host: string;
+      readonly bracketed: true;
+      readonly after: string;
+    };
 
 /** `[v6]` or `host`, then nothing or `:rest`. Validates neither the host nor the rest. */
 export function splitHost(text: string): HostSplit {
@@ -88,11 +100,19 @@ export function splitHost(text: string): HostSplit {
     const close = text.indexOf(']');
     if (close < 0) return { ok: false, problem: 'unclosed-bracket' };
     const after = text.slice(close + 1);
-    if (after.length > 0 && !after.startsWith(':')) return { ok: false, problem: 'text-after-bracket', host: text.slice(1, close), bracketed: true, after };
-    return { ok: true, host: text.slice(1, close), bracketed: true, rest: after.length > 0 ? after.slice(1) : undefined };
+    if (after.length > 0 && !after.startsWith(':'))
+      return { ok: false, problem: 'text-after-bracket', host: text.slice(1, close), bracketed: true, after };
+    return {
+      ok: true,
+      host: text.slice(1, close),
+      bracketed: true,
+      rest: after.length > 0 ? after.slice(1) : undefined,
+    };
   }
   const colon = text.indexOf(':');
-  return colon < 0 ? { ok: true, host: text, bracketed: false, rest: undefined } : { ok: true, host: text.slice(0, colon), bracketed: false, rest: text.slice(colon + 1) };
+  return colon < 0
+    ? { ok: true, host: text, bracketed: false, rest: undefined }
+    : { ok: true, host: text.slice(0, colon), bracketed: false, rest: text.slice(colon + 1) };
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
@@ -118,12 +138,18 @@ export function parseEndpoint(text: string, options: ParseEndpointOptions = {}):
   const trimmed = text.trim();
   if (trimmed.length === 0) throw new ConfigError(path, 'expected host[:tlsname][:port], got an empty string');
   const split = splitHost(trimmed);
-  if (split.problem === 'unclosed-bracket') throw new ConfigError(path, `unclosed '[' in ${JSON.stringify(text)}; expected [ipv6]:port`);
+  if (split.problem === 'unclosed-bracket')
+    throw new ConfigError(path, `unclosed '[' in ${JSON.stringify(text)}; expected [ipv6]:port`);
   const { host } = split;
-  if (split.bracketed && isIP(host) !== 6) throw new ConfigError(path, `${JSON.stringify(host)} inside brackets is not an IPv6 address`);
-  if (!split.ok) throw new ConfigError(path, `unexpected ${JSON.stringify(split.after)} after ']' in ${JSON.stringify(text)}`);
+  if (split.bracketed && isIP(host) !== 6)
+    throw new ConfigError(path, `${JSON.stringify(host)} inside brackets is not an IPv6 address`);
+  if (!split.ok)
+    throw new ConfigError(path, `unexpected ${JSON.stringify(split.after)} after ']' in ${JSON.stringify(text)}`);
   if (!split.bracketed && isIP(host) === 0 && !HOSTNAME.test(host)) {
-    throw new ConfigError(path, `${JSON.stringify(host)} is not an IPv4 address or host name (bracket IPv6 addresses: [::1]:3000)`);
+    throw new ConfigError(
+      path,
+      `${JSON.stringify(host)} is not an IPv4 address or host name (bracket IPv6 addresses: [::1]:3000)`,
+    );
   }
   const rest = split.rest ?? '';
   let tlsName: string | undefined;
@@ -139,13 +165,19 @@ export function parseEndpoint(text: string, options: ParseEndpointOptions = {}):
       // A TLS name is a DNS name (never all digits); alone, without a port, it must have a dot, so that a
       // mistyped port (`host:notaport`) is an error instead of a TLS name with the default port.
       if (!isTlsName(tlsName) || (portText === undefined && !tlsName.includes('.'))) {
-        throw new ConfigError(path, `${JSON.stringify(tlsName)} in ${JSON.stringify(text)} is neither a port nor a TLS name; ${expected}`);
+        throw new ConfigError(
+          path,
+          `${JSON.stringify(tlsName)} in ${JSON.stringify(text)} is neither a port nor a TLS name; ${expected}`,
+        );
       }
     }
   }
   const port = portText === undefined ? (options.defaultPort ?? DEFAULT_SERVICE_PORT) : Number(portText);
   if (!/^\d+$/.test(portText ?? '1') || !isValidPort(port)) {
-    throw new ConfigError(path, `port ${JSON.stringify(portText)} in ${JSON.stringify(text)} is not 1..65535; ${expected}`);
+    throw new ConfigError(
+      path,
+      `port ${JSON.stringify(portText)} in ${JSON.stringify(text)} is not 1..65535; ${expected}`,
+    );
   }
   return { text: trimmed, host, port, tlsName, isLiteral: isIP(host) !== 0 };
 }

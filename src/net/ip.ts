@@ -7,7 +7,11 @@ import { InvalidArgumentError } from '../errors.js';
 
 /** Canonical IP text: IPv4 dotted quad without leading zeros, IPv6 compressed lowercase (as Node prints it). */
 export function canonicalIp(ip: string): string {
-  if (isIPv4(ip)) return ip.split('.').map((o) => String(Number(o))).join('.');
+  if (isIPv4(ip))
+    return ip
+      .split('.')
+      .map((o) => String(Number(o)))
+      .join('.');
   if (isIPv6(ip)) return new SocketAddress({ address: ip, family: 'ipv6' }).address;
   throw new InvalidArgumentError('ip', `${JSON.stringify(ip)} is not an IP address`);
 }
@@ -19,7 +23,8 @@ export function ipv4Bytes(ip: string): Buffer {
 
 /** 16 bytes of an IPv6 address in any text form, including `::` and a trailing dotted quad. */
 export function ipv6Bytes(ip: string): Buffer {
-  if (!isIPv6(ip) || ip.includes('%')) throw new InvalidArgumentError('ip', `${JSON.stringify(ip)} is not an IPv6 address`);
+  if (!isIPv6(ip) || ip.includes('%'))
+    throw new InvalidArgumentError('ip', `${JSON.stringify(ip)} is not an IPv6 address`);
   let text = ip;
   const dot = text.lastIndexOf(':');
   if (text.includes('.')) {

@@ -29,7 +29,11 @@ function portList(ports: readonly number[]): string {
  * Advice for a seed record `name` published from `members` (duplicates of one address:port count once).
  * Deterministic order: shared IPs by address, then the non-default-port advice.
  */
-export function portAdvice(members: readonly SeedMember[], name: string, defaultPort: number = DEFAULT_SERVICE_PORT): PortAdvice[] {
+export function portAdvice(
+  members: readonly SeedMember[],
+  name: string,
+  defaultPort: number = DEFAULT_SERVICE_PORT,
+): PortAdvice[] {
   const byAddress = new Map<string, Set<number>>();
   for (const m of members) {
     const address = isIP(m.address) === 0 ? m.address : canonicalIp(m.address);

@@ -31,11 +31,22 @@ export function calculatePlan(input: PlanInput): Plan {
   const view = readCurrent(input.name, input.current);
   const ownership = checkOwnership(view, policy.ownerId);
   if (!ownership.owned) {
-    return freezePlan({ changes: [], published: view.values, added: [], removed: [], deferred: [], notes: [ownership.note], refused: true });
+    return freezePlan({
+      changes: [],
+      published: view.values,
+      added: [],
+      removed: [],
+      deferred: [],
+      notes: [ownership.note],
+      refused: true,
+    });
   }
 
   const members = normaliseDesired(input.desired);
-  const caps: PerFamily<FamilyCap> = { A: familyCap('A', policy.maxRecordSize, input.limits), AAAA: familyCap('AAAA', policy.maxRecordSize, input.limits) };
+  const caps: PerFamily<FamilyCap> = {
+    A: familyCap('A', policy.maxRecordSize, input.limits),
+    AAAA: familyCap('AAAA', policy.maxRecordSize, input.limits),
+  };
   const planned: PerFamily<FamilyPlan> = {
     A: planFamily('A', view, members.A, caps.A.cap),
     AAAA: planFamily('AAAA', view, members.AAAA, caps.AAAA.cap),
@@ -44,7 +55,10 @@ export function calculatePlan(input: PlanInput): Plan {
   const removeNow = policy.mode === 'upsert-only' ? [] : due.slice(0, policy.maxRemovalsPerCycle);
   const removing = new Set(removeNow.map((d) => d.address));
   // The removal cap may leave old addresses in place: additions then wait so that no write exceeds the provider.
-  const plans: PerFamily<FamilyPlan> = { A: withinHardCap(planned.A, removing, caps.A.hard), AAAA: withinHardCap(planned.AAAA, removing, caps.AAAA.hard) };
+  const plans: PerFamily<FamilyPlan> = {
+    A: withinHardCap(planned.A, removing, caps.A.hard),
+    AAAA: withinHardCap(planned.AAAA, removing, caps.AAAA.hard),
+  };
   const families = FAMILIES.map((family) => plans[family]);
   const after = { A: publishedAfter(plans.A, removing), AAAA: publishedAfter(plans.AAAA, removing) };
   const changes = buildChanges(view, families, after, policy, idsByAddress(members));
@@ -57,7 +71,13 @@ export function calculatePlan(input: PlanInput): Plan {
   for (const f of families) {
     const cap = caps[f.family];
     if (f.desired.length <= cap.cap) continue;
-    capped.push({ family: f.family, healthy: f.desired.length, published: after[f.family].length, limit: cap.cap, reason: cap.reason });
+    capped.push({
+      family: f.family,
+      healthy: f.desired.length,
+      published: after[f.family].length,
+      limit: cap.cap,
+      reason: cap.reason,
+    });
     notes.push(cap.reason === 'provider-limit' ? providerLimitNote(f, cap) : sizeCappedNote(f, cap.cap));
   }
   const deferred = policy.mode === 'upsert-only' ? [] : due.slice(removeNow.length);
@@ -84,7 +104,16 @@ function planFamily(family: Family, view: CurrentView, desired: readonly Member[
   const current = view.values[family];
   if (desired.length === 0) {
     // Nothing healthy in this family: keep what is there (fail open) rather than empty it.
-    return { family, current, desired, failOpen: current.length > 0, target: current, kept: current, additions: [], due: [] };
+    return {
+      family,
+      current,
+      desired,
+      failOpen: current.length > 0,
+      target: current,
+      kept: current,
+      additions: [],
+      due: [],
+    };
   }
   const published = new Set(current);
   // Kept members first, then the rest in order of preference: the order additions are trimmed in.
@@ -99,7 +128,9 @@ function planFamily(family: Family, view: CurrentView, desired: readonly Member[
     target: [...target].sort(),
     kept: current.filter((a) => targetSet.has(a)),
     additions: target.filter((a) => !published.has(a)),
-    due: current.filter((a) => !targetSet.has(a)).map((address) => ({ family, address, reason: wanted.has(address) ? 'over-cap' : 'gone' })),
+    due: current
+      .filter((a) => !targetSet.has(a))
+      .map((address) => ({ family, address, reason: wanted.has(address) ? 'over-cap' : 'gone' })),
   };
 }
 
@@ -146,14 +177,24 @@ function buildChanges(
   if (!view.marker && records.some((c) => c.kind === 'create')) {
     marker.push({ kind: 'create', set: recordSet(view.markerName, 'TXT', policy.ttl, [formatMarker(policy.ownerId)]) });
   } else if (view.marker && view.marker.ttl !== policy.ttl) {
-    marker.push({ kind: 'update', before: view.marker, after: recordSet(view.marker.name, 'TXT', policy.ttl, view.marker.values) });
+    marker.push({
+      kind: 'update',
+      before: view.marker,
+      after: recordSet(view.marker.name, 'TXT', policy.ttl, view.marker.values),
+    });
   }
   // The marker first: a provider that cannot apply a batch atomically still claims before it writes.
   return [...marker, ...records];
 }
 
 /** A set the plan writes; A/AAAA sets carry the member id of every value that belongs to a desired member. */
-function recordSet(name: string, type: RecordSet['type'], ttl: number, values: readonly string[], ids?: ReadonlyMap<string, string>): RecordSet {
+function recordSet(
+  name: string,
+  type: RecordSet['type'],
+  ttl: number,
+  values: readonly string[],
+  ids?: ReadonlyMap<string, string>,
+): RecordSet {
   const set = { name, type, ttl, values: Object.freeze([...values]) };
   if (ids === undefined || type === 'TXT') return Object.freeze(set);
   const known = values.flatMap((v) => {
@@ -180,9 +221,16 @@ function normaliseDesired(desired: readonly DesiredMember[]): PerFamily<readonly
     try {
       address = canonicalIp(m.address);
     } catch (error) {
-      throw new InvalidArgumentError(`desired[${i}].address`, `${JSON.stringify(m.address)} is not an IP address`, { cause: error });
+      throw new InvalidArgumentError(`desired[${i}].address`, `${JSON.stringify(m.address)} is not an IP address`, {
+        cause: error,
+      });
     }
-    const member: Member = { address, id: String(m.id), healthySince: Number.isFinite(m.healthySince) ? m.healthySince : Infinity, rack: m.rack ?? '' };
+    const member: Member = {
+      address,
+      id: String(m.id),
+      healthySince: Number.isFinite(m.healthySince) ? m.healthySince : Infinity,
+      rack: m.rack ?? '',
+    };
     const prior = byAddress.get(address);
     if (!prior || preferred(member, prior)) byAddress.set(address, member);
   });
@@ -204,10 +252,16 @@ function checkPolicy(policy: PlanPolicy): PlanPolicy {
   }
   const removals = policy.maxRemovalsPerCycle;
   if (!(removals >= 0) || !(Number.isInteger(removals) || removals === Infinity)) {
-    throw new ConfigError('policy.maxRemovalsPerCycle', `expected a whole number >= 0 (or Infinity), got ${String(removals)}`);
+    throw new ConfigError(
+      'policy.maxRemovalsPerCycle',
+      `expected a whole number >= 0 (or Infinity), got ${String(removals)}`,
+    );
   }
   if (!Number.isInteger(policy.maxRecordSize) || policy.maxRecordSize < 0) {
-    throw new ConfigError('policy.maxRecordSize', `expected a whole number >= 0 (0 = no cap), got ${String(policy.maxRecordSize)}`);
+    throw new ConfigError(
+      'policy.maxRecordSize',
+      `expected a whole number >= 0 (0 = no cap), got ${String(policy.maxRecordSize)}`,
+    );
   }
   return policy;
 }
@@ -216,7 +270,10 @@ function freezePlan(plan: Plan): Plan {
   return Object.freeze({
     ...plan,
     changes: Object.freeze([...plan.changes]),
-    published: Object.freeze({ A: Object.freeze([...plan.published.A]), AAAA: Object.freeze([...plan.published.AAAA]) }),
+    published: Object.freeze({
+      A: Object.freeze([...plan.published.A]),
+      AAAA: Object.freeze([...plan.published.AAAA]),
+    }),
     added: Object.freeze([...plan.added]),
     removed: Object.freeze([...plan.removed]),
     deferred: Object.freeze([...(plan.deferred ?? [])]),

@@ -20,11 +20,21 @@ export interface FamilyCap {
 }
 
 /** The provider's limit for one family: values per set, and what fits its byte budget. */
-export function providerCap(family: Family, limits: ProviderLimits = DEFAULT_PROVIDER_LIMITS): { cap: number; why: string } {
+export function providerCap(
+  family: Family,
+  limits: ProviderLimits = DEFAULT_PROVIDER_LIMITS,
+): { cap: number; why: string } {
   const perRecord = addressRecordWireBytes(family);
   const byBytes = Math.floor(limits.maxSetWireBytes / perRecord);
-  if (byBytes < limits.maxValuesPerSet) return { cap: Math.max(1, byBytes), why: `the provider's limit of ${limits.maxSetWireBytes} bytes per answer (${perRecord} per ${family} record)` };
-  return { cap: Math.max(1, limits.maxValuesPerSet), why: `the provider's limit of ${limits.maxValuesPerSet} values per record` };
+  if (byBytes < limits.maxValuesPerSet)
+    return {
+      cap: Math.max(1, byBytes),
+      why: `the provider's limit of ${limits.maxSetWireBytes} bytes per answer (${perRecord} per ${family} record)`,
+    };
+  return {
+    cap: Math.max(1, limits.maxValuesPerSet),
+    why: `the provider's limit of ${limits.maxValuesPerSet} values per record`,
+  };
 }
 
 export function familyCap(family: Family, maxRecordSize: number, limits?: ProviderLimits): FamilyCap {

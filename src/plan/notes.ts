@@ -47,8 +47,11 @@ function familyLabel(family: Family): string {
 }
 
 export function failOpenNote(failing: readonly FamilyPlan[], healthy: number, candidates: number): PlanNote {
-  const what = healthy === 0 ? 'no healthy member' : `no healthy ${failing.map((f) => familyLabel(f.family)).join(' or ')} member`;
-  const kept = failing.map((f) => `${f.family} set (${count(f.current.length, 'address')}: ${listText(f.current)})`).join(' and the ');
+  const what =
+    healthy === 0 ? 'no healthy member' : `no healthy ${failing.map((f) => familyLabel(f.family)).join(' or ')} member`;
+  const kept = failing
+    .map((f) => `${f.family} set (${count(f.current.length, 'address')}: ${listText(f.current)})`)
+    .join(' and the ');
   return {
     code: 'fail-open',
     message: `${what} (${healthy} of ${candidates} candidates healthy): kept the last known good ${kept} as it is instead of publishing an empty set`,
@@ -56,7 +59,9 @@ export function failOpenNote(failing: readonly FamilyPlan[], healthy: number, ca
 }
 
 export function sizeCappedNote(plan: FamilyPlan, cap: number): PlanNote {
-  const racks = [...new Set(plan.desired.filter((m) => plan.target.includes(m.address)).map((m) => m.rack))].filter((r) => r !== '').sort();
+  const racks = [...new Set(plan.desired.filter((m) => plan.target.includes(m.address)).map((m) => m.rack))]
+    .filter((r) => r !== '')
+    .sort();
   const spread = racks.length > 0 ? `, spread across racks ${racks.join(', ')}` : '';
   return {
     code: 'size-capped',
@@ -79,7 +84,10 @@ export function providerLimitNote(plan: FamilyPlan, cap: FamilyCap): PlanNote {
 
 export function removalsCappedNote(now: readonly Due[], deferred: readonly Due[], cap: number): PlanNote {
   const total = now.length + deferred.length;
-  const removing = now.length > 0 ? `removing ${now.length} of ${total} addresses due (${listText(now.map((d) => d.address))})` : `removing none of ${total} addresses due`;
+  const removing =
+    now.length > 0
+      ? `removing ${now.length} of ${total} addresses due (${listText(now.map((d) => d.address))})`
+      : `removing none of ${total} addresses due`;
   return {
     code: 'removals-capped',
     message: `${removing}, at most ${cap} per cycle (maxRemovalsPerCycle); ${deferred.length} ${deferred.length === 1 ? 'remains' : 'remain'} for later cycles: ${listText(deferred.map((d) => d.address))}`,
@@ -93,13 +101,22 @@ export function upsertOnlyNote(due: readonly Due[]): PlanNote {
   };
 }
 
-export function inSyncNote(name: string, after: { readonly A: readonly string[]; readonly AAAA: readonly string[] }, ttl: number, healthy: number, candidates: number): PlanNote {
+export function inSyncNote(
+  name: string,
+  after: { readonly A: readonly string[]; readonly AAAA: readonly string[] },
+  ttl: number,
+  healthy: number,
+  candidates: number,
+): PlanNote {
   if (after.A.length === 0 && after.AAAA.length === 0) {
     return {
       code: 'in-sync',
       message: `nothing to publish (${healthy} of ${candidates} candidates healthy) and no record exists at ${name}: none is created, an empty record is never published`,
     };
   }
-  const held = (['A', 'AAAA'] as const).filter((f) => after[f].length > 0).map((f) => `${f} ${listText(after[f])}`).join('; ');
+  const held = (['A', 'AAAA'] as const)
+    .filter((f) => after[f].length > 0)
+    .map((f) => `${f} ${listText(after[f])}`)
+    .join('; ');
   return { code: 'in-sync', message: `${name} already holds what it should (${held}; ttl ${ttl}): nothing to change` };
 }

@@ -48,11 +48,16 @@ export function canonicalValues(set: RecordSet | undefined): readonly string[] {
 export function checkOwnership(view: CurrentView, ownerId: string): Ownership {
   const expected = formatMarker(ownerId);
   const markerValues = view.marker?.values ?? [];
-  const owners = [...new Set(markerValues.map((v) => parseMarker(v)?.owner).filter((o): o is string => o !== undefined))].sort();
+  const owners = [
+    ...new Set(markerValues.map((v) => parseMarker(v)?.owner).filter((o): o is string => o !== undefined)),
+  ].sort();
   const others = owners.filter((o) => o !== ownerId);
   const handOver = `add the marker by hand: ${view.markerName} TXT ${JSON.stringify(expected)}`;
   if (others.length > 0) {
-    const claimed = owners.length > 1 ? `claimed by seedkeeper owners ${owners.map(quote).join(' and ')}` : `owned by seedkeeper owner ${quote(others[0] ?? '')}`;
+    const claimed =
+      owners.length > 1
+        ? `claimed by seedkeeper owners ${owners.map(quote).join(' and ')}`
+        : `owned by seedkeeper owner ${quote(others[0] ?? '')}`;
     return refuse(
       `${view.name} is ${claimed} (marker ${view.markerName} TXT ${markerValues.map(quote).join(', ')}), not by this registrar's owner ${quote(ownerId)}: ` +
         `left untouched. If both are replicas of one deployment, give them the same ownerId; otherwise use another record name.`,

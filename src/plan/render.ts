@@ -55,8 +55,14 @@ export function describeChange(change: RecordChange): string {
     case 'delete':
       return `delete ${head(change.set)} ttl ${change.set.ttl}: ${values(change.set)}`;
     case 'update': {
-      const ttl = change.before.ttl === change.after.ttl ? `ttl ${change.after.ttl}` : `ttl ${change.before.ttl} -> ${change.after.ttl}`;
-      const body = values(change.before) === values(change.after) ? values(change.after) : `${values(change.before)} -> ${values(change.after)}`;
+      const ttl =
+        change.before.ttl === change.after.ttl
+          ? `ttl ${change.after.ttl}`
+          : `ttl ${change.before.ttl} -> ${change.after.ttl}`;
+      const body =
+        values(change.before) === values(change.after)
+          ? values(change.after)
+          : `${values(change.before)} -> ${values(change.after)}`;
       return `update ${head(change.after)} ${ttl}: ${body}`;
     }
   }

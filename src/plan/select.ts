@@ -17,8 +17,16 @@ export interface Member {
 /** At most `cap` members of `desired`; all of them when `cap` is 0 or not exceeded. */
 export function selectCapped(desired: readonly Member[], published: ReadonlySet<string>, cap: number): Member[] {
   if (cap <= 0 || desired.length <= cap) return [...desired];
-  const kept = pick(desired.filter((m) => published.has(m.address)), cap, []);
-  const filled = pick(desired.filter((m) => !published.has(m.address)), cap - kept.length, kept);
+  const kept = pick(
+    desired.filter((m) => published.has(m.address)),
+    cap,
+    [],
+  );
+  const filled = pick(
+    desired.filter((m) => !published.has(m.address)),
+    cap - kept.length,
+    kept,
+  );
   return [...kept, ...filled];
 }
 
@@ -31,7 +39,12 @@ function pick(pool: readonly Member[], count: number, chosen: readonly Member[])
     perNode.set(m.id, (perNode.get(m.id) ?? 0) + 1);
   };
   chosen.forEach(take);
-  const rank = (m: Member): readonly [number, number, number, string] => [perRack.get(m.rack) ?? 0, perNode.get(m.id) ?? 0, m.healthySince, m.address];
+  const rank = (m: Member): readonly [number, number, number, string] => [
+    perRack.get(m.rack) ?? 0,
+    perNode.get(m.id) ?? 0,
+    m.healthySince,
+    m.address,
+  ];
   const remaining = [...pool];
   const out: Member[] = [];
   while (out.length < count && remaining.length > 0) {
@@ -48,7 +61,10 @@ function pick(pool: readonly Member[], count: number, chosen: readonly Member[])
   return out;
 }
 
-function compareRank(a: readonly [number, number, number, string], b: readonly [number, number, number, string]): number {
+function compareRank(
+  a: readonly [number, number, number, string],
+  b: readonly [number, number, number, string],
+): number {
   return compare(a[0], b[0]) || compare(a[1], b[1]) || compare(a[2], b[2]) || compare(a[3], b[3]);
 }
 

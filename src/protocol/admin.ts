@@ -134,7 +134,10 @@ export function encodeAdminMessage(message: AdminMessageInput): Buffer {
   checkByte('command', message.command);
   checkByte('result', message.result ?? 0);
   if (message.fields.length > ADMIN_MAX_FIELDS) {
-    throw new InvalidArgumentError('fields', `admin message has ${message.fields.length} fields, limit ${ADMIN_MAX_FIELDS}`);
+    throw new InvalidArgumentError(
+      'fields',
+      `admin message has ${message.fields.length} fields, limit ${ADMIN_MAX_FIELDS}`,
+    );
   }
   const size = message.fields.reduce((sum, f) => sum + FIELD_HEADER_SIZE + f.data.length, ADMIN_HEADER_SIZE);
   if (size > ADMIN_MAX_BODY) {

@@ -59,7 +59,8 @@ export function validate(options: ConnectOptions): Settings {
 
 export function checkTimeout(path: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(path, `must be a positive number of ms, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(path, `must be a positive number of ms, got ${value}`);
   return value;
 }
 

@@ -42,9 +42,10 @@ const REASONS: Readonly<Record<string, string>> = {
 
 function tlsSocket(options: DialOptions, settings: TlsOptions): tls.TLSSocket {
   const { name } = settings;
-  const ca = settings.ca === undefined || typeof settings.ca === 'string' || Buffer.isBuffer(settings.ca)
-    ? settings.ca
-    : [...settings.ca];
+  const ca =
+    settings.ca === undefined || typeof settings.ca === 'string' || Buffer.isBuffer(settings.ca)
+      ? settings.ca
+      : [...settings.ca];
   return tls.connect({
     host: options.host,
     port: options.port,
@@ -96,7 +97,8 @@ export function dial(options: DialOptions, address: string): Dialing {
       const reason = (code !== undefined ? REASONS[code] : undefined) ?? error.message;
       fail(options.tls && tcpUp ? `TLS handshake failed: ${reason}` : reason, error);
     };
-    const onClose = (): void => fail(options.tls && tcpUp ? 'closed during the TLS handshake' : 'closed while connecting');
+    const onClose = (): void =>
+      fail(options.tls && tcpUp ? 'closed during the TLS handshake' : 'closed while connecting');
     socket.once(options.tls ? 'secureConnect' : 'connect', onReady);
     socket.on('error', onError);
     socket.once('close', onClose);

@@ -12,7 +12,9 @@ export class NotAerospikeError extends SeedkeeperError {
   /** What the answer looked like, e.g. `HTTP`. */
   readonly looksLike: string;
   constructor(looksLike: string) {
-    super('ERR_NOT_AEROSPIKE', `this port does not speak the Aerospike protocol (it looks like ${looksLike})`, { labels: ['badPeer'] });
+    super('ERR_NOT_AEROSPIKE', `this port does not speak the Aerospike protocol (it looks like ${looksLike})`, {
+      labels: ['badPeer'],
+    });
     this.looksLike = looksLike;
   }
 }
@@ -49,7 +51,10 @@ export class InfoServerError extends SeedkeeperError {
   readonly serverCode: number;
   readonly serverMessage: string;
   constructor(command: string, serverCode: number, serverMessage: string) {
-    super('ERR_INFO_SERVER', `server refused '${command}': ERROR ${serverCode}${serverMessage ? ` (${serverMessage})` : ''}`);
+    super(
+      'ERR_INFO_SERVER',
+      `server refused '${command}': ERROR ${serverCode}${serverMessage ? ` (${serverMessage})` : ''}`,
+    );
     this.command = command;
     this.serverCode = serverCode;
     this.serverMessage = serverMessage;

@@ -122,7 +122,9 @@ export function matchInfoReply(commands: readonly string[], body: Buffer | strin
   for (const entry of entries) {
     const index = commands.indexOf(entry.name, cursor);
     if (index < 0) {
-      throw new ProtocolError(`info reply names ${JSON.stringify(entry.name.slice(0, 64))}, which was not requested (or out of order)`);
+      throw new ProtocolError(
+        `info reply names ${JSON.stringify(entry.name.slice(0, 64))}, which was not requested (or out of order)`,
+      );
     }
     cursor = index + 1;
   }

@@ -51,7 +51,11 @@ export interface ModifyResult {
 export class CasExhaustedError extends ConflictError {
   readonly attempts: number;
   constructor(provider: string, what: string, attempts: number, cause: ConflictError) {
-    super(provider, `${what}: still conflicting after ${attempts} attempts (other writers keep changing it): ${cause.message}`, { cause });
+    super(
+      provider,
+      `${what}: still conflicting after ${attempts} attempts (other writers keep changing it): ${cause.message}`,
+      { cause },
+    );
     this.attempts = attempts;
   }
 }
@@ -61,7 +65,8 @@ function usage(provider: string, code: string, message: string): ProviderError {
 }
 
 function boundedInt(value: number, min: number, max: number, what: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(what, `${value} is not an integer in ${min}..${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InvalidArgumentError(what, `${value} is not an integer in ${min}..${max}`);
   return value;
 }
 
@@ -153,7 +158,11 @@ export async function modifyRecordSet(
       const wanted = mutate(current);
       next = wanted === undefined ? undefined : canonicalSet(wanted);
       if (next !== undefined && (next.name !== owner || next.type !== type)) {
-        throw usage(provider.kind, 'ERR_INVALID_RECORD', `${what}: mutate returned ${next.name} ${next.type}; it must keep the name and type`);
+        throw usage(
+          provider.kind,
+          'ERR_INVALID_RECORD',
+          `${what}: mutate returned ${next.name} ${next.type}; it must keep the name and type`,
+        );
       }
       const change = changeBetween(current, next);
       if (change === undefined) next = current;
@@ -177,7 +186,10 @@ async function modifyAddressSet(
   name: string,
   address: string,
   options: ModifyOptions,
-  mutate: (current: RecordSet | undefined, at: { owner: string; type: 'A' | 'AAAA'; ip: string }) => RecordSet | undefined,
+  mutate: (
+    current: RecordSet | undefined,
+    at: { owner: string; type: 'A' | 'AAAA'; ip: string },
+  ) => RecordSet | undefined,
 ): Promise<ModifyResult> {
   const { type, ip } = addressType(provider.kind, address);
   const owner = canonicalName(name);
@@ -188,7 +200,13 @@ async function modifyAddressSet(
  * Adds `address` to the A (IPv4) or AAAA (IPv6) set at `name`, creating the set with `ttl` if absent.
  * A set that already holds the address is left alone; otherwise the set gets `ttl`.
  */
-export async function addAddress(provider: DnsProvider, name: string, address: string, ttl: number, options: ModifyOptions = {}): Promise<ModifyResult> {
+export async function addAddress(
+  provider: DnsProvider,
+  name: string,
+  address: string,
+  ttl: number,
+  options: ModifyOptions = {},
+): Promise<ModifyResult> {
   return await modifyAddressSet(provider, name, address, options, (current, { owner, type, ip }) => {
     if (current?.values.includes(ip)) return current;
     return { name: owner, type, ttl, values: [...(current?.values ?? []), ip] };
@@ -204,12 +222,21 @@ export interface RemoveAddressOptions extends ModifyOptions {
  * Removes `address` from the set at `name` (nothing to do when it is not there). Never removes the last
  * address unless `allowEmpty`: an empty seed record leaves clients with nothing to connect to.
  */
-export async function removeAddress(provider: DnsProvider, name: string, address: string, options: RemoveAddressOptions = {}): Promise<ModifyResult> {
+export async function removeAddress(
+  provider: DnsProvider,
+  name: string,
+  address: string,
+  options: RemoveAddressOptions = {},
+): Promise<ModifyResult> {
   return await modifyAddressSet(provider, name, address, options, (current, { owner, type, ip }) => {
     if (current === undefined || !current.values.includes(ip)) return current;
     const rest = current.values.filter((v) => v !== ip);
     if (rest.length > 0) return { ...current, values: rest };
     if (options.allowEmpty === true) return undefined;
-    throw usage(provider.kind, 'ERR_LAST_ADDRESS', `${owner} ${type}: ${ip} is its last address; removing it would leave the record empty (pass allowEmpty: true to allow that)`);
+    throw usage(
+      provider.kind,
+      'ERR_LAST_ADDRESS',
+      `${owner} ${type}: ${ip} is its last address; removing it would leave the record empty (pass allowEmpty: true to allow that)`,
+    );
   });
 }

@@ -37,14 +37,26 @@ export interface ProviderRuntime {
   close(): Promise<void>;
 }
 
-export async function createProviderFromConfig(config: ProviderConfig, context: ProviderContext): Promise<ProviderRuntime> {
+export async function createProviderFromConfig(
+  config: ProviderConfig,
+  context: ProviderContext,
+): Promise<ProviderRuntime> {
   const { zone, logger } = context;
   const at = context.configPath ?? 'provider';
   const env = context.env ?? process.env;
   if (config.type === 'embedded') {
     const listen = parseListenAddress(config.listen, `${at}.listen`);
-    const stateFile = config.stateFile === 'off' ? undefined : (config.stateFile ?? defaultZoneStateFile(zone, listen.port, env, homedir()));
-    const dns = await startEmbeddedDnsServer({ zone, host: listen.host, port: listen.port, ...embeddedServerOptions(config, stateFile), logger: logger.child({ provider: 'embedded' }) });
+    const stateFile =
+      config.stateFile === 'off'
+        ? undefined
+        : (config.stateFile ?? defaultZoneStateFile(zone, listen.port, env, homedir()));
+    const dns = await startEmbeddedDnsServer({
+      zone,
+      host: listen.host,
+      port: listen.port,
+      ...embeddedServerOptions(config, stateFile),
+      logger: logger.child({ provider: 'embedded' }),
+    });
     const provider = createEmbeddedProvider(dns);
     return {
       provider,

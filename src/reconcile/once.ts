@@ -44,7 +44,13 @@ export interface ReconcileFence {
 }
 
 /** 10 ms plus up to 40 ms × attempt: writers that collided spread apart, and a reconcile never waits long. */
-export const RECONCILE_CONFLICT_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 40, maxMs: 4000, jitter: 'full', growth: 'linear', floorMs: 10 });
+export const RECONCILE_CONFLICT_BACKOFF: BackoffPolicy = Object.freeze({
+  baseMs: 40,
+  maxMs: 4000,
+  jitter: 'full',
+  growth: 'linear',
+  floorMs: 10,
+});
 
 export interface ReconcileOnceResult {
   /** The last plan made (undefined only if the first read failed). */
@@ -59,7 +65,9 @@ export interface ReconcileOnceResult {
 /** The A and AAAA values currently published at `name`. */
 export function publishedAddresses(name: string, current: readonly RecordSet[]): Set<string> {
   const wanted = canonicalName(name);
-  return new Set(current.filter((set) => set.type !== 'TXT' && canonicalName(set.name) === wanted).flatMap((set) => set.values));
+  return new Set(
+    current.filter((set) => set.type !== 'TXT' && canonicalName(set.name) === wanted).flatMap((set) => set.values),
+  );
 }
 
 /** Never rejects: a failure is returned in `error` with the last plan and the attempts made. */
@@ -92,7 +100,8 @@ export async function reconcileOnce(options: ReconcileOnceOptions): Promise<Reco
     return { plan, applied: result.changes.length > 0, attempts: result.attempts };
   } catch (error) {
     // Conflicts beyond the budget report the last conflict itself, as the registrar's logs and metrics expect.
-    if (error instanceof CasExhaustedError) return { plan, applied: false, attempts: error.attempts, error: error.cause };
+    if (error instanceof CasExhaustedError)
+      return { plan, applied: false, attempts: error.attempts, error: error.cause };
     return { plan, applied: false, attempts, error };
   }
 }

@@ -29,7 +29,10 @@ export function markerName(name: string): string {
 /** The owner id, or a ConfigError naming `path`: 1 to 63 characters of A-Z a-z 0-9 . _ - */
 export function validateOwnerId(ownerId: string, path = 'ownerId'): string {
   if (typeof ownerId !== 'string' || !OWNER_ID.test(ownerId)) {
-    throw new ConfigError(path, `expected 1 to 63 characters of A-Z, a-z, 0-9, '.', '_' or '-', got ${JSON.stringify(ownerId)}`);
+    throw new ConfigError(
+      path,
+      `expected 1 to 63 characters of A-Z, a-z, 0-9, '.', '_' or '-', got ${JSON.stringify(ownerId)}`,
+    );
   }
   return ownerId;
 }

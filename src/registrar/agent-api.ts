@@ -60,7 +60,8 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(text);
 }
 
-const fail = (res: ServerResponse, status: number, error: string, headers?: Record<string, string>): void => send(res, status, { error }, headers);
+const fail = (res: ServerResponse, status: number, error: string, headers?: Record<string, string>): void =>
+  send(res, status, { error }, headers);
 
 /** Read a body of at most `limit` bytes; undefined (after answering 413) when it is larger. */
 function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | undefined> {
@@ -104,13 +105,24 @@ function parseMemberBody(body: Buffer): { address: string; port: number } | stri
   } catch {
     return 'body: expected JSON like {"address": "10.0.0.5", "port": 3000}';
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'body: expected a JSON object with address and port';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'body: expected a JSON object with address and port';
   const extra = Object.keys(value).filter((k) => k !== 'address' && k !== 'port');
-  if (extra.length > 0) return `body: unknown field(s) ${extra.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`;
+  if (extra.length > 0)
+    return `body: unknown field(s) ${extra
+      .slice(0, 5)
+      .map((k) => JSON.stringify(k.slice(0, 64)))
+      .join(', ')}`;
   const { address, port } = value as { address?: unknown; port?: unknown };
-  if (typeof port === 'number' && !portWrittenInDigits(body.toString('utf8'))) return 'port: expected an integer from 1 to 65535 written in plain digits (not 1e3 or 3000.0)';
+  if (typeof port === 'number' && !portWrittenInDigits(body.toString('utf8')))
+    return 'port: expected an integer from 1 to 65535 written in plain digits (not 1e3 or 3000.0)';
   // The registry applies the address policy (it knows whether loopback is allowed); here only the shape.
-  return memberProblem({ id: 'x', address, port }, { allowLoopback: true }) ?? { address: address as string, port: port as number };
+  return (
+    memberProblem({ id: 'x', address, port }, { allowLoopback: true }) ?? {
+      address: address as string,
+      port: port as number,
+    }
+  );
 }
 
 /** JSON.parse reads 1e3 and 3000.0 as 3000-like numbers: the port's own text must be plain digits. */
@@ -131,7 +143,11 @@ export function createAgentApi(options: AgentApiOptions): RouteHandler {
     if (typeof parsed === 'string') return fail(res, 400, parsed);
     try {
       const { member, result } = source.register({ id, ...parsed });
-      if (result !== 'renewed') logger?.info({ member: id, address: member.address, port: member.port, result }, `agent member ${id} ${result}`);
+      if (result !== 'renewed')
+        logger?.info(
+          { member: id, address: member.address, port: member.port, result },
+          `agent member ${id} ${result}`,
+        );
       send(res, 200, { member, result });
     } catch (error) {
       if (error instanceof AgentRegistryError && error.code === 'ERR_AGENT_REGISTRY_FULL') {
@@ -151,7 +167,10 @@ export function createAgentApi(options: AgentApiOptions): RouteHandler {
     refusedSinceLog++;
     const now = (options.clock ?? systemClock).now();
     if (now - lastRefusalLog < 60_000) return;
-    logger?.warn({ remote: req.socket.remoteAddress, method: req.method, path: path.slice(0, 100), refused: refusedSinceLog }, 'agent API request(s) refused: missing or wrong token');
+    logger?.warn(
+      { remote: req.socket.remoteAddress, method: req.method, path: path.slice(0, 100), refused: refusedSinceLog },
+      'agent API request(s) refused: missing or wrong token',
+    );
     lastRefusalLog = now;
     refusedSinceLog = 0;
   };

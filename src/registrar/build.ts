@@ -64,7 +64,10 @@ export { zoneOf };
 export const MIN_AGENT_TOKEN_LENGTH = 16;
 
 /** Read the agent API token (environment variable or first line of a file); errors never include it. */
-export async function readAgentToken(where: { env?: string | undefined; file?: string | undefined }, logger?: Logger): Promise<string> {
+export async function readAgentToken(
+  where: { env?: string | undefined; file?: string | undefined },
+  logger?: Logger,
+): Promise<string> {
   let token: string;
   let path: string;
   if (where.env !== undefined) {
@@ -77,7 +80,8 @@ export async function readAgentToken(where: { env?: string | undefined; file?: s
     let text: string;
     try {
       text = await readFile(file, 'utf8');
-      if (((await stat(file)).mode & 0o077) !== 0) logger?.warn({ file }, 'the agent token file is readable by other users; chmod 600 it');
+      if (((await stat(file)).mode & 0o077) !== 0)
+        logger?.warn({ file }, 'the agent token file is readable by other users; chmod 600 it');
     } catch (error) {
       throw new ConfigError(path, `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
@@ -85,7 +89,10 @@ export async function readAgentToken(where: { env?: string | undefined; file?: s
     if (!token) throw new ConfigError(path, `${file} is empty`);
   }
   if (token.length < MIN_AGENT_TOKEN_LENGTH || token.length > 1024 || /\s/.test(token)) {
-    throw new ConfigError(path, `expected a token of ${MIN_AGENT_TOKEN_LENGTH}-1024 characters without spaces (e.g. openssl rand -hex 32)`);
+    throw new ConfigError(
+      path,
+      `expected a token of ${MIN_AGENT_TOKEN_LENGTH}-1024 characters without spaces (e.g. openssl rand -hex 32)`,
+    );
   }
   return token;
 }
@@ -98,11 +105,16 @@ function agentSourceConfig(config: RegistrarConfig): Extract<SourceConfig, { typ
 async function buildSources(config: RegistrarConfig, logger: Logger): Promise<Source[]> {
   const built = config.sources.map(async (source, i): Promise<Source> => {
     const { allowLoopback } = config;
-    if (source.type === 'agent') return createAgentSource({ leaseMs: source.leaseMs, maxMembers: source.maxMembers, allowLoopback });
+    if (source.type === 'agent')
+      return createAgentSource({ leaseMs: source.leaseMs, maxMembers: source.maxMembers, allowLoopback });
     if (source.type === 'static') return createStaticSource({ ...source, allowLoopback }, `sources[${i}]`);
     if (source.type === 'aws-asg') {
       // The AWS SDK loads only when an aws-asg source is configured (start-up time of every other `run`).
-      const [{ createAsgSource }, { AutoScalingClient }, { EC2Client }] = await Promise.all([import('../sources/aws-asg.js'), import('@aws-sdk/client-auto-scaling'), import('@aws-sdk/client-ec2')]);
+      const [{ createAsgSource }, { AutoScalingClient }, { EC2Client }] = await Promise.all([
+        import('../sources/aws-asg.js'),
+        import('@aws-sdk/client-auto-scaling'),
+        import('@aws-sdk/client-ec2'),
+      ]);
       const region = source.region ? { region: source.region } : {};
       return createAsgSource({
         client: new AutoScalingClient(region),
@@ -111,7 +123,11 @@ async function buildSources(config: RegistrarConfig, logger: Logger): Promise<So
         address: source.address,
         port: source.port,
         refreshMs: source.refreshMs,
-        onError: (error) => logger.warn({ source: `sources[${i}]`, error: describeError(error) }, 'listing the Auto Scaling groups failed; keeping the last list'),
+        onError: (error) =>
+          logger.warn(
+            { source: `sources[${i}]`, error: describeError(error) },
+            'listing the Auto Scaling groups failed; keeping the last list',
+          ),
       });
     }
     return createClusterSource({
@@ -122,9 +138,17 @@ async function buildSources(config: RegistrarConfig, logger: Logger): Promise<So
         ...(source.dnsServers.length ? { dnsServers: source.dnsServers } : {}),
         tendIntervalMs: source.tendIntervalMs,
       },
-      onError: (error) => logger.warn({ source: `sources[${i}]`, error: String(error) }, 'cluster source cannot reach the cluster yet; retrying'),
+      onError: (error) =>
+        logger.warn(
+          { source: `sources[${i}]`, error: String(error) },
+          'cluster source cannot reach the cluster yet; retrying',
+        ),
       allowLoopback,
-      onRefused: (nodeId, address, reason) => logger.warn({ source: `sources[${i}]`, nodeId, address }, `node ${nodeId} advertises an address that is never published: ${reason}`),
+      onRefused: (nodeId, address, reason) =>
+        logger.warn(
+          { source: `sources[${i}]`, nodeId, address },
+          `node ${nodeId} advertises an address that is never published: ${reason}`,
+        ),
     });
   });
   return Promise.all(built);
@@ -137,19 +161,36 @@ async function buildSources(config: RegistrarConfig, logger: Logger): Promise<So
  */
 export async function buildRegistrar(config: RegistrarConfig, options: BuildOptions = {}): Promise<RegistrarRuntime> {
   const [problem] = configProblems(config);
-  if (problem) throw new ConfigError(problem.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''), problem.message);
+  if (problem)
+    throw new ConfigError(
+      problem.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, ''),
+      problem.message,
+    );
   const logger = options.logger ?? createLogger(config.log.level, undefined, config.log.format);
   const metrics = createMetrics({ defaultMetrics: true });
   const zone = zoneOf(config);
   const name = canonicalName(config.record.name);
   const agentConfig = agentSourceConfig(config);
   const serveAgentApi = agentConfig !== undefined && options.http !== false;
-  const agentToken = serveAgentApi && config.http.agentToken ? await readAgentToken(config.http.agentToken, logger) : undefined;
-  const clusterSource = config.sources.find((s): s is Extract<SourceConfig, { type: 'cluster' }> => s.type === 'cluster');
+  const agentToken =
+    serveAgentApi && config.http.agentToken ? await readAgentToken(config.http.agentToken, logger) : undefined;
+  const clusterSource = config.sources.find(
+    (s): s is Extract<SourceConfig, { type: 'cluster' }> => s.type === 'cluster',
+  );
   const clusterName = config.health.clusterName ?? clusterSource?.clusterName;
-  const probe = config.health.probe === 'tcp' ? createTcpProbe() : createAerospikeProbe(clusterName ? { clusterName } : {});
+  const probe =
+    config.health.probe === 'tcp' ? createTcpProbe() : createAerospikeProbe(clusterName ? { clusterName } : {});
   const { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter } = config.health;
-  const health = new HealthChecker(options.wrapProbe ? options.wrapProbe(probe) : probe, { intervalMs, timeoutMs, healthyAfter, unhealthyAfterMs, jitter });
+  const health = new HealthChecker(options.wrapProbe ? options.wrapProbe(probe) : probe, {
+    intervalMs,
+    timeoutMs,
+    healthyAfter,
+    unhealthyAfterMs,
+    jitter,
+  });
   const sources = await buildSources(config, logger);
   const closeSources = (): Promise<unknown> => Promise.allSettled(sources.map((s) => s.close()));
   let providerRuntime: ProviderRuntime;
@@ -163,7 +204,13 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   if (dns) registerEmbeddedDnsMetrics(metrics.registry, dns);
   const closeProvider = (): Promise<void> => providerRuntime.close();
   const leadership = config.replicas.enabled
-    ? new Leadership({ name, provider, id: config.replicas.id ?? defaultReplicaId(), lease: replicaLeaseOptions(config.replicas), logger })
+    ? new Leadership({
+        name,
+        provider,
+        id: config.replicas.id ?? defaultReplicaId(),
+        lease: replicaLeaseOptions(config.replicas),
+        logger,
+      })
     : undefined;
   if (leadership) registerLeaseMetrics(metrics.registry, leadership);
   const registrar = new Registrar({
@@ -174,7 +221,10 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
     policy: { ...config.plan, ttl: config.record.ttl, ownerId: config.ownerId },
     intervalMs: config.registrar.intervalMs,
     debounceMs: config.registrar.debounceMs,
-    outage: { unhealthyAfterMs, recoveryWindowMs: unhealthyAfterMs + healthyAfter * intervalMs + timeoutMs + intervalMs },
+    outage: {
+      unhealthyAfterMs,
+      recoveryWindowMs: unhealthyAfterMs + healthyAfter * intervalMs + timeoutMs + intervalMs,
+    },
     logger,
     metrics,
     ...(leadership ? { leadership } : {}),
@@ -189,17 +239,26 @@ export async function buildRegistrar(config: RegistrarConfig, options: BuildOpti
   try {
     if (options.http !== false && config.http.listen !== 'off') {
       const where = parseListenAddress(config.http.listen, 'http.listen');
-      const agentRoutes = serveAgentApi && agentSource ? createAgentApi({ source: agentSource, token: agentToken, logger }) : undefined;
+      const agentRoutes =
+        serveAgentApi && agentSource ? createAgentApi({ source: agentSource, token: agentToken, logger }) : undefined;
       const page = (status = createRegistrarStatus(config, registrar, dns));
       http = await startStatusServer({
         ...where,
         registry: metrics.registry,
-        health: () => (registrar.isRunning ? { ok: true, detail: leadership ? replicaHealth(leadership.status()) : 'ok' } : { ok: false, detail: 'registrar stopped' }),
+        health: () =>
+          registrar.isRunning
+            ? { ok: true, detail: leadership ? replicaHealth(leadership.status()) : 'ok' }
+            : { ok: false, detail: 'registrar stopped' },
         // The page's exact paths first: the agent API answers everything else under /v1/.
         routes: (req, res) => page.routes(req, res) || agentRoutes?.(req, res) === true,
       });
-      if (serveAgentApi) logger.info({ listen: formatHostPort(http) }, `agent API enabled at /v1/members on ${formatHostPort(http)} (bearer token required)`);
-      else if (config.http.agentToken) logger.warn('http.agentToken is set but no source has type agent: the agent API stays off');
+      if (serveAgentApi)
+        logger.info(
+          { listen: formatHostPort(http) },
+          `agent API enabled at /v1/members on ${formatHostPort(http)} (bearer token required)`,
+        );
+      else if (config.http.agentToken)
+        logger.warn('http.agentToken is set but no source has type agent: the agent API stays off');
     }
   } catch (error) {
     status?.close();

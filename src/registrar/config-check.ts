@@ -33,7 +33,9 @@ export function zoneOf(config: Pick<CheckedConfig, 'record' | 'provider'>): stri
 /** `sources[0].cidrs[1] (10.0.0.0/30)` → `['sources', 0, 'cidrs', 1]` (the rest stays in the message). */
 function pathOf(text: string): { path: (string | number)[]; rest: string } {
   const head = /^[A-Za-z0-9_.[\]]+/.exec(text)?.[0] ?? '';
-  const path = [...head.matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+  const path = [...head.matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]/g)].map((m) =>
+    m[2] !== undefined ? Number(m[2]) : m[1]!,
+  );
   return { path, rest: text.slice(head.length).trim() };
 }
 
@@ -51,11 +53,18 @@ export function configProblems(config: CheckedConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const name = canonicalName(config.record.name);
   const zone = zoneOf(config);
-  if (name === zone || !name.endsWith(`.${zone}`)) problems.push({ path: ['record', 'name'], message: `${name} is not inside the zone ${zone} (provider.zone)` });
+  if (name === zone || !name.endsWith(`.${zone}`))
+    problems.push({ path: ['record', 'name'], message: `${name} is not inside the zone ${zone} (provider.zone)` });
   config.sources.forEach((source, i) => {
     if (source.type !== 'static') return;
     try {
-      staticCandidates({ ...(source as { addresses?: string[]; cidrs?: string[]; port?: number }), allowLoopback: config.allowLoopback }, `sources[${i}]`);
+      staticCandidates(
+        {
+          ...(source as { addresses?: string[]; cidrs?: string[]; port?: number }),
+          allowLoopback: config.allowLoopback,
+        },
+        `sources[${i}]`,
+      );
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const { path, rest } = pathOf(error.message);
@@ -63,16 +72,32 @@ export function configProblems(config: CheckedConfig): ConfigProblem[] {
     }
   });
   const agents = config.sources.flatMap((s, i) => (s.type === 'agent' ? [i] : []));
-  if (agents.length > 1) problems.push({ path: ['sources', agents[1]!], message: 'only one agent source is allowed (every agent registers through the same API)' });
-  if (agents.length > 0 && !config.http.agentToken) problems.push({ path: ['http', 'agentToken'], message: 'an agent source needs the agent API token: { env: NAME } or { file: PATH }' });
-  if (agents.length > 0 && config.http.listen === 'off') problems.push({ path: ['http', 'listen'], message: 'an agent source needs the HTTP server (the agent API); set http.listen' });
+  if (agents.length > 1)
+    problems.push({
+      path: ['sources', agents[1]!],
+      message: 'only one agent source is allowed (every agent registers through the same API)',
+    });
+  if (agents.length > 0 && !config.http.agentToken)
+    problems.push({
+      path: ['http', 'agentToken'],
+      message: 'an agent source needs the agent API token: { env: NAME } or { file: PATH }',
+    });
+  if (agents.length > 0 && config.http.listen === 'off')
+    problems.push({
+      path: ['http', 'listen'],
+      message: 'an agent source needs the HTTP server (the agent API); set http.listen',
+    });
   if (config.replicas?.enabled === true && config.provider.type === 'embedded') {
     problems.push({
       path: ['replicas', 'enabled'],
-      message: 'the embedded provider has no shared store to hold a lease: run each replica as its own authoritative server, listed as NS (docs/registrar.md, Replicas), without replicas.enabled',
+      message:
+        'the embedded provider has no shared store to hold a lease: run each replica as its own authoritative server, listed as NS (docs/registrar.md, Replicas), without replicas.enabled',
     });
   }
-  for (const problem of [config.provider.type === 'embedded' ? listenProblem(config.provider.listen, 'provider.listen') : undefined, listenProblem(config.http.listen, 'http.listen')]) {
+  for (const problem of [
+    config.provider.type === 'embedded' ? listenProblem(config.provider.listen, 'provider.listen') : undefined,
+    listenProblem(config.http.listen, 'http.listen'),
+  ]) {
     if (problem) problems.push(problem);
   }
   return problems;

@@ -34,7 +34,9 @@ const staticSource = z
     port: z.number().int().min(1).max(65535).default(DEFAULT_SERVICE_PORT),
   })
   .strict()
-  .refine((s) => s.addresses.length + s.cidrs.length > 0, { message: 'expected at least one entry in addresses or cidrs' });
+  .refine((s) => s.addresses.length + s.cidrs.length > 0, {
+    message: 'expected at least one entry in addresses or cidrs',
+  });
 
 const awsAsgSource = z
   .object({
@@ -73,7 +75,10 @@ const agentSource = z
 /** Where the agent API's bearer token is read at start: an environment variable or a file (first line). */
 const agentToken = z
   .object({
-    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').optional(),
+    env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+      .optional(),
     file: z.string().min(1).optional(),
   })
   .strict()
@@ -99,9 +104,13 @@ export const configSchema = z
         jitter: z.number().min(0).max(0.5).default(0.1),
       })
       .strict()
-      .refine((h) => h.timeoutMs <= h.intervalMs, { message: 'expected timeoutMs <= intervalMs (a probe must end before the next one starts)', path: ['timeoutMs'] })
+      .refine((h) => h.timeoutMs <= h.intervalMs, {
+        message: 'expected timeoutMs <= intervalMs (a probe must end before the next one starts)',
+        path: ['timeoutMs'],
+      })
       .refine((h) => h.unhealthyAfterMs >= h.intervalMs, {
-        message: 'expected unhealthyAfterMs >= intervalMs (fail open compares failing streaks: with a shorter unhealthyAfterMs the first node seen failing is removed before the others are probed)',
+        message:
+          'expected unhealthyAfterMs >= intervalMs (fail open compares failing streaks: with a shorter unhealthyAfterMs the first node seen failing is removed before the others are probed)',
         path: ['unhealthyAfterMs'],
       })
       .prefault({}),

@@ -26,9 +26,11 @@ export interface StatusServerOptions {
 
 /** InvalidArgumentError naming the first bad option; no defaults here (the config schema holds them). */
 export function checkStatusServerOptions(options: StatusServerOptions): void {
-  if (typeof options.host !== 'string' || options.host.trim() === '') throw new InvalidArgumentError('host', `expected a listen address, got ${describeValue(options.host)}`);
+  if (typeof options.host !== 'string' || options.host.trim() === '')
+    throw new InvalidArgumentError('host', `expected a listen address, got ${describeValue(options.host)}`);
   checkInteger(options.port, 'port', 0, 65_535);
-  if (typeof options.registry?.metrics !== 'function') throw new InvalidArgumentError('registry', 'expected a prom-client Registry');
+  if (typeof options.registry?.metrics !== 'function')
+    throw new InvalidArgumentError('registry', 'expected a prom-client Registry');
   checkFunction(options.health, 'health');
   if (options.routes !== undefined) checkFunction(options.routes, 'routes');
 }

@@ -139,10 +139,16 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
     try {
       await this.options.provider.apply([leaseWrite(this.options.name, release.expected, release.next)]);
       this.seen = release.next;
-      this.options.logger.info({ replica: this.id, term: release.next.term }, `replica ${this.id} released the lease (term ${release.next.term})`);
+      this.options.logger.info(
+        { replica: this.id, term: release.next.term },
+        `replica ${this.id} released the lease (term ${release.next.term})`,
+      );
     } catch (error) {
       // Someone else moved it, or the store is down: the lease then runs out by itself.
-      this.options.logger.warn({ replica: this.id, error: describeError(error) }, 'releasing the lease failed; it expires by itself');
+      this.options.logger.warn(
+        { replica: this.id, error: describeError(error) },
+        'releasing the lease failed; it expires by itself',
+      );
     }
     this.setRole('follower', 'released');
   }
@@ -153,10 +159,20 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
     const { lease: read } = this.leaseIn(current);
     // The lease as read may be an older version of mine (a renewal landed while the record was read): fence
     // with what was read; the server refuses it if the lease has moved on, and the reconcile re-reads.
-    const mine = held !== undefined && read !== undefined && read.holder === this.id && read.term === held.term && read.until > 0;
-    if (mine && holdsLease(this.id, read, this.clock.now(), this.options.lease)) return fenced(this.options.name, read, batch);
-    if (mine && this.isLeader()) throw new LeaseLostError(`not writing ${this.options.name} this time: the lease read is an older, expiring version of this replica's own`);
-    const why = held === undefined ? 'this replica does not hold the lease' : mine ? "the lease ran out by this replica's clock" : 'the lease record changed';
+    const mine =
+      held !== undefined && read !== undefined && read.holder === this.id && read.term === held.term && read.until > 0;
+    if (mine && holdsLease(this.id, read, this.clock.now(), this.options.lease))
+      return fenced(this.options.name, read, batch);
+    if (mine && this.isLeader())
+      throw new LeaseLostError(
+        `not writing ${this.options.name} this time: the lease read is an older, expiring version of this replica's own`,
+      );
+    const why =
+      held === undefined
+        ? 'this replica does not hold the lease'
+        : mine
+          ? "the lease ran out by this replica's clock"
+          : 'the lease record changed';
     this.stepDown(mine ? 'expired' : 'lease-changed', read);
     throw new LeaseLostError(`not writing ${this.options.name}: ${why}`);
   }
@@ -172,7 +188,8 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
   private leaseIn(current: readonly RecordSet[]): { lease: Lease | undefined } {
     const set = current.find((s) => s.type === 'TXT' && canonicalName(s.name) === this.leaseName);
     if (set === undefined) return { lease: undefined };
-    if (set.values.length !== 1) throw new LeaseFormatError('fields', `${set.values.length} TXT values at ${this.leaseName}; expected one`);
+    if (set.values.length !== 1)
+      throw new LeaseFormatError('fields', `${set.values.length} TXT values at ${this.leaseName}; expected one`);
     return { lease: parseLease(set.values[0]) };
   }
 
@@ -212,7 +229,8 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
     if (this.stopped) return;
     this.refreshRole('expired');
     // Wake when the part of the lease we may act in ends too, so the role never lags the clock.
-    const actUntil = this.held && this.role === 'leader' ? this.held.until - timing.skewMarginMs - this.clock.now() : Infinity;
+    const actUntil =
+      this.held && this.role === 'leader' ? this.held.until - timing.skewMarginMs - this.clock.now() : Infinity;
     this.schedule(Math.max(0, Math.min(next, actUntil)));
   }
 
@@ -226,10 +244,15 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
     const described = describeError(error);
     if (described !== this.lastProblem) {
       this.lastProblem = described;
-      if (error instanceof LeaseFormatError) logger.error({ replica: this.id, record: this.leaseName, error: described }, `the lease record ${this.leaseName} is not a lease; no replica writes until an operator deletes it`);
+      if (error instanceof LeaseFormatError)
+        logger.error(
+          { replica: this.id, record: this.leaseName, error: described },
+          `the lease record ${this.leaseName} is not a lease; no replica writes until an operator deletes it`,
+        );
       else logger.warn({ replica: this.id, error: described }, 'reading or writing the lease failed; retrying');
     }
-    if (this.held !== undefined && this.role === 'leader' && !this.isLeader()) this.setRole('follower', 'renewal-failed');
+    if (this.held !== undefined && this.role === 'leader' && !this.isLeader())
+      this.setRole('follower', 'renewal-failed');
     return error instanceof LeaseFormatError ? timing.renewEveryMs : Math.min(ERROR_RETRY_MS, timing.renewEveryMs);
   }
 
@@ -241,11 +264,26 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
 
   private setRole(to: Role, reason: LeadershipChange['reason']): void {
     if (this.role === to) return;
-    const change: LeadershipChange = { replica: this.id, from: this.role, to, term: this.held?.term ?? this.seen?.term, reason, at: this.clock.now() };
+    const change: LeadershipChange = {
+      replica: this.id,
+      from: this.role,
+      to,
+      term: this.held?.term ?? this.seen?.term,
+      reason,
+      at: this.clock.now(),
+    };
     this.role = to;
     const { logger } = this.options;
-    if (to === 'leader') logger.info({ replica: this.id, term: change.term, event: 'leadership' }, `replica ${this.id} is now the leader (term ${change.term})`);
-    else logger.warn({ replica: this.id, term: change.term, reason, event: 'leadership' }, `replica ${this.id} is now a follower (${reason})`);
+    if (to === 'leader')
+      logger.info(
+        { replica: this.id, term: change.term, event: 'leadership' },
+        `replica ${this.id} is now the leader (term ${change.term})`,
+      );
+    else
+      logger.warn(
+        { replica: this.id, term: change.term, reason, event: 'leadership' },
+        `replica ${this.id} is now a follower (${reason})`,
+      );
     publishDiagnostics('leadership', change);
     this.emit('change', change);
   }

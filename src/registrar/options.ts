@@ -21,12 +21,14 @@ export interface RegistrarOptionsToCheck {
 
 /** Throws InvalidArgumentError naming the first bad option; defaults stay where they are documented (registrar.ts). */
 export function validateRegistrarOptions(options: RegistrarOptionsToCheck): void {
-  if (typeof options.name !== 'string' || options.name.length === 0) throw new InvalidArgumentError('name', 'expected the seed record name');
+  if (typeof options.name !== 'string' || options.name.length === 0)
+    throw new InvalidArgumentError('name', 'expected the seed record name');
   if (!Array.isArray(options.sources)) throw new InvalidArgumentError('sources', 'expected a list of sources');
   checkInteger(options.intervalMs, 'intervalMs', 1, DAY_MS);
   checkInteger(options.debounceMs, 'debounceMs', 0, 3_600_000);
   if (options.maxConflictRetries !== undefined) checkInteger(options.maxConflictRetries, 'maxConflictRetries', 0, 100);
-  if (options.errorSummaryPeriodMs !== undefined) checkInteger(options.errorSummaryPeriodMs, 'errorSummaryPeriodMs', 0, DAY_MS);
+  if (options.errorSummaryPeriodMs !== undefined)
+    checkInteger(options.errorSummaryPeriodMs, 'errorSummaryPeriodMs', 0, DAY_MS);
   if (options.retry !== undefined) {
     checkObject(options.retry, 'retry');
     const base = checkInteger(options.retry.baseMs, 'retry.baseMs', 0, DAY_MS);

@@ -57,7 +57,9 @@ export class OutageGuard {
     now: number,
   ): { members: DesiredMember[]; phase: OutagePhase } {
     const states = candidates.map((c) => health.get(candidateKey(c)));
-    const allFailing = states.length > 0 && states.every((h) => h !== undefined && (h.state === 'unhealthy' || h.failingSince !== undefined));
+    const allFailing =
+      states.length > 0 &&
+      states.every((h) => h !== undefined && (h.state === 'unhealthy' || h.failingSince !== undefined));
     if (allFailing) {
       this.active = true;
       return { members: [], phase: 'active' };

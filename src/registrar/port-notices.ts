@@ -9,7 +9,10 @@ import type { Plan } from '../plan/types.js';
 /** Advice for the candidates whose address the plan publishes (what clients will actually be given). */
 export function publishedPortAdvice(name: string, plan: Plan, candidates: readonly Candidate[]): PortAdvice[] {
   const published = new Set([...plan.published.A, ...plan.published.AAAA]);
-  return portAdvice(candidates.filter((c) => published.has(c.address)), name);
+  return portAdvice(
+    candidates.filter((c) => published.has(c.address)),
+    name,
+  );
 }
 
 export class PortNotices {

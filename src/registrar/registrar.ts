@@ -5,119 +5,41 @@
  */
 import { EventEmitter } from 'node:events';
 import { describeError, SeedkeeperError } from '../errors.js';
-import type { Endpoint, EndpointHealth, HealthTransition } from '../health/types.js';
 import { calculatePlan } from '../plan/calculate.js';
-import type { Plan, PlanPolicy } from '../plan/types.js';
-import { ConflictError, type DnsProvider } from '../providers/types.js';
-import type { Candidate, Source } from '../sources/types.js';
+import type { Plan } from '../plan/types.js';
+import { ConflictError } from '../providers/types.js';
 import { Backoff, type BackoffPolicy } from '../time/backoff.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { classifyReconcileError } from './error-policy.js';
-import type { Logger } from '../log/logger.js';
-import { candidateKey, OutageGuard, type OutageGuardOptions, type OutagePhase } from './outage-guard.js';
-import { publishedAddresses, reconcileOnce, type ReconcileFence } from '../reconcile/once.js';
-import type { RegistrarMetrics } from './metrics.js';
+import { OutageGuard } from './outage-guard.js';
+import { publishedAddresses, reconcileOnce } from '../reconcile/once.js';
 import { PortNotices, publishedPortAdvice } from './port-notices.js';
 import { RepeatSummary, type RepeatRun } from './repeat-summary.js';
 import { WriteCheck, type WriteNotVisible } from './write-check.js';
+import {
+  DEFAULT_RETRY_BACKOFF,
+  type ReconcileOutcome,
+  type RegistrarEvents,
+  type RegistrarOptions,
+  type RegistrarState,
+} from './registrar-types.js';
+import { endpointOf, mergeCandidates } from './candidates.js';
 import { LeaseLostError } from './leadership.js';
 import { validateRegistrarOptions } from './options.js';
 import { DIAGNOSTICS_CHANNELS, diagnosticsPublisher } from '../log/diagnostics.js';
-import type { RegistrarStateView } from '../web/registrar-view.js';
 
 const publishDiagnostics = diagnosticsPublisher(DIAGNOSTICS_CHANNELS.registrar);
 
-/** What the registrar needs from a health checker. */
-export interface HealthView {
-  setEndpoints(endpoints: readonly Endpoint[]): void;
-  snapshot(): ReadonlyMap<string, EndpointHealth>;
-  on(event: 'transition', listener: (transition: HealthTransition) => void): unknown;
-  start(): void;
-  stop(): Promise<void>;
-}
-
-export interface RegistrarOptions {
-  /** The seed record name. */
-  readonly name: string;
-  readonly sources: readonly Source[];
-  readonly health: HealthView;
-  readonly provider: DnsProvider;
-  readonly policy: PlanPolicy;
-  /** Full reconcile period. */
-  readonly intervalMs: number;
-  /** Coalesce bursts of changes into one reconcile. */
-  readonly debounceMs: number;
-  readonly logger: Logger;
-  readonly metrics: RegistrarMetrics;
-  /** Re-read and re-plan after a compare-and-swap conflict, at most this many times. Default 5. */
-  readonly maxConflictRetries?: number;
-  /** Judges mass failures (fail open) and the recovery after them. */
-  readonly outage: OutageGuardOptions;
-  /** Pause before the next scheduled reconcile after failures in a row (equal jitter). Default DEFAULT_RETRY_BACKOFF. */
-  readonly retry?: RetryBackoffOptions;
-  /** Identical errors in a row: one summary line per this period after the first. Default 60 s. */
-  readonly errorSummaryPeriodMs?: number;
-  /** Time of retries, error summaries, write checks and conflict pauses (tests). Default systemClock. */
-  readonly clock?: Clock;
-  /** Jitter source for retries (tests). Default Math.random. */
-  readonly random?: () => number;
-  /** With replicas: only the lease holder plans and writes, fenced by the lease (src/registrar/leadership.ts). */
-  readonly leadership?: { start(): void; isLeader(): boolean; readonly fence: ReconcileFence };
-}
-
-/** The first and largest pause of the registrar's retries after failed reconciles. */
-export type RetryBackoffOptions = Pick<BackoffPolicy, 'baseMs' | 'maxMs'>;
-
-export const DEFAULT_RETRY_BACKOFF: RetryBackoffOptions = Object.freeze({ baseMs: 1000, maxMs: 60_000 });
-
-export interface ReconcileOutcome {
-  readonly trigger: string;
-  readonly plan: Plan;
-  readonly applied: boolean;
-  readonly attempts: number;
-  readonly candidates: readonly Candidate[];
-  readonly error?: unknown;
-  /** Set when this reconcile's read did not show what the previous one wrote. */
-  readonly writeNotVisible?: WriteNotVisible;
-  /** Set when this replica did not hold the lease: it health-checked, planned nothing and wrote nothing. */
-  readonly follower?: true;
-}
-
-/**
- * A read-only picture of the registrar, computed on demand, never cached: the status page's view of it
- * (src/web/registrar-view.ts), with the registrar's own types.
- */
-export interface RegistrarState extends RegistrarStateView {
-  readonly last: ReconcileOutcome | undefined;
-  readonly outage: OutagePhase;
-  readonly lastWriteNotVisible: WriteNotVisible | undefined;
-  /** The last reconcile error survived (logged and retried), if the last reconcile failed. */
-  readonly lastError: unknown;
-}
-
-export interface RegistrarEvents {
-  reconciled: [ReconcileOutcome];
-  transition: [HealthTransition];
-  /** A configuration error before the first successful reconcile (bad credentials, wrong zone): the loop stopped. */
-  fatal: [unknown];
-}
-
-function endpointOf(candidate: Candidate): Endpoint {
-  const key = candidateKey(candidate);
-  return { key, host: candidate.address, port: candidate.port, ...(candidate.expectedNodeId ? { expectedNodeId: candidate.expectedNodeId } : {}) };
-}
-
-/** Candidates of every source, one per address:port (the first source that names it wins). */
-export function mergeCandidates(sources: readonly Source[]): Candidate[] {
-  const merged = new Map<string, Candidate>();
-  for (const source of sources) {
-    for (const candidate of source.candidates()) {
-      const key = endpointOf(candidate).key;
-      if (!merged.has(key)) merged.set(key, candidate);
-    }
-  }
-  return [...merged.values()];
-}
+export type {
+  HealthView,
+  ReconcileOutcome,
+  RegistrarEvents,
+  RegistrarOptions,
+  RegistrarState,
+  RetryBackoffOptions,
+} from './registrar-types.js';
+export { DEFAULT_RETRY_BACKOFF } from './registrar-types.js';
+export { mergeCandidates } from './candidates.js';
 
 export class Registrar extends EventEmitter<RegistrarEvents> {
   private readonly options: RegistrarOptions;
@@ -152,7 +74,11 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     // The interval retries anyway: no pause is longer than it.
     const retry = options.retry ?? DEFAULT_RETRY_BACKOFF;
     // Equal jitter: replicas do not retry in step, and a pause never collapses to zero (the storm again).
-    const policy: BackoffPolicy = { baseMs: Math.min(retry.baseMs, options.intervalMs), maxMs: Math.min(retry.maxMs, options.intervalMs), jitter: 'equal' };
+    const policy: BackoffPolicy = {
+      baseMs: Math.min(retry.baseMs, options.intervalMs),
+      maxMs: Math.min(retry.maxMs, options.intervalMs),
+      jitter: 'equal',
+    };
     this.retry = new Backoff(policy, options.random);
     this.repeats = new RepeatSummary(options.errorSummaryPeriodMs);
     this.clock = options.clock ?? systemClock;
@@ -190,7 +116,10 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     const { health, metrics, logger } = this.options;
     health.on('transition', (t) => {
       metrics.healthTransitions.inc({ to: t.to });
-      logger.info({ endpoint: t.endpoint.key, from: t.from, to: t.to, reason: t.reason }, `endpoint ${t.endpoint.key} is ${t.to}`);
+      logger.info(
+        { endpoint: t.endpoint.key, from: t.from, to: t.to, reason: t.reason },
+        `endpoint ${t.endpoint.key} is ${t.to}`,
+      );
       this.report('transition', t);
       this.schedule('health');
     });
@@ -242,7 +171,14 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     try {
       return await this.reconcileGuarded(trigger, dryRun);
     } catch (error) {
-      const outcome: ReconcileOutcome = { trigger, plan: emptyPlan(), applied: false, attempts: 0, candidates: [], error };
+      const outcome: ReconcileOutcome = {
+        trigger,
+        plan: emptyPlan(),
+        applied: false,
+        attempts: 0,
+        candidates: [],
+        error,
+      };
       this.recordError(outcome, error);
       return outcome;
     }
@@ -274,8 +210,20 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       ...(this.options.maxConflictRetries === undefined ? {} : { maxConflictRetries: this.options.maxConflictRetries }),
       plan: (current) => {
         if (!dryRun) notVisible ??= this.writeCheck.checkRead(current);
-        const { members: desired } = this.guard.desired(candidates, snapshot, publishedAddresses(name, current), this.clock.now());
-        return calculatePlan({ name, current, desired, candidates: candidates.length, policy, ...(provider.limits ? { limits: provider.limits } : {}) });
+        const { members: desired } = this.guard.desired(
+          candidates,
+          snapshot,
+          publishedAddresses(name, current),
+          this.clock.now(),
+        );
+        return calculatePlan({
+          name,
+          current,
+          desired,
+          candidates: candidates.length,
+          policy,
+          ...(provider.limits ? { limits: provider.limits } : {}),
+        });
       },
       onConflict: (attempt, error) => {
         metrics.conflicts.inc();
@@ -288,7 +236,15 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       // The lease was lost just before the write (leadership.ts logged the step-down): not an error to retry.
       if (result.error instanceof LeaseLostError) return { ...follower, attempts: result.attempts };
       if (result.error !== undefined) {
-        const outcome: ReconcileOutcome = { trigger, plan: result.plan ?? emptyPlan(), applied: false, attempts: result.attempts, candidates, error: result.error, ...seen };
+        const outcome: ReconcileOutcome = {
+          trigger,
+          plan: result.plan ?? emptyPlan(),
+          applied: false,
+          attempts: result.attempts,
+          candidates,
+          error: result.error,
+          ...seen,
+        };
         this.recordError(outcome, result.error);
         return outcome;
       }
@@ -296,11 +252,22 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       if (result.applied) {
         this.writeCheck.recordWrite(plan.changes, this.clock.now());
         metrics.changesApplied.inc(plan.changes.length);
-        logger.info({ trigger, added: plan.added, removed: plan.removed, published: plan.published }, `record ${name} updated`);
+        logger.info(
+          { trigger, added: plan.added, removed: plan.removed, published: plan.published },
+          `record ${name} updated`,
+        );
       }
-      const outcome: ReconcileOutcome = { trigger, plan, applied: result.applied, attempts: result.attempts, candidates, ...seen };
+      const outcome: ReconcileOutcome = {
+        trigger,
+        plan,
+        applied: result.applied,
+        attempts: result.attempts,
+        candidates,
+        ...seen,
+      };
       // Start-up ends with the first write, or the first read of a record that already holds what it should.
-      if (!dryRun && (result.applied || plan.published.A.length + plan.published.AAAA.length > 0)) this.everSucceeded = true;
+      if (!dryRun && (result.applied || plan.published.A.length + plan.published.AAAA.length > 0))
+        this.everSucceeded = true;
       this.record(outcome, dryRun);
       return outcome;
     } finally {
@@ -317,21 +284,33 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     metrics.removalsDeferred.set(plan.deferred?.length ?? 0);
     metrics.published.set({ family: 'ipv4' }, plan.published.A.length);
     metrics.published.set({ family: 'ipv6' }, plan.published.AAAA.length);
-    const result = plan.refused ? 'refused' : codes.has('fail-open') ? 'fail_open' : outcome.applied ? 'ok' : 'unchanged';
+    const result = plan.refused
+      ? 'refused'
+      : codes.has('fail-open')
+        ? 'fail_open'
+        : outcome.applied
+          ? 'ok'
+          : 'unchanged';
     metrics.reconciles.inc({ result });
     if (!plan.refused) metrics.lastSuccess.setToCurrentTime();
     metrics.leftOut.reset();
-    for (const c of plan.capped ?? []) metrics.leftOut.set({ family: c.family === 'A' ? 'ipv4' : 'ipv6', reason: c.reason }, c.healthy - c.published);
+    for (const c of plan.capped ?? [])
+      metrics.leftOut.set({ family: c.family === 'A' ? 'ipv4' : 'ipv6', reason: c.reason }, c.healthy - c.published);
     // Once per distinct advice, not every cycle; dry runs (plan, warm-up) leave it to their caller.
-    if (!dryRun) for (const advice of this.portNotices.fresh(publishedPortAdvice(name, plan, outcome.candidates))) logger.warn({ record: name, code: advice.code }, advice.message);
+    if (!dryRun)
+      for (const advice of this.portNotices.fresh(publishedPortAdvice(name, plan, outcome.candidates)))
+        logger.warn({ record: name, code: advice.code }, advice.message);
     this.retry.succeeded();
     const ended = this.repeats.resolved();
-    if (ended) logger.info({ repeats: ended.repeats }, `${repeatText(ended, this.clock.now())}; this reconcile succeeded`);
+    if (ended)
+      logger.info({ repeats: ended.repeats }, `${repeatText(ended, this.clock.now())}; this reconcile succeeded`);
     for (const note of plan.notes) {
       if (note.code === 'not-owned') logger.error({ record: name }, note.message);
       else if (note.code === 'provider-limit') logger.warn({ record: name, capped: plan.capped }, note.message);
-      else if (note.code === 'fail-open') logger.warn({ record: name, candidates: outcome.candidates.length }, note.message);
-      else if (note.code === 'removals-capped' || note.code === 'size-capped' || note.code === 'upsert-only') logger.info({ record: name }, note.message);
+      else if (note.code === 'fail-open')
+        logger.warn({ record: name, candidates: outcome.candidates.length }, note.message);
+      else if (note.code === 'removals-capped' || note.code === 'size-capped' || note.code === 'upsert-only')
+        logger.info({ record: name }, note.message);
     }
     this.lastOutcome = outcome;
     this.report('reconciled', outcome);
@@ -345,7 +324,10 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     this.lastOutcome = outcome;
     this.report('reconciled', outcome);
     if (classifyReconcileError(error, { everSucceeded: this.everSucceeded }) === 'fatal') {
-      logger.error({ error: describeError(error), code }, 'the registrar is configured wrongly (before any successful reconcile); stopping');
+      logger.error(
+        { error: describeError(error), code },
+        'the registrar is configured wrongly (before any successful reconcile); stopping',
+      );
       this.report('fatal', error);
       void this.stop();
       return;
@@ -359,11 +341,21 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
     const decision = this.repeats.occurred(`${code} ${described}`, now);
     if (decision.kind === 'quiet') return;
     if (decision.kind === 'summary') {
-      logger[level]({ error: described, code, repeats: decision.run.repeats, retryInMs }, `${repeatText(decision.run, now)}; retrying in ${seconds(retryInMs)}`);
+      logger[level](
+        { error: described, code, repeats: decision.run.repeats, retryInMs },
+        `${repeatText(decision.run, now)}; retrying in ${seconds(retryInMs)}`,
+      );
       return;
     }
-    if (decision.closed) logger.info({ repeats: decision.closed.repeats }, `${repeatText(decision.closed, now)} before this different error`);
-    logger[level]({ error: described, code, retryInMs }, `reconcile failed; the record stays as it is; retrying in ${seconds(retryInMs)}`);
+    if (decision.closed)
+      logger.info(
+        { repeats: decision.closed.repeats },
+        `${repeatText(decision.closed, now)} before this different error`,
+      );
+    logger[level](
+      { error: described, code, retryInMs },
+      `reconcile failed; the record stays as it is; retrying in ${seconds(retryInMs)}`,
+    );
   }
 
   private recordNotVisible(seen: WriteNotVisible): void {

@@ -57,7 +57,10 @@ export class RepeatSummary {
   }
 
   private close(): RepeatRun | undefined {
-    const run = this.key !== undefined && this.repeats > 0 ? { key: this.key, repeats: this.repeats, sinceMs: this.lastLineAt } : undefined;
+    const run =
+      this.key !== undefined && this.repeats > 0
+        ? { key: this.key, repeats: this.repeats, sinceMs: this.lastLineAt }
+        : undefined;
     this.repeats = 0;
     return run;
   }

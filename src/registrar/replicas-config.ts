@@ -7,7 +7,13 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_LEASE_OPTIONS, leaseOptions, REPLICA_ID_PATTERN, REPLICA_ID_RULE, type LeaseOptions } from '../lease/index.js';
+import {
+  DEFAULT_LEASE_OPTIONS,
+  leaseOptions,
+  REPLICA_ID_PATTERN,
+  REPLICA_ID_RULE,
+  type LeaseOptions,
+} from '../lease/index.js';
 
 export const replicasSchema = z
   .object({
@@ -34,7 +40,11 @@ export const replicasSchema = z
 
 export type ReplicasConfig = z.output<typeof replicasSchema>;
 
-const FIELD: Readonly<Record<keyof LeaseOptions, keyof ReplicasConfig>> = { durationMs: 'leaseMs', renewEveryMs: 'renewMs', skewMarginMs: 'skewMs' };
+const FIELD: Readonly<Record<keyof LeaseOptions, keyof ReplicasConfig>> = {
+  durationMs: 'leaseMs',
+  renewEveryMs: 'renewMs',
+  skewMarginMs: 'skewMs',
+};
 
 /** The lease timing of `r`, checked (ConfigError with the config path). */
 export function replicaLeaseOptions(r: Pick<ReplicasConfig, 'leaseMs' | 'renewMs' | 'skewMs'>): LeaseOptions {
@@ -44,11 +54,16 @@ export function replicaLeaseOptions(r: Pick<ReplicasConfig, 'leaseMs' | 'renewMs
     if (!(error instanceof ConfigError)) throw error;
     // leaseOptions names its own fields (replicas.durationMs): say the config's.
     const field = Object.entries(FIELD).find(([option]) => error.path === `replicas.${option}`)?.[1] ?? 'leaseMs';
-    throw new ConfigError(`replicas.${field}`, error.message.replace(/^[^:]*:\s*/, '').replace(/durationMs/g, 'leaseMs'));
+    throw new ConfigError(
+      `replicas.${field}`,
+      error.message.replace(/^[^:]*:\s*/, '').replace(/durationMs/g, 'leaseMs'),
+    );
   }
 }
 
-function leaseProblem(r: Pick<ReplicasConfig, 'leaseMs' | 'renewMs' | 'skewMs'>): { path: string[]; message: string } | undefined {
+function leaseProblem(
+  r: Pick<ReplicasConfig, 'leaseMs' | 'renewMs' | 'skewMs'>,
+): { path: string[]; message: string } | undefined {
   try {
     replicaLeaseOptions(r);
     return undefined;
@@ -63,7 +78,11 @@ function leaseProblem(r: Pick<ReplicasConfig, 'leaseMs' | 'renewMs' | 'skewMs'>)
  * host name and pid 1. It changes on every restart, so a restarted replica never mistakes its predecessor's
  * lease for its own; set `replicas.id` for stable names in logs and metrics.
  */
-export function defaultReplicaId(host = hostname(), pid = process.pid, random = randomBytes(2).toString('hex')): string {
+export function defaultReplicaId(
+  host = hostname(),
+  pid = process.pid,
+  random = randomBytes(2).toString('hex'),
+): string {
   const suffix = `-${pid}-${random}`;
   const cleaned = host.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'replica';
   return `${cleaned.slice(0, 64 - suffix.length)}${suffix}`;

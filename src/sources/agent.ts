@@ -45,13 +45,17 @@ export type RegisterResult = 'added' | 'replaced' | 'renewed';
 export class AgentRegistryError extends SeedkeeperError {}
 
 /** Why a member is invalid, or undefined when it is valid. Addresses follow the one address policy (net/address-policy.ts). */
-export function memberProblem(member: { id?: unknown; address?: unknown; port?: unknown }, policy: AddressPolicy = {}): string | undefined {
+export function memberProblem(
+  member: { id?: unknown; address?: unknown; port?: unknown },
+  policy: AddressPolicy = {},
+): string | undefined {
   const idProblem = agentIdProblem(member.id);
   if (idProblem) return `id: ${idProblem}`;
   if (typeof member.address !== 'string') return 'address: expected an IPv4 or IPv6 address';
   const verdict = checkNodeAddress(member.address, policy);
   if (!verdict.ok) return `address: ${verdict.reason}`;
-  if (typeof member.port !== 'number' || !Number.isInteger(member.port) || member.port < 1 || member.port > 65535) return 'port: expected an integer from 1 to 65535';
+  if (typeof member.port !== 'number' || !Number.isInteger(member.port) || member.port < 1 || member.port > 65535)
+    return 'port: expected an integer from 1 to 65535';
   return undefined;
 }
 
@@ -85,8 +89,10 @@ export interface AgentSource extends Source {
 export function createAgentSource(options: AgentSourceOptions = {}): AgentSource {
   const leaseMs = options.leaseMs ?? 0;
   const maxMembers = options.maxMembers ?? MAX_AGENT_MEMBERS;
-  if (!Number.isInteger(leaseMs) || leaseMs < 0) throw new InvalidArgumentError('leaseMs', `must be a non-negative integer, got ${leaseMs}`);
-  if (!Number.isInteger(maxMembers) || maxMembers < 1) throw new InvalidArgumentError('maxMembers', `must be a positive integer, got ${maxMembers}`);
+  if (!Number.isInteger(leaseMs) || leaseMs < 0)
+    throw new InvalidArgumentError('leaseMs', `must be a non-negative integer, got ${leaseMs}`);
+  if (!Number.isInteger(maxMembers) || maxMembers < 1)
+    throw new InvalidArgumentError('maxMembers', `must be a positive integer, got ${maxMembers}`);
   const clock = options.clock ?? systemClock;
   const now = (): number => clock.now();
   const registry = new Map<string, RegisteredMember>();
@@ -144,7 +150,9 @@ export function createAgentSource(options: AgentSourceOptions = {}): AgentSource
     }
     if (!previous && registry.size >= maxMembers) {
       if (expired) changed();
-      throw new AgentRegistryError('ERR_AGENT_REGISTRY_FULL', `the agent registry is full (${maxMembers} members)`, { labels: ['retryable'] });
+      throw new AgentRegistryError('ERR_AGENT_REGISTRY_FULL', `the agent registry is full (${maxMembers} members)`, {
+        labels: ['retryable'],
+      });
     }
     const member: RegisteredMember = { id: input.id, address, port: input.port, registeredAt: at, ...expiry(at) };
     registry.set(input.id, member);
@@ -164,7 +172,9 @@ export function createAgentSource(options: AgentSourceOptions = {}): AgentSource
     },
     candidates() {
       if (sweep() === 0 && cached) return cached;
-      cached = Object.freeze([...registry.values()].map((m): Candidate => ({ id: m.id, address: m.address, port: m.port, source: 'agent' })));
+      cached = Object.freeze(
+        [...registry.values()].map((m): Candidate => ({ id: m.id, address: m.address, port: m.port, source: 'agent' })),
+      );
       return cached;
     },
     register,

@@ -70,7 +70,10 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Why an Auto Scaling instance is not eligible, or undefined when it is. */
-export function asgExclusionReason(lifecycleState: string | undefined, healthStatus: string | undefined): string | undefined {
+export function asgExclusionReason(
+  lifecycleState: string | undefined,
+  healthStatus: string | undefined,
+): string | undefined {
   if (lifecycleState !== ELIGIBLE_LIFECYCLE_STATE) return `lifecycle state ${lifecycleState ?? 'unknown'}`;
   if (healthStatus !== 'Healthy') return `health status ${healthStatus ?? 'unknown'}`;
   return undefined;
@@ -83,8 +86,14 @@ async function describeGroups(options: AsgListOptions): Promise<{ states: AsgIns
     let token: string | undefined;
     let pages = 0;
     do {
-      if (++pages > MAX_PAGES) throw new SourceError('ERR_ASG_TOO_MANY_PAGES', `DescribeAutoScalingGroups returned more than ${MAX_PAGES} pages`);
-      const page = await options.client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, ...(token ? { NextToken: token } : {}) }));
+      if (++pages > MAX_PAGES)
+        throw new SourceError(
+          'ERR_ASG_TOO_MANY_PAGES',
+          `DescribeAutoScalingGroups returned more than ${MAX_PAGES} pages`,
+        );
+      const page = await options.client.send(
+        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names, ...(token ? { NextToken: token } : {}) }),
+      );
       for (const group of page.AutoScalingGroups ?? []) {
         const groupName = group.AutoScalingGroupName ?? '';
         found.add(groupName);
@@ -116,12 +125,18 @@ async function describeInstances(ec2: EC2Client, ids: readonly string[]): Promis
     let token: string | undefined;
     let pages = 0;
     do {
-      if (++pages > MAX_PAGES) throw new SourceError('ERR_ASG_TOO_MANY_PAGES', `DescribeInstances returned more than ${MAX_PAGES} pages`);
+      if (++pages > MAX_PAGES)
+        throw new SourceError('ERR_ASG_TOO_MANY_PAGES', `DescribeInstances returned more than ${MAX_PAGES} pages`);
       const page = await ec2.send(
-        new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: batch }], MaxResults: 1000, ...(token ? { NextToken: token } : {}) }),
+        new DescribeInstancesCommand({
+          Filters: [{ Name: 'instance-id', Values: batch }],
+          MaxResults: 1000,
+          ...(token ? { NextToken: token } : {}),
+        }),
       );
       for (const reservation of page.Reservations ?? []) {
-        for (const instance of reservation.Instances ?? []) if (instance.InstanceId) byId.set(instance.InstanceId, instance);
+        for (const instance of reservation.Instances ?? [])
+          if (instance.InstanceId) byId.set(instance.InstanceId, instance);
       }
       token = page.NextToken;
     } while (token);
@@ -134,7 +149,9 @@ export function instanceAddress(instance: Ec2Instance, kind: AsgAddressKind): st
   if (kind === 'private') return instance.PrivateIpAddress;
   if (kind === 'public') return instance.PublicIpAddress;
   if (instance.Ipv6Address) return instance.Ipv6Address;
-  const interfaces = [...(instance.NetworkInterfaces ?? [])].sort((a, b) => (a.Attachment?.DeviceIndex ?? 99) - (b.Attachment?.DeviceIndex ?? 99));
+  const interfaces = [...(instance.NetworkInterfaces ?? [])].sort(
+    (a, b) => (a.Attachment?.DeviceIndex ?? 99) - (b.Attachment?.DeviceIndex ?? 99),
+  );
   for (const ni of interfaces) {
     const addresses = ni.Ipv6Addresses ?? [];
     const chosen = addresses.find((a) => a.IsPrimaryIpv6 === true) ?? addresses[0];
@@ -186,7 +203,13 @@ export async function listAsgCandidates(options: AsgListOptions): Promise<AsgLis
       continue;
     }
     const rack = i.availabilityZone ?? instance.Placement?.AvailabilityZone;
-    candidates.push({ address: canonicalIp(address), port, id: i.instanceId, ...(rack ? { rack } : {}), source: 'aws-asg' });
+    candidates.push({
+      address: canonicalIp(address),
+      port,
+      id: i.instanceId,
+      ...(rack ? { rack } : {}),
+      source: 'aws-asg',
+    });
   }
   candidates.sort((a, b) => (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0));
   return {
@@ -224,7 +247,8 @@ export interface AsgSource extends Source {
 }
 
 function sameCandidates(a: readonly Candidate[], b: readonly Candidate[]): boolean {
-  const key = (c: Candidate): string => `${c.id ?? ''}|${endpointKey({ host: c.address, port: c.port })}|${c.rack ?? ''}`;
+  const key = (c: Candidate): string =>
+    `${c.id ?? ''}|${endpointKey({ host: c.address, port: c.port })}|${c.rack ?? ''}`;
   return a.length === b.length && a.every((c, i) => key(c) === key(b[i]!));
 }
 

@@ -38,7 +38,13 @@ export function createClusterSource(options: ClusterSourceOptions): Source & { r
     for (const n of cluster.nodes) {
       const verdict = checkNodeAddress(n.address.host, policy);
       if (verdict.ok) {
-        candidates.push({ address: verdict.address, port: n.address.port, id: n.nodeId, expectedNodeId: n.nodeId, source: 'cluster' });
+        candidates.push({
+          address: verdict.address,
+          port: n.address.port,
+          id: n.nodeId,
+          expectedNodeId: n.nodeId,
+          source: 'cluster',
+        });
       } else if (refused.size < 1024 && !refused.has(`${n.nodeId} ${n.address.host}`)) {
         refused.add(`${n.nodeId} ${n.address.host}`);
         options.onRefused?.(n.nodeId, n.address.host, verdict.reason);
@@ -72,7 +78,8 @@ export function createClusterSource(options: ClusterSourceOptions): Source & { r
     kind: 'cluster',
     cluster,
     start(onChange) {
-      for (const event of ['nodeAdded', 'nodeRemoved', 'nodeAddressChanged'] as const) cluster.on(event, () => onChange());
+      for (const event of ['nodeAdded', 'nodeRemoved', 'nodeAddressChanged'] as const)
+        cluster.on(event, () => onChange());
       // Connecting may take a while (or fail until the cluster appears): never block the registrar on it.
       void connect(onChange);
       return Promise.resolve();

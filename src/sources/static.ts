@@ -28,7 +28,11 @@ function expandCidr(cidr: string, path: string, limit: number): string[] {
     throw new ConfigError(path, `expected an IPv4 CIDR block like 10.0.1.0/28, got ${JSON.stringify(cidr)}`);
   }
   const size = 2 ** (32 - prefix);
-  if (size > limit) throw new ConfigError(path, `${cidr} holds ${size} addresses; at most ${MAX_STATIC_CANDIDATES} candidates are allowed`);
+  if (size > limit)
+    throw new ConfigError(
+      path,
+      `${cidr} holds ${size} addresses; at most ${MAX_STATIC_CANDIDATES} candidates are allowed`,
+    );
   const base = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) & ~(size - 1);
   const skipEnds = prefix <= 30;
   const out: string[] = [];
@@ -42,7 +46,8 @@ function expandCidr(cidr: string, path: string, limit: number): string[] {
 /** The address as the policy normalises it; ConfigError naming the path, the address and the reason otherwise. */
 function admitted(address: string, path: string, policy: AddressPolicy): string {
   const verdict = checkNodeAddress(address, policy);
-  if (!verdict.ok) throw new ConfigError(path, `${verdict.reason}; a node address must be a unicast address clients can dial`);
+  if (!verdict.ok)
+    throw new ConfigError(path, `${verdict.reason}; a node address must be a unicast address clients can dial`);
   return verdict.address;
 }
 
@@ -50,12 +55,16 @@ export function staticCandidates(options: StaticSourceOptions, path = 'sources[s
   const port = options.port ?? DEFAULT_SERVICE_PORT;
   const policy = { allowLoopback: options.allowLoopback === true };
   const addresses = new Set<string>();
-  (options.addresses ?? []).forEach((address, i) => addresses.add(admitted(address, `${path}.addresses[${i}]`, policy)));
+  (options.addresses ?? []).forEach((address, i) =>
+    addresses.add(admitted(address, `${path}.addresses[${i}]`, policy)),
+  );
   (options.cidrs ?? []).forEach((cidr, i) => {
     const where = `${path}.cidrs[${i}]`;
-    for (const address of expandCidr(cidr, where, MAX_STATIC_CANDIDATES - addresses.size)) addresses.add(admitted(address, `${where} (${cidr})`, policy));
+    for (const address of expandCidr(cidr, where, MAX_STATIC_CANDIDATES - addresses.size))
+      addresses.add(admitted(address, `${where} (${cidr})`, policy));
   });
-  if (addresses.size > MAX_STATIC_CANDIDATES) throw new ConfigError(path, `more than ${MAX_STATIC_CANDIDATES} candidates`);
+  if (addresses.size > MAX_STATIC_CANDIDATES)
+    throw new ConfigError(path, `more than ${MAX_STATIC_CANDIDATES} candidates`);
   return [...addresses].map((address) => ({ address, port, source: 'static' }));
 }
 

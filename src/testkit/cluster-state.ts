@@ -72,10 +72,16 @@ interface Group {
   readonly replicas: ReadonlyMap<string, readonly NodeReplicas[]>;
 }
 
-function buildGroup(ids: readonly string[], namespaces: readonly NamespaceSpec[], reuse: NodeClusterView | undefined, partitioner: Partitioner | undefined): Group {
+function buildGroup(
+  ids: readonly string[],
+  namespaces: readonly NamespaceSpec[],
+  reuse: NodeClusterView | undefined,
+  partitioner: Partitioner | undefined,
+): Group {
   const sorted = [...ids].sort();
   const key = sorted.join(',');
-  const ownership = reuse && reuse.members.join(',') === key ? reuse.ownership : computeOwnership(sorted, namespaces, partitioner);
+  const ownership =
+    reuse && reuse.members.join(',') === key ? reuse.ownership : computeOwnership(sorted, namespaces, partitioner);
   const perNamespace = ownership.map((o) => replicasByNode(o));
   const replicas = new Map<string, readonly NodeReplicas[]>();
   for (const id of sorted) {
@@ -124,7 +130,10 @@ export function nextClusterState(
     const before = prev?.views.get(m.nodeId);
     if (!m.member && before) {
       // Down: it keeps its generations and last map, but has no peers, so rejoining counts as a change.
-      const down = before.peers.length === 0 && before.members.length === 1 ? before : { ...before, peers: [], members: [m.nodeId] };
+      const down =
+        before.peers.length === 0 && before.members.length === 1
+          ? before
+          : { ...before, peers: [], members: [m.nodeId] };
       if (down !== before) changed = true;
       views.set(m.nodeId, down);
       continue;

@@ -23,7 +23,11 @@ export function bogusPeerId(i: number): string {
 }
 
 export function hugePeersValue(options: HugePeersOptions): string {
-  const bogus = Array.from({ length: options.count - (options.real?.length ?? 0) }, (_, i) => ({ nodeId: bogusPeerId(i), tlsName: '', hosts: options.hosts }));
+  const bogus = Array.from({ length: options.count - (options.real?.length ?? 0) }, (_, i) => ({
+    nodeId: bogusPeerId(i),
+    tlsName: '',
+    hosts: options.hosts,
+  }));
   const peers = [...(options.real ?? []), ...bogus];
   return formatPeers({ generation: options.generation ?? 1, defaultPort: options.defaultPort, peers });
 }

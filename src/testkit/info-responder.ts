@@ -20,9 +20,28 @@ export type SimEdition = 'community' | 'enterprise';
 
 /** The features a CE 8.1.2 server lists (fixture three-nodes.json); `pscans` is what clients require. */
 export const DEFAULT_FEATURES: readonly string[] = Object.freeze([
-  'batch-any', 'batch-index', 'blob-bits', 'cdt-index', 'cdt-list', 'cdt-map', 'cluster-stable', 'float', 'geo',
-  'sindex-exists', 'peers', 'pipelining', 'pquery', 'pscans', 'query-show', 'relaxed-sc', 'replicas',
-  'replicas-all', 'replicas-master', 'replicas-max', 'truncate-namespace', 'udf',
+  'batch-any',
+  'batch-index',
+  'blob-bits',
+  'cdt-index',
+  'cdt-list',
+  'cdt-map',
+  'cluster-stable',
+  'float',
+  'geo',
+  'sindex-exists',
+  'peers',
+  'pipelining',
+  'pquery',
+  'pscans',
+  'query-show',
+  'relaxed-sc',
+  'replicas',
+  'replicas-all',
+  'replicas-master',
+  'replicas-max',
+  'truncate-namespace',
+  'udf',
 ]);
 
 /** Below 8.1.0.0, so C clients ≥ 7.1 do not send user-agent-set (it is answered anyway). */
@@ -53,7 +72,8 @@ export const UNRECOGNIZED = 'ERROR:4:unrecognized command';
 export const ENTERPRISE_ONLY = 'ERROR:25:enterprise only';
 export const NOT_AUTHENTICATED_LINE = 'ERROR:80:not authenticated\n';
 
-const editionName = (e: SimEdition): string => (e === 'community' ? 'Aerospike Community Edition' : 'Aerospike Enterprise Edition');
+const editionName = (e: SimEdition): string =>
+  e === 'community' ? 'Aerospike Community Edition' : 'Aerospike Enterprise Edition';
 
 /** The command name: text before the first `:` or `/` (§1.1). */
 export function commandName(command: string): string {
@@ -145,7 +165,17 @@ export function infoValue(view: NodeInfoView, command: string): string {
   return handler ? handler(view, command) : UNRECOGNIZED;
 }
 
-const SUMMARY = ['features', 'node', 'edition', 'build', 'version', 'services', 'services-alumni', 'partition-generation', 'statistics'];
+const SUMMARY = [
+  'features',
+  'node',
+  'edition',
+  'build',
+  'version',
+  'services',
+  'services-alumni',
+  'partition-generation',
+  'statistics',
+];
 
 function overridden(view: NodeInfoView, command: string): string | null | undefined {
   const overrides = view.overrides;
@@ -154,7 +184,10 @@ function overridden(view: NodeInfoView, command: string): string | null | undefi
 }
 
 /** Reply body for a request body; values never contain TAB or LF, so each line stays one line. */
-export function answerInfoRequest(view: NodeInfoView, body: Buffer): { readonly commands: readonly string[]; readonly reply: Buffer } {
+export function answerInfoRequest(
+  view: NodeInfoView,
+  body: Buffer,
+): { readonly commands: readonly string[]; readonly reply: Buffer } {
   const commands = body.length === 0 ? SUMMARY : decodeInfoRequest(body);
   const lines: string[] = [];
   for (const c of commands) {

@@ -102,7 +102,10 @@ class Balancer implements LoadBalancer {
     const target = targets[(start + attempt) % targets.length]!;
     const upstream = connect({ host: target.host, port: target.port, noDelay: true });
     this.track(upstream);
-    const timer = setTimeout(() => upstream.destroy(new Error('connect timeout')), this.options.connectTimeoutMs ?? 1000);
+    const timer = setTimeout(
+      () => upstream.destroy(new Error('connect timeout')),
+      this.options.connectTimeoutMs ?? 1000,
+    );
     upstream.once('close', () => clearTimeout(timer));
     const abandon = (): void => {
       upstream.destroy();
@@ -159,5 +162,8 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
   });
   server.on('error', () => undefined);
   const info = server.address();
-  return new Balancer(server, options, { host, port: typeof info === 'object' && info ? info.port : (options.port ?? 0) });
+  return new Balancer(server, options, {
+    host,
+    port: typeof info === 'object' && info ? info.port : (options.port ?? 0),
+  });
 }

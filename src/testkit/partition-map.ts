@@ -51,7 +51,10 @@ function mix(value: number): number {
 /** Ownership of every partition of one namespace among `nodeIds` (order of nodeIds does not matter). */
 export function computeNamespaceOwnership(nodeIds: readonly string[], spec: NamespaceSpec): NamespaceOwnership {
   if (!Number.isInteger(spec.replicationFactor) || spec.replicationFactor < 1) {
-    throw new InvalidArgumentError('spec.replicationFactor', `namespace ${spec.name}: replication factor ${spec.replicationFactor} must be a positive integer`);
+    throw new InvalidArgumentError(
+      'spec.replicationFactor',
+      `namespace ${spec.name}: replication factor ${spec.replicationFactor} must be a positive integer`,
+    );
   }
   const ids = [...new Set(nodeIds)].sort();
   const rf = Math.min(spec.replicationFactor, ids.length);
@@ -79,11 +82,22 @@ export type Partitioner = (nodeIds: readonly string[], spec: NamespaceSpec) => N
 
 /** Check what a custom partitioner returned: 4096 partitions, replicas on distinct members. */
 export function checkOwnership(nodeIds: readonly string[], o: NamespaceOwnership): NamespaceOwnership {
-  if (o.owners.length !== PARTITION_COUNT) throw new InvalidArgumentError('owners', `namespace ${o.namespace}: ownership must cover ${PARTITION_COUNT} partitions`);
+  if (o.owners.length !== PARTITION_COUNT)
+    throw new InvalidArgumentError(
+      'owners',
+      `namespace ${o.namespace}: ownership must cover ${PARTITION_COUNT} partitions`,
+    );
   const members = new Set(nodeIds);
   o.owners.forEach((owners, p) => {
-    if (owners.length > Math.max(1, o.replicationFactor) || new Set(owners).size !== owners.length || owners.some((id) => !members.has(id))) {
-      throw new InvalidArgumentError(`owners[${p}]`, `namespace ${o.namespace}: partition ${p} owners ${owners.join(',')} are not distinct members within the replication factor`);
+    if (
+      owners.length > Math.max(1, o.replicationFactor) ||
+      new Set(owners).size !== owners.length ||
+      owners.some((id) => !members.has(id))
+    ) {
+      throw new InvalidArgumentError(
+        `owners[${p}]`,
+        `namespace ${o.namespace}: partition ${p} owners ${owners.join(',')} are not distinct members within the replication factor`,
+      );
     }
   });
   return o;
@@ -94,7 +108,9 @@ export function computeOwnership(
   namespaces: readonly NamespaceSpec[],
   partitioner?: Partitioner,
 ): readonly NamespaceOwnership[] {
-  return namespaces.map((ns) => (partitioner ? checkOwnership(nodeIds, partitioner(nodeIds, ns)) : computeNamespaceOwnership(nodeIds, ns)));
+  return namespaces.map((ns) =>
+    partitioner ? checkOwnership(nodeIds, partitioner(nodeIds, ns)) : computeNamespaceOwnership(nodeIds, ns),
+  );
 }
 
 /**
@@ -115,12 +131,17 @@ export function replicasByNode(ownership: NamespaceOwnership): ReadonlyMap<strin
     replicas.forEach((id, column) => setPartition(columnsOf(id)[column]!, p));
   });
   const out = new Map<string, NodeReplicas>();
-  for (const [id, cols] of columns) out.set(id, { namespace: ownership.namespace, regime: ownership.regime, columns: cols });
+  for (const [id, cols] of columns)
+    out.set(id, { namespace: ownership.namespace, regime: ownership.regime, columns: cols });
   return out;
 }
 
 /** How many partitions changed role for `nodeId` between two ownerships of the same namespace. */
-export function changedPartitions(before: NamespaceOwnership | undefined, after: NamespaceOwnership, nodeId: string): number {
+export function changedPartitions(
+  before: NamespaceOwnership | undefined,
+  after: NamespaceOwnership,
+  nodeId: string,
+): number {
   let changed = 0;
   for (let p = 0; p < PARTITION_COUNT; p++) {
     const was = before ? before.owners[p]!.indexOf(nodeId) : -1;

@@ -34,7 +34,8 @@ export class RequestLog {
   private seq = 0;
 
   constructor(readonly capacity: number = DEFAULT_REQUEST_LOG_SIZE) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new InvalidArgumentError('capacity', `${capacity} must be a positive integer`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new InvalidArgumentError('capacity', `${capacity} must be a positive integer`);
     this.slots = new Array<RequestLogEntry | undefined>(capacity);
   }
 

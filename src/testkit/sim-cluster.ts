@@ -174,11 +174,15 @@ class Cluster implements SimCluster, SimNodeHost {
   create(i: number, opts: SimNodeOptions = {}): SimNode {
     const host = this.options.host ?? DEFAULT_SIM_CLUSTER.host;
     const id = opts.id ?? this.options.nodeIds?.[i] ?? defaultNodeId(i);
-    if (!isNodeId(id)) throw new InvalidArgumentError('nodeIds', `${JSON.stringify(id)} must be 1..16 uppercase hex digits`);
+    if (!isNodeId(id))
+      throw new InvalidArgumentError('nodeIds', `${JSON.stringify(id)} must be 1..16 uppercase hex digits`);
     if (this.nodes.some((n) => n.id === id)) throw new InvalidArgumentError('nodeIds', `node id ${id} is used twice`);
     const basePort = this.options.basePort ?? DEFAULT_SIM_CLUSTER.basePort;
     const port = opts.port ?? (basePort > 0 ? basePort + i : 0);
-    const listen = opts.listen ?? [{ host, port }, ...Array.from({ length: opts.extraListeners ?? 0 }, () => ({ host, port: 0 }))];
+    const listen = opts.listen ?? [
+      { host, port },
+      ...Array.from({ length: opts.extraListeners ?? 0 }, () => ({ host, port: 0 })),
+    ];
     if (listen.length === 0) throw new InvalidArgumentError('listen', `node ${id} needs at least one listener`);
     const node = new SimNode(
       {
@@ -210,10 +214,17 @@ class Cluster implements SimCluster, SimNodeHost {
 /** Start a simulated cluster; on any failure the nodes already started are stopped again. */
 export async function startSimCluster(options: SimClusterOptions = {}): Promise<SimCluster> {
   const count = options.nodes ?? DEFAULT_SIM_CLUSTER.nodes;
-  if (!Number.isInteger(count) || count < 0 || count > 4096) throw new InvalidArgumentError('nodes', `${count} must be 0..4096`);
+  if (!Number.isInteger(count) || count < 0 || count > 4096)
+    throw new InvalidArgumentError('nodes', `${count} must be 0..4096`);
   const namespaces = options.namespaces ?? DEFAULT_SIM_CLUSTER.namespaces;
-  if (namespaces.length === 0) throw new InvalidArgumentError('namespaces', 'a simulated cluster needs at least one namespace');
-  const auth = options.auth ? await SimAuth.create({ users: [options.auth], ...(options.auth.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.auth.sessionTtlSeconds } : {}) }) : undefined;
+  if (namespaces.length === 0)
+    throw new InvalidArgumentError('namespaces', 'a simulated cluster needs at least one namespace');
+  const auth = options.auth
+    ? await SimAuth.create({
+        users: [options.auth],
+        ...(options.auth.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.auth.sessionTtlSeconds } : {}),
+      })
+    : undefined;
   const cluster = new Cluster(options, options.clusterName ?? DEFAULT_SIM_CLUSTER.clusterName, namespaces, auth);
   try {
     for (let i = 0; i < count; i++) cluster.create(i, options.nodeOptions?.[i]);

@@ -63,8 +63,17 @@ export class SimConnection {
     this.record('close');
   }
 
-  private record(kind: Parameters<RequestLog['record']>[0]['kind'], extra: { commands?: readonly string[]; adminCommand?: number; note?: string } = {}): void {
-    this.ctx.log.record({ nodeId: this.ctx.nodeId, connection: this.ctx.connection, local: this.ctx.local, kind, ...extra });
+  private record(
+    kind: Parameters<RequestLog['record']>[0]['kind'],
+    extra: { commands?: readonly string[]; adminCommand?: number; note?: string } = {},
+  ): void {
+    this.ctx.log.record({
+      nodeId: this.ctx.nodeId,
+      connection: this.ctx.connection,
+      local: this.ctx.local,
+      kind,
+      ...extra,
+    });
   }
 
   private onData(chunk: Buffer): void {
@@ -83,12 +92,14 @@ export class SimConnection {
         this.record(kindOf(f), { ...commands, note: 'dropped (hang)' });
         continue;
       }
-      this.chain = this.chain.then(() => this.handle(f)).catch((error: unknown) => {
-        if (!this.closed) {
-          this.record('invalid', { note: error instanceof Error ? error.message : String(error) });
-          this.close();
-        }
-      });
+      this.chain = this.chain
+        .then(() => this.handle(f))
+        .catch((error: unknown) => {
+          if (!this.closed) {
+            this.record('invalid', { note: error instanceof Error ? error.message : String(error) });
+            this.close();
+          }
+        });
     }
   }
 

@@ -202,7 +202,8 @@ export class SimNode {
 
   /** Delay every reply by `ms` (0 turns it off). */
   slow(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new InvalidArgumentError('ms', `delay ${ms} must be a non-negative number of ms`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new InvalidArgumentError('ms', `delay ${ms} must be a non-negative number of ms`);
     this.behaviour = { ...this.behaviour, delayMs: ms };
   }
 
@@ -223,7 +224,8 @@ export class SimNode {
 
   /** Move the node to another cluster: it leaves this cluster's peer lists and forms (or joins) its own. */
   setClusterName(name: string): void {
-    if (name.length === 0 || /[\t\n;:]/.test(name)) throw new InvalidArgumentError('name', `cluster name ${JSON.stringify(name)} is not printable`);
+    if (name.length === 0 || /[\t\n;:]/.test(name))
+      throw new InvalidArgumentError('name', `cluster name ${JSON.stringify(name)} is not printable`);
     this.name = name;
     this.host.changed();
   }
@@ -234,8 +236,10 @@ export class SimNode {
    * it out of replies. Membership and generations are unaffected.
    */
   setInfo(command: string, value: string | null): void {
-    if (command.length === 0 || /[\t\n]/.test(command)) throw new InvalidArgumentError('command', `${JSON.stringify(command)} is empty or has TAB/LF`);
-    if (value !== null && /[\t\n]/.test(value)) throw new InvalidArgumentError('value', 'an info value cannot contain TAB or LF');
+    if (command.length === 0 || /[\t\n]/.test(command))
+      throw new InvalidArgumentError('command', `${JSON.stringify(command)} is empty or has TAB/LF`);
+    if (value !== null && /[\t\n]/.test(value))
+      throw new InvalidArgumentError('value', 'an info value cannot contain TAB or LF');
     const next = new Map(this.overrides);
     next.set(command, value);
     this.overrides = next;

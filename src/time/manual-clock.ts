@@ -56,7 +56,10 @@ export class ManualClock implements Clock {
   async advance(ms: number): Promise<void> {
     const target = this.#now + Math.max(0, ms);
     for (let fired = 0; fired < 1_000_000; fired++) {
-      const next = this.#pending.reduce<Pending | undefined>((a, p) => (!a || p.at < a.at || (p.at === a.at && p.seq < a.seq) ? p : a), undefined);
+      const next = this.#pending.reduce<Pending | undefined>(
+        (a, p) => (!a || p.at < a.at || (p.at === a.at && p.seq < a.seq) ? p : a),
+        undefined,
+      );
       if (!next || next.at > target) break;
       this.#pending = this.#pending.filter((p) => p !== next);
       this.#now = Math.max(this.#now, next.at);

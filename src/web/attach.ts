@@ -16,11 +16,20 @@ export function dnsTargetsOf(config: StatusConfigView, dns: EmbeddedDnsServer | 
     const server = formatHostPort({ host: dns.host, port: dns.port });
     return [{ label: `authoritative ${server} (embedded)`, server }];
   }
-  if (config.provider.type === 'rfc2136') return [{ label: `authoritative ${config.provider.server} (primary)`, server: config.provider.server }];
+  if (config.provider.type === 'rfc2136')
+    return [{ label: `authoritative ${config.provider.server} (primary)`, server: config.provider.server }];
   // Route 53's name servers are per hosted zone; the system resolver shows what clients get.
   return [];
 }
 
-export function createRegistrarStatus(config: StatusConfigView, registrar: RegistrarView, dns: EmbeddedDnsServer | undefined): StatusService {
-  return createStatusService({ registrar, dnsTargets: dnsTargetsOf(config, dns), ...(dns ? { serial: () => dns.stats().serial } : {}) });
+export function createRegistrarStatus(
+  config: StatusConfigView,
+  registrar: RegistrarView,
+  dns: EmbeddedDnsServer | undefined,
+): StatusService {
+  return createStatusService({
+    registrar,
+    dnsTargets: dnsTargetsOf(config, dns),
+    ...(dns ? { serial: () => dns.stats().serial } : {}),
+  });
 }

@@ -28,7 +28,10 @@ async function lookup(resolver: dns.Resolver, name: string): Promise<Answer> {
       if (error.code === 'ENODATA' || error.code === 'ENOTFOUND') return [];
       throw error;
     });
-  const [v4, v6] = await Promise.all([settle(resolver.resolve4(name, { ttl: true })), settle(resolver.resolve6(name, { ttl: true }))]);
+  const [v4, v6] = await Promise.all([
+    settle(resolver.resolve4(name, { ttl: true })),
+    settle(resolver.resolve6(name, { ttl: true })),
+  ]);
   return [...v4, ...v6];
 }
 
@@ -39,11 +42,22 @@ export async function queryTarget(name: string, target: DnsTarget, timeoutMs: nu
   const timer = setTimeout(() => resolver.cancel(), timeoutMs * 3);
   try {
     const answer = await lookup(resolver, name);
-    if (answer.length === 0) return { ...base, addresses: [], ttl: null, error: 'no A or AAAA records (NXDOMAIN or NODATA)' };
-    return { ...base, addresses: answer.map((a) => canonicalIp(a.address)).sort(), ttl: Math.min(...answer.map((a) => a.ttl)), error: null };
+    if (answer.length === 0)
+      return { ...base, addresses: [], ttl: null, error: 'no A or AAAA records (NXDOMAIN or NODATA)' };
+    return {
+      ...base,
+      addresses: answer.map((a) => canonicalIp(a.address)).sort(),
+      ttl: Math.min(...answer.map((a) => a.ttl)),
+      error: null,
+    };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return { ...base, addresses: [], ttl: null, error: code === 'ECANCELLED' || code === 'ETIMEOUT' ? 'no answer (timed out)' : `query failed: ${code}` };
+    return {
+      ...base,
+      addresses: [],
+      ttl: null,
+      error: code === 'ECANCELLED' || code === 'ETIMEOUT' ? 'no answer (timed out)' : `query failed: ${code}`,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -59,7 +73,14 @@ export class DnsObserver {
   constructor(private readonly options: DnsObserverOptions) {
     this.timeoutMs = options.timeoutMs ?? 1000;
     this.minIntervalMs = options.minIntervalMs ?? 1000;
-    this.answers = options.targets.map((t) => ({ label: t.label, server: t.server ?? null, addresses: [], ttl: null, error: 'not queried yet', at: null }));
+    this.answers = options.targets.map((t) => ({
+      label: t.label,
+      server: t.server ?? null,
+      addresses: [],
+      ttl: null,
+      error: 'not queried yet',
+      at: null,
+    }));
   }
 
   /** The latest answers (possibly a little old). */

@@ -19,7 +19,8 @@ export const DEFAULT_HISTORY_LIMITS: HistoryLimits = Object.freeze({ samples: 60
 
 export function reconcileEntry(outcome: ReconcileView, at: number): ReconcileEntry {
   const { plan } = outcome;
-  const result = outcome.error !== undefined ? 'error' : plan.refused ? 'refused' : outcome.applied ? 'changed' : 'unchanged';
+  const result =
+    outcome.error !== undefined ? 'error' : plan.refused ? 'refused' : outcome.applied ? 'changed' : 'unchanged';
   return {
     at,
     trigger: outcome.trigger,
@@ -35,7 +36,8 @@ export function reconcileEntry(outcome: ReconcileView, at: number): ReconcileEnt
 
 /** Two entries say the same thing (only the time and the trigger differ). */
 function sameStory(a: ReconcileEntry, b: ReconcileEntry): boolean {
-  const text = (e: ReconcileEntry): string => JSON.stringify([e.result, e.added, e.removed, e.deferred, e.notes, e.error]);
+  const text = (e: ReconcileEntry): string =>
+    JSON.stringify([e.result, e.added, e.removed, e.deferred, e.notes, e.error]);
   return a.result !== 'changed' && text(a) === text(b);
 }
 

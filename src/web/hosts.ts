@@ -37,5 +37,9 @@ export const CLIENTS: readonly HostsString['client'][] = ['node', 'c', 'java', '
 
 /** One entry per client: through `seedName:port`, and through the published addresses. */
 export function hostsStrings(seedName: string, port: number, published: readonly SeedHost[]): HostsString[] {
-  return CLIENTS.map((client) => ({ client, seed: render(client, [{ host: seedName, port }]), direct: render(client, published) }));
+  return CLIENTS.map((client) => ({
+    client,
+    seed: render(client, [{ host: seedName, port }]),
+    direct: render(client, published),
+  }));
 }

@@ -9,7 +9,14 @@ import type { Candidate } from '../sources/types.js';
 import { differences } from './differences.js';
 import { hostsStrings } from './hosts.js';
 import type { RegistrarStateView } from './registrar-view.js';
-import { STATUS_SCHEMA, type CandidateStatus, type DnsAnswerStatus, type ReconcileEntry, type StatusV1, type VerdictSample } from './schema.js';
+import {
+  STATUS_SCHEMA,
+  type CandidateStatus,
+  type DnsAnswerStatus,
+  type ReconcileEntry,
+  type StatusV1,
+  type VerdictSample,
+} from './schema.js';
 import { judge } from './why.js';
 
 export interface HistoryView {
@@ -47,9 +54,16 @@ function offers(state: RegistrarStateView): Map<string, Offer> {
   return out;
 }
 
-const byAddress = (a: CandidateStatus, b: CandidateStatus): number => a.key.localeCompare(b.key, 'en', { numeric: true });
+const byAddress = (a: CandidateStatus, b: CandidateStatus): number =>
+  a.key.localeCompare(b.key, 'en', { numeric: true });
 
-function candidateStatus(key: string, offer: Offer, h: EndpointHealth | undefined, input: StatusInput, published: ReadonlySet<string>): CandidateStatus {
+function candidateStatus(
+  key: string,
+  offer: Offer,
+  h: EndpointHealth | undefined,
+  input: StatusInput,
+  published: ReadonlySet<string>,
+): CandidateStatus {
   const { state, now } = input;
   const plan = state.last?.plan;
   const last = h?.last;
@@ -63,7 +77,9 @@ function candidateStatus(key: string, offer: Offer, h: EndpointHealth | undefine
     since: Math.round(h?.since ?? now),
     passes: h?.consecutivePasses ?? 0,
     failingForMs: h?.failingSince === undefined ? null : Math.max(0, now - h.failingSince),
-    lastProbe: last ? { ok: last.ok, latencyMs: Math.round(last.latencyMs * 10) / 10, reason: last.ok ? null : last.reason } : null,
+    lastProbe: last
+      ? { ok: last.ok, latencyMs: Math.round(last.latencyMs * 10) / 10, reason: last.ok ? null : last.reason }
+      : null,
     why: judge({
       health: h,
       published: published.has(offer.candidate.address),
@@ -84,10 +100,15 @@ export function buildStatus(input: StatusInput): StatusV1 {
   const record = history.published ?? { A: [], AAAA: [] };
   const published = new Set([...record.A, ...record.AAAA]);
   const offered = offers(state);
-  const candidates = [...offered].map(([key, offer]) => candidateStatus(key, offer, state.health.get(key), input, published)).sort(byAddress);
+  const candidates = [...offered]
+    .map(([key, offer]) => candidateStatus(key, offer, state.health.get(key), input, published))
+    .sort(byAddress);
   const clusterKinds = state.sources.filter((s) => s.kind === 'cluster');
-  const members = clusterKinds.length === 0 ? undefined : new Set(clusterKinds.flatMap((s) => s.candidates.map((c) => c.address)));
-  const publishedHosts = candidates.filter((c) => published.has(c.address)).map((c) => ({ host: c.address, port: c.port }));
+  const members =
+    clusterKinds.length === 0 ? undefined : new Set(clusterKinds.flatMap((s) => s.candidates.map((c) => c.address)));
+  const publishedHosts = candidates
+    .filter((c) => published.has(c.address))
+    .map((c) => ({ host: c.address, port: c.port }));
   const port = publishedHosts[0]?.port ?? candidates[0]?.port ?? DEFAULT_SERVICE_PORT;
   return {
     schema: STATUS_SCHEMA,
@@ -98,17 +119,25 @@ export function buildStatus(input: StatusInput): StatusV1 {
       unhealthyAfterMs: state.unhealthyAfterMs,
       writesNotVisible: {
         count: state.writesNotVisible,
-        last: state.lastWriteNotVisible ? { at: state.lastWriteNotVisible.writtenAt, sets: [...state.lastWriteNotVisible.sets] } : null,
+        last: state.lastWriteNotVisible
+          ? { at: state.lastWriteNotVisible.writtenAt, sets: [...state.lastWriteNotVisible.sets] }
+          : null,
       },
       replicas: { mode: 'single', leader: null, term: null, leaseAgeMs: null },
     },
     record: {
       name: state.name,
       ttl: state.policy.ttl,
-      families: (['A', 'AAAA'] as const).filter((type) => record[type].length > 0).map((type) => ({ type, values: [...record[type]] })),
+      families: (['A', 'AAAA'] as const)
+        .filter((type) => record[type].length > 0)
+        .map((type) => ({ type, values: [...record[type]] })),
       serial: input.serial,
       lastChangedAt: history.lastChangedAt ?? null,
-      marker: { name: markerName(state.name), value: formatMarker(state.policy.ownerId), owned: !(state.last?.plan.refused ?? false) },
+      marker: {
+        name: markerName(state.name),
+        value: formatMarker(state.policy.ownerId),
+        owned: !(state.last?.plan.refused ?? false),
+      },
       mode: state.policy.mode,
     },
     candidates,

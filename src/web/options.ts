@@ -23,9 +23,12 @@ export const DEFAULT_STATUS_SERVICE_OPTIONS: StatusServiceSettings = Object.free
 });
 
 /** Defaults overridden by `options`; InvalidArgumentError naming the first bad option. */
-export function resolveStatusServiceOptions(options: Partial<StatusServiceSettings> & { readonly dnsTargets?: unknown; readonly serial?: unknown }): StatusServiceSettings {
+export function resolveStatusServiceOptions(
+  options: Partial<StatusServiceSettings> & { readonly dnsTargets?: unknown; readonly serial?: unknown },
+): StatusServiceSettings {
   const d = DEFAULT_STATUS_SERVICE_OPTIONS;
-  if (!Array.isArray(options.dnsTargets)) throw new InvalidArgumentError('dnsTargets', 'expected a list of { label, host?, port? }');
+  if (!Array.isArray(options.dnsTargets))
+    throw new InvalidArgumentError('dnsTargets', 'expected a list of { label, host?, port? }');
   if (options.serial !== undefined) checkFunction(options.serial, 'serial');
   const sse = options.sse ?? d.sse;
   checkObject(sse, 'sse');

@@ -25,14 +25,26 @@ const SPARK: Record<string, string> = { healthy: '▆', unhealthy: '▁', unknow
 
 function sparkline(samples: readonly VerdictSample[]): string {
   if (samples.length === 0) return '<span class="muted">—</span>';
-  const cells = samples.map((s) => `<span class="s-${s.verdict === 'healthy' && s.failing ? 'failing' : s.verdict}">${SPARK[s.verdict]}</span>`).join('');
+  const cells = samples
+    .map(
+      (s) =>
+        `<span class="s-${s.verdict === 'healthy' && s.failing ? 'failing' : s.verdict}">${SPARK[s.verdict]}</span>`,
+    )
+    .join('');
   const healthy = samples.filter((s) => s.verdict === 'healthy' && !s.failing).length;
   const span = samples.length > 1 ? seconds(samples.at(-1)!.at - samples[0]!.at) : 'now';
   return `<span class="spark" aria-hidden="true">${cells}</span><span class="sr">${healthy} of ${samples.length} samples healthy over ${span}</span>`;
 }
 
 function verdictCell(c: CandidateStatus): string {
-  const streak = c.failingForMs !== null ? `failing ${seconds(c.failingForMs)}` : c.verdict === 'healthy' ? `${c.passes} passes` : c.verdict === 'unknown' ? `${c.passes} passes` : '';
+  const streak =
+    c.failingForMs !== null
+      ? `failing ${seconds(c.failingForMs)}`
+      : c.verdict === 'healthy'
+        ? `${c.passes} passes`
+        : c.verdict === 'unknown'
+          ? `${c.passes} passes`
+          : '';
   const label = c.verdict === 'healthy' && c.failingForMs !== null ? 'failing' : c.verdict;
   return `<td data-verdict="${c.verdict}"><span class="badge b-${label}">${label}</span> <span class="muted">${e(streak)}</span></td>`;
 }
@@ -61,14 +73,23 @@ function table(caption: string, head: readonly string[], rows: string, id: strin
 function recordSection(s: StatusV1): string {
   const r = s.record;
   const rows = r.families.length
-    ? r.families.map((f) => `<tr data-type="${f.type}"><th scope="row">${f.type}</th><td>${f.values.map((v) => `<code>${e(v)}</code>`).join(' ')}</td><td>${r.ttl} s</td></tr>`).join('')
+    ? r.families
+        .map(
+          (f) =>
+            `<tr data-type="${f.type}"><th scope="row">${f.type}</th><td>${f.values.map((v) => `<code>${e(v)}</code>`).join(' ')}</td><td>${r.ttl} s</td></tr>`,
+        )
+        .join('')
     : '<tr><td colspan="3">no address published yet</td></tr>';
-  const changed = r.lastChangedAt === null ? 'not since this process started' : `${clock(r.lastChangedAt)} UTC (${ago(r.lastChangedAt, s.generatedAt)})`;
+  const changed =
+    r.lastChangedAt === null
+      ? 'not since this process started'
+      : `${clock(r.lastChangedAt)} UTC (${ago(r.lastChangedAt, s.generatedAt)})`;
   const replicas = s.registrar.replicas.mode === 'single' ? 'single replica (no lease)' : '';
   const unseen = s.registrar.writesNotVisible;
-  const writes = unseen.count === 0
-    ? 'every acknowledged write was read back'
-    : `<strong>${unseen.count} acknowledged write(s) not visible on the next read</strong>${unseen.last ? ` (last at ${clock(unseen.last.at)} UTC: ${unseen.last.sets.map(e).join('; ')})` : ''}`;
+  const writes =
+    unseen.count === 0
+      ? 'every acknowledged write was read back'
+      : `<strong>${unseen.count} acknowledged write(s) not visible on the next read</strong>${unseen.last ? ` (last at ${clock(unseen.last.at)} UTC: ${unseen.last.sets.map(e).join('; ')})` : ''}`;
   return (
     `<section aria-labelledby="h-record"><h2 id="h-record">Published record <code>${e(r.name)}</code></h2>` +
     table('Addresses in the seed record', ['Type', 'Values', 'TTL'], rows, 'record') +
@@ -80,35 +101,63 @@ function recordSection(s: StatusV1): string {
 }
 
 function candidatesSection(s: StatusV1): string {
-  const rows = s.candidates.map(candidateRow).join('') || '<tr><td colspan="8">no candidate offered by any source yet</td></tr>';
+  const rows =
+    s.candidates.map(candidateRow).join('') || '<tr><td colspan="8">no candidate offered by any source yet</td></tr>';
   return (
     `<section aria-labelledby="h-candidates"><h2 id="h-candidates">Candidates</h2>` +
-    table(`Every address the sources offer, its health and why it is in or out (unhealthy after failing ${seconds(s.registrar.unhealthyAfterMs)})`, ['Address', 'Node id', 'Sources', 'Verdict', 'Last probe', 'Record', 'Why', 'History'], rows, 'candidates') +
+    table(
+      `Every address the sources offer, its health and why it is in or out (unhealthy after failing ${seconds(s.registrar.unhealthyAfterMs)})`,
+      ['Address', 'Node id', 'Sources', 'Verdict', 'Last probe', 'Record', 'Why', 'History'],
+      rows,
+      'candidates',
+    ) +
     '</section>'
   );
 }
 
 function answerRow(a: DnsAnswerStatus): string {
-  const answer = a.error ? `<span class="muted">${e(a.error)}</span>` : a.addresses.map((x) => `<code>${e(x)}</code>`).join(' ');
+  const answer = a.error
+    ? `<span class="muted">${e(a.error)}</span>`
+    : a.addresses.map((x) => `<code>${e(x)}</code>`).join(' ');
   return `<tr><th scope="row">${e(a.label)}</th><td>${answer}</td><td>${a.ttl === null ? '—' : `${a.ttl} s`}</td></tr>`;
 }
 
 function clientsSection(s: StatusV1): string {
   const c = s.clients;
-  const diffs = c.differences.length ? `<ul class="diffs">${c.differences.map((d) => `<li data-kind="${d.kind}">${e(d.text)}</li>`).join('')}</ul>` : '<p>DNS, the cluster\'s members and the sources agree.</p>';
-  const hosts = c.hosts.map((h) => `<tr><th scope="row">${h.client}</th><td><code>${e(h.seed)}</code></td><td><code>${e(h.direct).replace(/\n/g, '<br>')}</code></td></tr>`).join('');
+  const diffs = c.differences.length
+    ? `<ul class="diffs">${c.differences.map((d) => `<li data-kind="${d.kind}">${e(d.text)}</li>`).join('')}</ul>`
+    : "<p>DNS, the cluster's members and the sources agree.</p>";
+  const hosts = c.hosts
+    .map(
+      (h) =>
+        `<tr><th scope="row">${h.client}</th><td><code>${e(h.seed)}</code></td><td><code>${e(h.direct).replace(/\n/g, '<br>')}</code></td></tr>`,
+    )
+    .join('');
   return (
     `<section aria-labelledby="h-clients"><h2 id="h-clients">What clients see</h2>` +
-    table(`Answers for <code>${e(s.record.name)}</code>`, ['Asked', 'Answer', 'TTL'], c.answers.map(answerRow).join(''), 'answers') +
+    table(
+      `Answers for <code>${e(s.record.name)}</code>`,
+      ['Asked', 'Answer', 'TTL'],
+      c.answers.map(answerRow).join(''),
+      'answers',
+    ) +
     `<h3>Differences</h3>${diffs}` +
-    table('Seed setting for the official clients and XDR', ['Client', 'Through the seed name', 'Addresses published now'], hosts, 'hosts') +
+    table(
+      'Seed setting for the official clients and XDR',
+      ['Client', 'Through the seed name', 'Addresses published now'],
+      hosts,
+      'hosts',
+    ) +
     '</section>'
   );
 }
 
 function reconcileRow(r: ReconcileEntry, now: number): string {
   const changes = [...r.added.map((a) => `+${a}`), ...r.removed.map((a) => `−${a}`)].join(' ') || '—';
-  const notes = [...r.notes.filter((n) => n.code !== 'in-sync').map((n) => n.message), ...(r.error ? [`error: ${r.error}`] : [])];
+  const notes = [
+    ...r.notes.filter((n) => n.code !== 'in-sync').map((n) => n.message),
+    ...(r.error ? [`error: ${r.error}`] : []),
+  ];
   return (
     `<tr data-result="${r.result}"><th scope="row">${clock(r.at)} <span class="muted">${ago(r.at, now)}</span></th><td>${e(r.trigger)}${r.repeat > 1 ? ` ×${r.repeat}` : ''}</td>` +
     `<td>${r.result}</td><td><code>${e(changes)}</code></td><td>${r.deferred.length ? e(r.deferred.join(', ')) : '—'}</td><td>${notes.map(e).join('<br>') || '—'}</td></tr>`
@@ -116,7 +165,8 @@ function reconcileRow(r: ReconcileEntry, now: number): string {
 }
 
 function reconcilesSection(s: StatusV1): string {
-  const rows = s.reconciles.map((r) => reconcileRow(r, s.generatedAt)).join('') || '<tr><td colspan="6">none yet</td></tr>';
+  const rows =
+    s.reconciles.map((r) => reconcileRow(r, s.generatedAt)).join('') || '<tr><td colspan="6">none yet</td></tr>';
   return `<section aria-labelledby="h-reconciles"><h2 id="h-reconciles">Recent reconciles</h2>${table('Newest first; identical quiet runs folded', ['When (UTC)', 'Trigger', 'Result', 'Changes', 'Deferred', 'Notes'], rows, 'reconciles')}</section>`;
 }
 

@@ -126,9 +126,17 @@ export interface StatusV1 {
      * Acknowledged writes that the next read did not show (a server that answers "applied" but applies
      * nothing), and the last such case: one line per set, or null.
      */
-    readonly writesNotVisible: { readonly count: number; readonly last: { readonly at: number; readonly sets: readonly string[] } | null };
+    readonly writesNotVisible: {
+      readonly count: number;
+      readonly last: { readonly at: number; readonly sets: readonly string[] } | null;
+    };
     /** Replicas and the lease arrive later; a single replica for now. */
-    readonly replicas: { readonly mode: 'single'; readonly leader: null; readonly term: null; readonly leaseAgeMs: null };
+    readonly replicas: {
+      readonly mode: 'single';
+      readonly leader: null;
+      readonly term: null;
+      readonly leaseAgeMs: null;
+    };
   };
   readonly record: RecordStatus;
   readonly candidates: readonly CandidateStatus[];

@@ -41,7 +41,8 @@ export interface StatusService {
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
 const PATHS = new Set(['/', '/index.html', '/v1/status', '/v1/events', '/assets/status.css', '/assets/status.js']);
@@ -61,11 +62,21 @@ export function createStatusService(options: StatusServiceOptions): StatusServic
   let lastPush = 0;
   let closed = false;
 
-  const status = (): StatusV1 => buildStatus({ state: registrar.state(), history, answers: observer.current(), serial: options.serial?.() ?? null, now: Date.now() });
+  const status = (): StatusV1 =>
+    buildStatus({
+      state: registrar.state(),
+      history,
+      answers: observer.current(),
+      serial: options.serial?.() ?? null,
+      now: Date.now(),
+    });
   /** The `status` event carries the JSON document; `view` the rendered <main> (a JSON string). */
   const events = (): [string, string][] => {
     const s = status();
-    return [['status', JSON.stringify(s)], ['view', JSON.stringify(renderMain(s))]];
+    return [
+      ['status', JSON.stringify(s)],
+      ['view', JSON.stringify(renderMain(s))],
+    ];
   };
   const push = (): void => {
     pushTimer = undefined;
@@ -115,13 +126,22 @@ export function createStatusService(options: StatusServiceOptions): StatusServic
       const head = req.method === 'HEAD';
       if (path === '/assets/status.css') send(res, 'text/css; charset=utf-8', STATUS_CSS, head);
       else if (path === '/assets/status.js') send(res, 'text/javascript; charset=utf-8', STATUS_JS, head);
-      else if (path === '/v1/events') hub.add(req, res, events().map(([event, data]) => sseFrame(event, data)));
+      else if (path === '/v1/events')
+        hub.add(
+          req,
+          res,
+          events().map(([event, data]) => sseFrame(event, data)),
+        );
       else {
         // Fresh DNS answers for a page load (bounded by the query timeouts), without failing the page.
-        void observer.refresh().catch(() => undefined).then(() => {
-          if (path === '/v1/status') send(res, 'application/json; charset=utf-8', `${JSON.stringify(status(), null, 2)}\n`, head);
-          else send(res, 'text/html; charset=utf-8', renderPage(status()), head);
-        });
+        void observer
+          .refresh()
+          .catch(() => undefined)
+          .then(() => {
+            if (path === '/v1/status')
+              send(res, 'application/json; charset=utf-8', `${JSON.stringify(status(), null, 2)}\n`, head);
+            else send(res, 'text/html; charset=utf-8', renderPage(status()), head);
+          });
       }
       return true;
     },

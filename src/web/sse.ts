@@ -12,11 +12,18 @@ export interface SseLimits {
   readonly maxBufferedBytes: number;
 }
 
-export const DEFAULT_SSE_LIMITS: SseLimits = Object.freeze({ maxClients: 16, keepaliveMs: 15_000, maxBufferedBytes: 1 << 20 });
+export const DEFAULT_SSE_LIMITS: SseLimits = Object.freeze({
+  maxClients: 16,
+  keepaliveMs: 15_000,
+  maxBufferedBytes: 1 << 20,
+});
 
 /** One SSE frame; `data` may hold newlines (each line becomes a `data:` field). */
 export function sseFrame(event: string, data: string): string {
-  return `event: ${event}\n${data.split('\n').map((line) => `data: ${line}`).join('\n')}\n\n`;
+  return `event: ${event}\n${data
+    .split('\n')
+    .map((line) => `data: ${line}`)
+    .join('\n')}\n\n`;
 }
 
 export class SseHub {
@@ -36,7 +43,12 @@ export class SseHub {
       res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '10' }).end('too many event streams\n');
       return false;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write('retry: 2000\n\n');
     for (const frame of first) res.write(frame);
     this.clients.add(res);

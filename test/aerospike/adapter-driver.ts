@@ -6,18 +6,31 @@ import Aerospike from 'aerospike';
 import { createInterface } from 'node:readline';
 import { connect, type AdapterOptions } from '../../src/aerospike/index.js';
 
-const { config, options } = JSON.parse(process.argv[2] ?? '{}') as { config: Aerospike.ConfigOptions; options?: AdapterOptions };
+const { config, options } = JSON.parse(process.argv[2] ?? '{}') as {
+  config: Aerospike.ConfigOptions;
+  options?: AdapterOptions;
+};
 setTimeout(() => process.exit(3), 60_000).unref();
 Aerospike.setDefaultLogging({ level: Aerospike.log.OFF });
 
-const send = (message: object): Promise<void> => new Promise((resolve) => process.stdout.write(`${JSON.stringify(message)}\n`, () => resolve()));
-const errorInfo = (error: unknown): { code: unknown; message: string } => ({ code: (error as { code?: unknown }).code, message: String((error as Error).message ?? error) });
+const send = (message: object): Promise<void> =>
+  new Promise((resolve) => process.stdout.write(`${JSON.stringify(message)}\n`, () => resolve()));
+const errorInfo = (error: unknown): { code: unknown; message: string } => ({
+  code: (error as { code?: unknown }).code,
+  message: String((error as Error).message ?? error),
+});
 
 const started = performance.now();
 let seeded: Awaited<ReturnType<typeof connect>>;
 try {
   seeded = await connect({ log: { level: Aerospike.log.OFF }, ...config }, options);
-  await send({ type: 'connected', ms: performance.now() - started, firstNodeMs: seeded.report.firstNodeMs, hosts: seeded.hosts, nodes: seeded.client.getNodes() });
+  await send({
+    type: 'connected',
+    ms: performance.now() - started,
+    firstNodeMs: seeded.report.firstNodeMs,
+    hosts: seeded.hosts,
+    nodes: seeded.client.getNodes(),
+  });
 } catch (error) {
   await send({ type: 'connectError', ms: performance.now() - started, ...errorInfo(error) });
   process.exit(0);

@@ -49,7 +49,10 @@ export class AdapterProcess {
   }
 
   static start(input: { config: object; options?: object }): AdapterProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify(input)], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', DRIVER, JSON.stringify(input)], {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     return new AdapterProcess(child);
   }
 
@@ -77,7 +80,9 @@ export class AdapterProcess {
       if (accept(nodes)) return nodes;
       await sleep(100);
     }
-    throw new Error(`nodes never matched within ${timeoutMs} ms; last ${JSON.stringify(nodes)}; events ${JSON.stringify(this.events)}`);
+    throw new Error(
+      `nodes never matched within ${timeoutMs} ms; last ${JSON.stringify(nodes)}; events ${JSON.stringify(this.events)}`,
+    );
   }
 
   async close(): Promise<void> {

@@ -15,7 +15,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function world(silent: number): Promise<{ sim: SimCluster; lb: LoadBalancer; dns: EmbeddedDnsServer; targets: { current: readonly HostPort[] } }> {
+async function world(
+  silent: number,
+): Promise<{ sim: SimCluster; lb: LoadBalancer; dns: EmbeddedDnsServer; targets: { current: readonly HostPort[] } }> {
   const sim = await startSimCluster({ nodes: 3, clusterName: 'prod' });
   cleanups.push(() => sim.stop());
   const targets = { current: sim.nodes.map((n) => n.address) };
@@ -26,7 +28,11 @@ async function world(silent: number): Promise<{ sim: SimCluster; lb: LoadBalance
     const silence: Silence = await silenceAddresses(silentHosts.map((host) => ({ host, port: lb.port })));
     cleanups.push(() => silence.release());
   }
-  const dns = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [{ name: `seed.${ZONE}`, type: 'A', ttl: 1, values: [...silentHosts, '127.0.0.1'].sort() }] });
+  const dns = await startEmbeddedDnsServer({
+    zone: ZONE,
+    port: 0,
+    records: [{ name: `seed.${ZONE}`, type: 'A', ttl: 1, values: [...silentHosts, '127.0.0.1'].sort() }],
+  });
   cleanups.push(() => dns.stop());
   return { sim, lb, dns, targets };
 }
@@ -40,7 +46,11 @@ function start(dns: EmbeddedDnsServer, lb: LoadBalancer, extra: object = {}): Ad
   return driver;
 }
 
-const direct = (sim: SimCluster): DriverNode[] => sim.nodes.filter((n) => n.running).map((n) => ({ name: n.id, address: formatHostPort(n.address) })).sort((a, b) => a.name.localeCompare(b.name));
+const direct = (sim: SimCluster): DriverNode[] =>
+  sim.nodes
+    .filter((n) => n.running)
+    .map((n) => ({ name: n.id, address: formatHostPort(n.address) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 const sorted = (nodes: DriverNode[]): DriverNode[] => [...nodes].sort((a, b) => a.name.localeCompare(b.name));
 
 describe('seedkeeper/aerospike connect()', () => {
@@ -53,7 +63,11 @@ describe('seedkeeper/aerospike connect()', () => {
     // pays none of them (the bound leaves room for a loaded machine).
     expect(outcome.ms as number, JSON.stringify(outcome)).toBeLessThan(2500);
     expect(outcome.firstNodeMs as number, JSON.stringify(outcome)).toBeLessThan(900);
-    expect((outcome.hosts as { addr: string; port: number }[]).map((h) => `${h.addr}:${h.port}`).sort()).toEqual(direct(sim).map((n) => n.address).sort());
+    expect((outcome.hosts as { addr: string; port: number }[]).map((h) => `${h.addr}:${h.port}`).sort()).toEqual(
+      direct(sim)
+        .map((n) => n.address)
+        .sort(),
+    );
     const nodes = await driver.waitForNodes((n) => n.length === 3, 5000);
     expect(sorted(nodes)).toEqual(direct(sim));
     expect(nodes.some((n) => n.address.endsWith(`:${lb.port}`))).toBe(false);
@@ -76,12 +90,19 @@ describe('seedkeeper/aerospike connect()', () => {
     expect(names).toContain('clusterLost');
     expect(names).toContain('reseeded');
     const reseeded = driver.events.find((e) => e.name === 'reseeded')!;
-    expect((reseeded.hosts as { addr: string; port: number }[]).map((h) => `${h.addr}:${h.port}`).sort()).toEqual(direct(next).map((n) => n.address).sort());
+    expect((reseeded.hosts as { addr: string; port: number }[]).map((h) => `${h.addr}:${h.port}`).sort()).toEqual(
+      direct(next)
+        .map((n) => n.address)
+        .sort(),
+    );
   });
 
   it('fails with the discovery error when no seed answers', async () => {
     const { dns } = await world(0);
-    const driver = AdapterProcess.start({ config: { hosts: '127.0.0.1:1' }, options: { discovery: { dnsServers: [`127.0.0.1:${dns.port}`] } } });
+    const driver = AdapterProcess.start({
+      config: { hosts: '127.0.0.1:1' },
+      options: { discovery: { dnsServers: [`127.0.0.1:${dns.port}`] } },
+    });
     cleanups.push(() => driver.close());
     const outcome = await driver.outcome;
     expect(outcome.type).toBe('connectError');

@@ -38,7 +38,14 @@ describeIfTool(['named', 'nsupdate'])('agents against BIND 9', () => {
     for (const [i, address] of addresses.entries()) {
       // Each agent has its own provider (its own connection to BIND), as on eight different nodes.
       const target = createDnsTarget({ provider: providerFor(server, key), name: record, ttl: 30, ownerId: 'agents' });
-      agents.push(new Agent({ target, identity: { id: `node-${i + 1}`, address, port }, probeHost: '127.0.0.1', wait: { timeoutMs: 5000, intervalMs: 50 } }));
+      agents.push(
+        new Agent({
+          target,
+          identity: { id: `node-${i + 1}`, address, port },
+          probeHost: '127.0.0.1',
+          wait: { timeoutMs: 5000, intervalMs: 50 },
+        }),
+      );
     }
 
     await Promise.all(agents.map((a) => a.register()));
@@ -63,8 +70,17 @@ describeIfTool(['named', 'nsupdate'])('agents against BIND 9', () => {
   it('refuses to touch a record that exists without our marker', async () => {
     bind = await startBind({ zone: 'seed.test', records: [{ name: 'db', type: 'A', value: '198.51.100.1' }] });
     const server = bind;
-    const target = createDnsTarget({ provider: providerFor(server, await keyOf(server)), name: `db.${server.zone}`, ttl: 30, ownerId: 'agents' });
-    const agent = new Agent({ target, identity: { id: 'n1', address: '192.0.2.1', port: await openPort() }, probeHost: '127.0.0.1' });
+    const target = createDnsTarget({
+      provider: providerFor(server, await keyOf(server)),
+      name: `db.${server.zone}`,
+      ttl: 30,
+      ownerId: 'agents',
+    });
+    const agent = new Agent({
+      target,
+      identity: { id: 'n1', address: '192.0.2.1', port: await openPort() },
+      probeHost: '127.0.0.1',
+    });
     agents.push(agent);
     const error = await agent.register().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_NOT_OWNED' });

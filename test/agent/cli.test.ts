@@ -64,7 +64,10 @@ function bindConfig(bind: BindServer, port: number, extra: Record<string, unknow
   };
 }
 
-function exitOf(proc: ChildProcess, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function exitOf(
+  proc: ChildProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the agent did not exit within ${timeoutMs} ms`)), timeoutMs);
     proc.once('exit', (code, signal) => {
@@ -92,13 +95,19 @@ describeIfTool(['named', 'nsupdate'])('seedkeeper agent against BIND 9', () => {
   it('watch registers, and SIGTERM deregisters before exiting 0', SLOW, async () => {
     const config = await writeConfig(bindConfig(bind, await openPort()));
     await cliBuilt();
-    const proc = spawn(process.execPath, [BIN, 'agent', 'watch', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'agent', 'watch', '--config', config], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     let output = '';
     proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const exited = exitOf(proc, 2 * CLI_MS);
-    await waitFor(async () => (await resolveAll(bind, `db.${bind.zone}`, 'A')).includes(ME), { timeoutMs: CLI_MS, intervalMs: 100, what: `the agent to register (output: ${output})` });
+    await waitFor(async () => (await resolveAll(bind, `db.${bind.zone}`, 'A')).includes(ME), {
+      timeoutMs: CLI_MS,
+      intervalMs: 100,
+      what: `the agent to register (output: ${output})`,
+    });
     expect(await resolveAll(bind, `db.${bind.zone}`, 'A')).toEqual([ME, OTHER].sort());
 
     expect(proc.kill('SIGTERM')).toBe(true);
@@ -111,10 +120,15 @@ describeIfTool(['named', 'nsupdate'])('seedkeeper agent against BIND 9', () => {
   it('register and deregister as one-shot commands; flags override the config', SLOW, async () => {
     const config = await writeConfig(bindConfig(bind, 1));
     const port = await openPort();
-    const registered = await runCli(['agent', 'register', '--config', config, '--port', String(port), '--address', '192.0.2.77'], { timeoutMs: CLI_MS });
+    const registered = await runCli(
+      ['agent', 'register', '--config', config, '--port', String(port), '--address', '192.0.2.77'],
+      { timeoutMs: CLI_MS },
+    );
     expect(registered.code).toBe(0);
     expect(await resolveAll(bind, `db.${bind.zone}`, 'A')).toEqual(['192.0.2.77', OTHER].sort());
-    const deregistered = await runCli(['agent', 'deregister', '--config', config, '--address', '192.0.2.77'], { timeoutMs: CLI_MS });
+    const deregistered = await runCli(['agent', 'deregister', '--config', config, '--address', '192.0.2.77'], {
+      timeoutMs: CLI_MS,
+    });
     expect(deregistered.code).toBe(0);
     expect(await resolveAll(bind, `db.${bind.zone}`, 'A')).toEqual([OTHER]);
   });
@@ -129,7 +143,10 @@ describeIfTool(['named', 'nsupdate'])('seedkeeper agent against BIND 9', () => {
 });
 
 describe('seedkeeper agent: usage and configuration errors exit 2', () => {
-  const base = { record: { name: 'db.seed.test' }, target: { type: 'rfc2136', server: '127.0.0.1:53', allowUnsigned: true } };
+  const base = {
+    record: { name: 'db.seed.test' },
+    target: { type: 'rfc2136', server: '127.0.0.1:53', allowUnsigned: true },
+  };
 
   it('names the config path and what was expected', SLOW, async () => {
     const config = await writeConfig({ ...base, watch: { unavailableAfterMs: 'soon' } });

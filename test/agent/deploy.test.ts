@@ -46,9 +46,14 @@ describe('deploy/', () => {
     expect(text.startsWith('#cloud-config\n')).toBe(true);
     const doc = parseYaml(text) as { write_files: { path: string; content: string }[]; runcmd: string[] };
     const file = (path: string): string => doc.write_files.find((f) => f.path === path)!.content;
-    expect(file('/etc/systemd/system/seedkeeper-agent.service').trim()).toBe((await read('deploy/systemd/seedkeeper-agent.service')).trim());
+    expect(file('/etc/systemd/system/seedkeeper-agent.service').trim()).toBe(
+      (await read('deploy/systemd/seedkeeper-agent.service')).trim(),
+    );
     const config = validateAgentConfig(parseYaml(file('/etc/seedkeeper/agent.yaml')), 'cloud-init agent.yaml');
-    expect(config.target).toMatchObject({ type: 'rfc2136', key: { file: '/run/credentials/seedkeeper-agent.service/tsig.key' } });
+    expect(config.target).toMatchObject({
+      type: 'rfc2136',
+      key: { file: '/run/credentials/seedkeeper-agent.service/tsig.key' },
+    });
     expect(doc.runcmd).toContain('systemctl enable --now seedkeeper-agent.service');
     expect(doc.runcmd.join('\n')).toMatch(/setup_20\.x[\s\S]*seedkeeper-install/);
     expect(file('/usr/local/sbin/seedkeeper-install')).toMatch(/sha256sum -c/);

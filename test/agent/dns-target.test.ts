@@ -10,7 +10,11 @@ import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../../src/provid
 import type { RecordSet } from '../../src/records/types.js';
 import { MARKER, NAME, userRecords, useWorld } from '../providers/route53/helpers.js';
 
-const member = (n: number, address = `192.0.2.${n}`): AgentMember => ({ id: `i-${String(n).padStart(4, '0')}`, address, port: 3000 });
+const member = (n: number, address = `192.0.2.${n}`): AgentMember => ({
+  id: `i-${String(n).padStart(4, '0')}`,
+  address,
+  port: 3000,
+});
 
 describe('DNS target on the embedded server', () => {
   let dns: EmbeddedDnsServer | undefined;
@@ -23,8 +27,17 @@ describe('DNS target on the embedded server', () => {
     return dns;
   };
   const target = (server: EmbeddedDnsServer, extra: { ownerId?: string; allowEmpty?: boolean } = {}) =>
-    createDnsTarget({ provider: createEmbeddedProvider(server), name: 'db.seed.test', ttl: 20, ownerId: extra.ownerId ?? 'me', ...(extra.allowEmpty ? { allowEmpty: true } : {}) });
-  const sets = (server: EmbeddedDnsServer) => server.store.read(['db.seed.test', '_seedkeeper.db.seed.test']).map(({ name, type, ttl, values }) => ({ name, type, ttl, values: [...values] }));
+    createDnsTarget({
+      provider: createEmbeddedProvider(server),
+      name: 'db.seed.test',
+      ttl: 20,
+      ownerId: extra.ownerId ?? 'me',
+      ...(extra.allowEmpty ? { allowEmpty: true } : {}),
+    });
+  const sets = (server: EmbeddedDnsServer) =>
+    server.store
+      .read(['db.seed.test', '_seedkeeper.db.seed.test'])
+      .map(({ name, type, ttl, values }) => ({ name, type, ttl, values: [...values] }));
 
   it('creates the record with its marker in one batch, adds AAAA, and is idempotent', async () => {
     const server = await start();
@@ -69,7 +82,9 @@ describe('DNS target on the embedded server', () => {
     await t.deregister(member(5));
     const error = await t.deregister(member(1)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_LAST_ADDRESS' });
-    expect((error as Error).message).toMatch(/192\.0\.2\.1 is its last address; removing it would leave the record empty/);
+    expect((error as Error).message).toMatch(
+      /192\.0\.2\.1 is its last address; removing it would leave the record empty/,
+    );
     await target(server, { allowEmpty: true }).deregister(member(1));
     expect(sets(server).map((s) => s.type)).toEqual(['TXT']); // the marker stays: the name is still ours
   });
@@ -77,24 +92,44 @@ describe('DNS target on the embedded server', () => {
 
 describe('DNS target on Route 53, per-node mode', () => {
   const world = useWorld();
-  const target = () => createDnsTarget({ provider: world.provider({ mode: 'per-node' }), name: NAME, ttl: 30, ownerId: 'prod' });
+  const target = () =>
+    createDnsTarget({ provider: world.provider({ mode: 'per-node' }), name: NAME, ttl: 30, ownerId: 'prod' });
   const changes = () =>
     world.model
       .callsOf('ChangeResourceRecordSets')
       .filter((c) => c.error === undefined)
-      .map((c) => (c.input as { ChangeBatch: { Changes: { Action: string; ResourceRecordSet: ResourceRecordSet }[] } }).ChangeBatch.Changes.map((x) => `${x.Action} ${x.ResourceRecordSet.SetIdentifier ?? x.ResourceRecordSet.Type}`));
+      .map((c) =>
+        (
+          c.input as { ChangeBatch: { Changes: { Action: string; ResourceRecordSet: ResourceRecordSet }[] } }
+        ).ChangeBatch.Changes.map(
+          (x) => `${x.Action} ${x.ResourceRecordSet.SetIdentifier ?? x.ResourceRecordSet.Type}`,
+        ),
+      );
 
   it('each agent creates only its own record (SetIdentifier = its id); deregistering deletes only that record', async () => {
     const members = [member(1), member(2), member(3)];
     await Promise.all(members.map((m) => target().register(m)));
     const records = userRecords(world.model);
-    expect(records.filter((r) => r.Type === 'A').map((r) => [r.SetIdentifier, r.ResourceRecords?.[0]?.Value]).sort()).toEqual(members.map((m) => [m.id, m.address]));
-    expect(records.find((r) => r.Type === 'TXT')).toMatchObject({ Name: `${MARKER}.`, ResourceRecords: [{ Value: '"seedkeeper/v1 owner=prod"' }] });
+    expect(
+      records
+        .filter((r) => r.Type === 'A')
+        .map((r) => [r.SetIdentifier, r.ResourceRecords?.[0]?.Value])
+        .sort(),
+    ).toEqual(members.map((m) => [m.id, m.address]));
+    expect(records.find((r) => r.Type === 'TXT')).toMatchObject({
+      Name: `${MARKER}.`,
+      ResourceRecords: [{ Value: '"seedkeeper/v1 owner=prod"' }],
+    });
     // Every applied batch holds this member's CREATE (plus the marker, for the first one) and nothing else.
     for (const batch of changes()) expect(batch.filter((c) => c !== 'CREATE TXT')).toHaveLength(1);
 
     await target().deregister(member(2));
     expect(changes().at(-1)).toEqual(['DELETE i-0002']);
-    expect(userRecords(world.model).filter((r) => r.Type === 'A').map((r) => r.SetIdentifier).sort()).toEqual(['i-0001', 'i-0003']);
+    expect(
+      userRecords(world.model)
+        .filter((r) => r.Type === 'A')
+        .map((r) => r.SetIdentifier)
+        .sort(),
+    ).toEqual(['i-0001', 'i-0003']);
   });
 });

@@ -58,7 +58,8 @@ export async function startFakeImds(options: FakeImdsOptions = {}): Promise<Fake
       'local-ipv4': options.localIpv4 ?? '10.0.1.7',
       'public-ipv4': options.publicIpv4,
       mac,
-      [`network/interfaces/macs/${mac}/ipv6s`]: options.ipv6s && options.ipv6s.length > 0 ? options.ipv6s.join('\n') : undefined,
+      [`network/interfaces/macs/${mac}/ipv6s`]:
+        options.ipv6s && options.ipv6s.length > 0 ? options.ipv6s.join('\n') : undefined,
       ipv6: options.ipv6s?.[0],
       'spot/instance-action': spot ? JSON.stringify(spot) : undefined,
     };
@@ -83,7 +84,8 @@ export async function startFakeImds(options: FakeImdsOptions = {}): Promise<Fake
     if (req.method === 'PUT' && url === '/latest/api/token') {
       if (options.disabled || header('x-forwarded-for') !== undefined) return answer(403);
       const seconds = Number(ttl);
-      if (ttl === undefined || !Number.isInteger(seconds) || seconds < 1 || seconds > (options.maxTtl ?? 21_600)) return answer(400);
+      if (ttl === undefined || !Number.isInteger(seconds) || seconds < 1 || seconds > (options.maxTtl ?? 21_600))
+        return answer(400);
       const value = randomBytes(24).toString('base64');
       tokens.set(value, Date.now() + seconds * 1000);
       issued++;

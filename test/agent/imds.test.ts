@@ -57,7 +57,14 @@ describe('IMDSv2 client', () => {
   it('refreshes the token before it expires (short TTL)', async () => {
     imds = await startFakeImds();
     let now = Date.now();
-    const client = createImdsClient({ endpoint: imds.url, tokenTtlSeconds: 1, clock: jumpingClock(() => now, (ms) => void (now += ms)) });
+    const client = createImdsClient({
+      endpoint: imds.url,
+      tokenTtlSeconds: 1,
+      clock: jumpingClock(
+        () => now,
+        (ms) => void (now += ms),
+      ),
+    });
     await client.instanceId();
     now += 1100; // past the refresh point (a quarter of the TTL before expiry), without waiting for it
     await client.instanceId();
@@ -73,7 +80,13 @@ describe('IMDSv2 client', () => {
     await client.instanceId();
     imds.revokeTokens();
     expect(await client.localIpv4()).toBe('10.0.1.7');
-    expect(imds.log.map((e) => `${e.method} ${e.status}`)).toEqual(['PUT 200', 'GET 200', 'GET 401', 'PUT 200', 'GET 200']);
+    expect(imds.log.map((e) => `${e.method} ${e.status}`)).toEqual([
+      'PUT 200',
+      'GET 200',
+      'GET 401',
+      'PUT 200',
+      'GET 200',
+    ]);
     expectTokenDiscipline(imds);
   });
 
@@ -95,23 +108,32 @@ describe('IMDSv2 client', () => {
 
   it('typed errors: disabled (403), TTL refused (400), unreachable, and a hung endpoint bounded by the budget', async () => {
     imds = await startFakeImds({ disabled: true });
-    await expect(createImdsClient({ endpoint: imds.url }).instanceId()).rejects.toMatchObject({ code: 'ERR_IMDS_FORBIDDEN' });
+    await expect(createImdsClient({ endpoint: imds.url }).instanceId()).rejects.toMatchObject({
+      code: 'ERR_IMDS_FORBIDDEN',
+    });
     await imds.close();
 
     imds = await startFakeImds({ maxTtl: 60 });
-    await expect(createImdsClient({ endpoint: imds.url }).instanceId()).rejects.toMatchObject({ code: 'ERR_IMDS_TOKEN', status: 400 });
+    await expect(createImdsClient({ endpoint: imds.url }).instanceId()).rejects.toMatchObject({
+      code: 'ERR_IMDS_TOKEN',
+      status: 400,
+    });
     expect(imds.log.filter((e) => e.method === 'GET')).toEqual([]);
     const closedUrl = imds.url;
     await imds.close();
 
-    const refused = await createImdsClient({ endpoint: closedUrl, timeoutMs: 200 }).instanceId().catch((e: unknown) => e);
+    const refused = await createImdsClient({ endpoint: closedUrl, timeoutMs: 200 })
+      .instanceId()
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ImdsError);
     expect(refused).toMatchObject({ code: 'ERR_IMDS_UNREACHABLE' });
     expect((refused as Error).message).toMatch(/not on EC2\? give --id\/--address/);
 
     imds = await startFakeImds({ hang: true });
     const started = performance.now();
-    const hung = await createImdsClient({ endpoint: imds.url, timeoutMs: 100, budgetMs: 400 }).instanceId().catch((e: unknown) => e);
+    const hung = await createImdsClient({ endpoint: imds.url, timeoutMs: 100, budgetMs: 400 })
+      .instanceId()
+      .catch((e: unknown) => e);
     expect(hung).toMatchObject({ code: 'ERR_IMDS_UNREACHABLE' });
     expect(performance.now() - started).toBeLessThan(2000);
     expect(imds.log.filter((e) => e.method === 'GET')).toEqual([]); // never a GET without a token
@@ -120,7 +142,9 @@ describe('IMDSv2 client', () => {
   it('a caller abort ends a call at once', async () => {
     imds = await startFakeImds({ hang: true });
     const controller = new AbortController();
-    const call = createImdsClient({ endpoint: imds.url, timeoutMs: 5000, budgetMs: 10_000 }).instanceId({ signal: controller.signal });
+    const call = createImdsClient({ endpoint: imds.url, timeoutMs: 5000, budgetMs: 10_000 }).instanceId({
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(new Error('stop')), 50);
     await expect(call).rejects.toThrow('stop');
   });
@@ -130,18 +154,36 @@ describe('identity', () => {
   it('takes explicit values first and asks metadata only for the rest', async () => {
     imds = await startFakeImds({ publicIpv4: '203.0.113.9', ipv6s: ['2001:db8::7'] });
     const client = createImdsClient({ endpoint: imds.url });
-    expect(await resolveIdentity({ id: 'n1', address: '192.0.2.4', port: 3000 }, client)).toEqual({ id: 'n1', address: '192.0.2.4', port: 3000 });
+    expect(await resolveIdentity({ id: 'n1', address: '192.0.2.4', port: 3000 }, client)).toEqual({
+      id: 'n1',
+      address: '192.0.2.4',
+      port: 3000,
+    });
     expect(imds.log).toEqual([]);
-    expect(await resolveIdentity({ port: 3000 }, client)).toEqual({ id: 'i-0123456789abcdef0', address: '10.0.1.7', port: 3000 });
-    expect(await resolveIdentity({ address: 'public', port: 3100 }, client)).toMatchObject({ address: '203.0.113.9', port: 3100 });
+    expect(await resolveIdentity({ port: 3000 }, client)).toEqual({
+      id: 'i-0123456789abcdef0',
+      address: '10.0.1.7',
+      port: 3000,
+    });
+    expect(await resolveIdentity({ address: 'public', port: 3100 }, client)).toMatchObject({
+      address: '203.0.113.9',
+      port: 3100,
+    });
     expect(await resolveIdentity({ address: 'ipv6', port: 3000 }, client)).toMatchObject({ address: '2001:db8::7' });
   });
 
   it('says what to give when metadata is off or lacks the address', async () => {
-    await expect(resolveIdentity({ address: '192.0.2.4', port: 3000 }, undefined)).rejects.toThrow(/node\.id: .*give --id/);
-    await expect(resolveIdentity({ id: 'n1', port: 3000 }, undefined)).rejects.toThrow(/node\.address: .*give --address/);
+    await expect(resolveIdentity({ address: '192.0.2.4', port: 3000 }, undefined)).rejects.toThrow(
+      /node\.id: .*give --id/,
+    );
+    await expect(resolveIdentity({ id: 'n1', port: 3000 }, undefined)).rejects.toThrow(
+      /node\.address: .*give --address/,
+    );
     imds = await startFakeImds();
-    const error = await resolveIdentity({ id: 'n1', address: 'public', port: 3000 }, createImdsClient({ endpoint: imds.url })).catch((e: unknown) => e);
+    const error = await resolveIdentity(
+      { id: 'n1', address: 'public', port: 3000 },
+      createImdsClient({ endpoint: imds.url }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/no public IPv4/);
   });
@@ -150,7 +192,12 @@ describe('identity', () => {
 describe('what IMDS says is checked before it is used', () => {
   it.each([
     ['local-ipv4 0.0.0.0', { localIpv4: '0.0.0.0' }, 'private', /local-ipv4: "0\.0\.0\.0" is in 0\.0\.0\.0\/8/],
-    ['local-ipv4 255.255.255.255', { localIpv4: '255.255.255.255' }, 'private', /local-ipv4: "255\.255\.255\.255" is the broadcast address/],
+    [
+      'local-ipv4 255.255.255.255',
+      { localIpv4: '255.255.255.255' },
+      'private',
+      /local-ipv4: "255\.255\.255\.255" is the broadcast address/,
+    ],
     ['local-ipv4 169.254.169.254', { localIpv4: '169.254.169.254' }, 'private', /is link-local/],
     ['local-ipv4 127.0.0.1', { localIpv4: '127.0.0.1' }, 'private', /is a loopback address/],
     ['local-ipv4 224.0.0.1', { localIpv4: '224.0.0.1' }, 'private', /is a multicast address/],
@@ -158,13 +205,19 @@ describe('what IMDS says is checked before it is used', () => {
     ['ipv6 ::', { ipv6s: ['::'] }, 'ipv6', /is the unspecified address ::/],
     ['ipv6 fe80::1', { ipv6s: ['fe80::1'] }, 'ipv6', /is link-local \(fe80::\/10\)/],
     ['ipv6 ::ffff:10.0.0.1 (an IPv4 address)', { ipv6s: ['::ffff:10.0.0.1'] }, 'ipv6', /not an IPv6 address/],
-  ] as const)('an address IMDS gives that cannot be published is refused with the reason: %s', async (_label, options, address, reason) => {
-    imds = await startFakeImds(options);
-    const error = await resolveIdentity({ id: 'n1', address, port: 3000 }, createImdsClient({ endpoint: imds.url })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ImdsError);
-    expect(error).toMatchObject({ code: 'ERR_IMDS_BAD_RESPONSE' });
-    expect((error as Error).message).toMatch(reason);
-  });
+  ] as const)(
+    'an address IMDS gives that cannot be published is refused with the reason: %s',
+    async (_label, options, address, reason) => {
+      imds = await startFakeImds(options);
+      const error = await resolveIdentity(
+        { id: 'n1', address, port: 3000 },
+        createImdsClient({ endpoint: imds.url }),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImdsError);
+      expect(error).toMatchObject({ code: 'ERR_IMDS_BAD_RESPONSE' });
+      expect((error as Error).message).toMatch(reason);
+    },
+  );
 
   it.each([
     ['an unknown action and a word for a time', { action: 'x', time: 'yesterday' }],
@@ -175,7 +228,9 @@ describe('what IMDS says is checked before it is used', () => {
   ])('a garbage spot notice (%s) is an error, not a notice', async (_label, spot) => {
     imds = await startFakeImds();
     imds.spot = spot;
-    const error = await createImdsClient({ endpoint: imds.url }).spotInstanceAction().catch((e: unknown) => e);
+    const error = await createImdsClient({ endpoint: imds.url })
+      .spotInstanceAction()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImdsError);
     expect(error).toMatchObject({ code: 'ERR_IMDS_BAD_RESPONSE' });
     expect((error as Error).message).toMatch(/spot\/instance-action is not a notice/);
@@ -192,7 +247,9 @@ describe('what IMDS says is checked before it is used', () => {
 });
 
 /** An IMDS whose token endpoint hands out `tokens` in turn (the last one repeated); GETs answer with any token. */
-async function tokenServer(tokens: readonly string[]): Promise<{ url: string; puts: number; gets: string[]; close(): Promise<void> }> {
+async function tokenServer(
+  tokens: readonly string[],
+): Promise<{ url: string; puts: number; gets: string[]; close(): Promise<void> }> {
   let puts = 0;
   const gets: string[] = [];
   const server = http.createServer((req, res) => {

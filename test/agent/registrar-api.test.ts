@@ -72,7 +72,9 @@ describe('agents registering through the registrar API', () => {
       expect(await w.resolve()).not.toContain(w.ips[3]);
       await new Promise((r) => setTimeout(r, 60));
     }
-    await waitFor(() => w.runtime.health.snapshot().get(`${w.ips[3]}:${w.port}`)?.state === 'unhealthy', { what: 'the dead node judged unhealthy' });
+    await waitFor(() => w.runtime.health.snapshot().get(`${w.ips[3]}:${w.port}`)?.state === 'unhealthy', {
+      what: 'the dead node judged unhealthy',
+    });
 
     await agents[1]!.deregister(members[1]!);
     await agents[1]!.deregister(members[1]!);
@@ -88,7 +90,9 @@ describe('agents registering through the registrar API', () => {
   it('maps a wrong token to ERR_AGENT_UNAUTHORIZED (usage) without showing it, and a rejected member to ERR_AGENT_REJECTED', async () => {
     const { w, url } = await agentWorld(1, 140);
     const wrong = 'wrong-token-0123456789abcdef';
-    const unauthorized = await errorOf(target(url, { token: wrong }).register({ id: 'i-1', address: w.ips[0]!, port: w.port }));
+    const unauthorized = await errorOf(
+      target(url, { token: wrong }).register({ id: 'i-1', address: w.ips[0]!, port: w.port }),
+    );
     expect(unauthorized.code).toBe('ERR_AGENT_UNAUTHORIZED');
     expect(unauthorized.hasLabel('usage')).toBe(true);
     expect(unauthorized.message).toMatch(/check .*token/);
@@ -127,7 +131,9 @@ describe('registrar API target: transport', () => {
       count++;
       res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal error"}');
     });
-    const error = await errorOf(target(url, { attempts: 3, backoffMs: 5 }).deregister({ id: 'i-1', address: '10.0.0.1', port: 3000 }));
+    const error = await errorOf(
+      target(url, { attempts: 3, backoffMs: 5 }).deregister({ id: 'i-1', address: '10.0.0.1', port: 3000 }),
+    );
     expect(error.code).toBe('ERR_AGENT_API');
     expect(error.status).toBe(500);
     expect(error.message).toMatch(/DELETE .*answered 500: internal error/);
@@ -152,11 +158,23 @@ describe('registrar API target: transport', () => {
   it('retries network errors and timeouts, bounded, then fails with ERR_AGENT_API', async () => {
     const port = await freePort();
     const started = Date.now();
-    const refused = await errorOf(target(`http://127.0.0.1:${port}`, { attempts: 3, backoffMs: 5 }).register({ id: 'i-1', address: '10.0.0.1', port: 3000 }));
+    const refused = await errorOf(
+      target(`http://127.0.0.1:${port}`, { attempts: 3, backoffMs: 5 }).register({
+        id: 'i-1',
+        address: '10.0.0.1',
+        port: 3000,
+      }),
+    );
     expect(refused.code).toBe('ERR_AGENT_API');
     expect(refused.message).toMatch(/cannot reach the registrar/);
     const url = await stub(() => undefined);
-    const slow = await errorOf(target(url, { attempts: 2, backoffMs: 5, timeoutMs: 150 }).register({ id: 'i-1', address: '10.0.0.1', port: 3000 }));
+    const slow = await errorOf(
+      target(url, { attempts: 2, backoffMs: 5, timeoutMs: 150 }).register({
+        id: 'i-1',
+        address: '10.0.0.1',
+        port: 3000,
+      }),
+    );
     expect(slow.message).toMatch(/no answer within 150 ms/);
     expect(Date.now() - started).toBeLessThan(5000);
   });

@@ -33,23 +33,37 @@ describe('waitForPort', () => {
     const port = await freePort();
     const opened = listenLater(port, 400);
     const progress: WaitProgress[] = [];
-    const result = await waitForPort({ host: '127.0.0.1', port, timeoutMs: 10_000, intervalMs: 50, onProgress: (p) => progress.push(p) });
+    const result = await waitForPort({
+      host: '127.0.0.1',
+      port,
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      onProgress: (p) => progress.push(p),
+    });
     await opened;
     // At least one refused attempt, then success; how many fit in 400 ms depends on the machine's load.
     expect(result.attempts).toBeGreaterThanOrEqual(2);
     expect(result.waitedMs).toBeGreaterThanOrEqual(300); // timers never fire early: it really waited
-    expect(progress[0]).toMatchObject({ host: '127.0.0.1', port, last: { ok: false, stage: 'port', reason: 'refused' } });
+    expect(progress[0]).toMatchObject({
+      host: '127.0.0.1',
+      port,
+      last: { ok: false, stage: 'port', reason: 'refused' },
+    });
   });
 
   it('times out cleanly with a clear error when the port never opens', async () => {
     const port = await freePort();
     const started = performance.now();
-    const error = await waitForPort({ host: '127.0.0.1', port, timeoutMs: 300, intervalMs: 50 }).catch((e: unknown) => e);
+    const error = await waitForPort({ host: '127.0.0.1', port, timeoutMs: 300, intervalMs: 50 }).catch(
+      (e: unknown) => e,
+    );
     // Bounded: it gives up near the deadline (slack for a loaded machine), never waits on and on.
     expect(performance.now() - started).toBeLessThan(5000);
     expect(error).toBeInstanceOf(AgentError);
     expect(error).toMatchObject({ code: 'ERR_PORT_TIMEOUT' });
-    expect((error as Error).message).toMatch(new RegExp(`^port ${port} on 127\\.0\\.0\\.1 did not accept connections within 0\\.3 s \\(last attempt: refused`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^port ${port} on 127\\.0\\.0\\.1 did not accept connections within 0\\.3 s \\(last attempt: refused`),
+    );
   });
 
   it('stops at once when aborted', async () => {
@@ -58,7 +72,9 @@ describe('waitForPort', () => {
     setTimeout(() => controller.abort(new Error('stopped')), 100);
     const started = performance.now();
     // The abort lands during a 30 s pause between attempts: only an interrupted pause ends well before it.
-    await expect(waitForPort({ host: '127.0.0.1', port, timeoutMs: 60_000, intervalMs: 30_000, signal: controller.signal })).rejects.toThrow('stopped');
+    await expect(
+      waitForPort({ host: '127.0.0.1', port, timeoutMs: 60_000, intervalMs: 30_000, signal: controller.signal }),
+    ).rejects.toThrow('stopped');
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
@@ -69,10 +85,16 @@ describe('waitForPort', () => {
     // Each attempt gets 2 s: on a loaded machine an info exchange can outlast the default 100 ms, and a
     // timed-out attempt would be retried (matching name) or reported as a timeout (other name).
     const patient = { intervalMs: 50, probeTimeoutMs: 2000 };
-    await expect(waitForPort({ host, port, clusterName: 'prod', timeoutMs: 10_000, ...patient })).resolves.toMatchObject({ attempts: expect.any(Number) });
-    const error = await waitForPort({ host, port, clusterName: 'other', timeoutMs: 2000, ...patient }).catch((e: unknown) => e);
+    await expect(
+      waitForPort({ host, port, clusterName: 'prod', timeoutMs: 10_000, ...patient }),
+    ).resolves.toMatchObject({ attempts: expect.any(Number) });
+    const error = await waitForPort({ host, port, clusterName: 'other', timeoutMs: 2000, ...patient }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'ERR_PORT_TIMEOUT' });
-    expect((error as Error).message).toMatch(/accepted connections but did not answer info with cluster name "other" within 2 s \(last attempt: cluster-name "prod", expected "other"/);
+    expect((error as Error).message).toMatch(
+      /accepted connections but did not answer info with cluster name "other" within 2 s \(last attempt: cluster-name "prod", expected "other"/,
+    );
   });
 });
 
@@ -86,12 +108,27 @@ describe('agent register waits for the port', () => {
   it('registers once a late port opens; fails with ERR_PORT_TIMEOUT (and changes nothing) when it never does', async () => {
     dns = await startEmbeddedDnsServer({ zone: 'seed.test', port: 0 });
     const port = await freePort();
-    const target = createDnsTarget({ provider: createEmbeddedProvider(dns), name: 'db.seed.test', ttl: 30, ownerId: 'test' });
-    const agent = new Agent({ target, identity: { id: 'n1', address: '192.0.2.1', port }, probeHost: '127.0.0.1', wait: { timeoutMs: 300, intervalMs: 50 } });
+    const target = createDnsTarget({
+      provider: createEmbeddedProvider(dns),
+      name: 'db.seed.test',
+      ttl: 30,
+      ownerId: 'test',
+    });
+    const agent = new Agent({
+      target,
+      identity: { id: 'n1', address: '192.0.2.1', port },
+      probeHost: '127.0.0.1',
+      wait: { timeoutMs: 300, intervalMs: 50 },
+    });
     await expect(agent.register()).rejects.toMatchObject({ code: 'ERR_PORT_TIMEOUT' });
     expect(dns.store.read(['db.seed.test'])).toEqual([]);
 
-    const late = new Agent({ target, identity: { id: 'n1', address: '192.0.2.1', port }, probeHost: '127.0.0.1', wait: { timeoutMs: 10_000, intervalMs: 50 } });
+    const late = new Agent({
+      target,
+      identity: { id: 'n1', address: '192.0.2.1', port },
+      probeHost: '127.0.0.1',
+      wait: { timeoutMs: 10_000, intervalMs: 50 },
+    });
     const events: string[] = [];
     for (const name of ['waiting', 'ready', 'registered'] as const) late.on(name, () => events.push(name));
     void listenLater(port, 300);
@@ -105,7 +142,14 @@ describe('agent register waits for the port', () => {
 });
 
 describe('progress', () => {
-  const progress = (elapsedMs: number): WaitProgress => ({ host: '10.0.1.7', port: 3000, elapsedMs, timeoutMs: 600_000, attempts: 1, last: { ok: false, stage: 'port', reason: 'refused' } });
+  const progress = (elapsedMs: number): WaitProgress => ({
+    host: '10.0.1.7',
+    port: 3000,
+    elapsedMs,
+    timeoutMs: 600_000,
+    attempts: 1,
+    last: { ok: false, stage: 'port', reason: 'refused' },
+  });
   const sink = (isTTY: boolean) => {
     const out: string[] = [];
     return { out, stream: { isTTY, write: (text: string) => out.push(text) } };

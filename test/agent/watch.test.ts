@@ -49,9 +49,16 @@ afterEach(async () => {
   await dns.stop();
 });
 
-const published = (): string[] => dns.store.read([RECORD]).find((s) => s.type === 'A')?.values.slice() ?? [];
+const published = (): string[] =>
+  dns.store
+    .read([RECORD])
+    .find((s) => s.type === 'A')
+    ?.values.slice() ?? [];
 
-function startWatch(watch: Partial<WatchSettings>, spot?: (signal: AbortSignal) => Promise<SpotInstanceAction | undefined>) {
+function startWatch(
+  watch: Partial<WatchSettings>,
+  spot?: (signal: AbortSignal) => Promise<SpotInstanceAction | undefined>,
+) {
   const node = sim.nodes[0]!;
   const target = createDnsTarget({ provider: createEmbeddedProvider(dns), name: RECORD, ttl: 30, ownerId: 'test' });
   const agent = new Agent({
@@ -60,11 +67,28 @@ function startWatch(watch: Partial<WatchSettings>, spot?: (signal: AbortSignal) 
     probeHost: node.address.host,
     clusterName: 'sim',
     wait: { timeoutMs: 5000, intervalMs: 50 },
-    watch: { intervalMs: 50, unavailableAfterMs: 300, healthyAfter: 2, spotCheckMs: 0, shutdownTimeoutMs: 2000, ...watch },
+    watch: {
+      intervalMs: 50,
+      unavailableAfterMs: 300,
+      healthyAfter: 2,
+      spotCheckMs: 0,
+      shutdownTimeoutMs: 2000,
+      ...watch,
+    },
     ...(spot ? { spot } : {}),
   });
   const events: { name: keyof AgentEvents; payload: unknown; at: number }[] = [];
-  for (const name of ['registered', 'deregistered', 'renewed', 'down', 'unavailable', 'recovered', 'spotNotice', 'targetError', 'stopping'] as const) {
+  for (const name of [
+    'registered',
+    'deregistered',
+    'renewed',
+    'down',
+    'unavailable',
+    'recovered',
+    'spotNotice',
+    'targetError',
+    'stopping',
+  ] as const) {
     agent.on(name, (payload: unknown) => events.push({ name, payload, at: performance.now() }));
   }
   watching = agent.watch(controller.signal);
@@ -113,7 +137,9 @@ describe('agent watch', () => {
   it('a spot interruption notice deregisters early, and the node stays out while healthy', async () => {
     imds = await startFakeImds();
     const client = createImdsClient({ endpoint: imds.url });
-    const { events } = startWatch({ spotCheckMs: 100, unavailableAfterMs: 60_000 }, (signal) => client.spotInstanceAction({ signal }));
+    const { events } = startWatch({ spotCheckMs: 100, unavailableAfterMs: 60_000 }, (signal) =>
+      client.spotInstanceAction({ signal }),
+    );
     await waitFor(() => published().includes(ME), { what: 'the node registered' });
     await new Promise((r) => setTimeout(r, 250)); // a few polls without a notice (404)
     expect(published()).toContain(ME);
@@ -140,7 +166,9 @@ describe('agent watch', () => {
     await waitFor(() => published().includes(ME), { what: 'the node registered' });
     await waitFor(() => events.some((e) => e.name === 'renewed'), { what: 'a renewal' });
     const current = dns.store.read([RECORD]).find((s) => s.type === 'A')!;
-    dns.store.apply([{ kind: 'update', before: current, after: { name: RECORD, type: 'A', ttl: 30, values: [OTHER] } }]);
+    dns.store.apply([
+      { kind: 'update', before: current, after: { name: RECORD, type: 'A', ttl: 30, values: [OTHER] } },
+    ]);
     expect(published()).toEqual([OTHER]);
     await waitFor(() => published().includes(ME), { what: 'the renewal to put the address back' });
     expect(events.filter((e) => e.name === 'registered')).toHaveLength(1);
@@ -150,10 +178,20 @@ describe('agent watch', () => {
     const { events, node } = startWatch({ unavailableAfterMs: 0 });
     await waitFor(() => published().includes(ME), { what: 'the node registered' });
     // Make our address the last one: deregistration is refused (fail open) and retried with backoff.
-    dns.store.apply([{ kind: 'update', before: dns.store.read([RECORD]).find((s) => s.type === 'A')!, after: { name: RECORD, type: 'A', ttl: 30, values: [ME] } }]);
+    dns.store.apply([
+      {
+        kind: 'update',
+        before: dns.store.read([RECORD]).find((s) => s.type === 'A')!,
+        after: { name: RECORD, type: 'A', ttl: 30, values: [ME] },
+      },
+    ]);
     await node.stop();
-    await waitFor(() => events.filter((e) => e.name === 'targetError').length >= 2, { what: 'two failed deregistrations' });
-    const [first, second] = events.filter((e) => e.name === 'targetError').map((e) => e.payload as AgentEvents['targetError'][0]);
+    await waitFor(() => events.filter((e) => e.name === 'targetError').length >= 2, {
+      what: 'two failed deregistrations',
+    });
+    const [first, second] = events
+      .filter((e) => e.name === 'targetError')
+      .map((e) => e.payload as AgentEvents['targetError'][0]);
     expect(first).toMatchObject({ op: 'deregister', error: { code: 'ERR_LAST_ADDRESS' }, retryInMs: 50 });
     expect(second!.retryInMs).toBe(100);
     expect(published()).toEqual([ME]);
@@ -187,7 +225,9 @@ describe('agent watch: the spot check does not get in the way', () => {
     imds = await startFakeImds();
     const client = createImdsClient({ endpoint: imds.url });
     imds.spot = { action: 'x', time: 'yesterday' };
-    const { agent, events } = startWatch({ spotCheckMs: 50, unavailableAfterMs: 60_000 }, (signal) => client.spotInstanceAction({ signal }));
+    const { agent, events } = startWatch({ spotCheckMs: 50, unavailableAfterMs: 60_000 }, (signal) =>
+      client.spotInstanceAction({ signal }),
+    );
     const imdsErrors: unknown[] = [];
     agent.on('imdsError', ({ error }) => imdsErrors.push(error));
     await waitFor(() => published().includes(ME), { what: 'the node registered' });
@@ -218,6 +258,8 @@ describe('agent watch: the spot check does not get in the way', () => {
     await waitFor(() => calls >= 3 && imdsErrors.length >= 2, { what: 'several polls of garbage' });
     expect(published()).toContain(ME);
     expect(events.some((e) => e.name === 'spotNotice')).toBe(false);
-    expect(String((imdsErrors[0] as Error).message)).toMatch(/malformed spot interruption notice: action "x" is not stop, terminate or hibernate/);
+    expect(String((imdsErrors[0] as Error).message)).toMatch(
+      /malformed spot interruption notice: action "x" is not stop, terminate or hibernate/,
+    );
   });
 });

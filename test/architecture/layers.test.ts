@@ -22,20 +22,30 @@ const STATIC = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"
 const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 }
 
 function target(from: string, specifier: string): string {
-  if (!specifier.startsWith('.')) return specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
-  return path.relative(SRC, path.resolve(SRC, path.dirname(from), specifier)).replace(/\.js$/, '.ts').split(path.sep).join('/');
+  if (!specifier.startsWith('.'))
+    return specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+  return path
+    .relative(SRC, path.resolve(SRC, path.dirname(from), specifier))
+    .replace(/\.js$/, '.ts')
+    .split(path.sep)
+    .join('/');
 }
 
-export function importGraph(text: (file: string) => string = (f) => readFileSync(path.join(SRC, f), 'utf8')): Map<string, Edge[]> {
+export function importGraph(
+  text: (file: string) => string = (f) => readFileSync(path.join(SRC, f), 'utf8'),
+): Map<string, Edge[]> {
   const graph = new Map<string, Edge[]>();
   for (const file of sourceFiles(SRC).map((f) => path.relative(SRC, f).split(path.sep).join('/'))) {
     const source = text(file);
     const edges: Edge[] = [];
-    for (const m of source.matchAll(STATIC)) edges.push({ to: target(file, m[3]!), typeOnly: m[2] !== undefined, dynamic: false });
+    for (const m of source.matchAll(STATIC))
+      edges.push({ to: target(file, m[3]!), typeOnly: m[2] !== undefined, dynamic: false });
     for (const m of source.matchAll(DYNAMIC)) edges.push({ to: target(file, m[1]!), typeOnly: false, dynamic: true });
     graph.set(file, edges);
   }
@@ -56,7 +66,20 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Areas that never import the application layers above them (registrar, agent, Lambda, CLI, status page). */
-const BELOW_APPLICATIONS = ['plan', 'records', 'protocol', 'net', 'time', 'providers', 'health', 'sources', 'discovery', 'config', 'log', 'reconcile'];
+const BELOW_APPLICATIONS = [
+  'plan',
+  'records',
+  'protocol',
+  'net',
+  'time',
+  'providers',
+  'health',
+  'sources',
+  'discovery',
+  'config',
+  'log',
+  'reconcile',
+];
 const APPLICATIONS = ['registrar', 'cli', 'web', 'agent', 'aws', 'demo', 'index.ts'];
 
 /**
@@ -78,11 +101,15 @@ export function violations(graph: ReadonlyMap<string, readonly Edge[]>): Violati
       const b = area(to);
       if (a === b || b === 'errors.ts') continue;
       const allowed = MAY_IMPORT[a];
-      if (allowed !== undefined && !allowed.includes(b)) found.push(`${from} -> ${to}: ${a} may import only ${[...allowed, 'errors.ts'].join(', ')}`);
-      if (BELOW_APPLICATIONS.includes(a) && APPLICATIONS.includes(b)) found.push(`${from} -> ${to}: ${a} is below ${b}`);
+      if (allowed !== undefined && !allowed.includes(b))
+        found.push(`${from} -> ${to}: ${a} may import only ${[...allowed, 'errors.ts'].join(', ')}`);
+      if (BELOW_APPLICATIONS.includes(a) && APPLICATIONS.includes(b))
+        found.push(`${from} -> ${to}: ${a} is below ${b}`);
       // The status page reads the registrar through its own narrow view (web/registrar-view.ts); the registrar wires it up.
-      if ((a === 'agent' || a === 'aws' || a === 'web') && b === 'registrar') found.push(`${from} -> ${to}: ${a} does not depend on the registrar`);
-      if (b === 'testkit' && a !== 'testkit' && TESTKIT_USERS[from] === undefined && TESTKIT_USERS[a] === undefined) found.push(`${from} -> ${to}: product code never imports the testkit`);
+      if ((a === 'agent' || a === 'aws' || a === 'web') && b === 'registrar')
+        found.push(`${from} -> ${to}: ${a} does not depend on the registrar`);
+      if (b === 'testkit' && a !== 'testkit' && TESTKIT_USERS[from] === undefined && TESTKIT_USERS[a] === undefined)
+        found.push(`${from} -> ${to}: product code never imports the testkit`);
     }
   }
   return found;
@@ -157,8 +184,18 @@ describe('import rules of src/', () => {
   });
 
   it('the AWS SDK loads only where AWS is used: never at start-up of --help, run, plan or agent', () => {
-    for (const entry of ['cli/main.ts', 'cli/commands/run.ts', 'cli/commands/agent.ts', 'agent/index.ts', 'registrar/build.ts', 'providers/from-config.ts']) {
-      expect([...packagesLoadedBy(graph, entry)].filter((p) => p.startsWith('@aws-sdk')), entry).toEqual([]);
+    for (const entry of [
+      'cli/main.ts',
+      'cli/commands/run.ts',
+      'cli/commands/agent.ts',
+      'agent/index.ts',
+      'registrar/build.ts',
+      'providers/from-config.ts',
+    ]) {
+      expect(
+        [...packagesLoadedBy(graph, entry)].filter((p) => p.startsWith('@aws-sdk')),
+        entry,
+      ).toEqual([]);
     }
     // and it does load where it is the point
     expect([...packagesLoadedBy(graph, 'providers/route53/from-config.ts')]).toContain('@aws-sdk/client-route-53');
@@ -167,14 +204,35 @@ describe('import rules of src/', () => {
   it('catches a bad import, a testkit import and a circle', () => {
     const bad = (file: string, line: string) =>
       importGraph((f) => readFileSync(path.join(SRC, f), 'utf8') + (f === file ? `\n${line}\n` : ''));
-    const added = (file: string, line: string) => violations(bad(file, line)).filter((v) => !violations(graph).includes(v));
-    expect(added('plan/calculate.ts', "import { Registrar } from '../registrar/registrar.js';")).toEqual([expect.stringContaining('plan may import only'), 'plan/calculate.ts -> registrar/registrar.ts: plan is below registrar']);
-    expect(added('providers/cas.ts', "import { Registrar } from '../registrar/registrar.js';")).toEqual(['providers/cas.ts -> registrar/registrar.ts: providers is below registrar']);
-    expect(added('agent/build.ts', "import { loadConfig } from '../registrar/config.js';")).toEqual([expect.stringContaining('agent does not depend on the registrar')]);
-    expect(added('web/model.ts', "import type { RegistrarState } from '../registrar/registrar.js';")).toEqual([expect.stringContaining('web does not depend on the registrar')]);
-    expect(added('records/types.ts', "import type { Plan } from '../plan/types.js';")).toEqual([expect.stringContaining('records may import only')]);
-    expect(added('registrar/build.ts', "import { SimCluster } from '../testkit/sim-cluster.js';")).toEqual([expect.stringContaining('never imports the testkit')]);
-    expect(cycles(bad('records/canonical.ts', "import { markerName } from './marker.js';"))).toEqual([['records/canonical.ts', 'records/marker.ts']]);
-    expect([...packagesLoadedBy(bad('agent/build.ts', "import { Route53Client } from '@aws-sdk/client-route-53';"), 'cli/commands/agent.ts')]).toContain('@aws-sdk/client-route-53');
+    const added = (file: string, line: string) =>
+      violations(bad(file, line)).filter((v) => !violations(graph).includes(v));
+    expect(added('plan/calculate.ts', "import { Registrar } from '../registrar/registrar.js';")).toEqual([
+      expect.stringContaining('plan may import only'),
+      'plan/calculate.ts -> registrar/registrar.ts: plan is below registrar',
+    ]);
+    expect(added('providers/cas.ts', "import { Registrar } from '../registrar/registrar.js';")).toEqual([
+      'providers/cas.ts -> registrar/registrar.ts: providers is below registrar',
+    ]);
+    expect(added('agent/build.ts', "import { loadConfig } from '../registrar/config.js';")).toEqual([
+      expect.stringContaining('agent does not depend on the registrar'),
+    ]);
+    expect(added('web/model.ts', "import type { RegistrarState } from '../registrar/registrar.js';")).toEqual([
+      expect.stringContaining('web does not depend on the registrar'),
+    ]);
+    expect(added('records/types.ts', "import type { Plan } from '../plan/types.js';")).toEqual([
+      expect.stringContaining('records may import only'),
+    ]);
+    expect(added('registrar/build.ts', "import { SimCluster } from '../testkit/sim-cluster.js';")).toEqual([
+      expect.stringContaining('never imports the testkit'),
+    ]);
+    expect(cycles(bad('records/canonical.ts', "import { markerName } from './marker.js';"))).toEqual([
+      ['records/canonical.ts', 'records/marker.ts'],
+    ]);
+    expect([
+      ...packagesLoadedBy(
+        bad('agent/build.ts', "import { Route53Client } from '@aws-sdk/client-route-53';"),
+        'cli/commands/agent.ts',
+      ),
+    ]).toContain('@aws-sdk/client-route-53');
   });
 });

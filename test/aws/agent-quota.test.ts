@@ -13,8 +13,16 @@ const world = useWorld();
 describe('agent on a full per-node record', () => {
   it('agent 101 gets ERR_ROUTE53_RECORD_QUOTA (retryable, not usage); the 100 records stay', async () => {
     const ips = addresses(100);
-    await world.provider({ mode: 'per-node' }).apply([{ kind: 'create', set: marker() }, { kind: 'create', set: { ...a(ips), ids: Object.fromEntries(ips.map((ip) => [ip, `i-${ip}`])) } }]);
-    const target = createDnsTarget({ provider: world.provider({ mode: 'per-node' }), name: NAME, ttl: 30, ownerId: OWNER });
+    await world.provider({ mode: 'per-node' }).apply([
+      { kind: 'create', set: marker() },
+      { kind: 'create', set: { ...a(ips), ids: Object.fromEntries(ips.map((ip) => [ip, `i-${ip}`])) } },
+    ]);
+    const target = createDnsTarget({
+      provider: world.provider({ mode: 'per-node' }),
+      name: NAME,
+      ttl: 30,
+      ownerId: OWNER,
+    });
     const error = await target.register({ id: 'i-new', address: '10.9.9.9', port: 3000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ code: 'ERR_ROUTE53_RECORD_QUOTA' });

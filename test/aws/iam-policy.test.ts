@@ -57,8 +57,20 @@ async function exercise(): Promise<string[]> {
     clock: jumpingClock(Date.now, () => undefined),
   });
   const name = 'seed.db.example.com';
-  const set = (values: string[]): RecordSet => ({ name, type: 'A', ttl: 30, values, ids: Object.fromEntries(values.map((v) => [v, `i-${v}`])) });
-  await provider.apply([{ kind: 'create', set: { name: `_seedkeeper.${name}`, type: 'TXT', ttl: 30, values: ['seedkeeper/v1 owner=prod'] } }, { kind: 'create', set: set(['203.0.113.1', '203.0.113.2']) }]);
+  const set = (values: string[]): RecordSet => ({
+    name,
+    type: 'A',
+    ttl: 30,
+    values,
+    ids: Object.fromEntries(values.map((v) => [v, `i-${v}`])),
+  });
+  await provider.apply([
+    {
+      kind: 'create',
+      set: { name: `_seedkeeper.${name}`, type: 'TXT', ttl: 30, values: ['seedkeeper/v1 owner=prod'] },
+    },
+    { kind: 'create', set: set(['203.0.113.1', '203.0.113.2']) },
+  ]);
   const [current] = await provider.read([name]);
   await provider.apply([{ kind: 'update', before: current!, after: set(['203.0.113.1']) }]);
   const sent = [
@@ -81,13 +93,19 @@ describe('deploy/iam/registrar-route53.json', () => {
     for (const s of policy.Statement) {
       expect(s.Effect).toBe('Allow');
       for (const action of list(s.Action)) {
-        if (writes.test(action) && action !== 'route53:CreateHealthCheck') expect(list(s.Resource), action).not.toContain('*');
+        if (writes.test(action) && action !== 'route53:CreateHealthCheck')
+          expect(list(s.Resource), action).not.toContain('*');
       }
     }
     const change = policy.Statement.find((s) => list(s.Action).includes('route53:ChangeResourceRecordSets'))!;
     expect(list(change.Resource)).toEqual(['arn:aws:route53:::hostedzone/HOSTED_ZONE_ID']);
     expect(change.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['seed.db.example.com', '_seedkeeper.seed.db.example.com'] },
+      'ForAllValues:StringEquals': {
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+          'seed.db.example.com',
+          '_seedkeeper.seed.db.example.com',
+        ],
+      },
     });
   });
 

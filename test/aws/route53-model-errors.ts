@@ -45,7 +45,10 @@ export function healthCheckAlreadyExists(reference: string): HealthCheckAlreadyE
 }
 
 export function priorRequestNotComplete(): PriorRequestNotComplete {
-  return new PriorRequestNotComplete({ message: 'The request was rejected because Route 53 was still processing a prior request.', $metadata: meta() });
+  return new PriorRequestNotComplete({
+    message: 'The request was rejected because Route 53 was still processing a prior request.',
+    $metadata: meta(),
+  });
 }
 
 /** How a throttled request surfaces: `Throttling` is Route 53's wire code (unmodelled), `ThrottlingException` the modelled class. */
@@ -53,10 +56,20 @@ export type ThrottlingKind = 'Throttling' | 'ThrottlingException';
 
 export function throttling(kind: ThrottlingKind): Error {
   if (kind === 'ThrottlingException') return new ThrottlingException({ message: 'Rate exceeded', $metadata: meta() });
-  return new Route53ServiceException({ name: 'Throttling', $fault: 'client', message: 'Rate exceeded', $metadata: meta() });
+  return new Route53ServiceException({
+    name: 'Throttling',
+    $fault: 'client',
+    message: 'Rate exceeded',
+    $metadata: meta(),
+  });
 }
 
 /** An unmodelled error as the SDK builds it (e.g. `AccessDenied` 403, `InternalFailure` 500). */
 export function serviceError(name: string, message: string, httpStatusCode: number): Route53ServiceException {
-  return new Route53ServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', message, $metadata: meta(httpStatusCode) });
+  return new Route53ServiceException({
+    name,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    message,
+    $metadata: meta(httpStatusCode),
+  });
 }

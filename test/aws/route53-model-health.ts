@@ -41,7 +41,9 @@ export class HealthChecks {
 
   /** Live health checks with their tags (deep copies), in creation order. */
   all(): { check: HealthCheck; tags: Record<string, string> }[] {
-    return [...this.byId.values()].filter((s) => !s.deleted).map((s) => ({ check: structuredClone(s.check), tags: Object.fromEntries(s.tags) }));
+    return [...this.byId.values()]
+      .filter((s) => !s.deleted)
+      .map((s) => ({ check: structuredClone(s.check), tags: Object.fromEntries(s.tags) }));
   }
 
   create(input: CreateHealthCheckRequest): CreateHealthCheckResponse {
@@ -55,14 +57,20 @@ export class HealthChecks {
       throw healthCheckAlreadyExists(reference);
     }
     if (config.Type === 'TCP' || config.Type === 'HTTP' || config.Type === 'HTTPS') {
-      if (config.Port === undefined || config.Port < 1 || config.Port > 65535) throw invalidInput('HealthCheckConfig.Port must be 1..65535');
-      if (!config.IPAddress && !config.FullyQualifiedDomainName) throw invalidInput('HealthCheckConfig needs IPAddress or FullyQualifiedDomainName');
+      if (config.Port === undefined || config.Port < 1 || config.Port > 65535)
+        throw invalidInput('HealthCheckConfig.Port must be 1..65535');
+      if (!config.IPAddress && !config.FullyQualifiedDomainName)
+        throw invalidInput('HealthCheckConfig needs IPAddress or FullyQualifiedDomainName');
     }
     if (config.IPAddress !== undefined && unroutable(config.IPAddress)) {
-      throw invalidInput(`IP address ${config.IPAddress} is in a local, private, non-routable or multicast range: Route 53 health checkers cannot reach it`);
+      throw invalidInput(
+        `IP address ${config.IPAddress} is in a local, private, non-routable or multicast range: Route 53 health checkers cannot reach it`,
+      );
     }
-    if (config.RequestInterval !== undefined && config.RequestInterval !== 10 && config.RequestInterval !== 30) throw invalidInput('RequestInterval must be 10 or 30');
-    if (config.FailureThreshold !== undefined && (config.FailureThreshold < 1 || config.FailureThreshold > 10)) throw invalidInput('FailureThreshold must be 1..10');
+    if (config.RequestInterval !== undefined && config.RequestInterval !== 10 && config.RequestInterval !== 30)
+      throw invalidInput('RequestInterval must be 10 or 30');
+    if (config.FailureThreshold !== undefined && (config.FailureThreshold < 1 || config.FailureThreshold > 10))
+      throw invalidInput('FailureThreshold must be 1..10');
     const check: HealthCheck = {
       Id: randomUUID(),
       CallerReference: reference,
@@ -110,7 +118,8 @@ export class HealthChecks {
     const stored = this.live(input.ResourceId);
     const add = input.AddTags ?? [];
     const remove = input.RemoveTagKeys ?? [];
-    if (add.length > 10 || remove.length > 10) throw invalidInput('at most 10 tags to add and 10 keys to remove per request');
+    if (add.length > 10 || remove.length > 10)
+      throw invalidInput('at most 10 tags to add and 10 keys to remove per request');
     for (const key of remove) stored.tags.delete(key);
     for (const tag of add) {
       if (!tag.Key) throw invalidInput('a tag needs a Key');
@@ -129,7 +138,9 @@ export class HealthChecks {
     if (input.ResourceType !== 'healthcheck') throw invalidInput('this model keeps tags of health checks only');
     const ids = input.ResourceIds ?? [];
     if (ids.length < 1 || ids.length > 10) throw invalidInput('ResourceIds must list 1..10 ids');
-    return { ResourceTagSets: ids.map((id) => ({ ResourceType: 'healthcheck', ResourceId: id, Tags: tagsOf(this.live(id)) })) };
+    return {
+      ResourceTagSets: ids.map((id) => ({ ResourceType: 'healthcheck', ResourceId: id, Tags: tagsOf(this.live(id)) })),
+    };
   }
 
   private live(id: string | undefined): Stored {
@@ -139,7 +150,10 @@ export class HealthChecks {
   }
 
   private response(stored: Stored): CreateHealthCheckResponse {
-    return { HealthCheck: structuredClone(stored.check), Location: `https://route53.amazonaws.com/2013-04-01/healthcheck/${stored.check.Id}` };
+    return {
+      HealthCheck: structuredClone(stored.check),
+      Location: `https://route53.amazonaws.com/2013-04-01/healthcheck/${stored.check.Id}`,
+    };
   }
 }
 

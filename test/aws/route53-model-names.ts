@@ -9,7 +9,9 @@ const PLAIN = /^[a-z0-9_.-]$/;
 
 /** Decode `\ooo` (octal) and `\c` escapes into raw characters. */
 function unescapeName(name: string): string {
-  return name.replace(/\\([0-7]{3}|.)/g, (_m, code: string) => (code.length === 3 ? String.fromCharCode(parseInt(code, 8)) : code));
+  return name.replace(/\\([0-7]{3}|.)/g, (_m, code: string) =>
+    code.length === 3 ? String.fromCharCode(parseInt(code, 8)) : code,
+  );
 }
 
 /** The form Route 53 stores and returns: lowercase, escaped, with the trailing dot. */
@@ -43,7 +45,8 @@ export function valueProblem(type: string, value: string): string | undefined {
   if (type === 'A' && !(isIPv4(value) && value.split('.').every((o) => o === String(Number(o))))) {
     return `ARRDATAIllegalIPv4Address: Value ${JSON.stringify(value)} is not a valid IPv4 address.`;
   }
-  if (type === 'AAAA' && !isIPv6(value)) return `AAAARRDATAIllegalIPv6Address: Value ${JSON.stringify(value)} is not a valid IPv6 address.`;
+  if (type === 'AAAA' && !isIPv6(value))
+    return `AAAARRDATAIllegalIPv6Address: Value ${JSON.stringify(value)} is not a valid IPv6 address.`;
   if (type === 'TXT') return txtProblem(value);
   return undefined;
 }
@@ -77,14 +80,16 @@ function txtProblem(value: string): string | undefined {
           i++;
         }
       }
-      if (!closed) return `Invalid Resource Record: FATAL problem: InvalidCharacterString (Value should be enclosed in quotation marks) encountered with '${value}'`;
+      if (!closed)
+        return `Invalid Resource Record: FATAL problem: InvalidCharacterString (Value should be enclosed in quotation marks) encountered with '${value}'`;
     } else {
       while (i < value.length && value[i] !== ' ') {
         bytes += Buffer.byteLength(value[i]!, 'utf8');
         i++;
       }
     }
-    if (bytes > 255) return `Invalid Resource Record: FATAL problem: TXTRDATATooLong encountered with '${value.slice(0, 40)}...'`;
+    if (bytes > 255)
+      return `Invalid Resource Record: FATAL problem: TXTRDATATooLong encountered with '${value.slice(0, 40)}...'`;
     strings++;
   }
   return strings === 0 ? 'Invalid Resource Record: FATAL problem: TXTRDATAEmpty' : undefined;
@@ -94,8 +99,24 @@ function txtProblem(value: string): string | undefined {
 export function unroutable(ip: string): boolean {
   if (isIPv4(ip)) {
     const [a = 0, b = 0] = ip.split('.').map(Number);
-    return a === 0 || a === 10 || a === 127 || a >= 224 || (a === 100 && b >= 64 && b < 128) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      a >= 224 ||
+      (a === 100 && b >= 64 && b < 128) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b < 32) ||
+      (a === 192 && b === 168)
+    );
   }
   const head = ip.toLowerCase();
-  return head === '::' || head === '::1' || /^f[cd]/.test(head) || /^fe[89ab]/.test(head) || head.startsWith('ff') || head.startsWith('::ffff:');
+  return (
+    head === '::' ||
+    head === '::1' ||
+    /^f[cd]/.test(head) ||
+    /^fe[89ab]/.test(head) ||
+    head.startsWith('ff') ||
+    head.startsWith('::ffff:')
+  );
 }

@@ -32,7 +32,14 @@ import {
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
-import { invalidInput, noSuchChange, noSuchHostedZone, priorRequestNotComplete, throttling, type ThrottlingKind } from './route53-model-errors.js';
+import {
+  invalidInput,
+  noSuchChange,
+  noSuchHostedZone,
+  priorRequestNotComplete,
+  throttling,
+  type ThrottlingKind,
+} from './route53-model-errors.js';
 import { HealthChecks } from './route53-model-health.js';
 import { compareAscii, normaliseName, reversedName } from './route53-model-names.js';
 import { ZoneRecords } from './route53-model-records.js';
@@ -72,7 +79,8 @@ interface Injected {
   left: number;
 }
 
-const stripPrefix = (id: string | undefined, prefix: string): string => (id ?? '').replace(new RegExp(`^/?${prefix}/`), '');
+const stripPrefix = (id: string | undefined, prefix: string): string =>
+  (id ?? '').replace(new RegExp(`^/?${prefix}/`), '');
 
 export class Route53Model {
   readonly calls: Route53ModelCall[] = [];
@@ -99,16 +107,44 @@ export class Route53Model {
     if (this.stub) return;
     const stub = mockClient(Route53Client);
     const handlers: [new (input: never) => object, string, Handler][] = [
-      [ChangeResourceRecordSetsCommand, 'ChangeResourceRecordSets', (i: ChangeResourceRecordSetsCommand['input']) => this.changeRecords(i)],
-      [ListResourceRecordSetsCommand, 'ListResourceRecordSets', (i: ListResourceRecordSetsCommand['input']) => this.zone(i.HostedZoneId).list(i)],
+      [
+        ChangeResourceRecordSetsCommand,
+        'ChangeResourceRecordSets',
+        (i: ChangeResourceRecordSetsCommand['input']) => this.changeRecords(i),
+      ],
+      [
+        ListResourceRecordSetsCommand,
+        'ListResourceRecordSets',
+        (i: ListResourceRecordSetsCommand['input']) => this.zone(i.HostedZoneId).list(i),
+      ],
       [GetChangeCommand, 'GetChange', (i: GetChangeCommand['input']) => this.getChange(i.Id)],
       [CreateHealthCheckCommand, 'CreateHealthCheck', (i: CreateHealthCheckCommand['input']) => this.checks.create(i)],
-      [DeleteHealthCheckCommand, 'DeleteHealthCheck', (i: DeleteHealthCheckCommand['input']) => this.deleteHealthCheck(i.HealthCheckId)],
-      [GetHealthCheckCommand, 'GetHealthCheck', (i: GetHealthCheckCommand['input']) => ({ HealthCheck: this.checks.get(i.HealthCheckId) })],
+      [
+        DeleteHealthCheckCommand,
+        'DeleteHealthCheck',
+        (i: DeleteHealthCheckCommand['input']) => this.deleteHealthCheck(i.HealthCheckId),
+      ],
+      [
+        GetHealthCheckCommand,
+        'GetHealthCheck',
+        (i: GetHealthCheckCommand['input']) => ({ HealthCheck: this.checks.get(i.HealthCheckId) }),
+      ],
       [ListHealthChecksCommand, 'ListHealthChecks', (i: ListHealthChecksCommand['input']) => this.checks.list(i)],
-      [ChangeTagsForResourceCommand, 'ChangeTagsForResource', (i: ChangeTagsForResourceCommand['input']) => (this.checks.changeTags(i), {})],
-      [ListTagsForResourceCommand, 'ListTagsForResource', (i: ListTagsForResourceCommand['input']) => this.checks.listTags(i)],
-      [ListTagsForResourcesCommand, 'ListTagsForResources', (i: ListTagsForResourcesCommand['input']) => this.checks.listTagsMany(i)],
+      [
+        ChangeTagsForResourceCommand,
+        'ChangeTagsForResource',
+        (i: ChangeTagsForResourceCommand['input']) => (this.checks.changeTags(i), {}),
+      ],
+      [
+        ListTagsForResourceCommand,
+        'ListTagsForResource',
+        (i: ListTagsForResourceCommand['input']) => this.checks.listTags(i),
+      ],
+      [
+        ListTagsForResourcesCommand,
+        'ListTagsForResources',
+        (i: ListTagsForResourcesCommand['input']) => this.checks.listTagsMany(i),
+      ],
       [ListHostedZonesByNameCommand, 'ListHostedZonesByName', (i: ListHostedZonesByNameRequest) => this.listZones(i)],
     ];
     for (const [command, name, handler] of handlers) {
@@ -163,7 +199,11 @@ export class Route53Model {
   }
 
   private async handle(command: string, input: never, handler: Handler): Promise<unknown> {
-    const call: Route53ModelCall = { command, input: structuredClone(input), ...(this.clock ? { at: this.clock() } : {}) };
+    const call: Route53ModelCall = {
+      command,
+      input: structuredClone(input),
+      ...(this.clock ? { at: this.clock() } : {}),
+    };
     this.calls.push(call);
     await Promise.resolve(); // answer asynchronously, as the network would: concurrent callers interleave
     try {
@@ -215,17 +255,29 @@ export class Route53Model {
   }
 
   private listZones(input: ListHostedZonesByNameRequest): ListHostedZonesByNameResponse {
-    if (input.HostedZoneId !== undefined && input.DNSName === undefined) throw invalidInput('HostedZoneId requires DNSName');
+    if (input.HostedZoneId !== undefined && input.DNSName === undefined)
+      throw invalidInput('HostedZoneId requires DNSName');
     const max = Math.min(input.MaxItems ?? 100, 100);
-    const sorted = [...this.zones.values()].sort((a, b) => compareAscii(reversedName(a.name), reversedName(b.name)) || compareAscii(a.id, b.id));
+    const sorted = [...this.zones.values()].sort(
+      (a, b) => compareAscii(reversedName(a.name), reversedName(b.name)) || compareAscii(a.id, b.id),
+    );
     const start = input.DNSName === undefined ? undefined : reversedName(normaliseName(input.DNSName));
     const startId = stripPrefix(input.HostedZoneId, 'hostedzone');
-    const from = start === undefined ? 0 : sorted.findIndex((z) => (compareAscii(reversedName(z.name), start) || compareAscii(z.id, startId)) >= 0);
+    const from =
+      start === undefined
+        ? 0
+        : sorted.findIndex((z) => (compareAscii(reversedName(z.name), start) || compareAscii(z.id, startId)) >= 0);
     const first = from < 0 ? sorted.length : from;
     const page = sorted.slice(first, first + max);
     const next = sorted[first + max];
     return {
-      HostedZones: page.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: z.name, CallerReference: `model-${z.id}`, Config: { PrivateZone: false }, ResourceRecordSetCount: z.snapshot().length })),
+      HostedZones: page.map((z) => ({
+        Id: `/hostedzone/${z.id}`,
+        Name: z.name,
+        CallerReference: `model-${z.id}`,
+        Config: { PrivateZone: false },
+        ResourceRecordSetCount: z.snapshot().length,
+      })),
       ...(input.DNSName === undefined ? {} : { DNSName: input.DNSName }),
       ...(input.HostedZoneId === undefined ? {} : { HostedZoneId: input.HostedZoneId }),
       IsTruncated: next !== undefined,

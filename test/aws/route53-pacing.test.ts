@@ -23,12 +23,16 @@ describe('route53 pacing', () => {
     const { burst, perSecond } = OPERATION_BUCKETS.CreateHealthCheck!;
     const ips = Array.from({ length: 30 }, (_, i) => `203.0.113.${i + 1}`);
     const set: RecordSet = { ...a(ips), ids: Object.fromEntries(ips.map((ip, i) => [ip, `i-${i}`])) };
-    await world.provider({ mode: 'per-node', healthChecks: { port: 3000, tagOwner: 'prod' } }).apply([{ kind: 'create', set }]);
+    await world
+      .provider({ mode: 'per-node', healthChecks: { port: 3000, tagOwner: 'prod' } })
+      .apply([{ kind: 'create', set }]);
     const at = world.model.callsOf('CreateHealthCheck').map((c) => c.at!);
     expect(at).toHaveLength(30);
     // The k-th (0-based) creation needs k + 1 tokens: burst + refill since the first. The first one's own wait
     // for the shared budget (at most 200 ms) is the only slack.
-    at.forEach((t, k) => expect(t - at[0]!).toBeGreaterThanOrEqual(Math.max(0, (k + 1 - burst) / perSecond) * 1000 - 201));
+    at.forEach((t, k) =>
+      expect(t - at[0]!).toBeGreaterThanOrEqual(Math.max(0, (k + 1 - burst) / perSecond) * 1000 - 201),
+    );
     expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(((30 - burst) / perSecond) * 1000 - 201);
     // Every request still passes the shared budget: 200 ms apart at the default 5/s.
     const all = world.model.calls.map((c) => c.at!);

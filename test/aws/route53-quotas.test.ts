@@ -11,12 +11,18 @@ import { a, addresses, marker, NAME, userRecords, useWorld } from '../providers/
 
 const world = useWorld();
 const perNode = () => world.provider({ mode: 'per-node' });
-const withIds = (set: RecordSet): RecordSet => ({ ...set, ids: Object.fromEntries(set.values.map((ip) => [ip, `i-${ip}`])) });
+const withIds = (set: RecordSet): RecordSet => ({
+  ...set,
+  ids: Object.fromEntries(set.values.map((ip) => [ip, `i-${ip}`])),
+});
 const members = (): ResourceRecordSet[] => userRecords(world.model).filter((r) => r.Type === 'A');
 const batches = () => world.model.callsOf('ChangeResourceRecordSets');
 
 async function seed(n: number, ttl = 30): Promise<RecordSet> {
-  await perNode().apply([{ kind: 'create', set: marker() }, { kind: 'create', set: withIds(a(addresses(n), ttl)) }]);
+  await perNode().apply([
+    { kind: 'create', set: marker() },
+    { kind: 'create', set: withIds(a(addresses(n), ttl)) },
+  ]);
   const [set] = await perNode().read([NAME]);
   return set!;
 }
@@ -32,7 +38,9 @@ describe('route53 per-node: 100 records per name and type', () => {
   it('refuses the 101st member before sending anything, with a non-usage error', async () => {
     const before = await seed(100);
     const sent = batches().length;
-    const error = await perNode().apply([{ kind: 'update', before, after: withIds(a(addresses(101))) }]).catch((e: unknown) => e);
+    const error = await perNode()
+      .apply([{ kind: 'update', before, after: withIds(a(addresses(101))) }])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ code: 'ERR_ROUTE53_RECORD_QUOTA', message: expect.stringContaining('at most 100') });
     expect((error as ProviderError).hasLabel('usage')).toBe(false);
@@ -45,7 +53,9 @@ describe('route53 per-node: 100 records per name and type', () => {
     const stale = perNode();
     await stale.read([NAME]); // lists 99
     await perNode().apply([{ kind: 'update', before, after: withIds(a([...addresses(99), '10.9.9.9'])) }]);
-    const error = await stale.apply([{ kind: 'update', before, after: withIds(a([...addresses(99), '10.9.9.8'])) }]).catch((e: unknown) => e);
+    const error = await stale
+      .apply([{ kind: 'update', before, after: withIds(a([...addresses(99), '10.9.9.8'])) }])
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_ROUTE53_LIMIT' });
     expect((error as ProviderError).hasLabel('usage')).toBe(false);
     expect(members()).toHaveLength(100);
@@ -55,7 +65,11 @@ describe('route53 per-node: 100 records per name and type', () => {
     const before = await seed(100);
     const next = [...addresses(99), '10.9.9.9'];
     await perNode().apply([{ kind: 'update', before, after: withIds(a(next)) }]);
-    expect(members().flatMap((r) => r.ResourceRecords!.map((v) => v.Value)).sort()).toEqual([...next].sort());
+    expect(
+      members()
+        .flatMap((r) => r.ResourceRecords!.map((v) => v.Value))
+        .sort(),
+    ).toEqual([...next].sort());
   });
 });
 

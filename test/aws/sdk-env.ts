@@ -8,7 +8,10 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export const TEST_REGION = 'us-east-1';
-export const TEST_CREDENTIALS = Object.freeze({ accessKeyId: 'AKIDTESTTESTTESTTEST', secretAccessKey: 'test-secret-not-real' });
+export const TEST_CREDENTIALS = Object.freeze({
+  accessKeyId: 'AKIDTESTTESTTESTTEST',
+  secretAccessKey: 'test-secret-not-real',
+});
 
 /** A Route 53 client as seedkeeper expects callers to create it: `maxAttempts: 1` (the provider retries). */
 export function testRoute53Client(): Route53Client {

@@ -28,14 +28,18 @@ describeIfTool(['named'])('chaos run (BIND 9, one registrar, simulated cluster)'
   it('keeps the seed record true with two replicas sharing the fenced lease, through kill -9 and SIGSTOP past the lease (seed 12)', async () => {
     await cliBuilt();
     // Registrar faults and node stops only; every SIGSTOP outlasts the lease (3 s) and its skew margin.
-    const faults = FAULTS.filter((f) => ['registrar-kill9', 'registrar-pause', 'node-stop'].includes(f.kind)).map((f) =>
-      f.kind === 'registrar-pause' ? { ...f, minHoldMs: CHAOS_LEASE.leaseMs + CHAOS_LEASE.skewMs + 500, maxHoldMs: 6000, weight: 2 } : f,
+    const faults = FAULTS.filter((f) => ['registrar-kill9', 'registrar-pause', 'node-stop'].includes(f.kind)).map(
+      (f) =>
+        f.kind === 'registrar-pause'
+          ? { ...f, minHoldMs: CHAOS_LEASE.leaseMs + CHAOS_LEASE.skewMs + 500, maxHoldMs: 6000, weight: 2 }
+          : f,
     );
     const result = await runChaos({ seed: 12, durationMs: 45_000, nodes: 5, replicas: 2, ipBase: 200, faults });
     const report = chaosReport(result);
     if (process.env.SEEDKEEPER_CHAOS_REPORT) await writeFile(process.env.SEEDKEEPER_CHAOS_REPORT, report);
     expect(result.violations, report).toEqual([]);
-    const applied = (kind: string): number => result.faults.filter((f) => f.appliedAt !== undefined && f.planned.kind === kind).length;
+    const applied = (kind: string): number =>
+      result.faults.filter((f) => f.appliedAt !== undefined && f.planned.kind === kind).length;
     expect(applied('registrar-pause'), report).toBeGreaterThanOrEqual(1);
     expect(applied('registrar-kill9'), report).toBeGreaterThanOrEqual(1);
     expect(result.finalConvergedMs, report).toBeDefined();

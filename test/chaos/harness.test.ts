@@ -100,11 +100,21 @@ describe('Monitor', () => {
     ];
     let i = 0;
     let clock = 1000;
-    const monitor = new Monitor({ query: () => Promise.resolve(answers[i++]!), members: () => members, now: () => clock++ });
+    const monitor = new Monitor({
+      query: () => Promise.resolve(answers[i++]!),
+      members: () => members,
+      now: () => clock++,
+    });
     for (let n = 0; n < answers.length; n++) await monitor.tick();
     expect(monitor.violations.map((v) => v.kind)).toEqual(['nxdomain', 'empty', 'not-a-member']);
     expect(monitor.violations.map((v) => v.at)).toEqual([1001, 1003, 1004]);
-    expect(monitor.snapshot()).toMatchObject({ ticks: 5, checks: 4, noAnswer: 1, skipped: 0, byKind: { addresses: 2, nxdomain: 1, empty: 1, 'no-answer': 1 } });
+    expect(monitor.snapshot()).toMatchObject({
+      ticks: 5,
+      checks: 4,
+      noAnswer: 1,
+      skipped: 0,
+      byKind: { addresses: 2, nxdomain: 1, empty: 1, 'no-answer': 1 },
+    });
     expect(monitor.latest()?.answer).toEqual(answers[4]);
   });
 

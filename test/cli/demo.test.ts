@@ -8,7 +8,8 @@ describe('seedkeeper demo', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/scenario passed: \d+ expectations held/);
     expect(result.stdout).not.toMatch(/\bFAIL\b/);
-    for (const step of ['dead node removed', 'node restored', 'fail open', 'never shrank', 'never published']) expect(result.stdout).toContain(step);
+    for (const step of ['dead node removed', 'node restored', 'fail open', 'never shrank', 'never published'])
+      expect(result.stdout).toContain(step);
   }, 150_000);
 
   it('runs for --duration seconds, narrating health, record and resolver', async () => {

@@ -35,11 +35,18 @@ const PARSERS: Record<HostFormat, (text: string) => Parsed[]> = {
   },
   java: (text) => {
     expect(text).toMatch(/^new Host\[\] \{.*\}$/);
-    return all(new RegExp(String.raw`new Host\(${str}(?:, ${str})?, (\d+)\)`, 'g'), text).map((m) => ({ host: JSON.parse(`"${m[1]}"`), port: Number(m[3]), ...(m[2] !== undefined ? { tlsName: JSON.parse(`"${m[2]}"`) } : {}) }));
+    return all(new RegExp(String.raw`new Host\(${str}(?:, ${str})?, (\d+)\)`, 'g'), text).map((m) => ({
+      host: JSON.parse(`"${m[1]}"`),
+      port: Number(m[3]),
+      ...(m[2] !== undefined ? { tlsName: JSON.parse(`"${m[2]}"`) } : {}),
+    }));
   },
   go: (text) => {
     expect(text).toMatch(/^\[\]\*as\.Host\{.*\}$/);
-    return all(new RegExp(String.raw`as\.NewHost\(${str}, (\d+)\)|&as\.Host\{Name: ${str}, TLSName: ${str}, Port: (\d+)\}`, 'g'), text).map((m) =>
+    return all(
+      new RegExp(String.raw`as\.NewHost\(${str}, (\d+)\)|&as\.Host\{Name: ${str}, TLSName: ${str}, Port: (\d+)\}`, 'g'),
+      text,
+    ).map((m) =>
       m[1] !== undefined ? { host: m[1], port: Number(m[2]) } : { host: m[3]!, tlsName: m[4]!, port: Number(m[5]) },
     );
   },
@@ -75,7 +82,10 @@ describe('formatHostList', () => {
   }
 
   it('prints the documented examples', () => {
-    const two = [{ host: '10.0.0.1', port: 3000 }, { host: '10.0.0.2', port: 3000 }];
+    const two = [
+      { host: '10.0.0.1', port: 3000 },
+      { host: '10.0.0.2', port: 3000 },
+    ];
     expect(formatHostList('hosts', two)).toBe('10.0.0.1:3000,10.0.0.2:3000');
     expect(formatHostList('java', two)).toBe('new Host[] { new Host("10.0.0.1", 3000), new Host("10.0.0.2", 3000) }');
     expect(formatHostList('go', two)).toBe('[]*as.Host{as.NewHost("10.0.0.1", 3000), as.NewHost("10.0.0.2", 3000)}');
@@ -114,6 +124,8 @@ describe('seedkeeper resolve --format', () => {
   it('an unknown format exits 2 naming the choices', async () => {
     const result = await runCli(['resolve', '--format', 'yaml', formatHostPort(lb.address)]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("expected hosts or json, or another client's syntax (java, go, python, asadm, xdr)");
+    expect(result.stderr).toContain(
+      "expected hosts or json, or another client's syntax (java, go, python, asadm, xdr)",
+    );
   });
 });

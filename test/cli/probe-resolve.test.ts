@@ -27,9 +27,16 @@ describe('seedkeeper probe', () => {
     const report = JSON.parse(result.stdout);
     expect(report.clusterName).toBe('clitest');
     expect(report.seeds).toHaveLength(1);
-    expect(report.seeds[0]).toMatchObject({ seed: formatHostPort(lb.address), addresses: ['127.0.0.1'], reached: true, loadBalancer: true });
+    expect(report.seeds[0]).toMatchObject({
+      seed: formatHostPort(lb.address),
+      addresses: ['127.0.0.1'],
+      reached: true,
+      loadBalancer: true,
+    });
     expect(sim.nodes.map((n) => n.id)).toContain(report.seeds[0].nodeId);
-    expect(report.nodes.map((n: { address: string; port: number }) => `${n.address}:${n.port}`).sort()).toEqual(direct());
+    expect(report.nodes.map((n: { address: string; port: number }) => `${n.address}:${n.port}`).sort()).toEqual(
+      direct(),
+    );
     for (const node of report.nodes) expect(node).toMatchObject({ nodeId: expect.any(String), reachable: true });
     expect(Array.isArray(report.warnings)).toBe(true);
     expect(report.timings.firstNodeMs).toEqual(expect.any(Number));
@@ -52,7 +59,13 @@ describe('seedkeeper probe', () => {
   });
 
   it('exits 1 on a cluster-name mismatch of every seed', async () => {
-    const result = await runCli(['probe', '--json', '--cluster-name', 'other', formatHostPort(sim.nodes[0]!.listenAddresses[0]!)]);
+    const result = await runCli([
+      'probe',
+      '--json',
+      '--cluster-name',
+      'other',
+      formatHostPort(sim.nodes[0]!.listenAddresses[0]!),
+    ]);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.warnings.map((w: { code: string }) => w.code)).toContain('cluster-name-mismatch');
@@ -72,7 +85,10 @@ describe('seedkeeper probe', () => {
 
 describe('seedkeeper resolve', () => {
   it('prints the nodes in node-id order on every run', async () => {
-    const expected = [...sim.nodes].sort((a, b) => (a.id < b.id ? -1 : 1)).map((n) => formatHostPort(n.accessAddresses[0]!)).join(',');
+    const expected = [...sim.nodes]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((n) => formatHostPort(n.accessAddresses[0]!))
+      .join(',');
     for (let i = 0; i < 2; i++) {
       const result = await runCli(['resolve', formatHostPort(lb.address)]);
       expect(result.stdout.trim()).toBe(expected);

@@ -21,7 +21,11 @@ describeIfTool(['named', 'dig'])('seedkeeper run --once + BIND 9', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    sim = await startSimCluster({ nodes: 2, clusterName: 'once', nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })) });
+    sim = await startSimCluster({
+      nodes: 2,
+      clusterName: 'once',
+      nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })),
+    });
     bind = await startBind({ zone: 'seed.test' });
     const dir = mkdtempSync(path.join(tmpdir(), 'seedkeeper-once-'));
     config = path.join(dir, 'once.yaml');

@@ -13,7 +13,11 @@ const ips = ['127.0.0.70', '127.0.0.71'];
 
 beforeAll(async () => {
   port = await freePort();
-  sim = await startSimCluster({ nodes: 2, clusterName: 'cli', nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })) });
+  sim = await startSimCluster({
+    nodes: 2,
+    clusterName: 'cli',
+    nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })),
+  });
   dir = mkdtempSync(path.join(tmpdir(), 'seedkeeper-cli-'));
 });
 
@@ -57,24 +61,41 @@ describe('seedkeeper plan / run', () => {
   });
 
   it('plan says what clients will dial: members sharing one IP, and a port that is not 3000', async () => {
-    const shared = goodConfig().replace('health:', `  - type: static\n    addresses: [${ips[0]}]\n    port: ${port + 1}\nhealth:`);
+    const shared = goodConfig().replace(
+      'health:',
+      `  - type: static\n    addresses: [${ips[0]}]\n    port: ${port + 1}\nhealth:`,
+    );
     const result = await runCli(['plan', '--config', writeConfig('ports.yaml', shared)]);
-    expect(result.stdout).toContain(`[shared-ip] 2 members differ only by port (${ips[0]}:${port}, ${ips[0]}:${port + 1}): they collapse into one A value ${ips[0]}, and clients given seed.cli.test will dial ${ips[0]}:3000`);
-    expect(result.stdout).toMatch(/\[non-default-port\] 3 members listen on ports \d+, \d+, not 3000: .*clients given only seed\.cli\.test will dial port 3000/);
+    expect(result.stdout).toContain(
+      `[shared-ip] 2 members differ only by port (${ips[0]}:${port}, ${ips[0]}:${port + 1}): they collapse into one A value ${ips[0]}, and clients given seed.cli.test will dial ${ips[0]}:3000`,
+    );
+    expect(result.stdout).toMatch(
+      /\[non-default-port\] 3 members listen on ports \d+, \d+, not 3000: .*clients given only seed\.cli\.test will dial port 3000/,
+    );
   });
 
   it('run --once refuses the embedded provider up front (its server would exit with the process), exit 2', async () => {
     const result = await runCli(['run', '--once', '--config', writeConfig('once.yaml', goodConfig())]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/--once cannot use the embedded provider.*exits with this process.*without --once.*seedkeeper plan/);
+    expect(result.stderr).toMatch(
+      /--once cannot use the embedded provider.*exits with this process.*without --once.*seedkeeper plan/,
+    );
     // Refused before anything started: no "registrar started" log line.
     expect(result.stderr).not.toContain('registrar started');
   });
 
   it.each([
-    ['bad-name.yaml', 'record:\n  name: nope\nsources:\n  - type: static\n    addresses: [10.0.0.1]\n', /bad-name\.yaml: record\.name: expected a fully qualified DNS name/],
-    ['bad-source.yaml', 'record:\n  name: seed.a.test\nsources:\n  - type: cluster\n    seeds: []\n', /sources\[0\]\.seeds/],
+    [
+      'bad-name.yaml',
+      'record:\n  name: nope\nsources:\n  - type: static\n    addresses: [10.0.0.1]\n',
+      /bad-name\.yaml: record\.name: expected a fully qualified DNS name/,
+    ],
+    [
+      'bad-source.yaml',
+      'record:\n  name: seed.a.test\nsources:\n  - type: cluster\n    seeds: []\n',
+      /sources\[0\]\.seeds/,
+    ],
     ['bad-yaml.yaml', 'record: [\n', /not valid YAML/],
   ])('exits 2 naming the config path for %s', async (file, text, pattern) => {
     for (const command of ['run', 'plan']) {

@@ -14,24 +14,35 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const hooks = path.join(dir, 'hooks.mjs');
 const register = path.join(dir, 'register.mjs');
-writeFileSync(hooks, `import { appendFileSync } from 'node:fs';
+writeFileSync(
+  hooks,
+  `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   appendFileSync(process.env.SEEDKEEPER_TEST_LOADED, result.url + '\\n');
   return result;
 }
-`);
-writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+`,
+);
+writeFileSync(
+  register,
+  `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+);
 
 let runs = 0;
 function loadedBy(args: readonly string[]): Promise<{ code: number; urls: string[] }> {
   const log = path.join(dir, `loaded-${++runs}.txt`);
   writeFileSync(log, '');
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], { timeout: 20_000, env: { ...process.env, SEEDKEEPER_TEST_LOADED: log } }, (error) => {
-      const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, urls });
-    });
+    execFile(
+      process.execPath,
+      ['--import', pathToFileURL(register).href, BIN, ...args],
+      { timeout: 20_000, env: { ...process.env, SEEDKEEPER_TEST_LOADED: log } },
+      (error) => {
+        const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, urls });
+      },
+    );
   });
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkBoolean, checkFunction, checkInteger, checkKnownKeys, checkNumber, checkObject, describeValue } from '../../src/config/options.js';
+import {
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkKnownKeys,
+  checkNumber,
+  checkObject,
+  describeValue,
+} from '../../src/config/options.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
 const invalid = (path: string): unknown => expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', path });

@@ -28,36 +28,32 @@ describe('abort listeners', () => {
     expect(childSignal(parent.signal).signal.aborted).toBe(true);
   });
 
-  it(
-    'tending a simulated 64-node cluster for several cycles emits no MaxListenersExceededWarning and grows no listeners',
-    async () => {
-      const warnings: Error[] = [];
-      const onWarning = (warning: Error): void => {
-        if (warning.name === 'MaxListenersExceededWarning') warnings.push(warning);
-      };
-      process.on('warning', onWarning);
-      try {
-        const sim = await session.start({ nodes: 64 });
-        const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 5000, requestTimeoutMs: 5000 }));
-        await cluster.connect();
-        expect(cluster.nodes).toHaveLength(64);
-        const closing = (cluster as unknown as { closing: AbortController }).closing.signal;
-        const counts: number[] = [];
-        for (let cycle = 0; cycle < 4; cycle++) {
-          // A new peers-generation everywhere makes every node's list be read again, all at once.
-          for (const node of sim.nodes) node.setInfo('peers-generation', String(1000 + cycle));
-          await cluster.tend();
-          counts.push(getEventListeners(closing, 'abort').length);
-        }
-        expect(cluster.nodes).toHaveLength(64);
-        expect(Math.max(...counts)).toBeLessThanOrEqual(1);
-        // Warnings are emitted on the next tick.
-        await new Promise((resolve) => setImmediate(resolve));
-        expect(warnings.map((w) => w.message)).toEqual([]);
-      } finally {
-        process.off('warning', onWarning);
+  it('tending a simulated 64-node cluster for several cycles emits no MaxListenersExceededWarning and grows no listeners', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      if (warning.name === 'MaxListenersExceededWarning') warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const sim = await session.start({ nodes: 64 });
+      const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 5000, requestTimeoutMs: 5000 }));
+      await cluster.connect();
+      expect(cluster.nodes).toHaveLength(64);
+      const closing = (cluster as unknown as { closing: AbortController }).closing.signal;
+      const counts: number[] = [];
+      for (let cycle = 0; cycle < 4; cycle++) {
+        // A new peers-generation everywhere makes every node's list be read again, all at once.
+        for (const node of sim.nodes) node.setInfo('peers-generation', String(1000 + cycle));
+        await cluster.tend();
+        counts.push(getEventListeners(closing, 'abort').length);
       }
-    },
-    60_000,
-  );
+      expect(cluster.nodes).toHaveLength(64);
+      expect(Math.max(...counts)).toBeLessThanOrEqual(1);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  }, 60_000);
 });

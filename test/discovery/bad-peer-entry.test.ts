@@ -21,7 +21,12 @@ describe('one bad entry in a peers list', () => {
   it('probe skips that peer, warns naming the node that sent it, and uses the rest', async () => {
     const { s, seed } = await clusterWithBadEntries();
     const report = await probe([seed], FAST);
-    expect(report.nodes.filter((n) => n.reachable).map((n) => n.nodeId).sort()).toEqual(s.nodes.map((n) => n.id).sort());
+    expect(
+      report.nodes
+        .filter((n) => n.reachable)
+        .map((n) => n.nodeId)
+        .sort(),
+    ).toEqual(s.nodes.map((n) => n.id).sort());
     const warning = report.warnings.find((w) => w.code === 'peer-entry-invalid');
     expect(warning?.nodeId).toBe(s.nodes[0]!.id);
     expect(warning?.message).toMatch(/2 unusable entries/);

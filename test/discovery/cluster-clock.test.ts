@@ -10,7 +10,9 @@ describe('a Cluster on an injected Clock', () => {
   it('tends when the clock says the interval is over, not before, and announces a node that stopped answering once', async () => {
     const sim = await session.start({ nodes: 2 });
     const clock = new ManualClock();
-    const cluster = session.keep(new Cluster([session.seed(0)], { clock, tendIntervalMs: 1000, connectTimeoutMs: 2000, requestTimeoutMs: 2000 }));
+    const cluster = session.keep(
+      new Cluster([session.seed(0)], { clock, tendIntervalMs: 1000, connectTimeoutMs: 2000, requestTimeoutMs: 2000 }),
+    );
     await cluster.connect();
     const events = recordEvents(cluster, ['nodeUnreachable', 'nodeReachable']);
     cluster.startTending();

@@ -67,9 +67,12 @@ describe('discovery against the simulated cluster', () => {
     const report = await cluster.connect();
     const ids = cluster.nodes.map((n) => n.nodeId).sort();
     expect(ids).toEqual([sim.nodes[0]!.id, sim.nodes[1]!.id].sort());
-    const rejected = report.seeding.attempts.find((a) => a.candidate.address.port === sim!.nodes[2]!.listenAddresses[0]!.port);
+    const rejected = report.seeding.attempts.find(
+      (a) => a.candidate.address.port === sim!.nodes[2]!.listenAddresses[0]!.port,
+    );
     expect(rejected?.status === 'failed' || rejected?.status === 'cancelled').toBe(true);
-    if (rejected?.status === 'failed') expect((rejected.error as Error).message).toMatch(/belongs to cluster "other", expected "prod"/);
+    if (rejected?.status === 'failed')
+      expect((rejected.error as Error).message).toMatch(/belongs to cluster "other", expected "prod"/);
   });
 
   it('fails with every address named when no seed answers', async () => {
@@ -106,17 +109,30 @@ describe('discovery against the simulated cluster', () => {
     await mover.stop();
     const newPort = await freePort();
     await mover.start({ ports: [newPort] });
-    await waitFor(() => cluster!.description.nodes.get(mover.id)?.address.port === newPort, { what: 'the new address' });
+    await waitFor(() => cluster!.description.nodes.get(mover.id)?.address.port === newPort, {
+      what: 'the new address',
+    });
     expect(cluster.nodes).toHaveLength(3);
     const ids = cluster.nodes.map((n) => n.nodeId);
     expect(new Set(ids).size).toBe(3);
-    expect(events.some((e) => (e.name === 'nodeAddressChanged' && e.payload.nodeId === mover.id) || (e.name === 'nodeAdded' && e.payload.node.nodeId === mover.id))).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          (e.name === 'nodeAddressChanged' && e.payload.nodeId === mover.id) ||
+          (e.name === 'nodeAdded' && e.payload.node.nodeId === mover.id),
+      ),
+    ).toBe(true);
   });
 
   it('loses every node, says so, and re-seeds when the cluster comes back', async () => {
     const port = await freePort();
     sim = await startSimCluster({ nodes: 1, basePort: port });
-    cluster = new Cluster([`127.0.0.1:${port}`], { ...FAST, maxFailures: 2, reseedInitialDelayMs: 20, reseedMaxDelayMs: 100 });
+    cluster = new Cluster([`127.0.0.1:${port}`], {
+      ...FAST,
+      maxFailures: 2,
+      reseedInitialDelayMs: 20,
+      reseedMaxDelayMs: 100,
+    });
     const events = recordEvents(cluster, ['clusterLost', 'reseedFailed', 'reseeded']);
     await cluster.connect();
     cluster.startTending();
@@ -154,7 +170,10 @@ describe('membership without a configured cluster name', () => {
     const leaver = sim.nodes[2]!;
     leaver.setClusterName('elsewhere');
     await waitFor(() => cluster!.nodes.length === 2, { what: 'the departed node to be dropped' });
-    expect(events.find((e) => e.name === 'nodeRemoved')?.payload).toMatchObject({ node: { nodeId: leaver.id }, reason: 'not-listed' });
+    expect(events.find((e) => e.name === 'nodeRemoved')?.payload).toMatchObject({
+      node: { nodeId: leaver.id },
+      reason: 'not-listed',
+    });
   });
 });
 
@@ -163,17 +182,28 @@ describe('discovery on a cluster with security enabled', () => {
     sim = await startSimCluster({ nodes: 3, auth: { user: 'admin', password: 'secret-pw' } });
     const s = sim;
     lb = await startLoadBalancer({ targets: () => s.nodes.map((n) => n.listenAddresses[0]!) });
-    const { nodes, report } = await discover([formatHostPort(lb.address)], { ...FAST, credentials: { user: 'admin', password: 'secret-pw' } });
+    const { nodes, report } = await discover([formatHostPort(lb.address)], {
+      ...FAST,
+      credentials: { user: 'admin', password: 'secret-pw' },
+    });
     expect(report.seedNode.verdict.kind).toBe('redirected');
     expect(nodes).toHaveLength(3);
-    const adminKinds = sim.nodes.flatMap((n) => n.requestLog().filter((e) => e.kind === 'admin').map((e) => e.adminCommand));
+    const adminKinds = sim.nodes.flatMap((n) =>
+      n
+        .requestLog()
+        .filter((e) => e.kind === 'admin')
+        .map((e) => e.adminCommand),
+    );
     expect(adminKinds).toContain(20); // LOGIN
     expect(adminKinds).toContain(0); // AUTHENTICATE on the redirected connection
   });
 
   it('fails with an authentication error on a wrong password', async () => {
     sim = await startSimCluster({ nodes: 1, auth: { user: 'admin', password: 'secret-pw' } });
-    const error = await discover([addressOf(sim, 0)], { ...FAST, credentials: { user: 'admin', password: 'wrong' } }).catch((e: unknown) => e);
+    const error = await discover([addressOf(sim, 0)], {
+      ...FAST,
+      credentials: { user: 'admin', password: 'wrong' },
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoSeedNodeError);
     expect(String((error as NoSeedNodeError).failures[0]?.error)).toMatch(/password|credential|65/i);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { diffClusters, EMPTY_CLUSTER, withAlias, withNode, withoutNode, type NodeDescription } from '../../src/discovery/description.js';
+import {
+  diffClusters,
+  EMPTY_CLUSTER,
+  withAlias,
+  withNode,
+  withoutNode,
+  type NodeDescription,
+} from '../../src/discovery/description.js';
 
 const node = (id: string, port: number): NodeDescription => ({
   nodeId: id,

@@ -49,7 +49,14 @@ interface StateSpec {
 }
 type StepSpec =
   | { step: 'tend'; now?: number; results: Record<string, TendResult>; expect: Expectation }
-  | { step: 'peers'; now?: number; read: Record<string, string>; cached?: string[]; removals?: Record<string, NodeRemovalReason>; expect: Expectation }
+  | {
+      step: 'peers';
+      now?: number;
+      read: Record<string, string>;
+      cached?: string[];
+      removals?: Record<string, NodeRemovalReason>;
+      expect: Expectation;
+    }
   | { step: 'relocate'; now?: number; nodeId: string; address: string; peers: string; expect: Expectation }
   | { step: 'select'; now?: number; sources: string[]; known?: string[]; failed?: string[]; expect: Expectation }
   | {
@@ -76,7 +83,13 @@ interface Expectation {
 }
 interface CaseSpec {
   name: string;
-  settings?: Partial<{ maxFailures: number; maxPeersPerNode: number; retryInitialDelayMs: number; retryMaxDelayMs: number; translate: { from: string; to: string }[] }>;
+  settings?: Partial<{
+    maxFailures: number;
+    maxPeersPerNode: number;
+    retryInitialDelayMs: number;
+    retryMaxDelayMs: number;
+    translate: { from: string; to: string }[];
+  }>;
   state: StateSpec;
   steps: StepSpec[];
 }
@@ -121,7 +134,12 @@ function buildState(spec: StateSpec): MembershipState {
   for (const node of spec.nodes) {
     description = withNode(description, describeNode(node));
     const peers = node.peers === undefined ? undefined : peersOf(node.peers);
-    tend.set(node.nodeId, { failures: node.failures ?? 0, peersGeneration: peers?.generation, partitionGeneration: 1, peers });
+    tend.set(node.nodeId, {
+      failures: node.failures ?? 0,
+      peersGeneration: peers?.generation,
+      partitionGeneration: 1,
+      peers,
+    });
   }
   const retries = new Map<string, PeerRetry>();
   for (const r of spec.retries ?? []) {
@@ -148,12 +166,19 @@ function sourceOf(state: MembershipState, nodeId: string): PeerSource {
 }
 
 function nodeView(node: NodeDescription): Record<string, unknown> {
-  return { nodeId: node.nodeId, address: formatHostPort(node.address), aliases: node.aliases.map(formatHostPort), build: node.build, tlsName: node.tlsName };
+  return {
+    nodeId: node.nodeId,
+    address: formatHostPort(node.address),
+    aliases: node.aliases.map(formatHostPort),
+    build: node.build,
+    tlsName: node.tlsName,
+  };
 }
 
 function eventView(event: ClusterEvent): { type: string; payload: Record<string, unknown> } {
   const payload: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(event.payload)) payload[key] = isHostPort(value) ? formatHostPort(value) : value;
+  for (const [key, value] of Object.entries(event.payload))
+    payload[key] = isHostPort(value) ? formatHostPort(value) : value;
   return { type: event.type, payload };
 }
 
@@ -171,7 +196,12 @@ interface StepResult {
   events?: readonly ClusterEvent[];
 }
 
-function runStep(state: MembershipState, step: StepSpec, settings: MembershipSettings, removals: ReadonlyMap<string, NodeRemovalReason>): StepResult {
+function runStep(
+  state: MembershipState,
+  step: StepSpec,
+  settings: MembershipSettings,
+  removals: ReadonlyMap<string, NodeRemovalReason>,
+): StepResult {
   const now = step.now ?? 0;
   switch (step.step) {
     case 'tend': {
@@ -198,14 +228,35 @@ function runStep(state: MembershipState, step: StepSpec, settings: MembershipSet
         { cap: settings.maxPeersPerNode, limit: 4096, skip: notDue(state.retries, now) },
       );
       const events: ClusterEvent[] = [
-        ...selection.oversized.map((o): ClusterEvent => ({ type: 'peerListTruncated', payload: { nodeId: o.reporter, listed: o.listed, accepted: o.accepted } })),
-        ...selection.rejected.map((r): ClusterEvent => ({ type: 'peerEntriesRejected', payload: { nodeId: r.reporter, count: r.count, examples: r.examples } })),
+        ...selection.oversized.map((o): ClusterEvent => ({
+          type: 'peerListTruncated',
+          payload: { nodeId: o.reporter, listed: o.listed, accepted: o.accepted },
+        })),
+        ...selection.rejected.map((r): ClusterEvent => ({
+          type: 'peerEntriesRejected',
+          payload: { nodeId: r.reporter, count: r.count, examples: r.examples },
+        })),
       ];
       return { state, validate: [...selection.wanted.keys()], events };
     }
     case 'expansion': {
-      const joined = (step.joined ?? []).map(({ node }) => ({ node: describeNode(node), peers: peersOf(node.peers ?? '1,3000,[]'), partitionGeneration: 1 }));
-      const afterJoin = joined.reduce((s, j) => ({ ...s, tend: new Map(s.tend).set(j.node.nodeId, { failures: 0, peersGeneration: j.peers.generation, partitionGeneration: 1, peers: j.peers }) }), state);
+      const joined = (step.joined ?? []).map(({ node }) => ({
+        node: describeNode(node),
+        peers: peersOf(node.peers ?? '1,3000,[]'),
+        partitionGeneration: 1,
+      }));
+      const afterJoin = joined.reduce(
+        (s, j) => ({
+          ...s,
+          tend: new Map(s.tend).set(j.node.nodeId, {
+            failures: 0,
+            peersGeneration: j.peers.generation,
+            partitionGeneration: 1,
+            peers: j.peers,
+          }),
+        }),
+        state,
+      );
       const sources = step.sources.map((id) => sourceOf(afterJoin, id));
       const selection = selectPeers(sources, new Set(), new Set(), { cap: settings.maxPeersPerNode, limit: 4096 });
       const result = applyExpansion(
@@ -230,7 +281,10 @@ function check(result: StepResult, expected: Expectation): void {
   const state = result.state;
   if (expected.nodes) {
     const actual = [...state.description.nodes.values()].map(nodeView);
-    expect(actual.map((n) => n['nodeId']), 'node ids').toEqual(expected.nodes.map((n) => (typeof n === 'string' ? n : n.nodeId)));
+    expect(
+      actual.map((n) => n['nodeId']),
+      'node ids',
+    ).toEqual(expected.nodes.map((n) => (typeof n === 'string' ? n : n.nodeId)));
     expected.nodes.forEach((n, i) => {
       if (typeof n !== 'string') expect(actual[i], `node ${String(n.nodeId)}`).toMatchObject(n);
     });
@@ -241,14 +295,20 @@ function check(result: StepResult, expected: Expectation): void {
     expect(peers ?? null, 'peer lists to look at').toEqual(expected.peers);
   }
   if (expected.relocate) {
-    const relocate = (result.relocate ?? []).map((r) => ({ nodeId: r.node.nodeId, listed: r.listed.map(formatHostPort) }));
+    const relocate = (result.relocate ?? []).map((r) => ({
+      nodeId: r.node.nodeId,
+      listed: r.listed.map(formatHostPort),
+    }));
     expect(relocate, 'nodes to re-validate elsewhere').toEqual(expected.relocate);
   }
   if (expected.known) expect([...(result.known ?? [])].sort(), 'known').toEqual([...expected.known].sort());
   if (expected.validate) expect(result.validate, 'peers to validate').toEqual(expected.validate);
   if (expected.events) {
     const events = (result.events ?? []).map(eventView);
-    expect(events.map((e) => e.type), 'event types').toEqual(expected.events.map((e) => e.type));
+    expect(
+      events.map((e) => e.type),
+      'event types',
+    ).toEqual(expected.events.map((e) => e.type));
     expected.events.forEach((e, i) => expect(events[i]!.payload, `event ${e.type}`).toMatchObject(e.payload ?? {}));
   }
   if (expected.retries) {
@@ -256,12 +316,15 @@ function check(result: StepResult, expected: Expectation): void {
     expect(retries, 'peer retries').toEqual(expected.retries);
   }
   if (expected.failures) {
-    for (const [nodeId, failures] of Object.entries(expected.failures)) expect(state.tend.get(nodeId)?.failures, `failures of ${nodeId}`).toBe(failures);
+    for (const [nodeId, failures] of Object.entries(expected.failures))
+      expect(state.tend.get(nodeId)?.failures, `failures of ${nodeId}`).toBe(failures);
   }
   if (expected.reported) expect([...state.reported].sort(), 'reported').toEqual([...expected.reported].sort());
 }
 
-const files = readdirSync(SPEC_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(SPEC_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('membership spec fixtures', () => {
   it('exist', () => {

@@ -14,7 +14,15 @@ describe('a peer that was unreachable while the cluster was (re)seeded', () => {
     // Refused, but the other nodes still list it: exactly what a blackholed node looks like to a client.
     await late.silentDeath();
     let now = 0;
-    const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, peerRetryInitialDelayMs: 1000, peerRetryMaxDelayMs: 8000, clock: () => now }));
+    const cluster = session.keep(
+      new Cluster([session.seed(0)], {
+        connectTimeoutMs: 2000,
+        requestTimeoutMs: 2000,
+        peerRetryInitialDelayMs: 1000,
+        peerRetryMaxDelayMs: 8000,
+        clock: () => now,
+      }),
+    );
     await cluster.connect();
     expect(ids(cluster)).toEqual([sim.nodes[0]!.id, sim.nodes[1]!.id].sort());
     now = 1500;
@@ -35,7 +43,15 @@ describe('a peer that was unreachable while the cluster was (re)seeded', () => {
     const sim = await session.start({ nodes: 3 });
     const late = sim.nodes[1]!;
     await late.silentDeath();
-    const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, tendIntervalMs: 100, peerRetryInitialDelayMs: 200, peerRetryMaxDelayMs: 1000 }));
+    const cluster = session.keep(
+      new Cluster([session.seed(0)], {
+        connectTimeoutMs: 2000,
+        requestTimeoutMs: 2000,
+        tendIntervalMs: 100,
+        peerRetryInitialDelayMs: 200,
+        peerRetryMaxDelayMs: 1000,
+      }),
+    );
     await cluster.connect();
     cluster.startTending();
     expect(cluster.nodes.map((n) => n.nodeId)).not.toContain(late.id);
@@ -43,7 +59,10 @@ describe('a peer that was unreachable while the cluster was (re)seeded', () => {
     expect(cluster.nodes.map((n) => n.nodeId)).not.toContain(late.id);
     await late.start();
     const c = cluster;
-    await waitFor(() => c.nodes.some((n) => n.nodeId === late.id), { timeoutMs: 20_000, what: `${late.id} in the map` });
+    await waitFor(() => c.nodes.some((n) => n.nodeId === late.id), {
+      timeoutMs: 20_000,
+      what: `${late.id} in the map`,
+    });
     expect(ids(c)).toEqual(sim.nodes.map((n) => n.id).sort());
   });
 
@@ -54,7 +73,15 @@ describe('a peer that was unreachable while the cluster was (re)seeded', () => {
     const warnings: Error[] = [];
     const onWarning = (w: Error): void => void warnings.push(w);
     process.on('warning', onWarning);
-    const cluster = session.keep(new Cluster([session.seed(0)], { connectTimeoutMs: 2000, requestTimeoutMs: 2000, peerRetryInitialDelayMs: 1, peerRetryMaxDelayMs: 1, clock: () => now }));
+    const cluster = session.keep(
+      new Cluster([session.seed(0)], {
+        connectTimeoutMs: 2000,
+        requestTimeoutMs: 2000,
+        peerRetryInitialDelayMs: 1,
+        peerRetryMaxDelayMs: 1,
+        clock: () => now,
+      }),
+    );
     try {
       await cluster.connect();
       for (let i = 0; i < 40; i++) {

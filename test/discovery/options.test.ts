@@ -39,7 +39,14 @@ describe('discovery options are validated like config', () => {
   it('accepts the defaults and every documented form', () => {
     expect(() => createContext()).not.toThrow();
     expect(() =>
-      createContext({ clusterName: 'prod', detectLoadBalancer: false, dnsServers: ['127.0.0.1:5353'], credentials: { user: 'u', password: 'p' }, clock: () => 0, tls: {} }),
+      createContext({
+        clusterName: 'prod',
+        detectLoadBalancer: false,
+        dnsServers: ['127.0.0.1:5353'],
+        credentials: { user: 'u', password: 'p' },
+        clock: () => 0,
+        tls: {},
+      }),
     ).not.toThrow();
   });
 

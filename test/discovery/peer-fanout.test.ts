@@ -8,7 +8,12 @@ import { recordEvents } from '../helpers/wait.js';
 
 const SINK_HOSTS = Array.from({ length: 9 }, (_, i) => `127.0.0.${i + 1}`);
 const LIMIT = 24;
-const OPTIONS = { connectTimeoutMs: 3000, requestTimeoutMs: 3000, maxConnectionsInFlight: LIMIT, tendIntervalMs: 50 } as const;
+const OPTIONS = {
+  connectTimeoutMs: 3000,
+  requestTimeoutMs: 3000,
+  maxConnectionsInFlight: LIMIT,
+  tendIntervalMs: 50,
+} as const;
 
 let sim: SimCluster | undefined;
 let sink: ConnectionSink | undefined;
@@ -50,13 +55,23 @@ describe('a node that lists 4,096 peers', () => {
     expect(report.warnings.filter((w) => w.code === 'peer-unreachable').length).toBeLessThanOrEqual(17);
     expect(JSON.stringify(report).length).toBeLessThan(200_000);
     // The real second node is still found.
-    expect(report.nodes.filter((n) => n.reachable).map((n) => n.nodeId).sort()).toEqual(s.nodes.map((n) => n.id).sort());
+    expect(
+      report.nodes
+        .filter((n) => n.reachable)
+        .map((n) => n.nodeId)
+        .sort(),
+    ).toEqual(s.nodes.map((n) => n.id).sort());
   });
 
   it('a Cluster connects, warns once, and does not re-validate unchanged failed peers on every tend', async () => {
     const { sim: s, sink: k, seed } = await hostileCluster();
     let now = 0;
-    cluster = new Cluster([seed], { ...OPTIONS, peerRetryInitialDelayMs: 60_000, peerRetryMaxDelayMs: 60_000, clock: () => now });
+    cluster = new Cluster([seed], {
+      ...OPTIONS,
+      peerRetryInitialDelayMs: 60_000,
+      peerRetryMaxDelayMs: 60_000,
+      clock: () => now,
+    });
     const events = recordEvents(cluster, ['peerListTruncated']);
     await cluster.connect();
     expect(cluster.nodes.map((n) => n.nodeId).sort()).toEqual(s.nodes.map((n) => n.id).sort());

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { anyDue, backoffDelay, EMPTY_RETRIES, isDue, recordFailure, retainPeers } from '../../src/discovery/peer-retry.js';
+import {
+  anyDue,
+  backoffDelay,
+  EMPTY_RETRIES,
+  isDue,
+  recordFailure,
+  retainPeers,
+} from '../../src/discovery/peer-retry.js';
 
 const policy = { initialDelayMs: 100, maxDelayMs: 1000 };
 const entry = { nodeId: 'A1', tlsName: '', hosts: [{ host: '10.0.0.1', port: 3000 }] };

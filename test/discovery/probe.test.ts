@@ -14,7 +14,8 @@ afterEach(async () => {
   lb = sim = undefined;
 });
 
-const seedOf = (s: SimCluster, i: number, listener = 0): string => formatHostPort(s.nodes[i]!.listenAddresses[listener]!);
+const seedOf = (s: SimCluster, i: number, listener = 0): string =>
+  formatHostPort(s.nodes[i]!.listenAddresses[listener]!);
 
 describe('probe', () => {
   it('reports a load balancer seed with three direct node addresses', async () => {
@@ -24,7 +25,9 @@ describe('probe', () => {
     const report = await probe([formatHostPort(lb.address)]);
     expect(report.seeds[0]).toMatchObject({ reached: true, loadBalancer: true, kind: 'load-balancer' });
     expect(report.seeds[0]!.redirectedTo).toBeDefined();
-    expect(report.nodes.map((n) => `${n.address}:${n.port}`).sort()).toEqual(sim.nodes.map((n) => formatHostPort(n.accessAddresses[0]!)).sort());
+    expect(report.nodes.map((n) => `${n.address}:${n.port}`).sort()).toEqual(
+      sim.nodes.map((n) => formatHostPort(n.accessAddresses[0]!)).sort(),
+    );
     expect(report.nodes.every((n) => n.reachable)).toBe(true);
     expect(report.clusterName).toBe('sim');
     expect(report.ok).toBe(true);
@@ -39,7 +42,9 @@ describe('probe', () => {
     const report = await probe([seedOf(sim, 0)]);
     const warning = report.warnings.find((w) => w.code === 'advertised-unreachable');
     expect(warning).toMatchObject({ severity: 'error', nodeId: victim.id, address: `127.0.0.1:${dead}` });
-    expect(warning?.message).toContain(`node ${victim.id} advertises 127.0.0.1:${dead}, which is unreachable from here`);
+    expect(warning?.message).toContain(
+      `node ${victim.id} advertises 127.0.0.1:${dead}, which is unreachable from here`,
+    );
     expect(warning?.fix).toMatch(/access-address/);
     expect(report.nodes.find((n) => n.nodeId === victim.id)).toMatchObject({ reachable: false, port: dead });
     expect(report.ok).toBe(false);
@@ -63,7 +68,9 @@ describe('probe', () => {
     expect(report.seeds.map((s) => s.nodeId)).toEqual([sim.nodes[0]!.id, sim.nodes[0]!.id]);
     expect(report.nodes).toHaveLength(2);
     const node = report.nodes.find((n) => n.nodeId === sim!.nodes[0]!.id)!;
-    expect([`${node.address}:${node.port}`, ...node.aliases].sort()).toEqual([seedOf(sim, 0, 0), seedOf(sim, 0, 1)].sort());
+    expect([`${node.address}:${node.port}`, ...node.aliases].sort()).toEqual(
+      [seedOf(sim, 0, 0), seedOf(sim, 0, 1)].sort(),
+    );
     expect(report.ok).toBe(true);
   });
 

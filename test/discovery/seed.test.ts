@@ -7,7 +7,10 @@ describe('parseSeed', () => {
     ['10.0.0.1', { host: '10.0.0.1', port: 3000, tlsName: undefined, isLiteral: true }],
     ['10.0.0.1:3100', { host: '10.0.0.1', port: 3100, tlsName: undefined, isLiteral: true }],
     ['seed.db.example.com', { host: 'seed.db.example.com', port: 3000, tlsName: undefined, isLiteral: false }],
-    ['seed.example.com:tls.example.com', { host: 'seed.example.com', port: 3000, tlsName: 'tls.example.com', isLiteral: false }],
+    [
+      'seed.example.com:tls.example.com',
+      { host: 'seed.example.com', port: 3000, tlsName: 'tls.example.com', isLiteral: false },
+    ],
     ['seed.example.com:node-tls:4333', { host: 'seed.example.com', port: 4333, tlsName: 'node-tls', isLiteral: false }],
     ['[::1]:3000', { host: '::1', port: 3000, tlsName: undefined, isLiteral: true }],
     ['[2001:db8::1]', { host: '2001:db8::1', port: 3000, tlsName: undefined, isLiteral: true }],
@@ -21,21 +24,30 @@ describe('parseSeed', () => {
     expect(parseSeed('a.example', 4000).port).toBe(4000);
   });
 
-  it.each(['', '[::1', '[not-v6]:3000', '10.0.0.1:0', '10.0.0.1:70000', '10.0.0.1:3x', 'bad host:3000', '[::1]x', 'h:tls:', '127.0.0.1:notaport', '127.0.0.1:4000:4101'])(
-    'rejects %j with a ConfigError naming the path',
-    (text) => {
-      const error = (() => {
-        try {
-          parseSeed(text, 3000, 'seeds[4]');
-        } catch (e) {
-          return e;
-        }
-        return undefined;
-      })();
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).message).toMatch(/^seeds\[4\]: /);
-    },
-  );
+  it.each([
+    '',
+    '[::1',
+    '[not-v6]:3000',
+    '10.0.0.1:0',
+    '10.0.0.1:70000',
+    '10.0.0.1:3x',
+    'bad host:3000',
+    '[::1]x',
+    'h:tls:',
+    '127.0.0.1:notaport',
+    '127.0.0.1:4000:4101',
+  ])('rejects %j with a ConfigError naming the path', (text) => {
+    const error = (() => {
+      try {
+        parseSeed(text, 3000, 'seeds[4]');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/^seeds\[4\]: /);
+  });
 });
 
 describe('parseSeeds', () => {
@@ -55,8 +67,13 @@ describe('parseSeeds', () => {
 });
 
 describe('seed errors say what was expected', () => {
-  it.each([['127.0.0.1:notaport', /"notaport" .* is neither a port nor a TLS name; expected host\[:tlsname\]\[:port\], where a TLS name looks like a DNS name/],
-    ['127.0.0.1:4000:4101', /"4000" .* is neither a port nor a TLS name/]])('%s', (text, message) => {
+  it.each([
+    [
+      '127.0.0.1:notaport',
+      /"notaport" .* is neither a port nor a TLS name; expected host\[:tlsname\]\[:port\], where a TLS name looks like a DNS name/,
+    ],
+    ['127.0.0.1:4000:4101', /"4000" .* is neither a port nor a TLS name/],
+  ])('%s', (text, message) => {
     expect(() => parseSeed(text)).toThrow(message);
   });
 });

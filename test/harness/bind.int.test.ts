@@ -14,7 +14,10 @@ async function dig(server: BindServer, name: string, type: string): Promise<stri
     [`@${server.host}`, '-p', String(server.port), '+short', '+tries=1', '+time=2', name, type],
     { timeout: 10_000 },
   );
-  return stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 const sorted = (xs: readonly string[]): string[] => [...xs].sort();
@@ -84,7 +87,9 @@ describeIfTool(['named', 'nsupdate', 'dig', 'timeout'])('startBind (real named)'
   it('refuses updates without the TSIG key', async () => {
     const input = `server 127.0.0.1 ${server.port}\nzone seed.test.\nupdate add x.seed.test. 30 IN A 127.0.0.5\nsend\n`;
     const err = await new Promise<{ code: unknown; stderr: string }>((resolve) => {
-      const child = execFile('nsupdate', [], { timeout: 10_000 }, (e, _o, stderr) => resolve({ code: e?.code, stderr }));
+      const child = execFile('nsupdate', [], { timeout: 10_000 }, (e, _o, stderr) =>
+        resolve({ code: e?.code, stderr }),
+      );
       child.stdin?.on('error', () => undefined);
       child.stdin?.end(input);
     });

@@ -111,15 +111,11 @@ async function startOnce(options: BindOptions, zone: string): Promise<BindServer
     daemon = d;
     const resolver = newResolver(port);
     const clash = (): boolean => /address in use/i.test(d.log());
-    await waitFor(
-      `named on ${HOST}:${port}`,
-      async () => clash() || (await servesNonce(resolver, zone, nonce)),
-      {
-        timeoutMs: READY_TIMEOUT_MS,
-        intervalMs: 10,
-        abort: () => (d.exited() ? `named exited during startup:\n${d.log()}` : undefined),
-      },
-    );
+    await waitFor(`named on ${HOST}:${port}`, async () => clash() || (await servesNonce(resolver, zone, nonce)), {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 10,
+      abort: () => (d.exited() ? `named exited during startup:\n${d.log()}` : undefined),
+    });
     if (clash()) {
       await stopDaemon(d);
       await rm(dir, { recursive: true, force: true });

@@ -87,11 +87,14 @@ export function zoneFile(harness: HarnessName, zone: string, nonce: string, reco
     // One TTL per RRset: mixed TTLs would be silently unified by the server (named takes the first).
     const key = `${fqdn(harness, r.name, zone)} ${r.type}`;
     const prev = ttls.get(key);
-    if (prev !== undefined && prev !== ttlOf(harness, r.ttl)) throw new Error(`${harness} harness: RRset ${key} has different TTLs`);
+    if (prev !== undefined && prev !== ttlOf(harness, r.ttl))
+      throw new Error(`${harness} harness: RRset ${key} has different TTLs`);
     ttls.set(key, ttlOf(harness, r.ttl));
   }
   for (const r of records) {
-    lines.push(`${fqdn(harness, r.name, zone)} ${ttlOf(harness, r.ttl)} IN ${r.type} ${rdata(harness, r.type, r.value)}`);
+    lines.push(
+      `${fqdn(harness, r.name, zone)} ${ttlOf(harness, r.ttl)} IN ${r.type} ${rdata(harness, r.type, r.value)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -114,21 +117,31 @@ export function tsigKeyConf(secret: string): string {
 /** Runs `cmd args` with `input` on stdin; resolves with its exit code and output (rejects only if it could not run). */
 export function runWithInput(cmd: string, args: readonly string[], input: string): Promise<NsupdateResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { timeout: TOOL_TIMEOUT_MS, killSignal: 'SIGKILL', encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') {
-        reject(new Error(`${cmd} failed to run: ${err.message} ${stderr}`));
-        return;
-      }
-      resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      cmd,
+      args,
+      { timeout: TOOL_TIMEOUT_MS, killSignal: 'SIGKILL', encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') {
+          reject(new Error(`${cmd} failed to run: ${err.message} ${stderr}`));
+          return;
+        }
+        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+      },
+    );
     child.stdin?.on('error', () => undefined); // an early exit (EPIPE) is reported by the exit code
     child.stdin?.end(input);
   });
 }
 
 /** nsupdate with the TSIG key against `HOST:port`; `server` and `zone` lines prepended, `send` appended. Never throws on rcode. */
-export function runNsupdate(harness: HarnessName, target: UpdateTarget, commands: readonly string[]): Promise<NsupdateResult> {
-  for (const c of commands) if (/[\r\n]/.test(c)) throw new Error(`${harness} harness: nsupdate command with a newline`);
+export function runNsupdate(
+  harness: HarnessName,
+  target: UpdateTarget,
+  commands: readonly string[],
+): Promise<NsupdateResult> {
+  for (const c of commands)
+    if (/[\r\n]/.test(c)) throw new Error(`${harness} harness: nsupdate command with a newline`);
   const input = [`server ${HOST} ${target.port}`, `zone ${target.zone}.`, ...commands, 'send', ''].join('\n');
   return runWithInput('nsupdate', ['-y', `hmac-sha256:${KEY_NAME}:${target.keySecret}`], input);
 }
@@ -148,7 +161,10 @@ export function zoneClient(harness: HarnessName, target: UpdateTarget): ZoneClie
     async setRecords(name, type, values, ttl) {
       const owner = fqdn(harness, name, target.zone);
       const t = ttlOf(harness, ttl);
-      const cmds = [`update delete ${owner} ${type}`, ...values.map((v) => `update add ${owner} ${t} IN ${type} ${rdata(harness, type, v)}`)];
+      const cmds = [
+        `update delete ${owner} ${type}`,
+        ...values.map((v) => `update add ${owner} ${t} IN ${type} ${rdata(harness, type, v)}`),
+      ];
       const res = await runNsupdate(harness, target, cmds);
       if (res.code !== 0) throw new Error(`setRecords ${owner} ${type}: nsupdate rc ${res.code}: ${res.stderr.trim()}`);
     },

@@ -23,14 +23,23 @@ async function kdig(server: KnotServer, name: string, type: string): Promise<str
     [`@${server.host}`, '-p', String(server.port), '+short', '+retry=0', '+time=2', name, type],
     { timeout: 10_000 },
   );
-  return stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** nsupdate with arbitrary arguments (e.g. no key, a wrong key) against `server`. */
-function rawNsupdate(server: KnotServer, args: readonly string[], commands: readonly string[]): Promise<{ code: unknown; stderr: string }> {
+function rawNsupdate(
+  server: KnotServer,
+  args: readonly string[],
+  commands: readonly string[],
+): Promise<{ code: unknown; stderr: string }> {
   const input = [`server ${server.host} ${server.port}`, `zone ${server.zone}.`, ...commands, 'send', ''].join('\n');
   return new Promise((resolve) => {
-    const child = execFile('nsupdate', args, { timeout: 10_000 }, (e, _o, stderr) => resolve({ code: e ? e.code : 0, stderr }));
+    const child = execFile('nsupdate', args, { timeout: 10_000 }, (e, _o, stderr) =>
+      resolve({ code: e ? e.code : 0, stderr }),
+    );
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(input);
   });
@@ -131,7 +140,11 @@ describeIfTool(['knotd', 'knotc', 'nsupdate', 'kdig', 'timeout'])('startKnot (re
   it('rejects unsigned and wrongly signed updates with NOTAUTH (BIND answers REFUSED without a key)', async () => {
     const serialBefore = await serial();
     const add = ['update add intruder.seed.test. 30 IN A 127.0.0.66'];
-    const wrongSecret = await rawNsupdate(server, ['-y', `hmac-sha256:${server.keyName}:${randomBytes(32).toString('base64')}`], add);
+    const wrongSecret = await rawNsupdate(
+      server,
+      ['-y', `hmac-sha256:${server.keyName}:${randomBytes(32).toString('base64')}`],
+      add,
+    );
     expect(wrongSecret.code).toBe(2);
     expect(wrongSecret.stderr).toContain('NOTAUTH(BADSIG)');
     const unknownKey = await rawNsupdate(server, ['-y', `hmac-sha256:not-${server.keyName}:${server.keySecret}`], add);
@@ -184,10 +197,12 @@ describeIfTool(['knotd', 'knotc', 'nsupdate', 'kdig', 'timeout'])('startKnot (re
     await b1.stop(); // idempotent
   });
 
-  it('rejects bad records up front, and fails fast with knotd\'s log when the zone does not load', async () => {
+  it("rejects bad records up front, and fails fast with knotd's log when the zone does not load", async () => {
     await expect(startKnot({ records: [{ name: 'bad', type: 'A', value: '1.2.3' }] })).rejects.toThrow(/bad A value/);
     const t0 = performance.now();
-    await expect(startKnot({ records: [{ name: 'a..b', type: 'A', value: '127.0.0.1' }] })).rejects.toThrow(/failed to load[\s\S]*zone loader/);
+    await expect(startKnot({ records: [{ name: 'a..b', type: 'A', value: '127.0.0.1' }] })).rejects.toThrow(
+      /failed to load[\s\S]*zone loader/,
+    );
     expect(performance.now() - t0).toBeLessThan(5_000);
   });
 });

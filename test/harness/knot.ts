@@ -109,7 +109,8 @@ zone:
 
 async function confCheck(conf: string): Promise<void> {
   const res = await runWithInput('knotc', ['-c', conf, 'conf-check'], '');
-  if (res.code !== 0) throw new Error(`knot harness: knotc conf-check failed (rc ${res.code}):\n${res.stdout}${res.stderr}`);
+  if (res.code !== 0)
+    throw new Error(`knot harness: knotc conf-check failed (rc ${res.code}):\n${res.stdout}${res.stderr}`);
 }
 
 /** knotd's PID: from knot.pid in the rundir, else the wrapper's only child. */
@@ -145,18 +146,14 @@ async function startOnce(options: KnotOptions, zone: string): Promise<KnotServer
     daemon = d;
     const resolver = newResolver(port);
     const clash = (): boolean => PORT_CLASH.test(d.log());
-    await waitFor(
-      `knotd on ${HOST}:${port}`,
-      async () => clash() || (await servesNonce(resolver, zone, nonce)),
-      {
-        timeoutMs: READY_TIMEOUT_MS,
-        intervalMs: 10,
-        abort: () => {
-          if (ZONE_LOAD_FAILED.test(d.log())) return `zone ${zone} failed to load:\n${d.log()}`;
-          return d.exited() && !clash() ? `knotd exited during startup:\n${d.log()}` : undefined;
-        },
+    await waitFor(`knotd on ${HOST}:${port}`, async () => clash() || (await servesNonce(resolver, zone, nonce)), {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 10,
+      abort: () => {
+        if (ZONE_LOAD_FAILED.test(d.log())) return `zone ${zone} failed to load:\n${d.log()}`;
+        return d.exited() && !clash() ? `knotd exited during startup:\n${d.log()}` : undefined;
       },
-    );
+    });
     if (clash()) {
       // knotd exits on its own after a failed bind; stopDaemon also covers the case where it did not.
       await stopDaemon(d);
@@ -200,7 +197,8 @@ async function startOnce(options: KnotOptions, zone: string): Promise<KnotServer
 /** Starts knotd for `zone` (default `seed.test`) with the given records; resolves once it answers. */
 export async function startKnot(options: KnotOptions = {}): Promise<KnotServer> {
   const zone = (options.zone ?? 'seed.test').replace(/\.$/, '').toLowerCase();
-  if (!SAFE_NAME.test(zone) || zone.startsWith('.') || zone.includes('@')) throw new Error(`knot harness: bad zone ${zone}`);
+  if (!SAFE_NAME.test(zone) || zone.startsWith('.') || zone.includes('@'))
+    throw new Error(`knot harness: bad zone ${zone}`);
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const result = await startOnce(options, zone);
     if (result !== 'port-clash') return result;

@@ -177,7 +177,10 @@ export function waitForPort(
  * SIGKILL to the daemon and the wrapper if either is still alive after `graceMs`. Returns elapsed ms.
  * `extraPids` are daemon PIDs known otherwise (e.g. from a pid file).
  */
-export async function stopDaemon(d: Daemon, options: { graceMs?: number; extraPids?: readonly number[] } = {}): Promise<number> {
+export async function stopDaemon(
+  d: Daemon,
+  options: { graceMs?: number; extraPids?: readonly number[] } = {},
+): Promise<number> {
   const start = performance.now();
   const graceMs = options.graceMs ?? 5_000;
   const pids = new Set<number>(options.extraPids ?? []);

@@ -72,7 +72,8 @@ export type SuiteFn = (name: string, body: () => void) => void;
  * the block is skipped quietly, so test:unit runs on a machine without any of the tools, even in CI.
  */
 export function describeIfTool(tools: readonly string[], options: { needsRoot?: string } = {}): SuiteFn {
-  if (!TestRunner.matchesTags([INTEGRATION_TAG])) return (name, body) => describe.skip(name, { tags: [INTEGRATION_TAG] }, body);
+  if (!TestRunner.matchesTags([INTEGRATION_TAG]))
+    return (name, body) => describe.skip(name, { tags: [INTEGRATION_TAG] }, body);
   let ok = true;
   for (const tool of tools) ok = requireTool(tool) && ok;
   if (options.needsRoot !== undefined) ok = requireRoot(options.needsRoot) && ok;

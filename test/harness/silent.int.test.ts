@@ -26,7 +26,9 @@ function probe(host: string, port: number, waitMs: number): Promise<Outcome> {
     };
     const timer = setTimeout(() => finish({ kind: 'silent' }), waitMs);
     socket.once('connect', () => finish({ kind: 'connected' }));
-    socket.once('error', (e: NodeJS.ErrnoException) => finish({ kind: 'error', code: e.code, ms: performance.now() - t0 }));
+    socket.once('error', (e: NodeJS.ErrnoException) =>
+      finish({ kind: 'error', code: e.code, ms: performance.now() - t0 }),
+    );
   });
 }
 

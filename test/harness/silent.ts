@@ -102,9 +102,7 @@ export async function silenceAddresses(targets: readonly SilentTarget[]): Promis
     await cleanupStaleSilentTables();
   }
   const table = `${TABLE_PREFIX}${process.pid}_${++counter}${randomBytes(4).toString('hex')}`;
-  const rules = targets.map(
-    (t) => `        ip daddr ${t.host} tcp dport ${t.port} tcp flags & (syn|ack) == syn drop`,
-  );
+  const rules = targets.map((t) => `        ip daddr ${t.host} tcp dport ${t.port} tcp flags & (syn|ack) == syn drop`);
   const script = [
     `table inet ${table} {`,
     '    chain out {',

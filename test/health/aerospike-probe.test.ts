@@ -35,14 +35,22 @@ describe('createAerospikeProbe', () => {
 
   it('passes without a configured cluster name or expected id', async () => {
     const node = await firstNode();
-    await expect(createAerospikeProbe().check(endpointOf(node), 1000)).resolves.toMatchObject({ ok: true, nodeId: node.id });
+    await expect(createAerospikeProbe().check(endpointOf(node), 1000)).resolves.toMatchObject({
+      ok: true,
+      nodeId: node.id,
+    });
   });
 
   it('fails a node of another cluster (an IP recycled to another cluster), naming both names', async () => {
     const node = await firstNode();
     node.setClusterName('west');
     const result = await createAerospikeProbe({ clusterName: 'east' }).check(endpointOf(node), 1000);
-    expect(result).toMatchObject({ ok: false, reason: 'cluster-name "west", expected "east"', nodeId: node.id, clusterName: 'west' });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'cluster-name "west", expected "east"',
+      nodeId: node.id,
+      clusterName: 'west',
+    });
   });
 
   it('fails a node whose id is not the expected one', async () => {
@@ -55,7 +63,10 @@ describe('createAerospikeProbe', () => {
     const node = await firstNode();
     const probe = createAerospikeProbe({ clusterName: 'east' });
     node.setInfo('status', 'starting');
-    await expect(probe.check(endpointOf(node), 1000)).resolves.toMatchObject({ ok: false, reason: 'status "starting"' });
+    await expect(probe.check(endpointOf(node), 1000)).resolves.toMatchObject({
+      ok: false,
+      reason: 'status "starting"',
+    });
     node.setInfo('status', 'ERROR:4:not ready');
     const result = await probe.check(endpointOf(node), 1000);
     expect(result.ok).toBe(false);
@@ -78,7 +89,10 @@ describe('createAerospikeProbe', () => {
   it('fails a slow node whose answer comes after the deadline', async () => {
     const node = await firstNode();
     node.slow(600);
-    await expect(createAerospikeProbe().check(endpointOf(node), 200)).resolves.toMatchObject({ ok: false, reason: 'request timeout' });
+    await expect(createAerospikeProbe().check(endpointOf(node), 200)).resolves.toMatchObject({
+      ok: false,
+      reason: 'request timeout',
+    });
   });
 
   it('fails a stopped node at once with a connect reason', async () => {

@@ -8,8 +8,14 @@ const options = { intervalMs: 1000, unhealthyAfterMs: 3000 };
 const hysteresis = { healthyAfter: 1, unhealthyAfterMs: 3000 };
 const unknown = initialHealth(endpoint, 0);
 const healthy: EndpointHealth = nextHealth(unknown, { ok: true, latencyMs: 1 }, 0, hysteresis);
-const failing = (since: number): EndpointHealth => nextHealth(healthy, { ok: false, latencyMs: 1, reason: 'refused' }, since, hysteresis);
-const unhealthy: EndpointHealth = nextHealth(failing(0), { ok: false, latencyMs: 1, reason: 'refused' }, 3000, hysteresis);
+const failing = (since: number): EndpointHealth =>
+  nextHealth(healthy, { ok: false, latencyMs: 1, reason: 'refused' }, since, hysteresis);
+const unhealthy: EndpointHealth = nextHealth(
+  failing(0),
+  { ok: false, latencyMs: 1, reason: 'refused' },
+  3000,
+  hysteresis,
+);
 
 /** Defaults: a healthy endpoint with phase 0 whose last probe was due at 10 000 and took 5 ms. */
 function input(over: Partial<CadenceInput>): CadenceInput {
@@ -36,7 +42,9 @@ describe('nextProbe, healthy', () => {
 
   it('a late start does not move the grid', () => {
     const next = nextProbe(input({ startedAt: 10_040 }));
-    expect(nextProbe(input({ startedAt: next.due + 30, endedAt: next.due + 35, nominal: next.nominal })).due).toBe(12_000);
+    expect(nextProbe(input({ startedAt: next.due + 30, endedAt: next.due + 35, nominal: next.nominal })).due).toBe(
+      12_000,
+    );
   });
 
   it('off its grid (just became healthy, or after a fast re-probe) it moves to the next point of its phase', () => {
@@ -64,8 +72,14 @@ describe('nextProbe, failing toward unhealthy', () => {
 describe('nextProbe, unknown or unhealthy', () => {
   it('probes exactly one interval after the last start, on or off the phase', () => {
     expect(nextProbe(input({ health: unhealthy, phase: 400 }))).toEqual({ due: 11_000, nominal: 11_000 });
-    expect(nextProbe(input({ health: unhealthy, nominal: Number.NaN, startedAt: 10_123, endedAt: 10_130 }))).toEqual({ due: 11_123, nominal: 11_123 });
-    expect(nextProbe(input({ health: unknown, nominal: Number.NaN, startedAt: 5, endedAt: 6 }))).toEqual({ due: 1005, nominal: 1005 });
+    expect(nextProbe(input({ health: unhealthy, nominal: Number.NaN, startedAt: 10_123, endedAt: 10_130 }))).toEqual({
+      due: 11_123,
+      nominal: 11_123,
+    });
+    expect(nextProbe(input({ health: unknown, nominal: Number.NaN, startedAt: 5, endedAt: 6 }))).toEqual({
+      due: 1005,
+      nominal: 1005,
+    });
     // Timer lateness does not add up.
     expect(nextProbe(input({ health: unknown, nominal: 1005, startedAt: 1007, endedAt: 1008 })).due).toBe(2005);
   });

@@ -28,7 +28,9 @@ function endpointOf(node: SimNode): Endpoint {
 // A healthy node would need 4 probes in a row to time out (250 ms each) to be marked down by mistake.
 const OPTIONS = { intervalMs: 250, timeoutMs: 250, healthyAfter: 2, unhealthyAfterMs: 1000, jitter: 0.1 };
 
-async function setUp(nodes = 3): Promise<{ checker: HealthChecker; nodes: readonly SimNode[]; transitions: HealthTransition[] }> {
+async function setUp(
+  nodes = 3,
+): Promise<{ checker: HealthChecker; nodes: readonly SimNode[]; transitions: HealthTransition[] }> {
   cluster = await startSimCluster({ nodes, clusterName: 'east' });
   checker = new HealthChecker(createAerospikeProbe({ clusterName: 'east' }), OPTIONS);
   const transitions: HealthTransition[] = [];
@@ -83,7 +85,8 @@ describe('HealthChecker with the Aerospike probe against a simulated cluster', (
     nodes[2]!.hang();
     await waitState(nodes[0]!, 'unhealthy');
     await waitState(nodes[2]!, 'unhealthy');
-    const reasonOf = (node: SimNode): string | undefined => transitions.find((t) => t.endpoint.key === endpointOf(node).key && t.to === 'unhealthy')?.reason;
+    const reasonOf = (node: SimNode): string | undefined =>
+      transitions.find((t) => t.endpoint.key === endpointOf(node).key && t.to === 'unhealthy')?.reason;
     expect(reasonOf(nodes[0]!)).toMatch(/cluster-name "west", expected "east"$/);
     expect(reasonOf(nodes[2]!)).toMatch(/request timeout$/);
     expect(stateOf(nodes[1]!)).toBe('healthy');
@@ -104,7 +107,9 @@ describe('HealthChecker with the Aerospike probe against a simulated cluster', (
     const started = checker.stats.probesStarted;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(checker.stats.probesStarted).toBe(started);
-    await waitFor(() => cluster!.nodes.every((n) => n.description.connections === 0), { what: 'no probe connections left open' });
+    await waitFor(() => cluster!.nodes.every((n) => n.description.connections === 0), {
+      what: 'no probe connections left open',
+    });
   });
 });
 

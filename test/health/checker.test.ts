@@ -10,7 +10,9 @@ let checker: HealthChecker | undefined;
 let probe: FakeProbe;
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date', 'queueMicrotask'] });
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date', 'queueMicrotask'],
+  });
   probe = new FakeProbe();
 });
 
@@ -65,7 +67,9 @@ describe('HealthChecker options', () => {
 
   it('rejects bad endpoints naming the index', () => {
     const { checker } = make();
-    expect(() => checker.setEndpoints([ep(1), { key: 'x', host: '127.0.0.1', port: 0 }])).toThrow(/endpoints\[1\]\.port/);
+    expect(() => checker.setEndpoints([ep(1), { key: 'x', host: '127.0.0.1', port: 0 }])).toThrow(
+      /endpoints\[1\]\.port/,
+    );
   });
 });
 
@@ -77,7 +81,9 @@ describe('HealthChecker scheduling', () => {
     await vi.advanceTimersByTimeAsync(1500);
     expect(checker.snapshot().get(ep(1).key)?.state).toBe('unknown');
     await vi.advanceTimersByTimeAsync(1000);
-    expect(transitions).toMatchObject([{ from: 'unknown', to: 'healthy', reason: '3 consecutive passes', endpoint: ep(1) }]);
+    expect(transitions).toMatchObject([
+      { from: 'unknown', to: 'healthy', reason: '3 consecutive passes', endpoint: ep(1) },
+    ]);
     const before = probe.callsFor(ep(1).key).filter((at) => at + performance.timeOrigin <= transitions[0]!.at);
     expect(gaps(before)).toEqual([1000, 1000]);
     const health = checker.snapshot().get(ep(1).key)!;
@@ -166,7 +172,11 @@ describe('HealthChecker scheduling', () => {
     await vi.advanceTimersByTimeAsync(N * I + 200);
     const worst = { down: 0, up: 0 };
     const until = async (key: string, to: string): Promise<number> => {
-      for (let i = 0; i < 1000 && !transitions.some((t) => t.endpoint.key === key && t.to === to && t.at >= changedAt); i++) {
+      for (
+        let i = 0;
+        i < 1000 && !transitions.some((t) => t.endpoint.key === key && t.to === to && t.at >= changedAt);
+        i++
+      ) {
         await vi.advanceTimersByTimeAsync(5);
       }
       return transitions.find((t) => t.endpoint.key === key && t.to === to && t.at >= changedAt)!.at - changedAt;
@@ -196,11 +206,20 @@ describe('HealthChecker scheduling', () => {
     await vi.advanceTimersByTimeAsync(100);
     probe.set(ep(1).key, 'pass');
     await vi.advanceTimersByTimeAsync(300);
-    expect(transitions.map((t) => `${t.from}>${t.to}`)).toEqual(['unknown>healthy', 'healthy>unhealthy', 'unhealthy>healthy']);
+    expect(transitions.map((t) => `${t.from}>${t.to}`)).toEqual([
+      'unknown>healthy',
+      'healthy>unhealthy',
+      'unhealthy>healthy',
+    ]);
   });
 
   it('a dead host that times out is failed once X has elapsed', async () => {
-    const { checker, transitions } = make({ intervalMs: 1000, timeoutMs: 400, healthyAfter: 1, unhealthyAfterMs: 1000 });
+    const { checker, transitions } = make({
+      intervalMs: 1000,
+      timeoutMs: 400,
+      healthyAfter: 1,
+      unhealthyAfterMs: 1000,
+    });
     checker.setEndpoints([ep(1)]);
     checker.start();
     await vi.advanceTimersByTimeAsync(100);
@@ -285,7 +304,9 @@ describe('HealthChecker endpoints and lifecycle', () => {
     checker.setEndpoints([ep(1), ep(2), ep(3)]);
     checker.start();
     await vi.advanceTimersByTimeAsync(3100);
-    const reasons = Object.fromEntries(transitions.filter((t) => t.to === 'unhealthy').map((t) => [t.endpoint.key, t.reason]));
+    const reasons = Object.fromEntries(
+      transitions.filter((t) => t.to === 'unhealthy').map((t) => [t.endpoint.key, t.reason]),
+    );
     expect(reasons[ep(1).key]).toBe('probe threw: probe bug');
     expect(reasons[ep(2).key]).toMatch(/^probe did not settle within \d+ ms$/);
     expect(checker.snapshot().get(ep(3).key)?.state).toBe('healthy');

@@ -12,7 +12,9 @@ afterEach(() => {
 });
 
 it('publishes each transition on seedkeeper:health as { type: "transition", ...transition }', async () => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date', 'queueMicrotask'] });
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date', 'queueMicrotask'],
+  });
   subscribe('seedkeeper:health', listener);
   const checker = new HealthChecker(new FakeProbe(), { jitter: 0, intervalMs: 1000, healthyAfter: 1 });
   checker.setEndpoints([ep(1)]);

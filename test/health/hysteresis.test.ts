@@ -7,7 +7,11 @@ const PASS: ProbeResult = { ok: true, latencyMs: 1, nodeId: 'BB9010011AC4202' };
 const FAIL: ProbeResult = { ok: false, latencyMs: 1, reason: 'refused' };
 
 /** `P` = pass, `F` = fail; one step every `stepMs` starting at t = 1000. */
-function run(script: string, options: { healthyAfter: number; unhealthyAfterMs: number }, stepMs = 100): EndpointHealth[] {
+function run(
+  script: string,
+  options: { healthyAfter: number; unhealthyAfterMs: number },
+  stepMs = 100,
+): EndpointHealth[] {
   let health = initialHealth(endpoint, 0);
   const out: EndpointHealth[] = [];
   [...script].forEach((step, i) => {
@@ -23,7 +27,15 @@ const states = (hs: readonly EndpointHealth[]): string =>
 describe('initialHealth', () => {
   it('starts unknown with no streaks', () => {
     const h = initialHealth(endpoint, 42);
-    expect(h).toMatchObject({ state: 'unknown', since: 42, consecutivePasses: 0, healthySince: undefined, failingSince: undefined, last: undefined, nodeId: undefined });
+    expect(h).toMatchObject({
+      state: 'unknown',
+      since: 42,
+      consecutivePasses: 0,
+      healthySince: undefined,
+      failingSince: undefined,
+      last: undefined,
+      nodeId: undefined,
+    });
     expect(Object.isFrozen(h)).toBe(true);
   });
 });
@@ -34,16 +46,64 @@ describe('nextHealth', () => {
     { name: 'healthy after one pass', healthyAfter: 1, unhealthyAfterMs: 0, script: 'P', expected: 'H' },
     { name: 'healthy after two passes', healthyAfter: 2, unhealthyAfterMs: 3000, script: 'PPP', expected: '?HH' },
     { name: 'healthy after three passes', healthyAfter: 3, unhealthyAfterMs: 3000, script: 'PPPP', expected: '??HH' },
-    { name: 'X = 0: unhealthy on the first failure', healthyAfter: 1, unhealthyAfterMs: 0, script: 'PF', expected: 'HU' },
+    {
+      name: 'X = 0: unhealthy on the first failure',
+      healthyAfter: 1,
+      unhealthyAfterMs: 0,
+      script: 'PF',
+      expected: 'HU',
+    },
     { name: 'X = 0 from unknown', healthyAfter: 2, unhealthyAfterMs: 0, script: 'F', expected: 'U' },
-    { name: 'sub-second X: unhealthy once 250 ms have passed', healthyAfter: 1, unhealthyAfterMs: 250, script: 'PFFFF', expected: 'HHHHU' },
+    {
+      name: 'sub-second X: unhealthy once 250 ms have passed',
+      healthyAfter: 1,
+      unhealthyAfterMs: 250,
+      script: 'PFFFF',
+      expected: 'HHHHU',
+    },
     { name: 'X exactly reached counts', healthyAfter: 1, unhealthyAfterMs: 200, script: 'PFFF', expected: 'HHHU' },
-    { name: 'larger X: 1 s of failures at 100 ms', healthyAfter: 2, unhealthyAfterMs: 1000, script: 'PP' + 'F'.repeat(11) + 'F', expected: '?H' + 'H'.repeat(10) + 'UU' },
-    { name: 'from unknown a failure waits for X too', healthyAfter: 2, unhealthyAfterMs: 300, script: 'FFFF', expected: '???U' },
-    { name: 'a pass resets the failing streak', healthyAfter: 1, unhealthyAfterMs: 300, script: 'PFFPFFPFF', expected: 'HHHHHHHHH' },
-    { name: 'unhealthy needs N passes to recover', healthyAfter: 3, unhealthyAfterMs: 0, script: 'PPPFPPFPPP', expected: '??HUUUUUUH' },
-    { name: 'flapping never reaches healthy with N = 2', healthyAfter: 2, unhealthyAfterMs: 0, script: 'PFPFPFPF', expected: '?UUUUUUU' },
-    { name: 'flapping with X > 0 stays healthy', healthyAfter: 2, unhealthyAfterMs: 500, script: 'PPFPFPFPFP', expected: '?HHHHHHHHH' },
+    {
+      name: 'larger X: 1 s of failures at 100 ms',
+      healthyAfter: 2,
+      unhealthyAfterMs: 1000,
+      script: 'PP' + 'F'.repeat(11) + 'F',
+      expected: '?H' + 'H'.repeat(10) + 'UU',
+    },
+    {
+      name: 'from unknown a failure waits for X too',
+      healthyAfter: 2,
+      unhealthyAfterMs: 300,
+      script: 'FFFF',
+      expected: '???U',
+    },
+    {
+      name: 'a pass resets the failing streak',
+      healthyAfter: 1,
+      unhealthyAfterMs: 300,
+      script: 'PFFPFFPFF',
+      expected: 'HHHHHHHHH',
+    },
+    {
+      name: 'unhealthy needs N passes to recover',
+      healthyAfter: 3,
+      unhealthyAfterMs: 0,
+      script: 'PPPFPPFPPP',
+      expected: '??HUUUUUUH',
+    },
+    {
+      name: 'flapping never reaches healthy with N = 2',
+      healthyAfter: 2,
+      unhealthyAfterMs: 0,
+      script: 'PFPFPFPF',
+      expected: '?UUUUUUU',
+    },
+    {
+      name: 'flapping with X > 0 stays healthy',
+      healthyAfter: 2,
+      unhealthyAfterMs: 500,
+      script: 'PPFPFPFPFP',
+      expected: '?HHHHHHHHH',
+    },
   ];
 
   it.each(table)('$name', ({ healthyAfter, unhealthyAfterMs, script, expected }) => {
@@ -85,7 +145,7 @@ describe('nextHealth', () => {
   it('every state is reachable only through the rules (random scripts)', () => {
     for (let seed = 0; seed < 200; seed++) {
       let x = seed * 7919 + 1;
-      const rand = (): number => ((x = (x * 48271) % 2147483647) / 2147483647);
+      const rand = (): number => (x = (x * 48271) % 2147483647) / 2147483647;
       const healthyAfter = 1 + Math.floor(rand() * 3);
       const unhealthyAfterMs = [0, 150, 1000][Math.floor(rand() * 3)]!;
       let health = initialHealth(endpoint, 0);
@@ -99,7 +159,8 @@ describe('nextHealth', () => {
         passes = pass ? passes + 1 : 0;
         failStart = pass ? undefined : (failStart ?? now);
         if (health.state === 'healthy' && prev !== 'healthy') expect(passes).toBeGreaterThanOrEqual(healthyAfter);
-        if (health.state === 'unhealthy' && prev !== 'unhealthy') expect(now - failStart!).toBeGreaterThanOrEqual(unhealthyAfterMs);
+        if (health.state === 'unhealthy' && prev !== 'unhealthy')
+          expect(now - failStart!).toBeGreaterThanOrEqual(unhealthyAfterMs);
         if (pass && prev === 'unhealthy' && passes < healthyAfter) expect(health.state).toBe('unhealthy');
       }
     }

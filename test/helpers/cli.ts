@@ -21,7 +21,10 @@ export async function cliBuilt(): Promise<void> {
 
 /** Run the real `seedkeeper` binary (dist/, rebuilt first if stale) with a hard timeout (60 s: a cold start
  * of Node on a loaded 2-core machine has taken 19 s). */
-export async function runCli(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   await cliBuilt();
   return new Promise((resolve) => {
     execFile(

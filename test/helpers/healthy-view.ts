@@ -6,7 +6,21 @@ export function healthyView(): HealthView {
   let endpoints = new Map<string, EndpointHealth>();
   return {
     setEndpoints(list: readonly Endpoint[]) {
-      endpoints = new Map(list.map((endpoint) => [endpoint.key, { endpoint, state: 'healthy', since: 0, healthySince: 0, consecutivePasses: 2, failingSince: undefined, last: undefined, nodeId: undefined }]));
+      endpoints = new Map(
+        list.map((endpoint) => [
+          endpoint.key,
+          {
+            endpoint,
+            state: 'healthy',
+            since: 0,
+            healthySince: 0,
+            consecutivePasses: 2,
+            failingSince: undefined,
+            last: undefined,
+            nodeId: undefined,
+          },
+        ]),
+      );
     },
     snapshot: () => endpoints,
     on: () => undefined,

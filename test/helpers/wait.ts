@@ -1,7 +1,10 @@
 import type { ClusterEventEmitter, ClusterEventName } from '../../src/discovery/events.js';
 
 /** Poll `check` until it returns a truthy value; bounded in time and in the number of polls. */
-export async function waitFor<T>(check: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 20;
   const deadline = Date.now() + timeoutMs;
@@ -12,11 +15,16 @@ export async function waitFor<T>(check: () => T | Promise<T>, options: { timeout
     if (last) return last;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'} (last value: ${JSON.stringify(last)})`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'} (last value: ${JSON.stringify(last)})`,
+  );
 }
 
 /** Collect cluster events of the given names, in order. */
-export function recordEvents<K extends ClusterEventName>(emitter: ClusterEventEmitter, names: readonly K[]): { name: K; payload: AnyPayload }[] {
+export function recordEvents<K extends ClusterEventName>(
+  emitter: ClusterEventEmitter,
+  names: readonly K[],
+): { name: K; payload: AnyPayload }[] {
   const seen: { name: K; payload: AnyPayload }[] = [];
   for (const name of names) emitter.on(name, (payload) => seen.push({ name, payload }));
   return seen;

@@ -30,25 +30,58 @@ describe('example stack (in process)', { timeout: 180_000 }, () => {
   it('works from placeholders alone', () => {
     const template = templateOf(exampleStack({}));
     const env = only(template, 'AWS::Lambda::Function').props.Environment.Variables;
-    expect(env).toMatchObject({ SEEDKEEPER_RECORD_NAME: 'seed.db.example.com', SEEDKEEPER_ASG_NAMES: 'aerospike', SEEDKEEPER_MODE: 'shared' });
+    expect(env).toMatchObject({
+      SEEDKEEPER_RECORD_NAME: 'seed.db.example.com',
+      SEEDKEEPER_ASG_NAMES: 'aerospike',
+      SEEDKEEPER_MODE: 'shared',
+    });
     expect(() => loadLambdaConfig(env)).not.toThrow();
     template.resourceCountIs('AWS::AutoScaling::LifecycleHook', 1);
   });
 
   it('takes every value from context', () => {
-    const template = templateOf(exampleStack({
-      recordName: 'seed.prod.example.org', zoneName: 'prod.example.org', hostedZoneId: 'Z9PROD', asgNames: 'aero-1, aero-2',
-      mode: 'per-node', address: 'public', healthChecks: 'true', ttl: '10', port: '3100', lifecycleHook: 'false',
-      reconcileMinutes: '2', ownerId: 'prod', maxRemovals: '4', planMode: 'upsert-only', logLevel: 'warn', maxRecordSize: '12', sourceMaps: 'true',
-    }));
+    const template = templateOf(
+      exampleStack({
+        recordName: 'seed.prod.example.org',
+        zoneName: 'prod.example.org',
+        hostedZoneId: 'Z9PROD',
+        asgNames: 'aero-1, aero-2',
+        mode: 'per-node',
+        address: 'public',
+        healthChecks: 'true',
+        ttl: '10',
+        port: '3100',
+        lifecycleHook: 'false',
+        reconcileMinutes: '2',
+        ownerId: 'prod',
+        maxRemovals: '4',
+        planMode: 'upsert-only',
+        logLevel: 'warn',
+        maxRecordSize: '12',
+        sourceMaps: 'true',
+      }),
+    );
     expect(only(template, 'AWS::Lambda::Function').props.Environment.Variables).toEqual({
-      SEEDKEEPER_RECORD_NAME: 'seed.prod.example.org', SEEDKEEPER_HOSTED_ZONE_ID: 'Z9PROD', SEEDKEEPER_ZONE: 'prod.example.org',
-      SEEDKEEPER_ASG_NAMES: 'aero-1,aero-2', SEEDKEEPER_ADDRESS: 'public', SEEDKEEPER_PORT: '3100', SEEDKEEPER_TTL: '10',
-      SEEDKEEPER_MODE: 'per-node', SEEDKEEPER_OWNER_ID: 'prod', SEEDKEEPER_HEALTH_CHECKS: 'true', SEEDKEEPER_MAX_REMOVALS: '4',
-      SEEDKEEPER_PLAN_MODE: 'upsert-only', SEEDKEEPER_LOG_LEVEL: 'warn', SEEDKEEPER_MAX_RECORD_SIZE: '12', NODE_OPTIONS: '--enable-source-maps',
+      SEEDKEEPER_RECORD_NAME: 'seed.prod.example.org',
+      SEEDKEEPER_HOSTED_ZONE_ID: 'Z9PROD',
+      SEEDKEEPER_ZONE: 'prod.example.org',
+      SEEDKEEPER_ASG_NAMES: 'aero-1,aero-2',
+      SEEDKEEPER_ADDRESS: 'public',
+      SEEDKEEPER_PORT: '3100',
+      SEEDKEEPER_TTL: '10',
+      SEEDKEEPER_MODE: 'per-node',
+      SEEDKEEPER_OWNER_ID: 'prod',
+      SEEDKEEPER_HEALTH_CHECKS: 'true',
+      SEEDKEEPER_MAX_REMOVALS: '4',
+      SEEDKEEPER_PLAN_MODE: 'upsert-only',
+      SEEDKEEPER_LOG_LEVEL: 'warn',
+      SEEDKEEPER_MAX_RECORD_SIZE: '12',
+      NODE_OPTIONS: '--enable-source-maps',
     });
     template.resourceCountIs('AWS::AutoScaling::LifecycleHook', 0);
-    const schedule = Object.values(template.findResources('AWS::Events::Rule')).find((r) => r.Properties.ScheduleExpression);
+    const schedule = Object.values(template.findResources('AWS::Events::Rule')).find(
+      (r) => r.Properties.ScheduleExpression,
+    );
     expect(schedule?.Properties.ScheduleExpression).toBe('rate(2 minutes)');
   });
 
@@ -79,33 +112,71 @@ describe('cdk synth of infra/app.ts (real CLI, offline)', () => {
 
   beforeAll(() => {
     if (existsSync(BUNDLE)) return;
-    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
-    if (!scripts['build:lambda']) throw new Error(`no ${BUNDLE} and no "build:lambda" script in package.json to build it`);
+    const scripts =
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ??
+      {};
+    if (!scripts['build:lambda'])
+      throw new Error(`no ${BUNDLE} and no "build:lambda" script in package.json to build it`);
     execFileSync('npm', ['run', '--silent', 'build:lambda'], { cwd: ROOT, stdio: 'inherit', timeout: 120_000 });
   }, 150_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('synthesizes the stack from cdk.json with context values, without AWS', async () => {
     const cdk = join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
-    const context = ['recordName=seed.db.example.net', 'zoneName=db.example.net', 'hostedZoneId=Z0SYNTH', 'asgNames=aero-a,aero-b',
-      'ownerId=synth-test', 'account=111122223333', 'region=eu-west-1'];
-    await run(process.execPath, [cdk, 'synth', '--quiet', '-o', out, ...context.flatMap((c) => ['-c', c])], { cwd: ROOT, env, timeout: 120_000 });
+    const context = [
+      'recordName=seed.db.example.net',
+      'zoneName=db.example.net',
+      'hostedZoneId=Z0SYNTH',
+      'asgNames=aero-a,aero-b',
+      'ownerId=synth-test',
+      'account=111122223333',
+      'region=eu-west-1',
+    ];
+    await run(process.execPath, [cdk, 'synth', '--quiet', '-o', out, ...context.flatMap((c) => ['-c', c])], {
+      cwd: ROOT,
+      env,
+      timeout: 120_000,
+    });
 
-    const template = JSON.parse(readFileSync(join(out, 'SeedkeeperSeedRecord.template.json'), 'utf8')) as { Resources: Record<string, Cfn> };
-    const byType = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type).map((r) => render(r.Properties) as Cfn);
+    const template = JSON.parse(readFileSync(join(out, 'SeedkeeperSeedRecord.template.json'), 'utf8')) as {
+      Resources: Record<string, Cfn>;
+    };
+    const byType = (type: string) =>
+      Object.values(template.Resources)
+        .filter((r) => r.Type === type)
+        .map((r) => render(r.Properties) as Cfn);
     const [fn] = byType('AWS::Lambda::Function');
     expect(fn.Environment.Variables).toMatchObject({
-      SEEDKEEPER_RECORD_NAME: 'seed.db.example.net', SEEDKEEPER_HOSTED_ZONE_ID: 'Z0SYNTH', SEEDKEEPER_ASG_NAMES: 'aero-a,aero-b', SEEDKEEPER_OWNER_ID: 'synth-test',
+      SEEDKEEPER_RECORD_NAME: 'seed.db.example.net',
+      SEEDKEEPER_HOSTED_ZONE_ID: 'Z0SYNTH',
+      SEEDKEEPER_ASG_NAMES: 'aero-a,aero-b',
+      SEEDKEEPER_OWNER_ID: 'synth-test',
     });
     expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
     expect(byType('AWS::AutoScaling::LifecycleHook').map((h) => h.AutoScalingGroupName)).toEqual(['aero-a', 'aero-b']);
-    expect(byType('AWS::Events::Rule').find((r) => r.EventPattern)?.EventPattern.detail).toEqual({ AutoScalingGroupName: ['aero-a', 'aero-b'] });
+    expect(byType('AWS::Events::Rule').find((r) => r.EventPattern)?.EventPattern.detail).toEqual({
+      AutoScalingGroupName: ['aero-a', 'aero-b'],
+    });
 
     const statements = policyStatements(Template.fromJSON(template));
-    expect(statements.map((s) => s.Sid)).toEqual(['ChangeSeedRecord', 'ReadZone', 'WaitForInsync', 'DescribeGroupsAndInstances', 'WriteLogs', 'CompleteLifecycleAction']);
+    expect(statements.map((s) => s.Sid)).toEqual([
+      'ChangeSeedRecord',
+      'ReadZone',
+      'WaitForInsync',
+      'DescribeGroupsAndInstances',
+      'WriteLogs',
+      'CompleteLifecycleAction',
+    ]);
     expect(statements[0]).toMatchObject({
       Resource: ['arn:aws:route53:::hostedzone/Z0SYNTH'],
-      Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['seed.db.example.net', '_seedkeeper.seed.db.example.net'] } },
+      Condition: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+            'seed.db.example.net',
+            '_seedkeeper.seed.db.example.net',
+          ],
+        },
+      },
     });
     expect(statements[5]!.Resource).toEqual([
       'arn:aws:autoscaling:eu-west-1:111122223333:autoScalingGroup:*:autoScalingGroupName/aero-a',

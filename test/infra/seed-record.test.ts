@@ -4,19 +4,32 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { describe, expect, it } from 'vitest';
-import { AUTOSCALING_DETAIL_TYPES, BUNDLE_DIR_CANDIDATES, bundledCode, normalizedRecordName, SeedRecord, type SeedRecordProps } from '../../infra/seed-record.js';
+import {
+  AUTOSCALING_DETAIL_TYPES,
+  BUNDLE_DIR_CANDIDATES,
+  bundledCode,
+  normalizedRecordName,
+  SeedRecord,
+  type SeedRecordProps,
+} from '../../infra/seed-record.js';
 import { loadLambdaConfig } from '../../src/aws/lambda/config.js';
 import { only, policyStatements, templateOf } from './template.js';
 
 const ZONE_ARN = 'arn:aws:route53:::hostedzone/Z123EXAMPLE';
-const GROUP_ARN = (name: string) => `arn:aws:autoscaling:<region>:<account>:autoScalingGroup:*:autoScalingGroupName/${name}`;
+const GROUP_ARN = (name: string) =>
+  `arn:aws:autoscaling:<region>:<account>:autoScalingGroup:*:autoScalingGroupName/${name}`;
 
 function build(props: Partial<SeedRecordProps> = {}, zone?: (stack: Stack) => Partial<SeedRecordProps>) {
   const app = new App();
   const stack = new Stack(app, 'Test');
-  const zoneProps = zone ? zone(stack) : {
-    hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'db.example.com' }),
-  };
+  const zoneProps = zone
+    ? zone(stack)
+    : {
+        hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+          hostedZoneId: 'Z123EXAMPLE',
+          zoneName: 'db.example.com',
+        }),
+      };
   const record = new SeedRecord(stack, 'Seed', {
     recordName: 'seed.db.example.com',
     autoScalingGroupNames: ['aero-a', 'aero-b'],
@@ -29,14 +42,26 @@ function build(props: Partial<SeedRecordProps> = {}, zone?: (stack: Stack) => Pa
   return { stack, record, template, logArn: `<${only(template, 'AWS::Logs::LogGroup').id}.Arn>` };
 }
 
-const baseStatements = (logArn: string, names = ['seed.db.example.com', '_seedkeeper.seed.db.example.com'], zoneArn = ZONE_ARN) => [
+const baseStatements = (
+  logArn: string,
+  names = ['seed.db.example.com', '_seedkeeper.seed.db.example.com'],
+  zoneArn = ZONE_ARN,
+) => [
   {
-    Sid: 'ChangeSeedRecord', Effect: 'Allow', Action: ['route53:ChangeResourceRecordSets'], Resource: [zoneArn],
+    Sid: 'ChangeSeedRecord',
+    Effect: 'Allow',
+    Action: ['route53:ChangeResourceRecordSets'],
+    Resource: [zoneArn],
     Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': names } },
   },
   { Sid: 'ReadZone', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: [zoneArn] },
   { Sid: 'WaitForInsync', Effect: 'Allow', Action: ['route53:GetChange'], Resource: ['arn:aws:route53:::change/*'] },
-  { Sid: 'DescribeGroupsAndInstances', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLifecycleHooks', 'ec2:DescribeInstances'], Resource: ['*'] },
+  {
+    Sid: 'DescribeGroupsAndInstances',
+    Effect: 'Allow',
+    Action: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLifecycleHooks', 'ec2:DescribeInstances'],
+    Resource: ['*'],
+  },
   { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logArn] },
 ];
 
@@ -45,7 +70,13 @@ describe('SeedRecord: defaults (shared record, private addresses, no hook)', () 
 
   it('creates one Node.js ARM64 function configured by the handler environment', () => {
     const fn = only(template, 'AWS::Lambda::Function').props;
-    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler', MemorySize: 256, Timeout: 210 });
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 210,
+    });
     expect(fn.Environment.Variables).toEqual({
       SEEDKEEPER_RECORD_NAME: 'seed.db.example.com',
       SEEDKEEPER_HOSTED_ZONE_ID: 'Z123EXAMPLE',
@@ -67,8 +98,16 @@ describe('SeedRecord: defaults (shared record, private addresses, no hook)', () 
   it('sets only variables the handler accepts, and it reads them back as configured', () => {
     const env = only(template, 'AWS::Lambda::Function').props.Environment.Variables;
     expect(loadLambdaConfig(env)).toMatchObject({
-      recordName: 'seed.db.example.com', hostedZoneId: 'Z123EXAMPLE', zone: 'db.example.com', groups: ['aero-a', 'aero-b'],
-      address: 'private', port: 3000, ttl: 30, mode: 'shared', ownerId: 'prod-aero', healthChecks: false,
+      recordName: 'seed.db.example.com',
+      hostedZoneId: 'Z123EXAMPLE',
+      zone: 'db.example.com',
+      groups: ['aero-a', 'aero-b'],
+      address: 'private',
+      port: 3000,
+      ttl: 30,
+      mode: 'shared',
+      ownerId: 'prod-aero',
+      healthChecks: false,
     });
   });
 
@@ -91,7 +130,9 @@ describe('SeedRecord: defaults (shared record, private addresses, no hook)', () 
   });
 
   it('reconciles every 5 minutes, and both rules invoke the function', () => {
-    const schedules = Object.values(template.findResources('AWS::Events::Rule')).filter((r) => r.Properties.ScheduleExpression);
+    const schedules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.ScheduleExpression,
+    );
     expect(schedules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
     const fnId = only(template, 'AWS::Lambda::Function').id;
     for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
@@ -136,7 +177,12 @@ describe('SeedRecord: lifecycle hook', () => {
     expect(hooks[0].NotificationMetadata).toBe('seedkeeper/v1 owner=prod-aero');
     expect(policyStatements(template)).toEqual([
       ...baseStatements(logArn),
-      { Sid: 'CompleteLifecycleAction', Effect: 'Allow', Action: ['autoscaling:CompleteLifecycleAction'], Resource: [GROUP_ARN('aero-a'), GROUP_ARN('aero-b')] },
+      {
+        Sid: 'CompleteLifecycleAction',
+        Effect: 'Allow',
+        Action: ['autoscaling:CompleteLifecycleAction'],
+        Resource: [GROUP_ARN('aero-a'), GROUP_ARN('aero-b')],
+      },
     ]);
   });
 
@@ -157,26 +203,53 @@ describe('SeedRecord: lifecycle hook', () => {
     }));
     const hooks = Object.values(template.findResources('AWS::AutoScaling::LifecycleHook'));
     expect(hooks.map((h) => h.Properties.AutoScalingGroupName)).toEqual(['aero-x']);
-    expect(policyStatements(template).at(-1)).toMatchObject({ Sid: 'CompleteLifecycleAction', Resource: [GROUP_ARN('aero-x')] });
+    expect(policyStatements(template).at(-1)).toMatchObject({
+      Sid: 'CompleteLifecycleAction',
+      Resource: [GROUP_ARN('aero-x')],
+    });
   });
 });
 
 describe('SeedRecord: per-node with Route 53 health checks', () => {
   it('configures per-node mode and adds the health-check statements', () => {
     const { template, logArn } = build({
-      mode: 'per-node', address: 'public', healthChecks: true, port: 4000, maxRemovals: 3, planMode: 'upsert-only', logLevel: 'debug',
+      mode: 'per-node',
+      address: 'public',
+      healthChecks: true,
+      port: 4000,
+      maxRemovals: 3,
+      planMode: 'upsert-only',
+      logLevel: 'debug',
     });
     const env = only(template, 'AWS::Lambda::Function').props.Environment.Variables;
     expect(env).toMatchObject({
-      SEEDKEEPER_MODE: 'per-node', SEEDKEEPER_ADDRESS: 'public', SEEDKEEPER_HEALTH_CHECKS: 'true', SEEDKEEPER_PORT: '4000',
-      SEEDKEEPER_MAX_REMOVALS: '3', SEEDKEEPER_PLAN_MODE: 'upsert-only', SEEDKEEPER_LOG_LEVEL: 'debug',
+      SEEDKEEPER_MODE: 'per-node',
+      SEEDKEEPER_ADDRESS: 'public',
+      SEEDKEEPER_HEALTH_CHECKS: 'true',
+      SEEDKEEPER_PORT: '4000',
+      SEEDKEEPER_MAX_REMOVALS: '3',
+      SEEDKEEPER_PLAN_MODE: 'upsert-only',
+      SEEDKEEPER_LOG_LEVEL: 'debug',
     });
-    expect(loadLambdaConfig(env)).toMatchObject({ mode: 'per-node', address: 'public', healthChecks: true, port: 4000, maxRemovals: 3, planMode: 'upsert-only' });
+    expect(loadLambdaConfig(env)).toMatchObject({
+      mode: 'per-node',
+      address: 'public',
+      healthChecks: true,
+      port: 4000,
+      maxRemovals: 3,
+      planMode: 'upsert-only',
+    });
     expect(policyStatements(template)).toEqual([
       ...baseStatements(logArn),
-      { Sid: 'CreateHealthChecks', Effect: 'Allow', Action: ['route53:CreateHealthCheck', 'route53:ListTagsForResources'], Resource: ['*'] },
       {
-        Sid: 'ManageHealthChecks', Effect: 'Allow',
+        Sid: 'CreateHealthChecks',
+        Effect: 'Allow',
+        Action: ['route53:CreateHealthCheck', 'route53:ListTagsForResources'],
+        Resource: ['*'],
+      },
+      {
+        Sid: 'ManageHealthChecks',
+        Effect: 'Allow',
         Action: ['route53:DeleteHealthCheck', 'route53:ChangeTagsForResource'],
         Resource: ['arn:aws:route53:::healthcheck/*'],
       },
@@ -194,7 +267,8 @@ describe('SeedRecord: per-node with Route 53 health checks', () => {
     const writes = /^(route53:(Change|Create|Delete)|autoscaling:Complete|logs:(Create|Put))/;
     for (const s of policyStatements(template)) {
       for (const action of s.Action as string[]) {
-        if (writes.test(action) && action !== 'route53:CreateHealthCheck') expect(s.Resource, action).not.toContain('*');
+        if (writes.test(action) && action !== 'route53:CreateHealthCheck')
+          expect(s.Resource, action).not.toContain('*');
       }
     }
   });
@@ -205,11 +279,14 @@ describe('SeedRecord: record size, concurrency and source maps', () => {
     const { template } = build({ maxRecordSize: 16, reservedConcurrentExecutions: 2, sourceMaps: true });
     const fn = only(template, 'AWS::Lambda::Function').props;
     expect(fn.ReservedConcurrentExecutions).toBe(2);
-    expect(fn.Environment.Variables).toMatchObject({ SEEDKEEPER_MAX_RECORD_SIZE: '16', NODE_OPTIONS: '--enable-source-maps' });
+    expect(fn.Environment.Variables).toMatchObject({
+      SEEDKEEPER_MAX_RECORD_SIZE: '16',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
     expect(loadLambdaConfig(fn.Environment.Variables).maxRecordSize).toBe(16);
   });
 
-  it("refuses a record size Route 53 cannot hold in the mode, and a concurrency below one", () => {
+  it('refuses a record size Route 53 cannot hold in the mode, and a concurrency below one', () => {
     expect(() => build({ maxRecordSize: 401 })).toThrow(/SeedRecord\.maxRecordSize: expected an integer 0-400/);
     expect(() => build({ mode: 'per-node', maxRecordSize: 101 })).toThrow(/0-100 .*per-node/);
     expect(() => build({ reservedConcurrentExecutions: 0 })).toThrow(/SeedRecord\.reservedConcurrentExecutions/);
@@ -250,7 +327,9 @@ describe('SeedRecord: refusals', () => {
   it('refuses two ways of naming the zone, or none', () => {
     expect(() => build({ hostedZoneId: 'Z1', zoneName: 'db.example.com' })).toThrow(/not both/);
     expect(() => build({}, () => ({}))).toThrow(/hostedZone: required/);
-    expect(() => build({}, (stack) => ({ hostedZone: route53.HostedZone.fromHostedZoneId(stack, 'Z', 'Z123') }))).toThrow(/fromHostedZoneAttributes/);
+    expect(() =>
+      build({}, (stack) => ({ hostedZone: route53.HostedZone.fromHostedZoneId(stack, 'Z', 'Z123') })),
+    ).toThrow(/fromHostedZoneAttributes/);
   });
 
   it('tells the user to build the bundle when it is missing', () => {
@@ -272,17 +351,26 @@ describe('SeedRecord: names', () => {
   });
 
   it('accepts a zone by id and name (a /hostedzone/ prefix is dropped) and a mixed-case record name', () => {
-    const { template, logArn } = build({ recordName: 'Seed.DB.example.com.' }, () => ({ hostedZoneId: '/hostedzone/Z123EXAMPLE', zoneName: 'DB.example.com.' }));
+    const { template, logArn } = build({ recordName: 'Seed.DB.example.com.' }, () => ({
+      hostedZoneId: '/hostedzone/Z123EXAMPLE',
+      zoneName: 'DB.example.com.',
+    }));
     expect(policyStatements(template)).toEqual(baseStatements(logArn));
     expect(only(template, 'AWS::Lambda::Function').props.Environment.Variables).toMatchObject({
-      SEEDKEEPER_RECORD_NAME: 'seed.db.example.com', SEEDKEEPER_HOSTED_ZONE_ID: 'Z123EXAMPLE', SEEDKEEPER_ZONE: 'db.example.com',
+      SEEDKEEPER_RECORD_NAME: 'seed.db.example.com',
+      SEEDKEEPER_HOSTED_ZONE_ID: 'Z123EXAMPLE',
+      SEEDKEEPER_ZONE: 'db.example.com',
     });
   });
 
   it('scopes to a zone created in the same stack (its id is a token)', () => {
-    const { template, logArn } = build({}, (stack) => ({ hostedZone: new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'db.example.com' }) }));
+    const { template, logArn } = build({}, (stack) => ({
+      hostedZone: new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'db.example.com' }),
+    }));
     const zoneId = only(template, 'AWS::Route53::HostedZone').id;
-    expect(policyStatements(template)).toEqual(baseStatements(logArn, undefined, `arn:aws:route53:::hostedzone/<${zoneId}>`));
+    expect(policyStatements(template)).toEqual(
+      baseStatements(logArn, undefined, `arn:aws:route53:::hostedzone/<${zoneId}>`),
+    );
   });
 
   it('derives a stable owner id from the construct path when none is given', () => {

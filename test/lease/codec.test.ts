@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLease, LeaseFormatError, leaseRecordName, MAX_LEASE_TEXT, parseLease, sameLease, type LeaseProblem } from '../../src/lease/codec.js';
+import {
+  formatLease,
+  LeaseFormatError,
+  leaseRecordName,
+  MAX_LEASE_TEXT,
+  parseLease,
+  sameLease,
+  type LeaseProblem,
+} from '../../src/lease/codec.js';
 
 function problemOf(text: unknown): LeaseProblem | undefined {
   try {
@@ -15,7 +23,11 @@ function problemOf(text: unknown): LeaseProblem | undefined {
 
 describe('lease TXT codec', () => {
   it('reads the documented text', () => {
-    expect(parseLease('holder=registrar-a until=1764870000000 term=7')).toEqual({ holder: 'registrar-a', until: 1764870000000, term: 7 });
+    expect(parseLease('holder=registrar-a until=1764870000000 term=7')).toEqual({
+      holder: 'registrar-a',
+      until: 1764870000000,
+      term: 7,
+    });
     expect(parseLease('holder=b until=0 term=1')).toEqual({ holder: 'b', until: 0, term: 1 });
     expect(leaseRecordName('seed.db.example.com')).toBe('_seedkeeper-lease.seed.db.example.com');
   });
@@ -55,11 +67,16 @@ describe('lease TXT codec', () => {
   it('round-trips every valid lease, within the length bound', () => {
     const holder = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
     fc.assert(
-      fc.property(holder, fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (h, until, term) => {
-        const text = formatLease({ holder: h, until, term });
-        expect(text.length).toBeLessThanOrEqual(MAX_LEASE_TEXT);
-        expect(sameLease(parseLease(text), { holder: h, until, term })).toBe(true);
-      }),
+      fc.property(
+        holder,
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        (h, until, term) => {
+          const text = formatLease({ holder: h, until, term });
+          expect(text.length).toBeLessThanOrEqual(MAX_LEASE_TEXT);
+          expect(sameLease(parseLease(text), { holder: h, until, term })).toBe(true);
+        },
+      ),
     );
   });
 

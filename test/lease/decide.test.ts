@@ -11,7 +11,12 @@ const theirs = (until: number, term = 4): Lease => ({ holder: 'b', until, term }
 
 describe('decideLease', () => {
   it('acquires an absent lease with term 1', () => {
-    expect(decideLease('a', undefined, T0, opts)).toEqual({ action: 'acquire', next: { holder: 'a', until: T0 + 15_000, term: 1 }, expected: undefined, why: 'absent' });
+    expect(decideLease('a', undefined, T0, opts)).toEqual({
+      action: 'acquire',
+      next: { holder: 'a', until: T0 + 15_000, term: 1 },
+      expected: undefined,
+      why: 'absent',
+    });
   });
 
   it('follows a valid lease of someone else, and inside the skew margin after it', () => {
@@ -23,24 +28,42 @@ describe('decideLease', () => {
 
   it('acquires an expired lease once the skew margin has passed, with term + 1 and the old text as expected', () => {
     const lease = theirs(T0);
-    expect(decideLease('a', lease, T0 + 2_000, opts)).toEqual({ action: 'acquire', next: { holder: 'a', until: T0 + 17_000, term: 5 }, expected: lease, why: 'expired' });
+    expect(decideLease('a', lease, T0 + 2_000, opts)).toEqual({
+      action: 'acquire',
+      next: { holder: 'a', until: T0 + 17_000, term: 5 },
+      expected: lease,
+      why: 'expired',
+    });
   });
 
   it('acquires a released lease at once', () => {
     const lease = theirs(0, 9);
-    expect(decideLease('a', lease, T0, opts)).toMatchObject({ action: 'acquire', next: { term: 10 }, expected: lease, why: 'released' });
+    expect(decideLease('a', lease, T0, opts)).toMatchObject({
+      action: 'acquire',
+      next: { term: 10 },
+      expected: lease,
+      why: 'released',
+    });
   });
 
   it('keeps its own lease until renewal is due, then renews with the same term', () => {
     const lease = mine(T0 + 15_000); // written at T0
     expect(decideLease('a', lease, T0 + 4_999, opts)).toEqual({ action: 'keep', lease, renewAt: T0 + 5_000 });
-    expect(decideLease('a', lease, T0 + 5_000, opts)).toEqual({ action: 'renew', next: mine(T0 + 20_000), expected: lease });
+    expect(decideLease('a', lease, T0 + 5_000, opts)).toEqual({
+      action: 'renew',
+      next: mine(T0 + 20_000),
+      expected: lease,
+    });
   });
 
   it('renews its own lease inside the skew margin (a CAS from the exact text is still safe), re-acquires it after', () => {
     const lease = mine(T0);
     expect(decideLease('a', lease, T0 - 1_000, opts)).toMatchObject({ action: 'renew', next: { term: 4 } });
-    expect(decideLease('a', lease, T0 + 2_000, opts)).toMatchObject({ action: 'acquire', next: { term: 5 }, why: 'expired' });
+    expect(decideLease('a', lease, T0 + 2_000, opts)).toMatchObject({
+      action: 'acquire',
+      next: { term: 5 },
+      why: 'expired',
+    });
   });
 
   it('holds only while its clock is before until - skew, and never a released lease', () => {
@@ -61,7 +84,7 @@ describe('releaseLease', () => {
   it('gives up its own lease: until 0, same holder and term', () => {
     expect(releaseLease('a', mine(T0 + 9_000))).toEqual({ next: mine(0), expected: mine(T0 + 9_000) });
   });
-  it('does nothing with a lease that is absent, someone else\'s, or already released', () => {
+  it("does nothing with a lease that is absent, someone else's, or already released", () => {
     expect(releaseLease('a', undefined)).toBeUndefined();
     expect(releaseLease('a', theirs(T0))).toBeUndefined();
     expect(releaseLease('a', mine(0))).toBeUndefined();
@@ -82,12 +105,24 @@ interface Replica {
 type Step =
   | { kind: 'advance'; ms: number }
   /** Jump to where replica `who`'s clock reads the stored lease's until + k * skew + delta: the edges. */
-  | { kind: 'edge'; who: number; k: -1 | 0 | 1; delta: number } | { kind: 'decide'; who: number } | { kind: 'commit'; who: number } | { kind: 'release'; who: number };
+  | { kind: 'edge'; who: number; k: -1 | 0 | 1; delta: number }
+  | { kind: 'decide'; who: number }
+  | { kind: 'commit'; who: number }
+  | { kind: 'release'; who: number };
 
-function simulate(options: LeaseOptions, offsets: readonly number[], steps: readonly Step[]): { maxHolders: number; acquisitions: number } {
+function simulate(
+  options: LeaseOptions,
+  offsets: readonly number[],
+  steps: readonly Step[],
+): { maxHolders: number; acquisitions: number } {
   let now = 10_000_000;
   let store: Lease | undefined;
-  const replicas: Replica[] = offsets.map((offset, i) => ({ id: `r${i}`, offset, held: undefined, pending: undefined }));
+  const replicas: Replica[] = offsets.map((offset, i) => ({
+    id: `r${i}`,
+    offset,
+    held: undefined,
+    pending: undefined,
+  }));
   const cas = (expected: Lease | undefined, next: Lease): boolean => {
     if (!sameLease(store, expected)) return false;
     store = next;
@@ -125,12 +160,24 @@ function simulate(options: LeaseOptions, offsets: readonly number[], steps: read
 
 describe('two replicas never both hold the lease', () => {
   const optionsArb = fc
-    .record({ durationMs: fc.integer({ min: 1_000, max: 30_000 }), renewEveryMs: fc.integer({ min: 100, max: 10_000 }), skewMarginMs: fc.integer({ min: 1, max: 5_000 }) })
+    .record({
+      durationMs: fc.integer({ min: 1_000, max: 30_000 }),
+      renewEveryMs: fc.integer({ min: 100, max: 10_000 }),
+      skewMarginMs: fc.integer({ min: 1, max: 5_000 }),
+    })
     .filter((o) => o.renewEveryMs * 2 + o.skewMarginMs <= o.durationMs)
     .map((o) => leaseOptions(o));
   const stepArb = fc.oneof(
-    fc.record({ kind: fc.constant('advance' as const), ms: fc.oneof(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 20_000 })) }),
-    fc.record({ kind: fc.constant('edge' as const), who: fc.nat(7), k: fc.constantFrom(-1 as const, 0 as const, 1 as const), delta: fc.integer({ min: -2, max: 2 }) }),
+    fc.record({
+      kind: fc.constant('advance' as const),
+      ms: fc.oneof(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 20_000 })),
+    }),
+    fc.record({
+      kind: fc.constant('edge' as const),
+      who: fc.nat(7),
+      k: fc.constantFrom(-1 as const, 0 as const, 1 as const),
+      delta: fc.integer({ min: -2, max: 2 }),
+    }),
     fc.record({ kind: fc.constant('decide' as const), who: fc.nat(7) }),
     fc.record({ kind: fc.constant('commit' as const), who: fc.nat(7) }),
     fc.record({ kind: fc.constant('release' as const), who: fc.nat(7) }),
@@ -143,7 +190,10 @@ describe('two replicas never both hold the lease', () => {
           fc.tuple(
             fc.constant(options),
             fc.array(
-              fc.oneof(fc.constantFrom(-(options.skewMarginMs - 1), options.skewMarginMs - 1), fc.integer({ min: -(options.skewMarginMs - 1), max: options.skewMarginMs - 1 })),
+              fc.oneof(
+                fc.constantFrom(-(options.skewMarginMs - 1), options.skewMarginMs - 1),
+                fc.integer({ min: -(options.skewMarginMs - 1), max: options.skewMarginMs - 1 }),
+              ),
               { minLength: 2, maxLength: 4 },
             ),
             fc.array(stepArb, { minLength: 1, maxLength: 120, size: 'max' }),

@@ -9,7 +9,11 @@ describe('lease options', () => {
   });
 
   it('takes overrides over the defaults', () => {
-    expect(leaseOptions({ durationMs: 3000, renewEveryMs: 1000, skewMarginMs: 500 })).toEqual({ durationMs: 3000, renewEveryMs: 1000, skewMarginMs: 500 });
+    expect(leaseOptions({ durationMs: 3000, renewEveryMs: 1000, skewMarginMs: 500 })).toEqual({
+      durationMs: 3000,
+      renewEveryMs: 1000,
+      skewMarginMs: 500,
+    });
   });
 
   it.each([

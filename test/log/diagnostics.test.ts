@@ -22,7 +22,12 @@ afterEach(() => {
 
 describe('diagnostics channels', () => {
   it('are named seedkeeper:<part>', () => {
-    expect(Object.values(DIAGNOSTICS_CHANNELS)).toEqual(['seedkeeper:discovery', 'seedkeeper:health', 'seedkeeper:agent', 'seedkeeper:registrar']);
+    expect(Object.values(DIAGNOSTICS_CHANNELS)).toEqual([
+      'seedkeeper:discovery',
+      'seedkeeper:health',
+      'seedkeeper:agent',
+      'seedkeeper:registrar',
+    ]);
   });
 
   it('a publisher sends { type, ...payload }', () => {

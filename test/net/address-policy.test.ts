@@ -37,8 +37,16 @@ describe('checkNodeAddress', () => {
   });
 
   it('accepts loopback only when the policy allows it', () => {
-    expect(checkNodeAddress('127.0.0.2', { allowLoopback: true })).toEqual({ ok: true, address: '127.0.0.2', family: 4 });
+    expect(checkNodeAddress('127.0.0.2', { allowLoopback: true })).toEqual({
+      ok: true,
+      address: '127.0.0.2',
+      family: 4,
+    });
     expect(checkNodeAddress('::1', { allowLoopback: true })).toEqual({ ok: true, address: '::1', family: 6 });
-    expect(checkNodeAddress('::ffff:127.0.0.1', { allowLoopback: true })).toEqual({ ok: true, address: '127.0.0.1', family: 4 });
+    expect(checkNodeAddress('::ffff:127.0.0.1', { allowLoopback: true })).toEqual({
+      ok: true,
+      address: '127.0.0.1',
+      family: 4,
+    });
   });
 });

@@ -26,7 +26,9 @@ describe('formatting', () => {
   });
 
   it('writes the TLS name between host and port when there is one', () => {
-    expect(formatHostTlsPort({ host: '2001:db8::1', port: 4333, tlsName: 'node1.example.com' })).toBe('[2001:db8::1]:node1.example.com:4333');
+    expect(formatHostTlsPort({ host: '2001:db8::1', port: 4333, tlsName: 'node1.example.com' })).toBe(
+      '[2001:db8::1]:node1.example.com:4333',
+    );
     expect(formatHostTlsPort({ host: '10.0.0.1', port: 4333, tlsName: undefined })).toBe('10.0.0.1:4333');
   });
 });
@@ -71,14 +73,30 @@ describe('splitHost', () => {
     expect(splitHost('a:tls:1')).toEqual({ ok: true, host: 'a', bracketed: false, rest: 'tls:1' });
     expect(splitHost('a:')).toEqual({ ok: true, host: 'a', bracketed: false, rest: '' });
     expect(splitHost('[::1')).toEqual({ ok: false, problem: 'unclosed-bracket' });
-    expect(splitHost('[::1]x')).toEqual({ ok: false, problem: 'text-after-bracket', host: '::1', bracketed: true, after: 'x' });
+    expect(splitHost('[::1]x')).toEqual({
+      ok: false,
+      problem: 'text-after-bracket',
+      host: '::1',
+      bracketed: true,
+      after: 'x',
+    });
   });
 });
 
 describe('parseEndpoint', () => {
   it('reads host, TLS name and port, with the service port by default', () => {
-    expect(parseEndpoint('db.example.com')).toMatchObject({ host: 'db.example.com', port: DEFAULT_SERVICE_PORT, tlsName: undefined, isLiteral: false });
-    expect(parseEndpoint('[::1]:tls.example:4333')).toMatchObject({ host: '::1', port: 4333, tlsName: 'tls.example', isLiteral: true });
+    expect(parseEndpoint('db.example.com')).toMatchObject({
+      host: 'db.example.com',
+      port: DEFAULT_SERVICE_PORT,
+      tlsName: undefined,
+      isLiteral: false,
+    });
+    expect(parseEndpoint('[::1]:tls.example:4333')).toMatchObject({
+      host: '::1',
+      port: 4333,
+      tlsName: 'tls.example',
+      isLiteral: true,
+    });
     expect(parseEndpoint('10.0.0.1', { defaultPort: 4000 }).port).toBe(4000);
   });
 
@@ -125,8 +143,13 @@ describe('listen addresses (config host:port)', () => {
     expect(parseListenAddress('localhost:53', 'listen')).toEqual({ host: 'localhost', port: 53 });
   });
 
-  it.each(['127.0.0.1', '::1:53', '[::1]53', '[zz]:53', 'a b:53', 'host:65536', 'host:123456', ':53', '[::1:53'])('refuses %j', (text) => {
-    expect(isListenAddress(text)).toBe(false);
-    expect(() => parseListenAddress(text, 'http.listen')).toThrow(`http.listen: expected host:port, got ${JSON.stringify(text)}`);
-  });
+  it.each(['127.0.0.1', '::1:53', '[::1]53', '[zz]:53', 'a b:53', 'host:65536', 'host:123456', ':53', '[::1:53'])(
+    'refuses %j',
+    (text) => {
+      expect(isListenAddress(text)).toBe(false);
+      expect(() => parseListenAddress(text, 'http.listen')).toThrow(
+        `http.listen: expected host:port, got ${JSON.stringify(text)}`,
+      );
+    },
+  );
 });

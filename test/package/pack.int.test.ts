@@ -18,18 +18,40 @@ const PEERS = ['aerospike', 'aws-cdk-lib', 'constructs', 'typescript', '@types/n
 let packed: { filename: string; files: { path: string }[] };
 let sim: SimCluster;
 
-function run(cmd: string, args: readonly string[], cwd: string, timeoutMs = 480_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = 480_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } }, (error, stdout, stderr) =>
-      // A child killed by the timeout has no exit code: say so, rather than a bare 1 with empty output.
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: error?.killed ? `${stderr}\n[killed by ${error.signal ?? 'a signal'} after the ${timeoutMs} ms limit]` : stderr }),
+    execFile(
+      cmd,
+      args,
+      {
+        cwd,
+        timeout: timeoutMs,
+        maxBuffer: 32 * 1024 * 1024,
+        env: { ...process.env, npm_config_update_notifier: 'false' },
+      },
+      (error, stdout, stderr) =>
+        // A child killed by the timeout has no exit code: say so, rather than a bare 1 with empty output.
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          stdout,
+          stderr: error?.killed
+            ? `${stderr}\n[killed by ${error.signal ?? 'a signal'} after the ${timeoutMs} ms limit]`
+            : stderr,
+        }),
     );
   });
 }
 
 beforeAll(async () => {
   sim = await startSimCluster({ nodes: 3, clusterName: 'packtest' });
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: REPO, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: REPO, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const file of files.filter((f) => !f.startsWith('dist/'))) {
     mkdirSync(path.dirname(path.join(clone, file)), { recursive: true });
     try {
@@ -45,11 +67,16 @@ beforeAll(async () => {
 
   mkdirSync(app, { recursive: true });
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', path.join(tmp, packed.filename)], app);
+  const install = await run(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', path.join(tmp, packed.filename)],
+    app,
+  );
   expect(install.code, install.stderr).toBe(0);
   // After the install: npm removes packages it did not put there.
   mkdirSync(path.join(app, 'node_modules', '@types'), { recursive: true });
-  for (const peer of PEERS) symlinkSync(path.join(REPO, 'node_modules', peer), path.join(app, 'node_modules', peer), 'dir');
+  for (const peer of PEERS)
+    symlinkSync(path.join(REPO, 'node_modules', peer), path.join(app, 'node_modules', peer), 'dir');
 }, 1_000_000);
 
 afterAll(async () => {
@@ -67,29 +94,59 @@ const node = (script: string, ...args: string[]) => {
 describe('npm pack tarball', { timeout: 360_000 }, () => {
   it('ships the build, the construct and its Lambda bundle, the adapter, LICENSE and CHANGELOG; no sources, maps or release file', () => {
     const names = packed.files.map((f) => f.path);
-    for (const needed of ['bin/seedkeeper.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cdk/seed-record.js', 'dist/cdk/seed-record.d.ts', 'dist/lambda/index.mjs', 'dist/aerospike/index.js', 'dist/aerospike/index.d.ts', 'LICENSE', 'CHANGELOG.md', 'README.md', 'deploy/systemd/seedkeeper-registrar.service']) {
+    for (const needed of [
+      'bin/seedkeeper.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli/main.js',
+      'dist/cdk/seed-record.js',
+      'dist/cdk/seed-record.d.ts',
+      'dist/lambda/index.mjs',
+      'dist/aerospike/index.js',
+      'dist/aerospike/index.d.ts',
+      'LICENSE',
+      'CHANGELOG.md',
+      'README.md',
+      'deploy/systemd/seedkeeper-registrar.service',
+    ]) {
       expect(names, needed).toContain(needed);
     }
-    expect(names.filter((n) => n.endsWith('.map') || n.startsWith('dist/release/') || n.startsWith('dist/.') || /^(src|test|infra|scripts|bench)\//.test(n))).toEqual([]);
+    expect(
+      names.filter(
+        (n) =>
+          n.endsWith('.map') ||
+          n.startsWith('dist/release/') ||
+          n.startsWith('dist/.') ||
+          /^(src|test|infra|scripts|bench)\//.test(n),
+      ),
+    ).toEqual([]);
   });
 
   it('the CLI runs from the installed package', async () => {
     const help = await run(path.join(app, 'node_modules/.bin/seedkeeper'), ['--help'], app);
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toContain('resolve');
-    const resolved = await run(path.join(app, 'node_modules/.bin/seedkeeper'), ['resolve', '--format', 'python', ...sim.seedList().split(',')], app);
+    const resolved = await run(
+      path.join(app, 'node_modules/.bin/seedkeeper'),
+      ['resolve', '--format', 'python', ...sim.seedList().split(',')],
+      app,
+    );
     expect(resolved.code, resolved.stderr).toBe(0);
     expect(resolved.stdout.match(/\("127\.0\.0\.1", \d+\)/g)).toHaveLength(3);
   });
 
   it('the library discovers the cluster', async () => {
-    const out = await node(`import { discover } from 'seedkeeper';\nconst { nodes } = await discover(process.argv[2].split(','));\nconsole.log(JSON.stringify(nodes.map((n) => n.nodeId)));`, sim.seedList());
+    const out = await node(
+      `import { discover } from 'seedkeeper';\nconst { nodes } = await discover(process.argv[2].split(','));\nconsole.log(JSON.stringify(nodes.map((n) => n.nodeId)));`,
+      sim.seedList(),
+    );
     expect(out.code, out.stderr).toBe(0);
     expect((JSON.parse(out.stdout) as string[]).sort()).toEqual(sim.nodes.map((n) => n.id).sort());
   });
 
   it('seedkeeper/cdk synthesizes a stack offline', async () => {
-    const out = await node(`import { App, Stack } from 'aws-cdk-lib';
+    const out = await node(
+      `import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { SeedRecord } from 'seedkeeper/cdk';
@@ -103,7 +160,9 @@ const template = app.synth().getStackByName('Db').template;
 let refused;
 try { new SeedRecord(stack, 'Bad', { recordName: 'elsewhere.example.org', hostedZone, autoScalingGroupNames: ['aero'], code: lambda.Code.fromInline('x') }); } catch (e) { refused = e instanceof ConfigError; }
 const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
-console.log(JSON.stringify({ types: Object.values(template.Resources).map((r) => r.Type), refused, handler: fn.Properties.Handler }));`, path.join(tmp, 'cdk.out'));
+console.log(JSON.stringify({ types: Object.values(template.Resources).map((r) => r.Type), refused, handler: fn.Properties.Handler }));`,
+      path.join(tmp, 'cdk.out'),
+    );
     expect(out.code, out.stderr).toBe(0);
     const result = JSON.parse(out.stdout) as { types: string[]; refused: boolean; handler: string };
     // The default code is the shipped bundle, staged as the synthesized app's one asset.
@@ -120,23 +179,50 @@ console.log(JSON.stringify({ types: Object.values(template.Resources).map((r) =>
   }, 360_000);
 
   it('seedkeeper/aerospike connects the official client to the direct node addresses', async () => {
-    const out = await node(`import { connect } from 'seedkeeper/aerospike';
+    const out = await node(
+      `import { connect } from 'seedkeeper/aerospike';
 const seeded = await connect({ hosts: process.argv[2], clusterName: 'packtest', log: { level: -1 } });
 console.log(JSON.stringify(seeded.client.getNodes()));
 await seeded.close();
-process.exit(0);`, sim.seedList());
+process.exit(0);`,
+      sim.seedList(),
+    );
     expect(out.code, out.stderr).toBe(0);
-    expect((JSON.parse(out.stdout) as { name: string }[]).map((n) => n.name).sort()).toEqual(sim.nodes.map((n) => n.id).sort());
+    expect((JSON.parse(out.stdout) as { name: string }[]).map((n) => n.name).sort()).toEqual(
+      sim.nodes.map((n) => n.id).sort(),
+    );
   });
 
   it('type-checks an app importing every entry point', async () => {
-    writeFileSync(path.join(app, 'check.ts'), `import { discover, type DiscoveryOptions } from 'seedkeeper';
+    writeFileSync(
+      path.join(app, 'check.ts'),
+      `import { discover, type DiscoveryOptions } from 'seedkeeper';
 import { SeedRecord, type SeedRecordProps } from 'seedkeeper/cdk';
 import { connect, type SeededClient } from 'seedkeeper/aerospike';
 const options: DiscoveryOptions = { clusterName: 'x' };
 export const used: [typeof discover, typeof SeedRecord, typeof connect, SeedRecordProps | undefined, SeededClient | undefined, DiscoveryOptions] = [discover, SeedRecord, connect, undefined, undefined, options];
-`);
-    const tsc = await run(process.execPath, [path.join(app, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'check.ts'], app, 300_000);
+`,
+    );
+    const tsc = await run(
+      process.execPath,
+      [
+        path.join(app, 'node_modules/typescript/bin/tsc'),
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        'check.ts',
+      ],
+      app,
+      300_000,
+    );
     expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
   }, 360_000);
 });

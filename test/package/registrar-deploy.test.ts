@@ -9,7 +9,11 @@ const file = (p: string): string => new URL(`../../${p}`, import.meta.url).pathn
 describe('registrar example configs', () => {
   it('rfc2136: loads, with the key from the unit credential', async () => {
     const config = await loadConfig(file('examples/registrar-rfc2136.yaml'));
-    expect(config.provider).toMatchObject({ type: 'rfc2136', server: '10.0.0.53:53', key: { file: '/run/credentials/seedkeeper-registrar.service/tsig.key' } });
+    expect(config.provider).toMatchObject({
+      type: 'rfc2136',
+      server: '10.0.0.53:53',
+      key: { file: '/run/credentials/seedkeeper-registrar.service/tsig.key' },
+    });
     expect(config.sources.map((s) => s.type)).toEqual(['cluster', 'static']);
   });
 
@@ -32,7 +36,11 @@ describe('seedkeeper-registrar.service', () => {
   });
 
   it("carries every hardening directive of the agent's unit", () => {
-    const hardening = directives(agent).filter((d) => /^(DynamicUser|NoNewPrivileges|Protect|Private|Restrict|LockPersonality|SystemCall|CapabilityBoundingSet|AmbientCapabilities|UMask|ReadOnlyPaths)/.test(d));
+    const hardening = directives(agent).filter((d) =>
+      /^(DynamicUser|NoNewPrivileges|Protect|Private|Restrict|LockPersonality|SystemCall|CapabilityBoundingSet|AmbientCapabilities|UMask|ReadOnlyPaths)/.test(
+        d,
+      ),
+    );
     expect(hardening.length).toBeGreaterThan(20);
     for (const line of hardening) expect(directives(unit), line).toContain(line);
   });

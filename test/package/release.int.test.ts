@@ -20,10 +20,17 @@ const CLEAN_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: tmp, AGENT_TOKEN
 let sim: SimCluster;
 let port: number;
 
-function release(args: readonly string[], timeoutMs = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function release(
+  args: readonly string[],
+  timeoutMs = 30_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [file, ...args], { cwd: node, env: CLEAN_ENV, timeout: timeoutMs }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [file, ...args],
+      { cwd: node, env: CLEAN_ENV, timeout: timeoutMs },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -38,7 +45,11 @@ beforeAll(async () => {
   expect(name).toBe(RELEASE_FILE);
   expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(sum);
   port = await freePort();
-  sim = await startSimCluster({ nodes: 3, clusterName: 'rel', nodeOptions: HOSTS.map((host) => ({ listen: [{ host, port }] })) });
+  sim = await startSimCluster({
+    nodes: 3,
+    clusterName: 'rel',
+    nodeOptions: HOSTS.map((host) => ({ listen: [{ host, port }] })),
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -57,7 +68,9 @@ describe('single-file release', () => {
 
   it('plan finds the healthy static candidates (the registrar, config loader and health checks in one file)', async () => {
     const dnsPort = await freePort();
-    writeFileSync(path.join(node, 'registrar.yaml'), `allowLoopback: true
+    writeFileSync(
+      path.join(node, 'registrar.yaml'),
+      `allowLoopback: true
 record: { name: seed.rel.test, ttl: 5 }
 sources:
   - { type: static, addresses: [${HOSTS.join(', ')}], port: ${port} }
@@ -65,7 +78,8 @@ health: { intervalMs: 200, timeoutMs: 150, healthyAfter: 1, unhealthyAfterMs: 40
 provider: { type: embedded, listen: "127.0.0.1:${dnsPort}" }
 http: { listen: "off" }
 log: { level: warn }
-`);
+`,
+    );
     // run --once refuses the embedded provider (its record would leave with the process): plan is the one-shot here.
     const result = await release(['plan', '--config', 'registrar.yaml']);
     expect(result.code, result.stderr + result.stdout).toBe(0);
@@ -74,21 +88,31 @@ log: { level: warn }
 
   it('agent register reaches a registrar (both run from the release file)', async () => {
     const httpPort = await freePort();
-    writeFileSync(path.join(node, 'registrar-api.yaml'), `allowLoopback: true
+    writeFileSync(
+      path.join(node, 'registrar-api.yaml'),
+      `allowLoopback: true
 record: { name: seed.rel.test, ttl: 5 }
 sources: [{ type: agent }]
 health: { intervalMs: 200, timeoutMs: 150, healthyAfter: 1 }
 provider: { type: embedded, listen: "127.0.0.1:${await freePort()}" }
 http: { listen: "127.0.0.1:${httpPort}", agentToken: { env: AGENT_TOKEN } }
 log: { level: warn }
-`);
-    writeFileSync(path.join(node, 'agent.yaml'), `imds: { enabled: false }
+`,
+    );
+    writeFileSync(
+      path.join(node, 'agent.yaml'),
+      `imds: { enabled: false }
 node: { id: node-1, address: 127.0.0.1, port: ${port}, allowLoopback: true }
 target: { type: registrar, url: "http://127.0.0.1:${httpPort}", tokenEnv: AGENT_TOKEN }
 wait: { timeoutMs: 5000, intervalMs: 100 }
 log: { level: warn }
-`);
-    const registrar = spawn(process.execPath, [file, 'run', '--config', 'registrar-api.yaml'], { cwd: node, env: CLEAN_ENV, stdio: 'ignore' });
+`,
+    );
+    const registrar = spawn(process.execPath, [file, 'run', '--config', 'registrar-api.yaml'], {
+      cwd: node,
+      env: CLEAN_ENV,
+      stdio: 'ignore',
+    });
     try {
       let result = { code: -1, stdout: '', stderr: '' };
       for (let i = 0; i < 40 && result.code !== 0; i++) {

@@ -12,10 +12,20 @@ import { NAME, OWNER, a, m, marker, type PlanCase } from './fixtures/helpers.js'
 import { ownershipCases } from './fixtures/ownership.js';
 import { sizeCapCases } from './fixtures/size-cap.js';
 
-const policyOf = (overrides: Partial<PlanPolicy> = {}): PlanPolicy => ({ ...DEFAULT_PLAN_POLICY, ownerId: OWNER, ...overrides });
+const policyOf = (overrides: Partial<PlanPolicy> = {}): PlanPolicy => ({
+  ...DEFAULT_PLAN_POLICY,
+  ownerId: OWNER,
+  ...overrides,
+});
 
 function inputOf(c: PlanCase): PlanInput {
-  return { name: c.name ?? NAME, current: c.current, desired: c.desired, candidates: c.candidates ?? c.desired.length, policy: policyOf(c.policy) };
+  return {
+    name: c.name ?? NAME,
+    current: c.current,
+    desired: c.desired,
+    candidates: c.candidates ?? c.desired.length,
+    policy: policyOf(c.policy),
+  };
 }
 
 function run(cases: readonly PlanCase[]): void {
@@ -71,12 +81,24 @@ describe('calculatePlan: purity and input checks', () => {
 
   it('uses the exact set it read as the compare-and-swap precondition', () => {
     const read = { name: 'SEED.example.com.', type: 'A' as const, ttl: 30, values: ['10.0.0.2', '10.0.0.1'] };
-    const plan = calculatePlan({ ...base, name: NAME, current: [marker(), read], desired: [m('10.0.0.1')], policy: policyOf() });
+    const plan = calculatePlan({
+      ...base,
+      name: NAME,
+      current: [marker(), read],
+      desired: [m('10.0.0.1')],
+      policy: policyOf(),
+    });
     const change = plan.changes[0];
     expect(change?.kind).toBe('update');
     if (change?.kind === 'update') {
       expect(change.before).toBe(read);
-      expect(change.after).toEqual({ name: 'SEED.example.com.', type: 'A', ttl: 30, values: ['10.0.0.1'], ids: { '10.0.0.1': '10.0.0.1' } });
+      expect(change.after).toEqual({
+        name: 'SEED.example.com.',
+        type: 'A',
+        ttl: 30,
+        values: ['10.0.0.1'],
+        ids: { '10.0.0.1': '10.0.0.1' },
+      });
     }
   });
 
@@ -96,11 +118,17 @@ describe('calculatePlan: purity and input checks', () => {
   });
 
   it('accepts an unlimited removal cap', () => {
-    const plan = calculatePlan({ ...base, desired: [m('10.0.0.9')], policy: policyOf({ maxRemovalsPerCycle: Infinity }) });
+    const plan = calculatePlan({
+      ...base,
+      desired: [m('10.0.0.9')],
+      policy: policyOf({ maxRemovalsPerCycle: Infinity }),
+    });
     expect(plan.removed).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
   });
 
   it('rejects a desired address that is not an IP, naming its index', () => {
-    expect(() => calculatePlan({ ...base, desired: [m('10.0.0.1'), m('node-2.example.com')] })).toThrow(/desired\[1\]\.address/);
+    expect(() => calculatePlan({ ...base, desired: [m('10.0.0.1'), m('node-2.example.com')] })).toThrow(
+      /desired\[1\]\.address/,
+    );
   });
 });

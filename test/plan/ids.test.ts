@@ -9,15 +9,28 @@ import { canonicalSet, sameSet } from '../../src/records/canonical.js';
 import type { RecordChange, RecordSet } from '../../src/records/types.js';
 import { NAME, OWNER, a, m, marker } from './fixtures/helpers.js';
 
-const policy = (overrides: Partial<PlanPolicy> = {}): PlanPolicy => ({ ...DEFAULT_PLAN_POLICY, ownerId: OWNER, ...overrides });
+const policy = (overrides: Partial<PlanPolicy> = {}): PlanPolicy => ({
+  ...DEFAULT_PLAN_POLICY,
+  ownerId: OWNER,
+  ...overrides,
+});
 const plan = (input: Omit<PlanInput, 'name' | 'candidates' | 'policy'> & { policy?: Partial<PlanPolicy> }) =>
   calculatePlan({ name: NAME, candidates: input.desired.length, ...input, policy: policy(input.policy) });
 const written = (change: RecordChange | undefined): RecordSet | undefined =>
-  change === undefined ? undefined : change.kind === 'update' ? change.after : change.kind === 'create' ? change.set : undefined;
+  change === undefined
+    ? undefined
+    : change.kind === 'update'
+      ? change.after
+      : change.kind === 'create'
+        ? change.set
+        : undefined;
 
 describe('calculatePlan: member ids on the sets it writes', () => {
   it('maps every created address to its member id, per family; the marker has none', () => {
-    const p = plan({ current: [], desired: [m('10.0.0.1', 1, 'r1', 'i-aaa'), m('10.0.0.2', 1, 'r1', 'i-bbb'), m('fd00::1', 1, 'r1', 'i-aaa')] });
+    const p = plan({
+      current: [],
+      desired: [m('10.0.0.1', 1, 'r1', 'i-aaa'), m('10.0.0.2', 1, 'r1', 'i-bbb'), m('fd00::1', 1, 'r1', 'i-aaa')],
+    });
     const [txt, A, AAAA] = p.changes.map(written);
     expect(txt?.ids).toBeUndefined();
     expect(A?.ids).toEqual({ '10.0.0.1': 'i-aaa', '10.0.0.2': 'i-bbb' });
@@ -37,7 +50,10 @@ describe('calculatePlan: member ids on the sets it writes', () => {
   });
 
   it('keys ids by canonical address and takes the id of the member the plan keeps (longest-lived)', () => {
-    const p = plan({ current: [], desired: [m('FD00::0001', 50, undefined, 'young'), m('fd00:0:0::1', 10, undefined, 'old')] });
+    const p = plan({
+      current: [],
+      desired: [m('FD00::0001', 50, undefined, 'young'), m('fd00:0:0::1', 10, undefined, 'old')],
+    });
     expect(written(p.changes[1])?.ids).toEqual({ 'fd00::1': 'old' });
   });
 

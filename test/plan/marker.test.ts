@@ -11,11 +11,18 @@ describe('ownership marker', () => {
   it('is versioned and round-trips', () => {
     expect(MARKER_VERSION).toBe(1);
     expect(formatMarker('prod-1')).toBe('seedkeeper/v1 owner=prod-1');
-    expect(parseMarker(formatMarker('a.b_c-D9'))).toEqual({ version: 1, owner: 'a.b_c-D9', fields: { owner: 'a.b_c-D9' } });
+    expect(parseMarker(formatMarker('a.b_c-D9'))).toEqual({
+      version: 1,
+      owner: 'a.b_c-D9',
+      fields: { owner: 'a.b_c-D9' },
+    });
   });
 
   it.each([
-    ['seedkeeper/v2 owner=x region=eu-west-1 since=2026', { version: 2, owner: 'x', fields: { owner: 'x', region: 'eu-west-1', since: '2026' } }],
+    [
+      'seedkeeper/v2 owner=x region=eu-west-1 since=2026',
+      { version: 2, owner: 'x', fields: { owner: 'x', region: 'eu-west-1', since: '2026' } },
+    ],
     ['  seedkeeper/v1   owner=x  ', { version: 1, owner: 'x', fields: { owner: 'x' } }],
     ['"seedkeeper/v1 owner=x"', { version: 1, owner: 'x', fields: { owner: 'x' } }],
     ['seedkeeper/v1 zone=a owner=x', { version: 1, owner: 'x', fields: { zone: 'a', owner: 'x' } }],

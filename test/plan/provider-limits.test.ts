@@ -11,12 +11,26 @@ const ipv4 = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i
 const members = (count: number, from = 1, since = (i: number) => 1000 + i): DesiredMember[] =>
   Array.from({ length: count }, (_, k) => m(ipv4(from + k), since(from + k)));
 
-function input(desired: readonly DesiredMember[], current: readonly RecordSet[] = [], extra: Partial<PlanInput> = {}, policy = {}): PlanInput {
-  return { name: NAME, current, desired, candidates: desired.length, policy: { ...DEFAULT_PLAN_POLICY, ownerId: OWNER, ...policy }, ...extra };
+function input(
+  desired: readonly DesiredMember[],
+  current: readonly RecordSet[] = [],
+  extra: Partial<PlanInput> = {},
+  policy = {},
+): PlanInput {
+  return {
+    name: NAME,
+    current,
+    desired,
+    candidates: desired.length,
+    policy: { ...DEFAULT_PLAN_POLICY, ownerId: OWNER, ...policy },
+    ...extra,
+  };
 }
 
 const written = (plan: Plan): RecordSet[] =>
-  plan.changes.flatMap((c) => (c.kind === 'create' ? [c.set] : c.kind === 'update' ? [c.after] : [])).filter((s) => s.type !== 'TXT');
+  plan.changes
+    .flatMap((c) => (c.kind === 'create' ? [c.set] : c.kind === 'update' ? [c.after] : []))
+    .filter((s) => s.type !== 'TXT');
 
 describe('plan: provider limits', () => {
   it('publishes a stable 400-value subset of 450 healthy members although maxRecordSize is 0', () => {
@@ -26,7 +40,9 @@ describe('plan: provider limits', () => {
     // The embedded provider's own checks accept what the plan writes.
     expect(() => validateRecordSet('embedded', set!, 'example.com')).not.toThrow();
     expect(plan.notes.map((n) => n.code)).toEqual(['provider-limit']);
-    expect(plan.notes[0]!.message).toContain("450 healthy IPv4 addresses are more than the provider's limit of 400 values per record allows");
+    expect(plan.notes[0]!.message).toContain(
+      "450 healthy IPv4 addresses are more than the provider's limit of 400 values per record allows",
+    );
     expect(plan.capped).toEqual([{ family: 'A', healthy: 450, published: 400, limit: 400, reason: 'provider-limit' }]);
     // The longest-lived members (lowest healthySince) are the ones published.
     expect(set?.values).toContain(ipv4(1));
@@ -75,7 +91,7 @@ describe('plan: provider limits', () => {
   it('never writes a set beyond the limit, for any mix of published, dead and new members', () => {
     const limits: ProviderLimits = { maxValuesPerSet: 7, maxSetWireBytes: 16_000, maxChangesPerBatch: 1000 };
     let seed = 42;
-    const random = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const random = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
     for (let round = 0; round < 300; round++) {
       const current = Array.from({ length: 1 + random(7) }, () => ipv4(1 + random(20)));
       const desired = Array.from({ length: random(25) }, () => m(ipv4(1 + random(30)), random(5000)));

@@ -27,7 +27,9 @@ describe('renderPlan', () => {
     expect(text).toMatch(/A += 10\.0\.0\.4 +keep\n/);
     expect(text).toMatch(/AAAA +\(none\)/);
     expect(text).toContain('Changes (1, applied as one batch with compare-and-swap):');
-    expect(text).toContain('update A    seed.example.com ttl 30: 10.0.0.1, 10.0.0.2, 10.0.0.3, 10.0.0.4 -> 10.0.0.3, 10.0.0.4, 10.0.0.9');
+    expect(text).toContain(
+      'update A    seed.example.com ttl 30: 10.0.0.1, 10.0.0.2, 10.0.0.3, 10.0.0.4 -> 10.0.0.3, 10.0.0.4, 10.0.0.9',
+    );
     expect(text).toContain('[removals-capped] removing 2 of 3 addresses due');
   });
 
@@ -40,7 +42,11 @@ describe('renderPlan', () => {
   });
 
   it('shows TTL-only updates', () => {
-    const text = render({ current: [marker(), aaaa('fd00::1')], desired: [m('fd00::1')], policy: { ...policy, ttl: 60 } });
+    const text = render({
+      current: [marker(), aaaa('fd00::1')],
+      desired: [m('fd00::1')],
+      policy: { ...policy, ttl: 60 },
+    });
     expect(text).toContain('update AAAA seed.example.com ttl 30 -> 60: fd00::1');
   });
 

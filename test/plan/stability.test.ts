@@ -8,13 +8,23 @@ import { applyChanges, valuesOf } from './model.js';
 
 const policy: PlanPolicy = { ...DEFAULT_PLAN_POLICY, ownerId: OWNER, maxRecordSize: 3 };
 
-function reconcile(current: readonly RecordSet[], desired: readonly DesiredMember[], p = policy): { next: RecordSet[]; changed: boolean } {
+function reconcile(
+  current: readonly RecordSet[],
+  desired: readonly DesiredMember[],
+  p = policy,
+): { next: RecordSet[]; changed: boolean } {
   const plan = calculatePlan({ name: NAME, current, desired, candidates: desired.length, policy: p });
   return { next: applyChanges(current, plan.changes), changed: plan.changes.length > 0 };
 }
 
 describe('size cap across reconciles', () => {
-  const first = [m('10.0.0.1', 100, 'a'), m('10.0.0.2', 200, 'a'), m('10.0.0.3', 300, 'b'), m('10.0.0.4', 400, 'b'), m('10.0.0.5', 500, 'c')];
+  const first = [
+    m('10.0.0.1', 100, 'a'),
+    m('10.0.0.2', 200, 'a'),
+    m('10.0.0.3', 300, 'b'),
+    m('10.0.0.4', 400, 'b'),
+    m('10.0.0.5', 500, 'c'),
+  ];
 
   it('keeps published members when older members appear, and replaces only the one that died', () => {
     let { next: zone } = reconcile([], first);

@@ -20,7 +20,10 @@ const split = (message: Buffer) => [message.subarray(0, HEADER_SIZE), message.su
 const decode = (message: Buffer) => decodeAdminMessage(...split(message));
 /** Body with a given admin header and raw field bytes, framed with a correct proto header. */
 const raw = (count: number, fieldBytes: Buffer) => {
-  const body = Buffer.concat([Buffer.from([0, 0, AdminCommand.LOGIN, count, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), fieldBytes]);
+  const body = Buffer.concat([
+    Buffer.from([0, 0, AdminCommand.LOGIN, count, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+    fieldBytes,
+  ]);
   return [encodeHeader(MessageType.Admin, body.length), body] as const;
 };
 
@@ -87,8 +90,12 @@ describe('admin messages', () => {
   });
 
   it('rejects out-of-range arguments when encoding', () => {
-    expect(() => encodeAdminMessage({ command: 256, fields: [] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => encodeAdminMessage({ command: 0, fields: [{ id: -1, data: Buffer.alloc(0) }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => encodeAdminMessage({ command: 256, fields: [] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => encodeAdminMessage({ command: 0, fields: [{ id: -1, data: Buffer.alloc(0) }] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
     expect(() => decodeSessionTtl(Buffer.alloc(3))).toThrow(ProtocolError);
   });
 

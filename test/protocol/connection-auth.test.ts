@@ -41,7 +41,9 @@ async function secureNode(admin: (message: AdminMessage) => Buffer | undefined) 
         return;
       }
       const commands = decodeInfoRequest(f.body);
-      socket.write(authenticated ? infoReply(commands.map((c) => [c, 'ok'] as const)) : Buffer.from([2, 1, 0, 0, 0, 0, 0, 0]));
+      socket.write(
+        authenticated ? infoReply(commands.map((c) => [c, 'ok'] as const)) : Buffer.from([2, 1, 0, 0, 0, 0, 0, 0]),
+      );
     });
   });
   cleanups.push(() => s.close());
@@ -128,7 +130,11 @@ describe('InfoConnection: LOGIN and AUTHENTICATE', () => {
         m.command === AdminCommand.AUTHENTICATE &&
         m.fields.get(AdminField.USER)?.toString() === 'admin' &&
         m.fields.get(AdminField.SESSION_TOKEN)?.equals(TOKEN) === true;
-      return encodeAdminMessage({ command: m.command, result: ok ? AdminResult.OK : AdminResult.NOT_AUTHENTICATED, fields: [] });
+      return encodeAdminMessage({
+        command: m.command,
+        result: ok ? AdminResult.OK : AdminResult.NOT_AUTHENTICATED,
+        fields: [],
+      });
     });
     const connection = await connect(node.port, { user: 'admin', sessionToken: TOKEN });
     expect(connection.session).toEqual({ user: 'admin', token: TOKEN, expiresAt: undefined });

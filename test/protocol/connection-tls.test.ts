@@ -28,7 +28,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('InfoConnection over TLS', () => {
   it('verifies the certificate against the tls name, not the dialled IP, and sends it as SNI', async () => {
@@ -45,7 +49,12 @@ describe('InfoConnection over TLS', () => {
 
   it('fails with ConnectError naming the cause when the tls name does not match', async () => {
     const error = await failure(
-      InfoConnection.connect({ host: '127.0.0.1', port: node.port, tls: { name: 'node2.test', ca: cert.cert }, connectTimeoutMs: 10_000 }),
+      InfoConnection.connect({
+        host: '127.0.0.1',
+        port: node.port,
+        tls: { name: 'node2.test', ca: cert.cert },
+        connectTimeoutMs: 10_000,
+      }),
     );
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as Error).message).toMatch(/TLS handshake failed/);
@@ -55,7 +64,12 @@ describe('InfoConnection over TLS', () => {
 
   it('checks an IP tls name against the certificate IPs and sends no SNI for it', async () => {
     const error = await failure(
-      InfoConnection.connect({ host: '127.0.0.1', port: node.port, tls: { name: '127.0.0.1', ca: cert.cert }, connectTimeoutMs: 10_000 }),
+      InfoConnection.connect({
+        host: '127.0.0.1',
+        port: node.port,
+        tls: { name: '127.0.0.1', ca: cert.cert },
+        connectTimeoutMs: 10_000,
+      }),
     );
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as Error).cause).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
@@ -74,7 +88,12 @@ describe('InfoConnection over TLS', () => {
 
   it('refuses an untrusted certificate unless verification is turned off', async () => {
     const error = await failure(
-      InfoConnection.connect({ host: '127.0.0.1', port: node.port, tls: { name: 'node1.test' }, connectTimeoutMs: 10_000 }),
+      InfoConnection.connect({
+        host: '127.0.0.1',
+        port: node.port,
+        tls: { name: 'node1.test' },
+        connectTimeoutMs: 10_000,
+      }),
     );
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as Error).cause).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
@@ -91,7 +110,11 @@ describe('InfoConnection over TLS', () => {
 
   it('reports unusable TLS material as a ConfigError', async () => {
     const error = await failure(
-      InfoConnection.connect({ host: '127.0.0.1', port: node.port, tls: { name: 'node1.test', cert: 'junk', key: 'junk' } }),
+      InfoConnection.connect({
+        host: '127.0.0.1',
+        port: node.port,
+        tls: { name: 'node1.test', cert: 'junk', key: 'junk' },
+      }),
     );
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ path: 'tls' });
@@ -106,7 +129,12 @@ describe('InfoConnection over TLS', () => {
 
     it('times out the handshake with TimeoutError(connect) and closes the socket', async () => {
       const error = await failure(
-        InfoConnection.connect({ host: '127.0.0.1', port: silent.port, tls: { name: 'node1.test' }, connectTimeoutMs: 150 }),
+        InfoConnection.connect({
+          host: '127.0.0.1',
+          port: silent.port,
+          tls: { name: 'node1.test' },
+          connectTimeoutMs: 150,
+        }),
       );
       expect(error).toBeInstanceOf(TimeoutError);
       expect(error).toMatchObject({ phase: 'connect', timeoutMs: 150 });

@@ -155,7 +155,11 @@ describe('InfoConnection: requests', () => {
     let calls = 0;
     const s = await server((socket) =>
       onFrames(socket, () => {
-        socket.write(calls++ === 0 ? frame(MessageType.Info, Buffer.from('ERROR:80:not authenticated\n')) : infoReply([['node', 'A']]));
+        socket.write(
+          calls++ === 0
+            ? frame(MessageType.Info, Buffer.from('ERROR:80:not authenticated\n'))
+            : infoReply([['node', 'A']]),
+        );
       }),
     );
     const connection = await connect(s.port);
@@ -198,10 +202,12 @@ describe('InfoConnection: connecting and aborting', () => {
   });
 
   it('aborts an info request in flight (closing the socket) or still queued (keeping it)', async () => {
-    const s = await server((socket) => onFrames(socket, (f) => {
-      const [command] = decodeInfoRequest(f.body);
-      if (command !== 'stall') socket.write(infoReply([[command!, 'ok']]));
-    }));
+    const s = await server((socket) =>
+      onFrames(socket, (f) => {
+        const [command] = decodeInfoRequest(f.body);
+        if (command !== 'stall') socket.write(infoReply([[command!, 'ok']]));
+      }),
+    );
     const connection = await connect(s.port);
     const controller = new AbortController();
     const slow = connection.info(['stall'], { signal: controller.signal, timeoutMs: 20_000 });
@@ -217,9 +223,11 @@ describe('InfoConnection: connecting and aborting', () => {
 
   it('rejects at once when the signal is already aborted', async () => {
     const s = await server(() => undefined);
-    const error: unknown = await InfoConnection.connect({ host: '127.0.0.1', port: s.port, signal: AbortSignal.abort() }).catch(
-      (e: unknown) => e,
-    );
+    const error: unknown = await InfoConnection.connect({
+      host: '127.0.0.1',
+      port: s.port,
+      signal: AbortSignal.abort(),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortedError);
     expect(s.sockets).toHaveLength(0);
   });

@@ -8,7 +8,9 @@ import { PORTS, threeNodes } from './fixture-data.js';
 function wire(port: string): { bytes: Buffer; bodies: string[] } {
   const replies = Object.values(threeNodes.nodes[port]!);
   return {
-    bytes: Buffer.concat(replies.map((r) => Buffer.concat([Buffer.from(r.header, 'hex'), Buffer.from(r.body, 'utf8')]))),
+    bytes: Buffer.concat(
+      replies.map((r) => Buffer.concat([Buffer.from(r.header, 'hex'), Buffer.from(r.body, 'utf8')])),
+    ),
     bodies: replies.map((r) => r.body),
   };
 }
@@ -61,8 +63,12 @@ describe('FrameDecoder', () => {
 
   it('rejects a bad header and a body over the limit', () => {
     expect(() => new FrameDecoder().push(Buffer.from('0301000000000000', 'hex'))).toThrow(ProtocolError);
-    expect(() => new FrameDecoder({ expectedType: MessageType.Info }).push(Buffer.from('0202000000000000', 'hex'))).toThrow(ProtocolError);
-    expect(() => new FrameDecoder({ maxBodySize: 16 }).push(Buffer.from('0201000000000011', 'hex'))).toThrow(ResponseTooLargeError);
+    expect(() =>
+      new FrameDecoder({ expectedType: MessageType.Info }).push(Buffer.from('0202000000000000', 'hex')),
+    ).toThrow(ProtocolError);
+    expect(() => new FrameDecoder({ maxBodySize: 16 }).push(Buffer.from('0201000000000011', 'hex'))).toThrow(
+      ResponseTooLargeError,
+    );
   });
 });
 

@@ -18,7 +18,12 @@ function rethrowUnlessOurs(error: unknown): true {
 
 /** Bytes that are mostly header-like: version/type bytes from a small set, then small sizes. */
 const headerishArb = fc
-  .tuple(fc.constantFrom(0, 1, 2, 3, 255), fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 255), fc.integer({ min: 0, max: 64 }), fc.uint8Array({ maxLength: 48 }))
+  .tuple(
+    fc.constantFrom(0, 1, 2, 3, 255),
+    fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 255),
+    fc.integer({ min: 0, max: 64 }),
+    fc.uint8Array({ maxLength: 48 }),
+  )
   .map(([version, type, size, rest]) => {
     const header = Buffer.alloc(8);
     header[0] = version;
@@ -27,7 +32,13 @@ const headerishArb = fc
     return Buffer.concat([header, rest]);
   });
 
-const chunksArb = fc.array(fc.oneof(fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b)), headerishArb), { maxLength: 8 });
+const chunksArb = fc.array(
+  fc.oneof(
+    fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b)),
+    headerishArb,
+  ),
+  { maxLength: 8 },
+);
 
 /** Split a buffer at the given fractions. */
 function split(bytes: Buffer, cuts: readonly number[]): Buffer[] {
@@ -45,14 +56,23 @@ function split(bytes: Buffer, cuts: readonly number[]): Buffer[] {
 describe('framing on hostile bytes', () => {
   it('decodeHeader accepts only well-formed headers and throws SeedkeeperError otherwise', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 0, maxLength: 10 }), fc.option(fc.integer({ min: 0, max: 1 << 20 })), (bytes, max) => {
-        try {
-          const h = decodeHeader(bytes, max === null ? {} : { maxBodySize: max });
-          return (h.version === 2 || (h.version === 0 && h.type === MessageType.Admin)) && h.type >= 1 && h.type <= 5 && h.size === Buffer.from(bytes).readUIntBE(2, 6);
-        } catch (error) {
-          return rethrowUnlessOurs(error);
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 10 }),
+        fc.option(fc.integer({ min: 0, max: 1 << 20 })),
+        (bytes, max) => {
+          try {
+            const h = decodeHeader(bytes, max === null ? {} : { maxBodySize: max });
+            return (
+              (h.version === 2 || (h.version === 0 && h.type === MessageType.Admin)) &&
+              h.type >= 1 &&
+              h.type <= 5 &&
+              h.size === Buffer.from(bytes).readUIntBE(2, 6)
+            );
+          } catch (error) {
+            return rethrowUnlessOurs(error);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -81,15 +101,22 @@ describe('framing on hostile bytes', () => {
   });
 
   it('FrameDecoder yields the original bodies however the stream is chunked', () => {
-    const bodiesArb = fc.array(fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)), { minLength: 1, maxLength: 5 });
+    const bodiesArb = fc.array(
+      fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),
+      { minLength: 1, maxLength: 5 },
+    );
     fc.assert(
-      fc.property(bodiesArb, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }), (bodies, cuts) => {
-        const stream = Buffer.concat(bodies.map((b) => frame(MessageType.Info, b)));
-        const decoder = new FrameDecoder({ expectedType: MessageType.Info });
-        const got = split(stream, cuts).flatMap((part) => decoder.push(part).map((f) => f.body));
-        expect(got).toEqual(bodies);
-        expect(decoder.bufferedBytes).toBe(0);
-      }),
+      fc.property(
+        bodiesArb,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }),
+        (bodies, cuts) => {
+          const stream = Buffer.concat(bodies.map((b) => frame(MessageType.Info, b)));
+          const decoder = new FrameDecoder({ expectedType: MessageType.Info });
+          const got = split(stream, cuts).flatMap((part) => decoder.push(part).map((f) => f.body));
+          expect(got).toEqual(bodies);
+          expect(decoder.bufferedBytes).toBe(0);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -104,12 +131,18 @@ describe('info bodies on hostile input', () => {
 
   it('parseInfoResponse never throws and yields lines without LF, names without TAB', () => {
     fc.assert(
-      fc.property(fc.oneof(textArb, fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b))), (body) => {
-        for (const entry of parseInfoResponse(body)) {
-          if (entry.name.includes('\n') || entry.name.includes('\t') || entry.value.includes('\n')) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.oneof(
+          textArb,
+          fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b)),
+        ),
+        (body) => {
+          for (const entry of parseInfoResponse(body)) {
+            if (entry.name.includes('\n') || entry.name.includes('\t') || entry.value.includes('\n')) return false;
+          }
+          return true;
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -139,14 +172,17 @@ describe('info bodies on hostile input', () => {
     const safe = fc.string({ unit: fc.constantFrom(...'abcxyz:;,=-_.[]0129 '), maxLength: 20 });
     const commandArb = safe.filter((s) => s.length > 0 && !s.startsWith('ERROR') && !s.startsWith('FAIL'));
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(commandArb, safe), { selector: ([c]) => c, minLength: 1, maxLength: 6 }), (pairs) => {
-        const commands = pairs.map(([c]) => c);
-        const request = encodeInfoRequest(commands);
-        const body = pairs.map(([c, v]) => `${c}\t${v}\n`).join('');
-        const reply = matchInfoReply(commands, Buffer.from(body));
-        expect(request.toString()).toBe(commands.map((c) => `${c}\n`).join(''));
-        for (const [c, v] of pairs) expect(reply.raw(c)).toBe(v);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(commandArb, safe), { selector: ([c]) => c, minLength: 1, maxLength: 6 }),
+        (pairs) => {
+          const commands = pairs.map(([c]) => c);
+          const request = encodeInfoRequest(commands);
+          const body = pairs.map(([c, v]) => `${c}\t${v}\n`).join('');
+          const reply = matchInfoReply(commands, Buffer.from(body));
+          expect(request.toString()).toBe(commands.map((c) => `${c}\n`).join(''));
+          for (const [c, v] of pairs) expect(reply.raw(c)).toBe(v);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

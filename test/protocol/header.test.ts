@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { NotAerospikeError, ProtocolError, ResponseTooLargeError } from '../../src/protocol/errors.js';
-import { HEADER_SIZE, MessageType, PROTO_SIZE_MAX, decodeHeader, encodeHeader, frame } from '../../src/protocol/header.js';
+import {
+  HEADER_SIZE,
+  MessageType,
+  PROTO_SIZE_MAX,
+  decodeHeader,
+  encodeHeader,
+  frame,
+} from '../../src/protocol/header.js';
 import { threeNodes } from './fixture-data.js';
 
 const hex = (text: string): Buffer => Buffer.from(text, 'hex');
@@ -50,7 +57,9 @@ describe('proto header', () => {
     expect(() => decodeHeader(hex('0201000000080001'), { maxBodySize: 512 * 1024 })).toThrow(ResponseTooLargeError);
     expect(decodeHeader(encodeHeader(MessageType.Info, PROTO_SIZE_MAX)).size).toBe(PROTO_SIZE_MAX);
     expect(() => decodeHeader(hex('0201000008000001'))).toThrow(ResponseTooLargeError);
-    expect(() => decodeHeader(hex('0201ffffffffffff'), { maxBodySize: Number.MAX_SAFE_INTEGER })).toThrow(ResponseTooLargeError);
+    expect(() => decodeHeader(hex('0201ffffffffffff'), { maxBodySize: Number.MAX_SAFE_INTEGER })).toThrow(
+      ResponseTooLargeError,
+    );
   });
 
   it('needs eight bytes', () => {
@@ -59,7 +68,9 @@ describe('proto header', () => {
 
   it('refuses to encode sizes outside the protocol range', () => {
     expect(() => encodeHeader(MessageType.Info, -1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => encodeHeader(MessageType.Info, PROTO_SIZE_MAX + 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => encodeHeader(MessageType.Info, PROTO_SIZE_MAX + 1)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });
 
@@ -75,6 +86,8 @@ describe('a port that does not speak the Aerospike protocol', () => {
 
   it('an over-long reply says what the size means', () => {
     const header = Buffer.from([2, 1, 0, 0, 0x7f, 0, 0, 0]);
-    expect(() => decodeHeader(header, { maxBodySize: 512 * 1024 })).toThrow(/announces \d+ bytes, more than the 524288 allowed: this port does not seem to speak the Aerospike protocol/);
+    expect(() => decodeHeader(header, { maxBodySize: 512 * 1024 })).toThrow(
+      /announces \d+ bytes, more than the 524288 allowed: this port does not seem to speak the Aerospike protocol/,
+    );
   });
 });

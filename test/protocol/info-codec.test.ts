@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InfoParseError, InfoServerError, ProtocolError } from '../../src/protocol/errors.js';
-import { decodeInfoRequest, encodeInfoRequest, formatInfoError, matchInfoReply, parseInfoError, parseInfoResponse } from '../../src/protocol/info-codec.js';
+import {
+  decodeInfoRequest,
+  encodeInfoRequest,
+  formatInfoError,
+  matchInfoReply,
+  parseInfoError,
+  parseInfoResponse,
+} from '../../src/protocol/info-codec.js';
 import { parseUnsignedGeneration, parsePartitionGeneration } from '../../src/protocol/values/generation.js';
 import { parseNodeId } from '../../src/protocol/values/node-id.js';
 import { MULTI, NODE_OF_PORT, PORTS, a3Stopped, reply, threeNodes } from './fixture-data.js';
@@ -67,7 +74,9 @@ describe('info replies: captured cluster', () => {
   });
 
   it('rejects replies out of request order', () => {
-    expect(() => matchInfoReply(['partition-generation', 'node'], 'node\tA1\npartition-generation\t0\n')).toThrow(ProtocolError);
+    expect(() => matchInfoReply(['partition-generation', 'node'], 'node\tA1\npartition-generation\t0\n')).toThrow(
+      ProtocolError,
+    );
   });
 });
 

@@ -43,7 +43,11 @@ function contended(base: ReturnType<typeof memory>, times: number): DnsProvider 
       if (n++ < times) {
         const current = base.store.read([NAME]).find((s) => s.type === 'A');
         const other = `10.9.0.${n}`;
-        base.store.apply([current ? { kind: 'update', before: current, after: A([...current.values, other]) } : { kind: 'create', set: A([other]) }]);
+        base.store.apply([
+          current
+            ? { kind: 'update', before: current, after: A([...current.values, other]) }
+            : { kind: 'create', set: A([other]) },
+        ]);
       }
       return sets;
     },
@@ -55,11 +59,20 @@ const current = (p: ReturnType<typeof memory>) => p.store.read([NAME]).find((s) 
 describe('modifyRecordSet', () => {
   it('creates, updates, deletes, and does nothing when the set already is as wanted', async () => {
     const p = memory();
-    expect(await modifyRecordSet(p, NAME, 'A', () => A(['10.0.0.1']))).toMatchObject({ attempts: 1, change: { kind: 'create' } });
-    expect(await modifyRecordSet(p, NAME, 'A', (s) => ({ ...s!, values: [...s!.values, '10.0.0.2'] }))).toMatchObject({ change: { kind: 'update' }, set: A(['10.0.0.1', '10.0.0.2']) });
+    expect(await modifyRecordSet(p, NAME, 'A', () => A(['10.0.0.1']))).toMatchObject({
+      attempts: 1,
+      change: { kind: 'create' },
+    });
+    expect(await modifyRecordSet(p, NAME, 'A', (s) => ({ ...s!, values: [...s!.values, '10.0.0.2'] }))).toMatchObject({
+      change: { kind: 'update' },
+      set: A(['10.0.0.1', '10.0.0.2']),
+    });
     expect(await modifyRecordSet(p, NAME, 'A', (s) => s)).toMatchObject({ attempts: 1, change: undefined });
     expect(p.applies).toBe(2);
-    expect(await modifyRecordSet(p, NAME, 'A', () => undefined)).toMatchObject({ change: { kind: 'delete' }, set: undefined });
+    expect(await modifyRecordSet(p, NAME, 'A', () => undefined)).toMatchObject({
+      change: { kind: 'delete' },
+      set: undefined,
+    });
     expect(current(p)).toBeUndefined();
   });
 
@@ -73,7 +86,11 @@ describe('modifyRecordSet', () => {
   it('backs off with full jitter: random(0, min(max, base * 2^n))', async () => {
     const base = memory([A(['10.0.0.1'])]);
     const t0 = Date.now();
-    await addAddress(contended(base, 4), NAME, '10.0.0.2', 30, { baseDelayMs: 10, maxDelayMs: 40, random: () => 0.999 });
+    await addAddress(contended(base, 4), NAME, '10.0.0.2', 30, {
+      baseDelayMs: 10,
+      maxDelayMs: 40,
+      random: () => 0.999,
+    });
     const elapsed = Date.now() - t0; // ceilings 10, 20, 40, 40 → about 110 ms
     expect(elapsed).toBeGreaterThanOrEqual(100);
     expect(elapsed).toBeLessThan(1000);
@@ -81,7 +98,10 @@ describe('modifyRecordSet', () => {
 
   it('gives up after maxAttempts with the last conflict as the cause', async () => {
     const base = memory([A(['10.0.0.1'])]);
-    const error = await addAddress(contended(base, 100), NAME, '10.0.0.2', 30, { maxAttempts: 3, random: () => 0 }).catch((e: unknown) => e);
+    const error = await addAddress(contended(base, 100), NAME, '10.0.0.2', 30, {
+      maxAttempts: 3,
+      random: () => 0,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CasExhaustedError);
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as CasExhaustedError).attempts).toBe(3);
@@ -92,16 +112,28 @@ describe('modifyRecordSet', () => {
 
   it('passes other errors through at once, and rejects a mutate that changes the name or type', async () => {
     const p = memory();
-    const failing: DnsProvider = { ...p, apply: () => Promise.reject(new ProviderError('memory', 'ERR_DNS_REFUSED', 'refused', { labels: ['usage'] })) };
+    const failing: DnsProvider = {
+      ...p,
+      apply: () => Promise.reject(new ProviderError('memory', 'ERR_DNS_REFUSED', 'refused', { labels: ['usage'] })),
+    };
     await expect(addAddress(failing, NAME, '10.0.0.1', 30)).rejects.toMatchObject({ code: 'ERR_DNS_REFUSED' });
-    await expect(modifyRecordSet(p, NAME, 'A', () => ({ ...A(['10.0.0.1']), name: `other.${ZONE}` }))).rejects.toMatchObject({ code: 'ERR_INVALID_RECORD' });
+    await expect(
+      modifyRecordSet(p, NAME, 'A', () => ({ ...A(['10.0.0.1']), name: `other.${ZONE}` })),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_RECORD' });
   });
 
   it('stops when aborted during the backoff', async () => {
     const base = memory([A(['10.0.0.1'])]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('shutting down')), 30);
-    await expect(addAddress(contended(base, 100), NAME, '10.0.0.2', 30, { baseDelayMs: 1000, maxDelayMs: 1000, random: () => 0.999, signal: controller.signal })).rejects.toThrow('shutting down');
+    await expect(
+      addAddress(contended(base, 100), NAME, '10.0.0.2', 30, {
+        baseDelayMs: 1000,
+        maxDelayMs: 1000,
+        random: () => 0.999,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('shutting down');
   });
 
   it(`converges with 8 concurrent writers on one store`, async () => {
@@ -140,7 +172,9 @@ describe('addAddress / removeAddress', () => {
     expect((error as ProviderError).hasLabel('usage')).toBe(true);
     expect((error as Error).message).toMatch(/10\.0\.0\.1 is its last address.*allowEmpty: true/);
     expect(current(p)?.values).toEqual(['10.0.0.1']);
-    expect(await removeAddress(p, NAME, '10.0.0.1', { allowEmpty: true })).toMatchObject({ change: { kind: 'delete' } });
+    expect(await removeAddress(p, NAME, '10.0.0.1', { allowEmpty: true })).toMatchObject({
+      change: { kind: 'delete' },
+    });
     expect(current(p)).toBeUndefined();
   });
 });

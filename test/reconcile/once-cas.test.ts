@@ -13,10 +13,21 @@ import { jumpingClock } from '../helpers/jumping-clock.js';
 
 const NAME = 'seed.cas.test';
 const change: RecordChange = { kind: 'create', set: { name: NAME, type: 'A', ttl: 30, values: ['10.0.0.1'] } };
-const plan = (overrides: Partial<Plan> = {}): Plan => ({ changes: [change], published: { A: ['10.0.0.1'], AAAA: [] }, added: ['10.0.0.1'], removed: [], notes: [], refused: false, ...overrides });
+const plan = (overrides: Partial<Plan> = {}): Plan => ({
+  changes: [change],
+  published: { A: ['10.0.0.1'], AAAA: [] },
+  added: ['10.0.0.1'],
+  removed: [],
+  notes: [],
+  refused: false,
+  ...overrides,
+});
 
 /** Applies fail with `failures` in order (then succeed); reads fail when `readFailsAt` is reached. */
-function scripted(failures: Error[], readFailsAt = Infinity): { provider: DnsProvider; reads: () => number; names: string[][] } {
+function scripted(
+  failures: Error[],
+  readFailsAt = Infinity,
+): { provider: DnsProvider; reads: () => number; names: string[][] } {
   let reads = 0;
   const names: string[][] = [];
   const provider: DnsProvider = {
@@ -26,7 +37,9 @@ function scripted(failures: Error[], readFailsAt = Infinity): { provider: DnsPro
     read: (n) => {
       names.push([...n]);
       reads++;
-      return reads >= readFailsAt ? Promise.reject(new ProviderError('rfc2136', 'ERR_PROVIDER_TIMEOUT', 'no answer')) : Promise.resolve([]);
+      return reads >= readFailsAt
+        ? Promise.reject(new ProviderError('rfc2136', 'ERR_PROVIDER_TIMEOUT', 'no answer'))
+        : Promise.resolve([]);
     },
     apply: (changes) => {
       const failure = failures.shift();
@@ -57,7 +70,13 @@ describe('reconcileOnce', () => {
     const { clock, pauses } = setUp();
     const { provider, names } = scripted([conflict(), conflict()]);
     const seen: number[] = [];
-    const result = await reconcileOnce({ name: NAME, provider, plan: () => plan(), clock, onConflict: (attempt) => seen.push(attempt) });
+    const result = await reconcileOnce({
+      name: NAME,
+      provider,
+      plan: () => plan(),
+      clock,
+      onConflict: (attempt) => seen.push(attempt),
+    });
     expect(result).toMatchObject({ applied: true, attempts: 3 });
     expect(result.error).toBeUndefined();
     expect(seen).toEqual([1, 2]);
@@ -75,7 +94,14 @@ describe('reconcileOnce', () => {
     const last = conflict();
     const { provider } = scripted([conflict(), conflict(), last]);
     const seen: number[] = [];
-    const result = await reconcileOnce({ name: NAME, provider, plan: () => plan(), clock, maxConflictRetries: 2, onConflict: (attempt) => seen.push(attempt) });
+    const result = await reconcileOnce({
+      name: NAME,
+      provider,
+      plan: () => plan(),
+      clock,
+      maxConflictRetries: 2,
+      onConflict: (attempt) => seen.push(attempt),
+    });
     expect(result).toMatchObject({ applied: false, attempts: 3 });
     expect(result.error).toBe(last);
     expect(seen).toEqual([1, 2]); // the last conflict is not retried, so not announced
@@ -92,11 +118,20 @@ describe('reconcileOnce', () => {
   it('applies nothing on a dry run or a refused plan, and fails without a plan when the first read fails', async () => {
     const { clock } = setUp();
     const dry = scripted([]);
-    expect(await reconcileOnce({ name: NAME, provider: dry.provider, plan: () => plan(), clock, dryRun: true })).toMatchObject({ applied: false, attempts: 1 });
+    expect(
+      await reconcileOnce({ name: NAME, provider: dry.provider, plan: () => plan(), clock, dryRun: true }),
+    ).toMatchObject({ applied: false, attempts: 1 });
     const refused = scripted([]);
-    expect(await reconcileOnce({ name: NAME, provider: refused.provider, plan: () => plan({ refused: true }), clock })).toMatchObject({ applied: false, attempts: 1 });
+    expect(
+      await reconcileOnce({ name: NAME, provider: refused.provider, plan: () => plan({ refused: true }), clock }),
+    ).toMatchObject({ applied: false, attempts: 1 });
     const down = scripted([], 1);
     const result = await reconcileOnce({ name: NAME, provider: down.provider, plan: () => plan(), clock });
-    expect(result).toMatchObject({ plan: undefined, applied: false, attempts: 1, error: { code: 'ERR_PROVIDER_TIMEOUT' } });
+    expect(result).toMatchObject({
+      plan: undefined,
+      applied: false,
+      attempts: 1,
+      error: { code: 'ERR_PROVIDER_TIMEOUT' },
+    });
   });
 });

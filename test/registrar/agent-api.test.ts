@@ -35,17 +35,25 @@ interface Reply {
 }
 
 /** One raw HTTP request (so tests control every header, including a lying or absent content-length). */
-function send(at: { host: string; port: number }, method: string, urlPath: string, options: { token?: string | null; auth?: string; body?: string | Buffer; chunked?: boolean } = {}): Promise<Reply> {
+function send(
+  at: { host: string; port: number },
+  method: string,
+  urlPath: string,
+  options: { token?: string | null; auth?: string; body?: string | Buffer; chunked?: boolean } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (options.auth !== undefined) headers.authorization = options.auth;
   else if (options.token !== null) headers.authorization = `Bearer ${options.token ?? TOKEN}`;
-  if (options.body !== undefined && !options.chunked) headers['content-length'] = String(Buffer.byteLength(options.body));
+  if (options.body !== undefined && !options.chunked)
+    headers['content-length'] = String(Buffer.byteLength(options.body));
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   return new Promise((resolve, reject) => {
     const req = request({ host: at.host, port: at.port, method, path: urlPath, headers, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error('request timed out')));
     req.on('error', reject);
@@ -65,7 +73,9 @@ function logSink(): { lines: string[]; stream: Writable } {
   return { lines, stream };
 }
 
-async function serve({ token }: { token?: string } = { token: TOKEN }): Promise<{ source: AgentSource; lines: string[] }> {
+async function serve(
+  { token }: { token?: string } = { token: TOKEN },
+): Promise<{ source: AgentSource; lines: string[] }> {
   const source = createAgentSource();
   const { lines, stream } = logSink();
   server = await startStatusServer({
@@ -84,7 +94,14 @@ describe('agent API: authentication', () => {
   it('answers 401 without a token, with a wrong one, or a malformed header, never saying which', async () => {
     const { source, lines } = await serve();
     const s = server!;
-    const cases = [{ token: null }, { token: 'wrong-token-0123456789abcdef' }, { token: `${TOKEN}x` }, { auth: TOKEN }, { auth: `Basic ${TOKEN}` }, { auth: 'Bearer ' }];
+    const cases = [
+      { token: null },
+      { token: 'wrong-token-0123456789abcdef' },
+      { token: `${TOKEN}x` },
+      { auth: TOKEN },
+      { auth: `Basic ${TOKEN}` },
+      { auth: 'Bearer ' },
+    ];
     const bodies = new Set<string>();
     for (const c of cases) {
       const reply = await send(s, 'PUT', '/v1/members/i-1', { ...c, body: member });
@@ -105,7 +122,10 @@ describe('agent API: authentication', () => {
     const { source, lines } = await serve();
     const reply = await send(server!, 'PUT', '/v1/members/i-0abc', { auth: `bearer ${TOKEN}`, body: member });
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toMatchObject({ result: 'added', member: { id: 'i-0abc', address: '10.0.0.5', port: 3000 } });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      result: 'added',
+      member: { id: 'i-0abc', address: '10.0.0.5', port: 3000 },
+    });
     expect(source.candidates()).toEqual([{ id: 'i-0abc', address: '10.0.0.5', port: 3000, source: 'agent' }]);
     expect(lines.join('')).not.toContain(TOKEN);
   });
@@ -136,8 +156,13 @@ describe('agent API: routes', () => {
     expect((await send(s, 'PUT', '/v1/members/i-1', { body: member })).status).toBe(200);
     const renewed = await send(s, 'PUT', '/v1/members/i-1', { body: member });
     expect(JSON.parse(renewed.body).result).toBe('renewed');
-    const moved = await send(s, 'PUT', '/v1/members/i-1', { body: JSON.stringify({ address: '2001:db8::5', port: 3100 }) });
-    expect(JSON.parse(moved.body)).toMatchObject({ result: 'replaced', member: { address: '2001:db8::5', port: 3100 } });
+    const moved = await send(s, 'PUT', '/v1/members/i-1', {
+      body: JSON.stringify({ address: '2001:db8::5', port: 3100 }),
+    });
+    expect(JSON.parse(moved.body)).toMatchObject({
+      result: 'replaced',
+      member: { address: '2001:db8::5', port: 3100 },
+    });
     await send(s, 'PUT', '/v1/members/i-2', { body: JSON.stringify({ address: '10.0.0.6', port: 3000 }) });
     const list = await send(s, 'GET', '/v1/members');
     expect(list.status).toBe(200);
@@ -159,18 +184,58 @@ describe('agent API: routes', () => {
     ['a broken escape', '/v1/members/%E0%A4%A', member, /^id:/],
     ['invalid JSON', '/v1/members/i-1', '{"address": ', /expected JSON/],
     ['a JSON array', '/v1/members/i-1', '[1]', /JSON object/],
-    ['a host name', '/v1/members/i-1', JSON.stringify({ address: 'db.example.com', port: 3000 }), /^address: "db\.example\.com" is not an IPv4 or IPv6 address/],
+    [
+      'a host name',
+      '/v1/members/i-1',
+      JSON.stringify({ address: 'db.example.com', port: 3000 }),
+      /^address: "db\.example\.com" is not an IPv4 or IPv6 address/,
+    ],
     ['no address', '/v1/members/i-1', JSON.stringify({ port: 3000 }), /^address:/],
-    ['port 0', '/v1/members/i-1', JSON.stringify({ address: '10.0.0.5', port: 0 }), /^port: expected an integer from 1 to 65535/],
+    [
+      'port 0',
+      '/v1/members/i-1',
+      JSON.stringify({ address: '10.0.0.5', port: 0 }),
+      /^port: expected an integer from 1 to 65535/,
+    ],
     ['port 70000', '/v1/members/i-1', JSON.stringify({ address: '10.0.0.5', port: 70000 }), /^port:/],
     ['a string port', '/v1/members/i-1', JSON.stringify({ address: '10.0.0.5', port: '3000' }), /^port:/],
-    ['port 1e3 (read as 1000 by JSON.parse)', '/v1/members/i-1', '{"address": "10.0.0.5", "port": 1e3}', /^port: expected an integer from 1 to 65535 written in plain digits/],
-    ['0.0.0.0', '/v1/members/i-1', JSON.stringify({ address: '0.0.0.0', port: 3000 }), /^address: "0\.0\.0\.0" is in 0\.0\.0\.0\/8/],
-    ['a multicast address', '/v1/members/i-1', JSON.stringify({ address: '224.0.0.1', port: 3000 }), /^address: "224\.0\.0\.1" is a multicast address/],
-    ['a zoned link-local address', '/v1/members/i-1', JSON.stringify({ address: 'fe80::1%eth0', port: 3000 }), /^address: "fe80::1%eth0" has an IPv6 zone/],
-    ['loopback (not allowed by default)', '/v1/members/i-1', JSON.stringify({ address: '::ffff:127.0.0.1', port: 3000 }), /^address: "::ffff:127\.0\.0\.1" is a loopback address/],
+    [
+      'port 1e3 (read as 1000 by JSON.parse)',
+      '/v1/members/i-1',
+      '{"address": "10.0.0.5", "port": 1e3}',
+      /^port: expected an integer from 1 to 65535 written in plain digits/,
+    ],
+    [
+      '0.0.0.0',
+      '/v1/members/i-1',
+      JSON.stringify({ address: '0.0.0.0', port: 3000 }),
+      /^address: "0\.0\.0\.0" is in 0\.0\.0\.0\/8/,
+    ],
+    [
+      'a multicast address',
+      '/v1/members/i-1',
+      JSON.stringify({ address: '224.0.0.1', port: 3000 }),
+      /^address: "224\.0\.0\.1" is a multicast address/,
+    ],
+    [
+      'a zoned link-local address',
+      '/v1/members/i-1',
+      JSON.stringify({ address: 'fe80::1%eth0', port: 3000 }),
+      /^address: "fe80::1%eth0" has an IPv6 zone/,
+    ],
+    [
+      'loopback (not allowed by default)',
+      '/v1/members/i-1',
+      JSON.stringify({ address: '::ffff:127.0.0.1', port: 3000 }),
+      /^address: "::ffff:127\.0\.0\.1" is a loopback address/,
+    ],
     ['an id the agent rule refuses', '/v1/members/..', member, /^id: "\.\.": expected 1-64 letters/],
-    ['an unknown field', '/v1/members/i-1', JSON.stringify({ address: '10.0.0.5', port: 3000, weight: 5 }), /unknown field.*weight/],
+    [
+      'an unknown field',
+      '/v1/members/i-1',
+      JSON.stringify({ address: '10.0.0.5', port: 3000, weight: 5 }),
+      /unknown field.*weight/,
+    ],
   ])('answers 400 with a clear JSON error for %s', async (_what, urlPath, body, pattern) => {
     const { source, lines } = await serve();
     const reply = await send(server!, 'PUT', urlPath, { body });
@@ -188,7 +253,10 @@ describe('agent API: routes', () => {
     const declared = await send(s, 'PUT', '/v1/members/i-1', { body: big });
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body).error).toMatch(/larger than 4096 bytes/);
-    const streamed = await send(s, 'PUT', '/v1/members/i-1', { body: big, chunked: true }).catch((error: Error) => ({ status: -1, body: error.message }));
+    const streamed = await send(s, 'PUT', '/v1/members/i-1', { body: big, chunked: true }).catch((error: Error) => ({
+      status: -1,
+      body: error.message,
+    }));
     expect(streamed.status).toBe(413);
     expect(source.members()).toEqual([]);
     expect((await send(s, 'PUT', '/v1/members/i-1', { body: member })).status).toBe(200);
@@ -247,15 +315,23 @@ describe('build: mounting the agent API', () => {
   it('validates the config: source options and the token reference', () => {
     expect(base().sources[0]).toEqual({ type: 'agent', leaseMs: 0, maxMembers: 4096 });
     expect(() => base({ sources: [{ type: 'agent', leaseMs: 50 }] })).toThrow(/sources\[0\]\.leaseMs.*at least 1000/);
-    expect(() => base({ http: { agentToken: { env: 'A', file: 'f' } } })).toThrow(/http\.agentToken.*exactly one of env or file/);
+    expect(() => base({ http: { agentToken: { env: 'A', file: 'f' } } })).toThrow(
+      /http\.agentToken.*exactly one of env or file/,
+    );
     expect(() => base({ http: { agentToken: { env: 'not a name' } } })).toThrow(/http\.agentToken\.env/);
     expect(() => base({ http: { agentToken: { value: TOKEN } } })).toThrow(/http\.agentToken.*unknown option/);
   });
 
   it('refuses an agent source without a token, or without the HTTP server, naming the path (at validation)', () => {
-    expect(() => base({ http: { listen: '127.0.0.1:0' } })).toThrow(/config: http\.agentToken: an agent source needs the agent API token/);
-    expect(() => base({ http: { listen: 'off', agentToken: { env: 'X' } } })).toThrow(/config: http\.listen: an agent source needs the HTTP server/);
-    expect(() => base({ sources: [{ type: 'agent' }, { type: 'agent' }] })).toThrow(/config: sources\[1\]: only one agent source/);
+    expect(() => base({ http: { listen: '127.0.0.1:0' } })).toThrow(
+      /config: http\.agentToken: an agent source needs the agent API token/,
+    );
+    expect(() => base({ http: { listen: 'off', agentToken: { env: 'X' } } })).toThrow(
+      /config: http\.listen: an agent source needs the HTTP server/,
+    );
+    expect(() => base({ sources: [{ type: 'agent' }, { type: 'agent' }] })).toThrow(
+      /config: sources\[1\]: only one agent source/,
+    );
   });
 
   it('reads the token at start from the environment or a file, with errors that never show it', async () => {
@@ -274,12 +350,17 @@ describe('build: mounting the agent API', () => {
     const http = runtime.http!;
     expect((await send(http, 'PUT', '/v1/members/i-1', { body: member })).status).toBe(200);
     expect(runtime.sources.find((s) => s.kind === 'agent')?.candidates()).toHaveLength(1);
-    expect((await buildError(base({ http: { listen: '127.0.0.1:0', agentToken: { file: path.join(dir, 'missing') } } }))).message).toMatch(/ENOENT/);
+    expect(
+      (await buildError(base({ http: { listen: '127.0.0.1:0', agentToken: { file: path.join(dir, 'missing') } } })))
+        .message,
+    ).toMatch(/ENOENT/);
   });
 
   it('serves no agent API without an agent source (404), even with a token configured', async () => {
     process.env.SEEDKEEPER_TEST_AGENT_TOKEN = TOKEN;
-    runtime = await buildRegistrar(base({ allowLoopback: true, sources: [{ type: 'static', addresses: ['127.0.0.1'] }] }));
+    runtime = await buildRegistrar(
+      base({ allowLoopback: true, sources: [{ type: 'static', addresses: ['127.0.0.1'] }] }),
+    );
     expect((await send(runtime.http!, 'PUT', '/v1/members/i-1', { body: member })).status).toBe(404);
     expect((await send(runtime.http!, 'GET', '/healthz')).status).toBe(503);
   });

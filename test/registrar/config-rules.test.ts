@@ -29,30 +29,43 @@ const base = (extra: Record<string, unknown> = {}): Record<string, unknown> => (
 
 describe('registrar config: rules checked before anything starts', () => {
   it('rejects unhealthyAfterMs below intervalMs with the path and the rule', () => {
-    expect(() => validateConfig(base({ health: { intervalMs: 1000, unhealthyAfterMs: 100, timeoutMs: 500 } }), 'r.yaml')).toThrow(
-      /r\.yaml: health\.unhealthyAfterMs: expected unhealthyAfterMs >= intervalMs/,
-    );
-    expect(validateConfig(base({ health: { intervalMs: 1000, unhealthyAfterMs: 1000, timeoutMs: 500 } })).health.unhealthyAfterMs).toBe(1000);
+    expect(() =>
+      validateConfig(base({ health: { intervalMs: 1000, unhealthyAfterMs: 100, timeoutMs: 500 } }), 'r.yaml'),
+    ).toThrow(/r\.yaml: health\.unhealthyAfterMs: expected unhealthyAfterMs >= intervalMs/);
+    expect(
+      validateConfig(base({ health: { intervalMs: 1000, unhealthyAfterMs: 1000, timeoutMs: 500 } })).health
+        .unhealthyAfterMs,
+    ).toBe(1000);
   });
 
   it('rejects a listen address that is a host name at validation, naming the path', () => {
     expect(() => validateConfig(base({ provider: { type: 'embedded', listen: 'localhost:15363' } }), 'r.yaml')).toThrow(
       /r\.yaml: provider\.listen: expected an IP address and port .*"localhost:15363"/,
     );
-    expect(() => validateConfig(base({ http: { listen: 'localhost:9464' } }), 'r.yaml')).toThrow(/r\.yaml: http\.listen: expected an IP address/);
+    expect(() => validateConfig(base({ http: { listen: 'localhost:9464' } }), 'r.yaml')).toThrow(
+      /r\.yaml: http\.listen: expected an IP address/,
+    );
   });
 
   it('rejects an invalid static address and an oversized CIDR pool at validation, naming the entry', () => {
-    expect(() => validateConfig(base({ sources: [{ type: 'static', addresses: ['10.0.0.1', '0.0.0.0'] }] }), 'r.yaml')).toThrow(
-      /r\.yaml: sources\[0\]\.addresses\[1\]: "0\.0\.0\.0" is in 0\.0\.0\.0\/8/,
+    expect(() =>
+      validateConfig(base({ sources: [{ type: 'static', addresses: ['10.0.0.1', '0.0.0.0'] }] }), 'r.yaml'),
+    ).toThrow(/r\.yaml: sources\[0\]\.addresses\[1\]: "0\.0\.0\.0" is in 0\.0\.0\.0\/8/);
+    expect(() => validateConfig(base({ sources: [{ type: 'static', cidrs: ['10.0.0.0/8'] }] }), 'r.yaml')).toThrow(
+      /r\.yaml: sources\[0\]\.cidrs\[0\]: 10\.0\.0\.0\/8 holds 16777216/,
     );
-    expect(() => validateConfig(base({ sources: [{ type: 'static', cidrs: ['10.0.0.0/8'] }] }), 'r.yaml')).toThrow(/r\.yaml: sources\[0\]\.cidrs\[0\]: 10\.0\.0\.0\/8 holds 16777216/);
-    expect(() => validateConfig(base({ sources: [{ type: 'static', addresses: ['not-an-ip'] }] }))).toThrow(/sources\[0\]\.addresses\[0\]: "not-an-ip" is not an IPv4 or IPv6 address/);
-    expect(() => validateConfig(base({ sources: [{ type: 'static', cidrs: ['224.0.0.0/28'] }] }))).toThrow(/sources\[0\]\.cidrs\[0\].*multicast/);
+    expect(() => validateConfig(base({ sources: [{ type: 'static', addresses: ['not-an-ip'] }] }))).toThrow(
+      /sources\[0\]\.addresses\[0\]: "not-an-ip" is not an IPv4 or IPv6 address/,
+    );
+    expect(() => validateConfig(base({ sources: [{ type: 'static', cidrs: ['224.0.0.0/28'] }] }))).toThrow(
+      /sources\[0\]\.cidrs\[0\].*multicast/,
+    );
   });
 
   it('applies the address policy to static sources: loopback only when allowed, ::ffff: mapped to IPv4', () => {
-    expect(() => validateConfig(base({ sources: [{ type: 'static', addresses: ['127.0.0.1'] }] }))).toThrow(/"127\.0\.0\.1" is a loopback address/);
+    expect(() => validateConfig(base({ sources: [{ type: 'static', addresses: ['127.0.0.1'] }] }))).toThrow(
+      /"127\.0\.0\.1" is a loopback address/,
+    );
     const mapped = staticCandidates({ addresses: ['::ffff:127.0.0.1', '127.0.0.1'], allowLoopback: true });
     expect(mapped.map((c) => c.address)).toEqual(['127.0.0.1']);
     expect(() => staticCandidates({ addresses: ['169.254.169.254'] })).toThrow(/link-local/);
@@ -64,7 +77,9 @@ describe('registrar config: rules checked before anything starts', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const busy = (blocker.address() as { port: number }).port;
     try {
-      const config = validateConfig(base({ provider: { type: 'embedded', listen: `127.0.0.1:${dnsPort}` }, http: { listen: `127.0.0.1:${busy}` } }));
+      const config = validateConfig(
+        base({ provider: { type: 'embedded', listen: `127.0.0.1:${dnsPort}` }, http: { listen: `127.0.0.1:${busy}` } }),
+      );
       await expect(buildRegistrar(config)).rejects.toThrow(/EADDRINUSE/);
       // The DNS port is free again: bind it ourselves.
       const socket = createSocket('udp4');
@@ -80,11 +95,17 @@ describe('registrar config: rules checked before anything starts', () => {
 });
 
 describe('agent config: one id rule and the address policy', () => {
-  const agent = (node: Record<string, unknown>) => validateAgentConfig({ node, target: { type: 'registrar', url: 'http://10.0.0.9:9464', tokenEnv: 'T' } }, 'agent.yaml');
+  const agent = (node: Record<string, unknown>) =>
+    validateAgentConfig(
+      { node, target: { type: 'registrar', url: 'http://10.0.0.9:9464', tokenEnv: 'T' } },
+      'agent.yaml',
+    );
 
   it('accepts exactly the ids the agent API accepts', () => {
     expect(agent({ id: 'i-0abc123def456' }).node.id).toBe('i-0abc123def456');
-    expect(() => agent({ id: 'node:1@rack' })).toThrow(/agent\.yaml: node\.id: expected 1-64 letters, digits, dots, dashes or underscores/);
+    expect(() => agent({ id: 'node:1@rack' })).toThrow(
+      /agent\.yaml: node\.id: expected 1-64 letters, digits, dots, dashes or underscores/,
+    );
     expect(() => agent({ id: 'a'.repeat(65) })).toThrow(/node\.id/);
     expect(() => agent({ id: '..' })).toThrow(/node\.id/);
   });

@@ -43,11 +43,27 @@ describe('registrar config', () => {
     [{ ...minimal, typo: true }, '(top level)', /unknown option.*typo/],
     [{ ...minimal, sources: [{ type: 'static' }] }, 'sources[0]', /addresses or cidrs/],
     [{ ...minimal, sources: [{ type: 'aws-asg', groups: [] }] }, 'sources[0].groups', />=1/],
-    [{ ...minimal, sources: [{ type: 'aws-asg', groups: ['g'], address: 'elastic' }] }, 'sources[0].address', /private|public|ipv6/],
-    [{ ...minimal, provider: { type: 'route53', hostedZoneId: 'not an id' } }, 'provider.hostedZoneId', /hosted zone id/],
-    [{ ...minimal, provider: { type: 'route53', hostedZoneId: 'Z123', mode: 'shared', healthChecks: {} } }, 'provider.healthChecks', /per-node/],
+    [
+      { ...minimal, sources: [{ type: 'aws-asg', groups: ['g'], address: 'elastic' }] },
+      'sources[0].address',
+      /private|public|ipv6/,
+    ],
+    [
+      { ...minimal, provider: { type: 'route53', hostedZoneId: 'not an id' } },
+      'provider.hostedZoneId',
+      /hosted zone id/,
+    ],
+    [
+      { ...minimal, provider: { type: 'route53', hostedZoneId: 'Z123', mode: 'shared', healthChecks: {} } },
+      'provider.healthChecks',
+      /per-node/,
+    ],
     [{ ...minimal, provider: { type: 'rfc2136', server: '127.0.0.1:53' } }, 'provider.key', /TSIG key/],
-    [{ ...minimal, provider: { type: 'rfc2136', server: '127.0.0.1:53', key: { file: 'k', secretEnv: 'S' } } }, 'provider.key', /exactly one of file or secretEnv/],
+    [
+      { ...minimal, provider: { type: 'rfc2136', server: '127.0.0.1:53', key: { file: 'k', secretEnv: 'S' } } },
+      'provider.key',
+      /exactly one of file or secretEnv/,
+    ],
   ])('names the path and what was expected (%#)', (document, pathText, pattern) => {
     const error = errorOf(() => validateConfig(document, 'f.yaml'));
     expect(error.path).toBe(`f.yaml: ${pathText}`);

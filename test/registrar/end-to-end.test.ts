@@ -23,10 +23,15 @@ const sorted = (xs: readonly string[]): string[] => [...xs].sort();
 
 function dig(server: { host: string; port: number }, name: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    execFile('dig', [`@${server.host}`, '-p', String(server.port), '+short', '+tries=1', '+time=2', name, 'A'], { timeout: 10_000 }, (error, stdout) => {
-      if (error) reject(new Error(`dig failed: ${error.message}`));
-      else resolve(stdout.split('\n').filter(Boolean).sort());
-    });
+    execFile(
+      'dig',
+      [`@${server.host}`, '-p', String(server.port), '+short', '+tries=1', '+time=2', name, 'A'],
+      { timeout: 10_000 },
+      (error, stdout) => {
+        if (error) reject(new Error(`dig failed: ${error.message}`));
+        else resolve(stdout.split('\n').filter(Boolean).sort());
+      },
+    );
   });
 }
 
@@ -54,7 +59,9 @@ describe('registrar with the embedded DNS server', () => {
     const w = world;
     await waitFor(async () => (await w.resolve()).length === 3, { what: 'all nodes published' });
     w.probe.partition(true);
-    await waitFor(() => [...w.runtime.health.snapshot().values()].every((h) => h.state === 'unhealthy'), { what: 'every endpoint unhealthy' });
+    await waitFor(() => [...w.runtime.health.snapshot().values()].every((h) => h.state === 'unhealthy'), {
+      what: 'every endpoint unhealthy',
+    });
     await w.runtime.registrar.reconcile('test');
     expect(await w.resolve()).toEqual(sorted(w.ips));
     const http = w.runtime.http!;
@@ -65,8 +72,14 @@ describe('registrar with the embedded DNS server', () => {
     const seen: string[][] = [];
     w.runtime.registrar.on('reconciled', (o) => seen.push([...o.plan.published.A]));
     w.probe.partition(false);
-    await waitFor(() => [...w.runtime.health.snapshot().values()].every((h) => h.state === 'healthy'), { what: 'every endpoint healthy again' });
-    await waitFor(async () => /^seedkeeper_fail_open 0$/m.test(await (await fetch(`http://${http.host}:${http.port}/metrics`)).text()), { what: 'fail-open cleared' });
+    await waitFor(() => [...w.runtime.health.snapshot().values()].every((h) => h.state === 'healthy'), {
+      what: 'every endpoint healthy again',
+    });
+    await waitFor(
+      async () =>
+        /^seedkeeper_fail_open 0$/m.test(await (await fetch(`http://${http.host}:${http.port}/metrics`)).text()),
+      { what: 'fail-open cleared' },
+    );
     expect(await w.resolve()).toEqual(sorted(w.ips));
     for (const published of seen) expect(published).toHaveLength(3);
   });
@@ -77,7 +90,11 @@ describe('registrar with the embedded DNS server', () => {
     await waitFor(async () => (await w.resolve()).length === 3, { what: 'all nodes published' });
     const recycled = w.ips[1]!;
     await w.sim.nodes[1]!.stop();
-    stranger = await startSimCluster({ nodes: 1, clusterName: 'other', nodeOptions: [{ listen: [{ host: recycled, port: w.port }] }] });
+    stranger = await startSimCluster({
+      nodes: 1,
+      clusterName: 'other',
+      nodeOptions: [{ listen: [{ host: recycled, port: w.port }] }],
+    });
     await waitFor(async () => !(await w.resolve()).includes(recycled), { what: 'the recycled address to leave' });
     // Give health several intervals in which the stranger answers every probe; it must stay out.
     const seen = new Set<string>();
@@ -94,13 +111,20 @@ describe('registrar with the embedded DNS server', () => {
   it('respects the removal cap: never more than maxRemovalsPerCycle addresses removed by one reconcile', async () => {
     // A long debounce makes one reconcile see all three failures together, so the cap has work to do; the
     // deferred removals wait for the next cycles (the cap limits removals per cycle, not per batch).
-    world = await startRegistrarWorld({ nodes: 5, ipBase: 50, config: { plan: { maxRemovalsPerCycle: 1 }, registrar: { intervalMs: 1000, debounceMs: 1500 } } });
+    world = await startRegistrarWorld({
+      nodes: 5,
+      ipBase: 50,
+      config: { plan: { maxRemovalsPerCycle: 1 }, registrar: { intervalMs: 1000, debounceMs: 1500 } },
+    });
     const w = world;
     await waitFor(async () => (await w.resolve()).length === 5, { what: 'all nodes published' });
     const outcomes: ReconcileOutcome[] = [];
     w.runtime.registrar.on('reconciled', (o) => outcomes.push(o));
     await Promise.all([w.sim.nodes[2]!.stop(), w.sim.nodes[3]!.stop(), w.sim.nodes[4]!.stop()]);
-    await waitFor(async () => (await w.resolve()).length === 2, { what: 'three removals, one per reconcile', timeoutMs: 20_000 });
+    await waitFor(async () => (await w.resolve()).length === 2, {
+      what: 'three removals, one per reconcile',
+      timeoutMs: 20_000,
+    });
     const removing = outcomes.filter((o) => o.applied && o.plan.removed.length > 0);
     expect(removing.length).toBeGreaterThanOrEqual(3);
     for (const o of removing) expect(o.plan.removed.length).toBeLessThanOrEqual(1);
@@ -111,20 +135,28 @@ describe('registrar with the embedded DNS server', () => {
     world = await startRegistrarWorld({
       start: false,
       before: async (runtime) => {
-        await runtime.provider.apply([{ kind: 'create', set: { name: RECORD, type: 'A', ttl: 60, values: ['192.0.2.10'] } }]);
+        await runtime.provider.apply([
+          { kind: 'create', set: { name: RECORD, type: 'A', ttl: 60, values: ['192.0.2.10'] } },
+        ]);
       },
     });
     const w = world;
-    const refused = new Promise<ReconcileOutcome>((resolve) => w.runtime.registrar.on('reconciled', (o) => o.plan.refused && resolve(o)));
+    const refused = new Promise<ReconcileOutcome>((resolve) =>
+      w.runtime.registrar.on('reconciled', (o) => o.plan.refused && resolve(o)),
+    );
     await w.runtime.registrar.start();
     const outcome = await refused;
     expect(outcome.plan.notes.find((n) => n.code === 'not-owned')?.message).toContain(RECORD);
-    await waitFor(() => [...w.runtime.health.snapshot().values()].filter((h) => h.state === 'healthy').length === 3, { what: 'nodes healthy' });
+    await waitFor(() => [...w.runtime.health.snapshot().values()].filter((h) => h.state === 'healthy').length === 3, {
+      what: 'nodes healthy',
+    });
     await w.runtime.registrar.reconcile('test');
     expect(await w.resolve()).toEqual(['192.0.2.10']);
     expect(w.logs.some((l) => l.level === 50 && String(l.msg).includes(RECORD))).toBe(true);
     const http = w.runtime.http!;
-    expect(await (await fetch(`http://${http.host}:${http.port}/metrics`)).text()).toMatch(/^seedkeeper_record_not_owned 1$/m);
+    expect(await (await fetch(`http://${http.host}:${http.port}/metrics`)).text()).toMatch(
+      /^seedkeeper_record_not_owned 1$/m,
+    );
   });
 });
 
@@ -143,7 +175,9 @@ describe('registrar with the cluster source', () => {
   it('publishes the members discovery finds through one seed, and drops a stopped member', async () => {
     world = await startRegistrarWorld({
       ipBase: 80,
-      sources: (ips, port) => [{ type: 'cluster', seeds: [`${ips[0]}:${port}`], clusterName: 'e2e', tendIntervalMs: 100 }],
+      sources: (ips, port) => [
+        { type: 'cluster', seeds: [`${ips[0]}:${port}`], clusterName: 'e2e', tendIntervalMs: 100 },
+      ],
     });
     const w = world;
     await waitFor(async () => (await w.resolve()).length === 3, { what: 'the discovered members published' });

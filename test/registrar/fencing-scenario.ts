@@ -20,7 +20,13 @@ import { waitFor } from '../helpers/wait.js';
 export const T0 = 1_800_000_000_000;
 const silent = createLogger('silent');
 
-export function replica(provider: DnsProvider, name: string, id: string, clock: ManualClock, lease: LeaseOptions = DEFAULT_LEASE_OPTIONS): Leadership {
+export function replica(
+  provider: DnsProvider,
+  name: string,
+  id: string,
+  clock: ManualClock,
+  lease: LeaseOptions = DEFAULT_LEASE_OPTIONS,
+): Leadership {
   return new Leadership({ name, provider, id, lease, logger: silent, clock });
 }
 
@@ -29,7 +35,14 @@ export function planTo(name: string, values: readonly string[]): (current: reado
   return (current) => {
     const now = current.find((s) => s.name === name && s.type === 'A');
     const change = changeBetween(now, { name, type: 'A', ttl: 5, values: [...values] });
-    return { changes: change ? [change] : [], published: { A: [...values], AAAA: [] }, added: [], removed: [], notes: [], refused: false };
+    return {
+      changes: change ? [change] : [],
+      published: { A: [...values], AAAA: [] },
+      added: [],
+      removed: [],
+      notes: [],
+      refused: false,
+    };
   };
 }
 
@@ -37,7 +50,10 @@ export async function published(provider: DnsProvider, name: string): Promise<st
   return [...((await provider.read([name])).find((s) => s.type === 'A')?.values ?? [])].sort();
 }
 
-export async function leaseHolder(provider: DnsProvider, name: string): Promise<{ holder: string; term: number; until: number } | undefined> {
+export async function leaseHolder(
+  provider: DnsProvider,
+  name: string,
+): Promise<{ holder: string; term: number; until: number } | undefined> {
   const set = (await provider.read([leaseRecordName(name)]))[0];
   return set ? parseLease(set.values[0]) : undefined;
 }

@@ -17,7 +17,9 @@ const NAME = 'seed.lease.test';
 const { durationMs, renewEveryMs, skewMarginMs } = DEFAULT_LEASE_OPTIONS;
 
 /** A zone in memory as a provider (another view of `store` when given); `cut` makes its calls fail like an unreachable server. */
-function memoryProvider(store = new ZoneStore({ zone: ZONE, records: [] })): DnsProvider & { cut: boolean; store: ZoneStore } {
+function memoryProvider(
+  store = new ZoneStore({ zone: ZONE, records: [] }),
+): DnsProvider & { cut: boolean; store: ZoneStore } {
   const reachable = async (): Promise<void> => {
     await Promise.resolve();
     if (provider.cut) throw new ProviderError('memory', 'ERR_DOWN', 'unreachable');
@@ -42,7 +44,12 @@ async function advanceUntil(clock: ManualClock, done: () => boolean, limitMs: nu
 }
 
 /** Replica A started on a fresh zone with its first look done (it leads), recording its role changes. */
-async function leaderA(): Promise<{ provider: ReturnType<typeof memoryProvider>; clock: ManualClock; a: Leadership; changes: LeadershipChange[] }> {
+async function leaderA(): Promise<{
+  provider: ReturnType<typeof memoryProvider>;
+  clock: ManualClock;
+  a: Leadership;
+  changes: LeadershipChange[];
+}> {
   const provider = memoryProvider();
   const clock = new ManualClock(T0);
   const a = replica(provider, NAME, 'replica-a', clock);
@@ -58,9 +65,15 @@ describe('Leadership', () => {
     const { provider, clock, a, changes } = await leaderA();
     expect(a.isLeader()).toBe(true);
     expect(await leaseHolder(provider, NAME)).toEqual({ holder: 'replica-a', until: T0 + durationMs, term: 1 });
-    expect(changes).toEqual([expect.objectContaining({ replica: 'replica-a', from: 'follower', to: 'leader', term: 1, reason: 'acquired' })]);
+    expect(changes).toEqual([
+      expect.objectContaining({ replica: 'replica-a', from: 'follower', to: 'leader', term: 1, reason: 'acquired' }),
+    ]);
     await clock.advance(renewEveryMs);
-    expect(await leaseHolder(provider, NAME)).toEqual({ holder: 'replica-a', until: T0 + renewEveryMs + durationMs, term: 1 });
+    expect(await leaseHolder(provider, NAME)).toEqual({
+      holder: 'replica-a',
+      until: T0 + renewEveryMs + durationMs,
+      term: 1,
+    });
     expect(a.status()).toMatchObject({ role: 'leader', term: 1, leaseAgeMs: 0 });
     await clock.advance(1500);
     expect(a.status().leaseAgeMs).toBe(1500);
@@ -128,7 +141,13 @@ describe('Leadership', () => {
     const stale = a.fence.guard(current, planTo(NAME, ['192.0.2.1'])(current).changes);
     expect(a.isLeader()).toBe(true);
     await expect(provider.apply(stale)).rejects.toBeInstanceOf(ConflictError);
-    const result = await reconcileOnce({ name: NAME, provider, fence: a.fence, plan: planTo(NAME, ['192.0.2.1']), backoff: { baseMs: 0, maxMs: 0, jitter: 'none' } });
+    const result = await reconcileOnce({
+      name: NAME,
+      provider,
+      fence: a.fence,
+      plan: planTo(NAME, ['192.0.2.1']),
+      backoff: { baseMs: 0, maxMs: 0, jitter: 'none' },
+    });
     expect(result.error).toBeUndefined();
     expect(await published(provider, NAME)).toEqual(['192.0.2.1']);
     expect(changes.map((c) => c.to)).toEqual(['leader']);

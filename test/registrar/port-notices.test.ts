@@ -28,13 +28,22 @@ describe('port advice in run and probe', () => {
     const lines: { msg: string; code?: string }[] = [];
     const registrar = new Registrar({
       name: NAME,
-      sources: [{ kind: 'static', start: () => Promise.resolve(), candidates: () => candidates, close: () => Promise.resolve() }],
+      sources: [
+        {
+          kind: 'static',
+          start: () => Promise.resolve(),
+          candidates: () => candidates,
+          close: () => Promise.resolve(),
+        },
+      ],
       health: healthyView(),
       provider,
       policy: { mode: 'sync', ttl: 30, ownerId: 'ports', maxRemovalsPerCycle: 2, maxRecordSize: 0 },
       intervalMs: 60_000,
       debounceMs: 1,
-      logger: createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) }),
+      logger: createLogger('info', {
+        write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]),
+      }),
       metrics: createMetrics(),
       outage: { unhealthyAfterMs: 1000, recoveryWindowMs: 5000 },
     });
@@ -46,11 +55,29 @@ describe('port advice in run and probe', () => {
   });
 
   it('probe adds an info warning, worded for DNS seeding, when nodes share an IP on different ports', () => {
-    const node = (port: number): NodeReport => ({ nodeId: `N${port}`, address: '127.0.0.1', port, reachable: true, aliases: [], build: undefined, clusterName: 'c', source: 'seed' });
-    const warnings = buildWarnings({ seeds: [], perSeed: [], nodes: [node(4101), node(4102)], issues: [], mismatches: [], expectedClusterName: undefined });
+    const node = (port: number): NodeReport => ({
+      nodeId: `N${port}`,
+      address: '127.0.0.1',
+      port,
+      reachable: true,
+      aliases: [],
+      build: undefined,
+      clusterName: 'c',
+      source: 'seed',
+    });
+    const warnings = buildWarnings({
+      seeds: [],
+      perSeed: [],
+      nodes: [node(4101), node(4102)],
+      issues: [],
+      mismatches: [],
+      expectedClusterName: undefined,
+    });
     const ports = warnings.filter((w) => w.code === 'dns-seed-ports');
     expect(ports.map((w) => w.severity)).toEqual(['info', 'info']);
-    expect(ports[0]!.message).toMatch(/^if clients seed by a DNS name listing these nodes: 2 members differ only by port \(127\.0\.0\.1:4101, 127\.0\.0\.1:4102\).*will dial 127\.0\.0\.1:3000/);
+    expect(ports[0]!.message).toMatch(
+      /^if clients seed by a DNS name listing these nodes: 2 members differ only by port \(127\.0\.0\.1:4101, 127\.0\.0\.1:4102\).*will dial 127\.0\.0\.1:3000/,
+    );
     expect(ports[1]!.message).toMatch(/clients given only NAME will dial port 3000/);
   });
 });

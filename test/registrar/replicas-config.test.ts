@@ -7,7 +7,11 @@ import { defaultReplicaId, replicaLeaseOptions } from '../../src/registrar/repli
 import { replicaHealth } from '../../src/registrar/build.js';
 
 const rfc2136 = { type: 'rfc2136', server: '127.0.0.1:5300', zone: 'db.example.com', key: { file: '/dev/null' } };
-const minimal = { record: { name: 'seed.db.example.com' }, sources: [{ type: 'static', addresses: ['10.0.0.1'] }], provider: rfc2136 };
+const minimal = {
+  record: { name: 'seed.db.example.com' },
+  sources: [{ type: 'static', addresses: ['10.0.0.1'] }],
+  provider: rfc2136,
+};
 
 /** The ConfigError's message for `document` (which must not validate). */
 const refusal = (document: unknown): string => {
@@ -24,7 +28,12 @@ const refusal = (document: unknown): string => {
 
 describe('replicas config', () => {
   it('is off by default, with the lease defaults of src/lease', () => {
-    expect(validateConfig(minimal).replicas).toEqual({ enabled: false, leaseMs: 15_000, renewMs: 5_000, skewMs: 2_000 });
+    expect(validateConfig(minimal).replicas).toEqual({
+      enabled: false,
+      leaseMs: 15_000,
+      renewMs: 5_000,
+      skewMs: 2_000,
+    });
     const on = validateConfig({ ...minimal, replicas: { enabled: true, id: 'registrar-a' } }).replicas;
     expect(replicaLeaseOptions(on)).toEqual({ durationMs: 15_000, renewEveryMs: 5_000, skewMarginMs: 2_000 });
   });
@@ -59,8 +68,14 @@ describe('replicas config', () => {
   });
 
   it('says leader or follower, term and lease age on /healthz', () => {
-    expect(replicaHealth({ replica: 'a', role: 'leader', holder: 'a', term: 3, leaseAgeMs: 1234 })).toBe('ok leader replica=a term=3 lease-age=1.2s');
-    expect(replicaHealth({ replica: 'b', role: 'follower', holder: 'a', term: 3, leaseAgeMs: 200 })).toBe('ok follower replica=b leader=a term=3 lease-age=0.2s');
-    expect(replicaHealth({ replica: 'b', role: 'follower', holder: undefined, term: undefined, leaseAgeMs: undefined })).toBe('ok follower replica=b leader=none term=0 lease-age=none');
+    expect(replicaHealth({ replica: 'a', role: 'leader', holder: 'a', term: 3, leaseAgeMs: 1234 })).toBe(
+      'ok leader replica=a term=3 lease-age=1.2s',
+    );
+    expect(replicaHealth({ replica: 'b', role: 'follower', holder: 'a', term: 3, leaseAgeMs: 200 })).toBe(
+      'ok follower replica=b leader=a term=3 lease-age=0.2s',
+    );
+    expect(
+      replicaHealth({ replica: 'b', role: 'follower', holder: undefined, term: undefined, leaseAgeMs: undefined }),
+    ).toBe('ok follower replica=b leader=none term=0 lease-age=none');
   });
 });

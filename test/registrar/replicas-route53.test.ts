@@ -26,13 +26,22 @@ afterEach(() => {
 function provider(mode: 'shared' | 'per-node'): ReturnType<typeof createRoute53Provider> {
   model = new Route53Model({ zones: [{ id: ZONE_ID, name: ZONE }] });
   model.install();
-  return createRoute53Provider({ client: testRoute53Client(), hostedZoneId: ZONE_ID, zone: ZONE, mode, random: () => 0.5 });
+  return createRoute53Provider({
+    client: testRoute53Client(),
+    hostedZoneId: ZONE_ID,
+    zone: ZONE,
+    mode,
+    random: () => 0.5,
+  });
 }
 
 describe('registrar replicas against the Route 53 model', () => {
-  it.each(['shared', 'per-node'] as const)('refuses the late write of a leader paused past its lease (%s)', async (mode) => {
-    await pausedLeaderIsFenced(provider(mode), NAME);
-  });
+  it.each(['shared', 'per-node'] as const)(
+    'refuses the late write of a leader paused past its lease (%s)',
+    async (mode) => {
+      await pausedLeaderIsFenced(provider(mode), NAME);
+    },
+  );
 
   it('puts the fence in every per-node batch and stops bisecting when the fence is what failed', async () => {
     const r53 = provider('per-node');

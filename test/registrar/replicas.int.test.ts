@@ -35,9 +35,25 @@ describeIfTool(['named', 'dig'])('registrar replicas + BIND 9', () => {
   it('one leader writes, the follower stands by, and takes over at once when the leader shuts down', async () => {
     bind = await startBind({ zone: 'seed.test' });
     const record = `db.${bind.zone}`;
-    const provider = { type: 'rfc2136', server: `127.0.0.1:${bind.port}`, zone: bind.zone, key: { file: bind.keyFile } };
-    const replicas = (id: string): Record<string, unknown> => ({ enabled: true, id, leaseMs: 2000, renewMs: 500, skewMs: 200 });
-    const a = await startRegistrarWorld({ ipBase: 130, record, resolverServer: `127.0.0.1:${bind.port}`, config: { provider, replicas: replicas('replica-a') } });
+    const provider = {
+      type: 'rfc2136',
+      server: `127.0.0.1:${bind.port}`,
+      zone: bind.zone,
+      key: { file: bind.keyFile },
+    };
+    const replicas = (id: string): Record<string, unknown> => ({
+      enabled: true,
+      id,
+      leaseMs: 2000,
+      renewMs: 500,
+      skewMs: 200,
+    });
+    const a = await startRegistrarWorld({
+      ipBase: 130,
+      record,
+      resolverServer: `127.0.0.1:${bind.port}`,
+      config: { provider, replicas: replicas('replica-a') },
+    });
     worlds.push(a);
     await waitFor(() => a.runtime.leadership?.isLeader(), { what: 'replica A to lead' });
     const events: LeadershipChange[] = [];
@@ -54,11 +70,19 @@ describeIfTool(['named', 'dig'])('registrar replicas + BIND 9', () => {
     worlds.push(b);
     await waitFor(async () => (await a.resolve()).length === 3, { what: 'all nodes published at BIND' });
     await waitFor(() => b.runtime.leadership?.status().holder === 'replica-a', { what: 'B to see A as the holder' });
-    await waitFor(() => [...b.runtime.health.snapshot().values()].filter((h) => h.state === 'healthy').length === 3, { what: 'B to health-check the nodes' });
+    await waitFor(() => [...b.runtime.health.snapshot().values()].filter((h) => h.state === 'healthy').length === 3, {
+      what: 'B to health-check the nodes',
+    });
 
     // Who is who: /healthz (200 for both) and the metrics.
-    expect(await get(a, '/healthz')).toMatchObject({ status: 200, body: expect.stringMatching(/^ok leader replica=replica-a term=1 lease-age=/) });
-    expect(await get(b, '/healthz')).toMatchObject({ status: 200, body: expect.stringMatching(/^ok follower replica=replica-b leader=replica-a term=1 /) });
+    expect(await get(a, '/healthz')).toMatchObject({
+      status: 200,
+      body: expect.stringMatching(/^ok leader replica=replica-a term=1 lease-age=/),
+    });
+    expect(await get(b, '/healthz')).toMatchObject({
+      status: 200,
+      body: expect.stringMatching(/^ok follower replica=replica-b leader=replica-a term=1 /),
+    });
     const metricsA = (await get(a, '/metrics')).body;
     const metricsB = (await get(b, '/metrics')).body;
     expect(metric(metricsA, 'seedkeeper_lease_held')).toBe(1);
@@ -74,8 +98,12 @@ describeIfTool(['named', 'dig'])('registrar replicas + BIND 9', () => {
     await a.runtime.close();
     await waitFor(() => b.runtime.leadership?.isLeader(), { what: 'B to take over', intervalMs: 5 });
     expect(Date.now() - stoppedAt).toBeLessThan(500 + 1000);
-    expect(events).toEqual([expect.objectContaining({ replica: 'replica-b', from: 'follower', to: 'leader', term: 2, reason: 'acquired' })]);
-    expect(b.logs.some((l) => l.event === 'leadership' && /replica-b is now the leader \(term 2\)/.test(String(l.msg)))).toBe(true);
+    expect(events).toEqual([
+      expect.objectContaining({ replica: 'replica-b', from: 'follower', to: 'leader', term: 2, reason: 'acquired' }),
+    ]);
+    expect(
+      b.logs.some((l) => l.event === 'leadership' && /replica-b is now the leader \(term 2\)/.test(String(l.msg))),
+    ).toBe(true);
     expect(a.logs.some((l) => /released the lease/.test(String(l.msg)))).toBe(true);
 
     await a.sim.nodes[0]!.stop();

@@ -33,7 +33,13 @@ function unreachableProvider() {
     zone: 'storm.test',
     read: () => {
       state.reads++;
-      return state.healed ? Promise.resolve([]) : Promise.reject(new ProviderError('rfc2136', 'ERR_PROVIDER_TIMEOUT', 'no answer from 127.0.0.1:1 within 1000 ms', { labels: ['retryable'] }));
+      return state.healed
+        ? Promise.resolve([])
+        : Promise.reject(
+            new ProviderError('rfc2136', 'ERR_PROVIDER_TIMEOUT', 'no answer from 127.0.0.1:1 within 1000 ms', {
+              labels: ['retryable'],
+            }),
+          );
     },
     apply: (changes) => Promise.resolve({ applied: changes.length }),
     close: () => Promise.resolve(),
@@ -43,7 +49,9 @@ function unreachableProvider() {
 
 function setUp(clock?: Clock) {
   const lines: { level: number; msg: string; repeats?: number }[] = [];
-  const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
+  const logger = createLogger('info', {
+    write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]),
+  });
   const { provider, state } = unreachableProvider();
   const registrar = new Registrar({
     name: NAME,

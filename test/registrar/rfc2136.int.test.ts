@@ -25,7 +25,9 @@ describeIfTool(['named', 'dig'])('registrar + simulated cluster + BIND 9', () =>
       ipBase: 100,
       record,
       resolverServer: `127.0.0.1:${bind.port}`,
-      config: { provider: { type: 'rfc2136', server: `127.0.0.1:${bind.port}`, zone: bind.zone, key: { file: bind.keyFile } } },
+      config: {
+        provider: { type: 'rfc2136', server: `127.0.0.1:${bind.port}`, zone: bind.zone, key: { file: bind.keyFile } },
+      },
     });
     const w = world;
     expect(w.runtime.dns).toBeUndefined();
@@ -35,7 +37,9 @@ describeIfTool(['named', 'dig'])('registrar + simulated cluster + BIND 9', () =>
     expect(marker.flat().join('')).toMatch(/^seedkeeper\/v1 owner=e2e/);
 
     await w.sim.nodes[0]!.stop();
-    await waitFor(async () => (await w.resolve()).length === 2, { what: 'the stopped node to leave the record at BIND' });
+    await waitFor(async () => (await w.resolve()).length === 2, {
+      what: 'the stopped node to leave the record at BIND',
+    });
     expect(await w.resolve()).not.toContain(w.ips[0]);
     expect(w.runtime.health.snapshot().get(`${w.ips[0]}:${w.port}`)?.state).toBe('unhealthy');
 
@@ -51,7 +55,14 @@ describeIfTool(['named', 'dig'])('registrar + simulated cluster + BIND 9', () =>
       record: `db.${bind.zone}`,
       resolverServer: `127.0.0.1:${bind.port}`,
       start: false,
-      config: { provider: { type: 'rfc2136', server: `127.0.0.1:${bind.port}`, zone: bind.zone, key: { name: bind.keyName, secretEnv: 'SEEDKEEPER_TEST_BAD_SECRET' } } },
+      config: {
+        provider: {
+          type: 'rfc2136',
+          server: `127.0.0.1:${bind.port}`,
+          zone: bind.zone,
+          key: { name: bind.keyName, secretEnv: 'SEEDKEEPER_TEST_BAD_SECRET' },
+        },
+      },
     });
     const w = world;
     const fatal = new Promise<unknown>((resolve) => w.runtime.registrar.once('fatal', resolve));

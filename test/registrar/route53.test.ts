@@ -27,30 +27,38 @@ function published(m: Route53Model, name: string): string[] {
 }
 
 describe('registrar + simulated cluster + Route 53', () => {
-  it.each(['shared', 'per-node'] as const)('keeps the %s record equal to the healthy nodes, even while throttled', async (mode) => {
-    model = new Route53Model({ zones: [{ id: ZONE_ID, name: 'r53.test' }], insyncAfterPolls: 1 });
-    model.install();
-    const m = model;
-    const record = 'seed.r53.test';
-    world = await startRegistrarWorld({
-      ipBase: 120,
-      record,
-      config: { provider: { type: 'route53', hostedZoneId: ZONE_ID, zone: 'r53.test', mode, requestsPerSecond: 5 } },
-    });
-    const w = world;
-    await waitFor(() => published(m, record).length === 3, { what: 'all nodes in Route 53', timeoutMs: 15_000 });
-    expect(published(m, record)).toEqual([...w.ips].sort());
-    expect(m.records(ZONE_ID).find((r) => r.Name === `_seedkeeper.${record}.`)?.ResourceRecords?.[0]?.Value).toBe('"seedkeeper/v1 owner=e2e"');
-    if (mode === 'per-node') {
-      const perNode = m.records(ZONE_ID).filter((r) => r.Name === `${record}.` && r.Type === 'A');
-      expect(perNode).toHaveLength(3);
-      for (const r of perNode) expect(r).toMatchObject({ MultiValueAnswer: true, SetIdentifier: expect.any(String) });
-    }
+  it.each(['shared', 'per-node'] as const)(
+    'keeps the %s record equal to the healthy nodes, even while throttled',
+    async (mode) => {
+      model = new Route53Model({ zones: [{ id: ZONE_ID, name: 'r53.test' }], insyncAfterPolls: 1 });
+      model.install();
+      const m = model;
+      const record = 'seed.r53.test';
+      world = await startRegistrarWorld({
+        ipBase: 120,
+        record,
+        config: { provider: { type: 'route53', hostedZoneId: ZONE_ID, zone: 'r53.test', mode, requestsPerSecond: 5 } },
+      });
+      const w = world;
+      await waitFor(() => published(m, record).length === 3, { what: 'all nodes in Route 53', timeoutMs: 15_000 });
+      expect(published(m, record)).toEqual([...w.ips].sort());
+      expect(m.records(ZONE_ID).find((r) => r.Name === `_seedkeeper.${record}.`)?.ResourceRecords?.[0]?.Value).toBe(
+        '"seedkeeper/v1 owner=e2e"',
+      );
+      if (mode === 'per-node') {
+        const perNode = m.records(ZONE_ID).filter((r) => r.Name === `${record}.` && r.Type === 'A');
+        expect(perNode).toHaveLength(3);
+        for (const r of perNode) expect(r).toMatchObject({ MultiValueAnswer: true, SetIdentifier: expect.any(String) });
+      }
 
-    model.injectThrottling(3);
-    await w.sim.nodes[2]!.stop();
-    await waitFor(() => published(m, record).length === 2, { what: 'the stopped node to leave Route 53', timeoutMs: 15_000 });
-    expect(published(m, record)).not.toContain(w.ips[2]);
-    expect(m.calls.some((c) => c.error !== undefined)).toBe(true);
-  });
+      model.injectThrottling(3);
+      await w.sim.nodes[2]!.stop();
+      await waitFor(() => published(m, record).length === 2, {
+        what: 'the stopped node to leave Route 53',
+        timeoutMs: 15_000,
+      });
+      expect(published(m, record)).not.toContain(w.ips[2]);
+      expect(m.calls.some((c) => c.error !== undefined)).toBe(true);
+    },
+  );
 });

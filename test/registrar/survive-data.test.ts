@@ -23,7 +23,21 @@ function healthyView(): HealthView {
   let endpoints: Map<string, EndpointHealth> = new Map();
   return {
     setEndpoints(list) {
-      endpoints = new Map(list.map((endpoint, i) => [endpoint.key, { endpoint, state: 'healthy', since: i, healthySince: i, consecutivePasses: 2, failingSince: undefined, last: undefined, nodeId: undefined }]));
+      endpoints = new Map(
+        list.map((endpoint, i) => [
+          endpoint.key,
+          {
+            endpoint,
+            state: 'healthy',
+            since: i,
+            healthySince: i,
+            consecutivePasses: 2,
+            failingSince: undefined,
+            last: undefined,
+            nodeId: undefined,
+          },
+        ]),
+      );
     },
     snapshot: () => endpoints,
     on: () => undefined,
@@ -64,8 +78,14 @@ function registrarWith(provider: DnsProvider, candidates: () => readonly Candida
   });
 }
 
-const many = (count: number): Candidate[] => Array.from({ length: count }, (_, i) => ({ address: `10.1.${(i + 1) >> 8}.${(i + 1) & 255}`, port: 3000, source: 'static' }));
-const published = (provider: ReturnType<typeof storeProvider>): readonly string[] => provider.store.read([NAME]).find((s) => s.type === 'A')?.values ?? [];
+const many = (count: number): Candidate[] =>
+  Array.from({ length: count }, (_, i) => ({
+    address: `10.1.${(i + 1) >> 8}.${(i + 1) & 255}`,
+    port: 3000,
+    source: 'static',
+  }));
+const published = (provider: ReturnType<typeof storeProvider>): readonly string[] =>
+  provider.store.read([NAME]).find((s) => s.type === 'A')?.values ?? [];
 
 describe('registrar: data never stops it', () => {
   it('publishes a stable 400-member subset of 450 healthy members and keeps running', async () => {
@@ -85,7 +105,9 @@ describe('registrar: data never stops it', () => {
       expect(published(provider)).toEqual(values);
       expect(fatal).toEqual([]);
       expect(registrar.isRunning).toBe(true);
-      const metrics = await (registrar as unknown as { options: { metrics: ReturnType<typeof createMetrics> } }).options.metrics.registry.metrics();
+      const metrics = await (
+        registrar as unknown as { options: { metrics: ReturnType<typeof createMetrics> } }
+      ).options.metrics.registry.metrics();
       expect(metrics).toMatch(/seedkeeper_members_left_out\{family="ipv4",reason="provider-limit"\} 50/);
     } finally {
       await registrar.stop();
@@ -96,7 +118,10 @@ describe('registrar: data never stops it', () => {
     const provider = storeProvider();
     const refusing: DnsProvider = {
       ...provider,
-      apply: () => Promise.reject(new ProviderError('embedded', 'ERR_INVALID_RECORD', 'seed A: 401 values, at most 400', { labels: ['usage'] })),
+      apply: () =>
+        Promise.reject(
+          new ProviderError('embedded', 'ERR_INVALID_RECORD', 'seed A: 401 values, at most 400', { labels: ['usage'] }),
+        ),
     };
     const registrar = registrarWith(refusing, () => many(3));
     const fatal: unknown[] = [];
@@ -149,7 +174,10 @@ describe('registrar: a server that acknowledges writes and applies nothing', () 
   it('compares the next read with what was written, warns, counts it and shows it in its state', async () => {
     const provider = storeProvider();
     const writes: RecordChange[][] = [];
-    const lying: DnsProvider = { ...provider, apply: (changes) => (writes.push([...changes]), Promise.resolve({ applied: changes.length })) };
+    const lying: DnsProvider = {
+      ...provider,
+      apply: (changes) => (writes.push([...changes]), Promise.resolve({ applied: changes.length })),
+    };
     const registrar = registrarWith(lying, () => many(2));
     await registrar.start();
     try {
@@ -157,9 +185,13 @@ describe('registrar: a server that acknowledges writes and applies nothing', () 
       expect(first.applied).toBe(true);
       expect(registrar.state().writesNotVisible).toBe(0);
       const second = await registrar.reconcile('test');
-      expect(second.writeNotVisible?.sets.join('\n')).toContain('seed.survive.test A: wrote 10.1.0.1, 10.1.0.2; read back (no set)');
+      expect(second.writeNotVisible?.sets.join('\n')).toContain(
+        'seed.survive.test A: wrote 10.1.0.1, 10.1.0.2; read back (no set)',
+      );
       expect(registrar.state().writesNotVisible).toBe(1);
-      const text = await (registrar as unknown as { options: { metrics: ReturnType<typeof createMetrics> } }).options.metrics.registry.metrics();
+      const text = await (
+        registrar as unknown as { options: { metrics: ReturnType<typeof createMetrics> } }
+      ).options.metrics.registry.metrics();
       expect(text).toMatch(/seedkeeper_write_not_visible_total 1/);
       expect(writes).toHaveLength(2);
     } finally {

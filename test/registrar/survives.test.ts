@@ -18,10 +18,19 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 function call(at: { host: string; port: number }, method: string, path: string, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: at.host, port: at.port, method, path, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: at.host,
+        port: at.port,
+        method,
+        path,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.setTimeout(5000, () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end(body);
@@ -118,7 +127,10 @@ describe('registrar survives hostile inputs', () => {
         listeners.push(server);
         members.add(extraIp(i));
       }
-      for (let i = 0; i < EXTRA; i++) expect(await call(http, 'PUT', `/v1/members/extra-${i}`, JSON.stringify({ address: extraIp(i), port }))).toBe(200);
+      for (let i = 0; i < EXTRA; i++)
+        expect(await call(http, 'PUT', `/v1/members/extra-${i}`, JSON.stringify({ address: extraIp(i), port }))).toBe(
+          200,
+        );
       let size = 0;
       for (let i = 0; i < 1200 && size < 400; i++) {
         await sleep(50);
@@ -129,7 +141,10 @@ describe('registrar survives hostile inputs', () => {
       // 3. A provider that refuses every write for a while (a usage error caused by data).
       const provider = runtime.provider as { apply: typeof runtime.provider.apply };
       const apply = provider.apply;
-      provider.apply = () => Promise.reject(new ProviderError('embedded', 'ERR_INVALID_RECORD', 'refused for the test', { labels: ['usage'] }));
+      provider.apply = () =>
+        Promise.reject(
+          new ProviderError('embedded', 'ERR_INVALID_RECORD', 'refused for the test', { labels: ['usage'] }),
+        );
       await call(http, 'DELETE', '/v1/members/extra-0');
       await sleep(1500);
       provider.apply = apply;

@@ -47,11 +47,16 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
   const base = options.ipBase ?? 40;
   const ips = Array.from({ length: count }, (_, i) => `127.0.0.${base + i}`);
   const port = await freePort();
-  const sim = await startSimCluster({ nodes: count, clusterName: 'e2e', nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })) });
+  const sim = await startSimCluster({
+    nodes: count,
+    clusterName: 'e2e',
+    nodeOptions: ips.map((host) => ({ listen: [{ host, port }] })),
+  });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
       callback();
     },
   });
@@ -60,7 +65,15 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
     ownerId: 'e2e',
     allowLoopback: true,
     sources: options.sources ? options.sources(ips, port) : [{ type: 'static', addresses: ips, port }],
-    health: { probe: 'aerospike', clusterName: 'e2e', intervalMs: 150, timeoutMs: 120, healthyAfter: 2, unhealthyAfterMs: 400, jitter: 0.05 },
+    health: {
+      probe: 'aerospike',
+      clusterName: 'e2e',
+      intervalMs: 150,
+      timeoutMs: 120,
+      healthyAfter: 2,
+      unhealthyAfterMs: 400,
+      jitter: 0.05,
+    },
     provider: { type: 'embedded', zone: 'e2e.test', listen: '127.0.0.1:0' },
     registrar: { intervalMs: 1000, debounceMs: 5 },
     http: { listen: '127.0.0.1:0' },
@@ -68,7 +81,10 @@ export async function startRegistrarWorld(options: WorldOptions = {}): Promise<R
     ...options.config,
   });
   let probe: PartitionableProbe | undefined;
-  const runtime = await buildRegistrar(config, { logger: createLogger('info', sink), wrapProbe: (p) => (probe = partitionable(p)) });
+  const runtime = await buildRegistrar(config, {
+    logger: createLogger('info', sink),
+    wrapProbe: (p) => (probe = partitionable(p)),
+  });
   const resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
   const server = options.resolverServer ?? (runtime.dns ? `${runtime.dns.host}:${runtime.dns.port}` : undefined);
   if (server) resolver.setServers([server]);

@@ -14,7 +14,10 @@ afterEach(async () => {
   source = undefined;
 });
 
-function started(options: Parameters<typeof createAgentSource>[0] = {}): { source: AgentSource; changes: () => number } {
+function started(options: Parameters<typeof createAgentSource>[0] = {}): {
+  source: AgentSource;
+  changes: () => number;
+} {
   let count = 0;
   source = createAgentSource(options);
   void source.start(() => count++);
@@ -92,7 +95,9 @@ describe('agent source: registry', () => {
       expect(() => s.register(member as never)).toThrow(AgentRegistryError);
     }
     expect(memberProblem({ id: 'i-0abc.def_1', address: '::1', port: 65535 }, { allowLoopback: true })).toBeUndefined();
-    expect(memberProblem({ id: 'i-0abc.def_1', address: '::1', port: 65535 })).toMatch(/^address: "::1" is a loopback address/);
+    expect(memberProblem({ id: 'i-0abc.def_1', address: '::1', port: 65535 })).toMatch(
+      /^address: "::1" is a loopback address/,
+    );
     expect(s.candidates()).toEqual([]);
   });
 
@@ -116,7 +121,8 @@ describe('agent source: registry', () => {
 
   it('defaults to 4,096 members', () => {
     const { source: s } = started();
-    for (let i = 0; i < 4096; i++) s.register({ id: `n${i}`, address: `10.${Math.floor(i / 256)}.${i % 256}.1`, port: 3000 });
+    for (let i = 0; i < 4096; i++)
+      s.register({ id: `n${i}`, address: `10.${Math.floor(i / 256)}.${i % 256}.1`, port: 3000 });
     expect(() => s.register({ id: 'one-more', address: '10.99.0.1', port: 3000 })).toThrow(/full \(4096 members\)/);
     expect(s.candidates()).toHaveLength(4096);
   });
@@ -125,7 +131,12 @@ describe('agent source: registry', () => {
 describe('agent source: leases', () => {
   it('never expires without a lease', () => {
     let now = 1_000;
-    const { source: s } = started({ clock: jumpingClock(() => now, () => undefined) });
+    const { source: s } = started({
+      clock: jumpingClock(
+        () => now,
+        () => undefined,
+      ),
+    });
     s.register({ id: 'i-1', address: '10.0.0.1', port: 3000 });
     now += 365 * 86_400_000;
     expect(s.candidates()).toHaveLength(1);
@@ -134,7 +145,13 @@ describe('agent source: leases', () => {
 
   it('expires a member not renewed within leaseMs; a renewal (register or touch) extends it', () => {
     let now = 1_000;
-    const { source: s, changes } = started({ leaseMs: 10_000, clock: jumpingClock(() => now, () => undefined) });
+    const { source: s, changes } = started({
+      leaseMs: 10_000,
+      clock: jumpingClock(
+        () => now,
+        () => undefined,
+      ),
+    });
     s.register({ id: 'i-1', address: '10.0.0.1', port: 3000 });
     s.register({ id: 'i-2', address: '10.0.0.2', port: 3000 });
     expect(s.members()[0]?.expiresAt).toBe(11_000);
@@ -170,7 +187,14 @@ describe('agent source: leases', () => {
 
   it('makes room for a new member by dropping expired ones when full', () => {
     let now = 0;
-    const { source: s } = started({ leaseMs: 1000, maxMembers: 1, clock: jumpingClock(() => now, () => undefined) });
+    const { source: s } = started({
+      leaseMs: 1000,
+      maxMembers: 1,
+      clock: jumpingClock(
+        () => now,
+        () => undefined,
+      ),
+    });
     s.register({ id: 'i-1', address: '10.0.0.1', port: 3000 });
     expect(() => s.register({ id: 'i-2', address: '10.0.0.2', port: 3000 })).toThrow(/full/);
     now = 1000;
@@ -180,6 +204,8 @@ describe('agent source: leases', () => {
 
   it('refuses nonsensical options', () => {
     expect(() => createAgentSource({ leaseMs: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => createAgentSource({ maxMembers: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => createAgentSource({ maxMembers: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

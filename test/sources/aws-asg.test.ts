@@ -7,7 +7,12 @@ import '../aws/sdk-env.js';
 import { DescribeAutoScalingGroupsCommand, LifecycleState } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAsgSource, INSTANCES_PER_REQUEST, listAsgCandidates, type AsgAddressKind } from '../../src/sources/aws-asg.js';
+import {
+  createAsgSource,
+  INSTANCES_PER_REQUEST,
+  listAsgCandidates,
+  type AsgAddressKind,
+} from '../../src/sources/aws-asg.js';
 import { AsgModel, awsError } from '../aws/fixtures/asg-model.js';
 
 let model: AsgModel;
@@ -17,8 +22,11 @@ beforeEach(() => {
 });
 afterEach(() => model.restore());
 
-const list = (groups: readonly string[], address: AsgAddressKind = 'private', extra: { port?: 3000; exclude?: ReadonlySet<string> } = {}) =>
-  listAsgCandidates({ client: model.autoScaling, ec2: model.ec2, groups, address, ...extra });
+const list = (
+  groups: readonly string[],
+  address: AsgAddressKind = 'private',
+  extra: { port?: 3000; exclude?: ReadonlySet<string> } = {},
+) => listAsgCandidates({ client: model.autoScaling, ec2: model.ec2, groups, address, ...extra });
 
 describe('listAsgCandidates: lifecycle states', () => {
   const states = Object.values(LifecycleState);
@@ -28,13 +36,16 @@ describe('listAsgCandidates: lifecycle states', () => {
     expect(states.length).toBeGreaterThanOrEqual(29);
   });
 
-  it.each(states.map((state) => [state, state === 'InService'] as const))('%s published: %s', async (state, published) => {
-    model.addGroup('g');
-    model.add({ id: 'i-0state', group: 'g', lifecycleState: state, privateIp: '10.0.0.9' });
-    const listing = await list(['g']);
-    expect(listing.candidates.map((c) => c.id)).toEqual(published ? ['i-0state'] : []);
-    expect(listing.instances).toEqual([expect.objectContaining({ instanceId: 'i-0state', lifecycleState: state })]);
-  });
+  it.each(states.map((state) => [state, state === 'InService'] as const))(
+    '%s published: %s',
+    async (state, published) => {
+      model.addGroup('g');
+      model.add({ id: 'i-0state', group: 'g', lifecycleState: state, privateIp: '10.0.0.9' });
+      const listing = await list(['g']);
+      expect(listing.candidates.map((c) => c.id)).toEqual(published ? ['i-0state'] : []);
+      expect(listing.instances).toEqual([expect.objectContaining({ instanceId: 'i-0state', lifecycleState: state })]);
+    },
+  );
 
   it('excludes Unhealthy instances and instances EC2 does not report running, saying why', async () => {
     model.addGroup('g');
@@ -57,14 +68,22 @@ describe('listAsgCandidates: paging and batching', () => {
     model.instancesPerPage = 40;
     for (const g of ['a', 'b', 'c']) model.addGroup(g);
     for (let n = 0; n < 250; n++) {
-      model.add({ id: `i-${String(n).padStart(4, '0')}`, group: ['a', 'b', 'c'][n % 3]!, privateIp: `10.1.${Math.floor(n / 200)}.${(n % 200) + 1}` });
+      model.add({
+        id: `i-${String(n).padStart(4, '0')}`,
+        group: ['a', 'b', 'c'][n % 3]!,
+        privateIp: `10.1.${Math.floor(n / 200)}.${(n % 200) + 1}`,
+      });
     }
     const listing = await list(['a', 'b', 'c']);
     expect(listing.candidates).toHaveLength(250);
-    const groupCalls = model.asgCalls.commandCalls(DescribeAutoScalingGroupsCommand).map((c) => c.args[0].input.NextToken);
+    const groupCalls = model.asgCalls
+      .commandCalls(DescribeAutoScalingGroupsCommand)
+      .map((c) => c.args[0].input.NextToken);
     expect(groupCalls).toEqual([undefined, '1', '2']);
     const ec2Calls = model.ec2Calls.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input);
-    const batches = ec2Calls.filter((input) => input.NextToken === undefined).map((input) => input.Filters![0]!.Values!);
+    const batches = ec2Calls
+      .filter((input) => input.NextToken === undefined)
+      .map((input) => input.Filters![0]!.Values!);
     expect(batches.map((b) => b.length)).toEqual([100, 100, 50]);
     expect(batches.every((b) => b.length <= INSTANCES_PER_REQUEST)).toBe(true);
     expect(new Set(batches.flat()).size).toBe(250);
@@ -92,7 +111,14 @@ describe('listAsgCandidates: paging and batching', () => {
 describe('listAsgCandidates: addresses and identity', () => {
   beforeEach(() => {
     model.addGroup('g');
-    model.add({ id: 'i-both', group: 'g', az: 'us-east-1b', privateIp: '10.0.0.1', publicIp: '54.1.2.3', ipv6: '2600:1F18:0:0::0A' });
+    model.add({
+      id: 'i-both',
+      group: 'g',
+      az: 'us-east-1b',
+      privateIp: '10.0.0.1',
+      publicIp: '54.1.2.3',
+      ipv6: '2600:1F18:0:0::0A',
+    });
     model.add({ id: 'i-private', group: 'g', az: 'us-east-1c', privateIp: '10.0.0.2' });
   });
 
@@ -118,7 +144,11 @@ describe('listAsgCandidates: addresses and identity', () => {
     const listing = await list(['g'], 'private', { exclude: new Set(['i-both']) });
     expect(listing.candidates.map((c) => c.id)).toEqual(['i-private']);
     expect(listing.leaving).toEqual([{ instanceId: 'i-both', address: '10.0.0.1' }]);
-    expect(listing.skipped).toContainEqual({ instanceId: 'i-both', group: 'g', reason: 'leaving (terminate lifecycle action)' });
+    expect(listing.skipped).toContainEqual({
+      instanceId: 'i-both',
+      group: 'g',
+      reason: 'leaving (terminate lifecycle action)',
+    });
   });
 });
 
@@ -128,7 +158,14 @@ describe('createAsgSource', () => {
     model.add({ id: 'i-old', group: 'g', privateIp: '10.0.0.5' });
     model.add({ id: 'i-two', group: 'g', privateIp: '10.0.0.6' });
     const onError = vi.fn();
-    const source = createAsgSource({ client: model.autoScaling, ec2: model.ec2, groups: ['g'], address: 'private', refreshMs: 3_600_000, onError });
+    const source = createAsgSource({
+      client: model.autoScaling,
+      ec2: model.ec2,
+      groups: ['g'],
+      address: 'private',
+      refreshMs: 3_600_000,
+      onError,
+    });
     const onChange = vi.fn();
     await source.start(onChange);
     expect(source.kind).toBe('aws-asg');

@@ -37,7 +37,9 @@ describe('official aerospike client against the simulator', () => {
     expect(get.code).toBe(2);
 
     // Each node's tend connection asked the 3-item refresh; the data message reached one node.
-    const refresh = cluster.nodes[0]!.requestLog().filter((e) => e.commands?.join('|') === 'node|peers-generation|partition-generation');
+    const refresh = cluster.nodes[0]!.requestLog().filter(
+      (e) => e.commands?.join('|') === 'node|peers-generation|partition-generation',
+    );
     expect(refresh.length).toBeGreaterThan(0);
     expect(cluster.nodes.flatMap((n) => n.requestLog()).filter((e) => e.kind === 'data')).toHaveLength(1);
 
@@ -119,7 +121,12 @@ describe('official aerospike client against the simulator', () => {
 
   it('logs in when auth is on (LOGIN on the tend socket, AUTHENTICATE on data connections)', async () => {
     cluster = await startSimCluster({ nodes: 2, auth: { user: 'admin', password: 'secret' } });
-    client = await OfficialClient.start({ hosts: cluster.seedList(), user: 'admin', password: 'secret', tenderInterval: 250 });
+    client = await OfficialClient.start({
+      hosts: cluster.seedList(),
+      user: 'admin',
+      password: 'secret',
+      tenderInterval: 250,
+    });
     const outcome = await client.connectOutcome();
     expect(outcome.type, JSON.stringify(outcome)).toBe('connected');
     expect(sorted(outcome.nodes!)).toEqual(direct(cluster));

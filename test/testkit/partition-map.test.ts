@@ -73,6 +73,8 @@ describe('partition map', () => {
   });
 
   it('refuses a replication factor below 1', () => {
-    expect(() => computeNamespaceOwnership(ids(2), { name: 'test', replicationFactor: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => computeNamespaceOwnership(ids(2), { name: 'test', replicationFactor: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

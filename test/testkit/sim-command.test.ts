@@ -16,7 +16,10 @@ describe('sim command', () => {
     expect(() => simOptionsFromFlags({ ...flags, nodes: '0' })).toThrow(/--nodes/);
     expect(() => simOptionsFromFlags({ ...flags, basePort: '65535', nodes: '2' })).toThrow(/--base-port/);
     expect(() => simOptionsFromFlags({ ...flags, passwordEnv: 'P' })).toThrow(/needs --user/);
-    expect(simOptionsFromFlags({ ...flags, user: 'admin', passwordEnv: 'P' }, { P: 'pw' })).toMatchObject({ user: 'admin', password: 'pw' });
+    expect(simOptionsFromFlags({ ...flags, user: 'admin', passwordEnv: 'P' }, { P: 'pw' })).toMatchObject({
+      user: 'admin',
+      password: 'pw',
+    });
   });
 
   it('runs the cluster and the LB until aborted, printing node and LB lines, then stops everything', async () => {
@@ -55,8 +58,12 @@ describe('sim command', () => {
     try {
       const base = runSim({ nodes: 1, basePort: taken, clusterName: 'x', host: '127.0.0.1' }, io);
       await expect(base).rejects.toThrow(ConfigError);
-      await expect(base).rejects.toThrow(/--base-port: port \d+ is already in use; pick another with --base-port \(0 = free ports/);
-      await expect(runSim({ nodes: 1, basePort: 0, lbPort: taken, clusterName: 'x', host: '127.0.0.1' }, io)).rejects.toThrow(/pick another with --lb-port/);
+      await expect(base).rejects.toThrow(
+        /--base-port: port \d+ is already in use; pick another with --base-port \(0 = free ports/,
+      );
+      await expect(
+        runSim({ nodes: 1, basePort: 0, lbPort: taken, clusterName: 'x', host: '127.0.0.1' }, io),
+      ).rejects.toThrow(/pick another with --lb-port/);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }

@@ -34,7 +34,11 @@ function refused(address: HostPort): Promise<boolean> {
 async function peersOf(address: HostPort): Promise<{ generation: number; ids: string[]; hosts: HostPort[][] }> {
   const value = (await askOnce(address, 'peers-clear-std'))['peers-clear-std']!;
   const parsed = parsePeers(value);
-  return { generation: parsed.generation, ids: parsed.peers.map((p) => p.nodeId), hosts: parsed.peers.map((p) => [...p.hosts]) };
+  return {
+    generation: parsed.generation,
+    ids: parsed.peers.map((p) => p.nodeId),
+    hosts: parsed.peers.map((p) => [...p.hosts]),
+  };
 }
 
 async function generations(address: HostPort): Promise<{ peers: number; partition: number }> {
@@ -55,7 +59,11 @@ describe('simulated cluster: fault switches', () => {
 
   it('stop(): connections closed, port refused, others drop it and bump generations; start() rejoins', async () => {
     cluster = await startSimCluster({ nodes: 3 });
-    const [a, b, c] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [a, b, c] = cluster.nodes as [
+      (typeof cluster.nodes)[0],
+      (typeof cluster.nodes)[0],
+      (typeof cluster.nodes)[0],
+    ];
     const before = await generations(a.address);
     const held = await open(c.address);
     await c.stop();
@@ -76,7 +84,7 @@ describe('simulated cluster: fault switches', () => {
 
   it('start({ ports }) moves a node; peers list the new address', async () => {
     cluster = await startSimCluster({ nodes: 2 });
-    const [a, b] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const old = b.address;
     await b.stop();
     // Port 0: the kernel picks a new free port.
@@ -112,7 +120,7 @@ describe('simulated cluster: fault switches', () => {
 
   it('advertise(): service-clear-std and the peers of others change, peers-generation bumps', async () => {
     cluster = await startSimCluster({ nodes: 2 });
-    const [a, b] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const gen = (await peersOf(a.address)).generation;
     b.advertise([{ host: '10.0.0.9', port: 3000 }], [{ host: '203.0.113.9', port: 3000 }]);
     const v = await askOnce(b.address, 'service-clear-std', 'service-clear-alt');
@@ -122,12 +130,18 @@ describe('simulated cluster: fault switches', () => {
     expect(peers['peers-clear-std']).toBe(`${gen + 1},3000,[[${b.id},,[10.0.0.9]]]`);
     expect(peers['peers-clear-alt']).toBe(`${gen + 1},3000,[[${b.id},,[203.0.113.9]]]`);
     b.advertise(undefined);
-    expect(parseServiceList((await askOnce(b.address, 'service-clear-std'))['service-clear-std']!)).toEqual([b.address]);
+    expect(parseServiceList((await askOnce(b.address, 'service-clear-std'))['service-clear-std']!)).toEqual([
+      b.address,
+    ]);
   });
 
   it('setClusterName(): the node leaves the peer lists and forms its own cluster', async () => {
     cluster = await startSimCluster({ nodes: 3 });
-    const [a, b, c] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [a, b, c] = cluster.nodes as [
+      (typeof cluster.nodes)[0],
+      (typeof cluster.nodes)[0],
+      (typeof cluster.nodes)[0],
+    ];
     c.setClusterName('other');
     expect((await peersOf(a.address)).ids).toEqual([b.id]);
     const v = await askOnce(c.address, 'cluster-name', 'peers-clear-std', 'replicas');
@@ -138,7 +152,7 @@ describe('simulated cluster: fault switches', () => {
 
   it('silentDeath(): refuses connections but the others still list it', async () => {
     cluster = await startSimCluster({ nodes: 3 });
-    const [a, , c] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [a, , c] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const before = await peersOf(a.address);
     await c.silentDeath();
     expect(await refused(c.address)).toBe(true);
@@ -155,7 +169,9 @@ describe('simulated cluster: fault switches', () => {
     const [first, second] = a.listenAddresses as [HostPort, HostPort];
     expect((await askOnce(first, 'node')).node).toBe(a.id);
     expect((await askOnce(second, 'node')).node).toBe(a.id);
-    expect((await askOnce(first, 'service-clear-std'))['service-clear-std']).toBe(`127.0.0.1:${first.port},127.0.0.1:${second.port}`);
+    expect((await askOnce(first, 'service-clear-std'))['service-clear-std']).toBe(
+      `127.0.0.1:${first.port},127.0.0.1:${second.port}`,
+    );
     const log = a.requestLog();
     expect(new Set(log.map((e) => e.local.port))).toEqual(new Set([first.port, second.port]));
   });
@@ -202,14 +218,22 @@ describe('simulated cluster: fault switches', () => {
   it('a custom partitioner decides ownership, and is checked', async () => {
     cluster = await startSimCluster({
       nodes: 2,
-      partitioner: (ids, ns) => ({ namespace: ns.name, regime: 0, replicationFactor: 1, owners: Array.from({ length: 4096 }, () => [ids[0]!]) }),
+      partitioner: (ids, ns) => ({
+        namespace: ns.name,
+        regime: 0,
+        replicationFactor: 1,
+        owners: Array.from({ length: 4096 }, () => [ids[0]!]),
+      }),
     });
-    const [a, b] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [a, b] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     const first = [a, b].sort((x, y) => x.id.localeCompare(y.id))[0]!;
     const other = first === a ? b : a;
     expect((await askOnce(first.address, 'replicas')).replicas).toBe(`test:0,1,${'/'.repeat(682)}8=`);
     expect((await askOnce(other.address, 'replicas')).replicas).toBe(`test:0,1,${'A'.repeat(682)}A=`);
-    const bad = await startSimCluster({ nodes: 1, partitioner: (_ids, ns) => ({ namespace: ns.name, regime: 0, replicationFactor: 1, owners: [] }) });
+    const bad = await startSimCluster({
+      nodes: 1,
+      partitioner: (_ids, ns) => ({ namespace: ns.name, regime: 0, replicationFactor: 1, owners: [] }),
+    });
     try {
       expect(() => bad.state()).toThrow(/4096 partitions/);
     } finally {
@@ -220,7 +244,9 @@ describe('simulated cluster: fault switches', () => {
   it('fails cleanly when a base port is taken', async () => {
     const first = await startSimCluster({ nodes: 1 });
     try {
-      await expect(startSimCluster({ nodes: 2, basePort: first.nodes[0]!.address.port - 1 })).rejects.toThrow(/EADDRINUSE/);
+      await expect(startSimCluster({ nodes: 2, basePort: first.nodes[0]!.address.port - 1 })).rejects.toThrow(
+        /EADDRINUSE/,
+      );
     } finally {
       await first.stop();
     }

@@ -1,8 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdminCommand, AdminField, AdminResult, decodeAdminMessage, encodeAdminMessage, encodeAuthenticate, encodeLogin } from '../../src/protocol/admin.js';
+import {
+  AdminCommand,
+  AdminField,
+  AdminResult,
+  decodeAdminMessage,
+  encodeAdminMessage,
+  encodeAuthenticate,
+  encodeLogin,
+} from '../../src/protocol/admin.js';
 import { hashPassword } from '../../src/protocol/credential.js';
 import { frame, MessageType } from '../../src/protocol/header.js';
-import { parsePeers, parseReplicas, parseServiceList, PARTITION_COUNT, ownsPartition } from '../../src/protocol/values/index.js';
+import {
+  parsePeers,
+  parseReplicas,
+  parseServiceList,
+  PARTITION_COUNT,
+  ownsPartition,
+} from '../../src/protocol/values/index.js';
 import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.js';
 import { threeNodes } from '../protocol/fixture-data.js';
 import { askOnce, RawClient } from './helpers/raw-client.js';
@@ -28,7 +42,10 @@ describe('simulated node: info protocol', () => {
   it('echoes each complete command in request order, same type, version 2', async () => {
     cluster = await startSimCluster({ nodes: 1 });
     const c = await open();
-    const reply = await c.request(MessageType.Info, Buffer.from('build\nnode\nno-such-command\nstatus\nincomplete', 'utf8'));
+    const reply = await c.request(
+      MessageType.Info,
+      Buffer.from('build\nnode\nno-such-command\nstatus\nincomplete', 'utf8'),
+    );
     expect(reply.headerBytes[0]).toBe(2);
     expect(reply.headerBytes[1]).toBe(1);
     expect(reply.body.toString()).toBe(
@@ -36,7 +53,9 @@ describe('simulated node: info protocol', () => {
     );
     // Several requests on one connection, one at a time.
     expect(await c.info('partitions')).toBe('partitions\t4096\n');
-    expect(await c.info('user-agent-set:value=MSxub2RlanMtNi43LjEsbm90LXNldA==')).toBe('user-agent-set:value=MSxub2RlanMtNi43LjEsbm90LXNldA==\tok\n');
+    expect(await c.info('user-agent-set:value=MSxub2RlanMtNi43LjEsbm90LXNldA==')).toBe(
+      'user-agent-set:value=MSxub2RlanMtNi43LjEsbm90LXNldA==\tok\n',
+    );
   });
 
   it('answers an empty request with the legacy summary', async () => {
@@ -52,10 +71,37 @@ describe('simulated node: info protocol', () => {
     cluster = await startSimCluster({ nodes: 3, nodeIds: ['A1', 'A2', 'A3'] });
     const c = await open();
     const real = fixture.nodes['3101']!;
-    const names = ['node', 'build', 'features', 'edition', 'cluster-name', 'status', 'service-clear-std', 'service-clear-alt', 'service-tls-std', 'peers-clear-std', 'peers-clear-alt', 'peers-tls-std', 'peers-generation', 'partition-generation', 'rebalance-generation', 'replicas', 'no-such-command'];
+    const names = [
+      'node',
+      'build',
+      'features',
+      'edition',
+      'cluster-name',
+      'status',
+      'service-clear-std',
+      'service-clear-alt',
+      'service-tls-std',
+      'peers-clear-std',
+      'peers-clear-alt',
+      'peers-tls-std',
+      'peers-generation',
+      'partition-generation',
+      'rebalance-generation',
+      'replicas',
+      'no-such-command',
+    ];
     const mine = await c.values(...names);
     const theirs = (name: string): string => real[name]!.body.slice(name.length + 1, -1);
-    for (const name of ['node', 'features', 'edition', 'status', 'service-clear-alt', 'service-tls-std', 'peers-tls-std', 'no-such-command']) {
+    for (const name of [
+      'node',
+      'features',
+      'edition',
+      'status',
+      'service-clear-alt',
+      'service-tls-std',
+      'peers-tls-std',
+      'no-such-command',
+    ]) {
       expect(mine[name], name).toBe(theirs(name));
     }
     expect(mine['cluster-name']).toBe('sim');
@@ -71,7 +117,9 @@ describe('simulated node: info protocol', () => {
     expect(Number(mine['partition-generation'])).toBeGreaterThanOrEqual(0);
     const replicas = parseReplicas(mine.replicas!);
     const realReplicas = parseReplicas(theirs('replicas'));
-    expect(replicas.map((r) => [r.namespace, r.regime, r.columns.length])).toEqual(realReplicas.map((r) => [r.namespace, r.regime, r.columns.length]));
+    expect(replicas.map((r) => [r.namespace, r.regime, r.columns.length])).toEqual(
+      realReplicas.map((r) => [r.namespace, r.regime, r.columns.length]),
+    );
     expect(mine.replicas!.split(',')[2]).toHaveLength(684);
     // The reply header has the real layout: version 2, type 1, 48-bit size.
     const raw = await c.request(MessageType.Info, Buffer.from('node\n'));
@@ -80,12 +128,25 @@ describe('simulated node: info protocol', () => {
   });
 
   it('the replicas of all nodes give every partition exactly one master and distinct replicas', async () => {
-    cluster = await startSimCluster({ nodes: 4, namespaces: [{ name: 'test', replicationFactor: 2 }, { name: 'sc', replicationFactor: 3, regime: 1 }] });
-    const maps = await Promise.all(cluster.nodes.map(async (n) => parseReplicas((await askOnce(n.address, 'replicas')).replicas!)));
-    for (const [nsIndex, rf] of [[0, 2], [1, 3]] as const) {
+    cluster = await startSimCluster({
+      nodes: 4,
+      namespaces: [
+        { name: 'test', replicationFactor: 2 },
+        { name: 'sc', replicationFactor: 3, regime: 1 },
+      ],
+    });
+    const maps = await Promise.all(
+      cluster.nodes.map(async (n) => parseReplicas((await askOnce(n.address, 'replicas')).replicas!)),
+    );
+    for (const [nsIndex, rf] of [
+      [0, 2],
+      [1, 3],
+    ] as const) {
       const problems: number[] = [];
       for (let p = 0; p < PARTITION_COUNT; p++) {
-        const holders = maps.map((m) => m[nsIndex]!.columns.findIndex((col) => ownsPartition(col, p))).filter((col) => col >= 0);
+        const holders = maps
+          .map((m) => m[nsIndex]!.columns.findIndex((col) => ownsPartition(col, p)))
+          .filter((col) => col >= 0);
         if (holders.length !== rf || new Set(holders).size !== rf) problems.push(p);
       }
       expect(problems).toEqual([]);
@@ -130,7 +191,10 @@ describe('simulated node: admin and auth', () => {
     cluster = await startSimCluster({ nodes: 2, auth: { user: 'admin', password: 'secret', sessionTtlSeconds: 600 } });
     const c = await open();
     expect(await c.info('node', 'build')).toBe('ERROR:80:not authenticated\n');
-    const data = await c.request(MessageType.Message, Buffer.from([22, 1, 0, 0, 0, 0, ...new Array<number>(16).fill(0)]));
+    const data = await c.request(
+      MessageType.Message,
+      Buffer.from([22, 1, 0, 0, 0, 0, ...new Array<number>(16).fill(0)]),
+    );
     expect(data.body[5]).toBe(80);
 
     const wrong = await c.requestRaw(encodeLogin('admin', hashPassword('nope')));
@@ -155,9 +219,15 @@ describe('simulated node: admin and auth', () => {
     expect(auth.result).toBe(AdminResult.OK);
     expect(await d.info('status')).toBe('status\tok\n');
 
-    const other = decodeAdminMessage(...framed(await d.requestRaw(encodeAdminMessage({ command: AdminCommand.QUERY_USERS, fields: [] }))));
+    const other = decodeAdminMessage(
+      ...framed(await d.requestRaw(encodeAdminMessage({ command: AdminCommand.QUERY_USERS, fields: [] }))),
+    );
     expect(other.result).toBe(AdminResult.INVALID_COMMAND);
-    expect(cluster.nodes[1]!.requestLog().filter((e) => e.kind === 'admin').map((e) => e.adminCommand)).toEqual([0, 0, 9]);
+    expect(
+      cluster.nodes[1]!.requestLog()
+        .filter((e) => e.kind === 'admin')
+        .map((e) => e.adminCommand),
+    ).toEqual([0, 0, 9]);
   });
 });
 

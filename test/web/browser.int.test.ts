@@ -12,7 +12,10 @@ import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.js';
 
 const available = existsSync(CHROMIUM_PATH);
 if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM_PATH} missing: run scripts/test-env/setup.sh`);
-if (!available) console.warn(`\n!!!!!!!! SKIPPING browser tests: ${CHROMIUM_PATH} not found; run scripts/test-env/setup.sh !!!!!!!!\n`);
+if (!available)
+  console.warn(
+    `\n!!!!!!!! SKIPPING browser tests: ${CHROMIUM_PATH} not found; run scripts/test-env/setup.sh !!!!!!!!\n`,
+  );
 
 interface Row {
   key: string;
@@ -27,8 +30,10 @@ const ROWS = `[...document.querySelectorAll('#candidates tbody tr[data-key]')].m
   key: tr.getAttribute('data-key'), why: tr.getAttribute('data-why'), published: tr.getAttribute('data-published'),
   verdict: tr.querySelector('[data-verdict]')?.getAttribute('data-verdict') ?? '', text: tr.textContent }))`;
 const rows = (page: Page): Promise<Row[]> => page.evaluate(ROWS);
-const texts = (page: Page, selector: string): Promise<string[]> => page.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => e.textContent)`);
-const until = (page: Page, expression: string, timeout: number): Promise<unknown> => page.waitForFunction(expression, undefined, { timeout, polling: 100 });
+const texts = (page: Page, selector: string): Promise<string[]> =>
+  page.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => e.textContent)`);
+const until = (page: Page, expression: string, timeout: number): Promise<unknown> =>
+  page.waitForFunction(expression, undefined, { timeout, polling: 100 });
 
 describe.skipIf(!available)('status page in Chromium', () => {
   let world: DemoWorld;
@@ -37,7 +42,9 @@ describe.skipIf(!available)('status page in Chromium', () => {
 
   beforeAll(async () => {
     // unhealthy-after 3 s: the "failing" phase lasts long enough to be seen on a loaded machine.
-    world = await startDemoWorld({ timing: { intervalMs: 250, timeoutMs: 200, healthyAfter: 2, unhealthyAfterMs: 3000 } });
+    world = await startDemoWorld({
+      timing: { intervalMs: 250, timeoutMs: 200, healthyAfter: 2, unhealthyAfterMs: 3000 },
+    });
     browser = await launchChromium();
     base = `http://${world.runtime.http!.host}:${world.runtime.http!.port}`;
   }, 90_000);
@@ -53,7 +60,11 @@ describe.skipIf(!available)('status page in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${base}/`);
     expect(await page.title()).toContain('seed.demo.test');
-    await until(page, `document.querySelectorAll('#candidates tr[data-why="healthy"][data-published="true"]').length === 3`, 30_000);
+    await until(
+      page,
+      `document.querySelectorAll('#candidates tr[data-why="healthy"][data-published="true"]').length === 3`,
+      30_000,
+    );
     await until(page, `document.getElementById('live').textContent.startsWith('Live')`, 15_000);
     expect(await page.locator('#record tr[data-type="A"] code').count()).toBe(3);
 
@@ -71,7 +82,11 @@ describe.skipIf(!available)('status page in Chromium', () => {
       note();
     })()`);
     await victim.stop();
-    await until(page, `document.querySelector('#candidates tr[data-key="${key}"][data-why="unhealthy"][data-published="false"]') !== null`, 30_000);
+    await until(
+      page,
+      `document.querySelector('#candidates tr[data-key="${key}"][data-why="unhealthy"][data-published="false"]') !== null`,
+      30_000,
+    );
     const seen: string[] = await page.evaluate('window.seen');
     expect(seen[0]).toBe('healthy/true');
     expect(seen).toContain('failing/true');
@@ -91,10 +106,17 @@ describe.skipIf(!available)('status page in Chromium', () => {
     for (let attempt = 0; attempt < 10; attempt++) {
       const status = (await (await fetch(`${base}/v1/status`)).json()) as StatusV1;
       await page.goto(`${base}/`);
-      const fromJson = status.candidates.map((c) => ({ key: c.key, why: c.why.code, published: String(c.why.published), verdict: c.verdict }));
+      const fromJson = status.candidates.map((c) => ({
+        key: c.key,
+        why: c.why.code,
+        published: String(c.why.published),
+        verdict: c.verdict,
+      }));
       const fromPage = (await rows(page)).map(({ key, why, published, verdict }) => ({ key, why, published, verdict }));
       const record = await texts(page, '#record tr[data-type="A"] code');
-      const same = JSON.stringify(fromJson) === JSON.stringify(fromPage) && JSON.stringify(record) === JSON.stringify(status.record.families[0]?.values ?? []);
+      const same =
+        JSON.stringify(fromJson) === JSON.stringify(fromPage) &&
+        JSON.stringify(record) === JSON.stringify(status.record.families[0]?.values ?? []);
       last = JSON.stringify({ fromJson, fromPage, record });
       if (same) {
         expect(status.schema).toBe('seedkeeper.status/v1');

@@ -8,7 +8,9 @@ describe('logs', () => {
     const logger = createLogger('info', { write: (text: string) => lines.push(text) }, 'pretty');
     logger.warn({ endpoint: '10.0.0.1:3000', password: 'hunter2', detail: 'two words' }, 'endpoint failing');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}endpoint failing {2}endpoint=10\.0\.0\.1:3000 password=\[redacted\] detail="two words"\n$/);
+    expect(lines[0]).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} WARN {2}endpoint failing {2}endpoint=10\.0\.0\.1:3000 password=\[redacted\] detail="two words"\n$/,
+    );
   });
 
   it('json stays JSON, and the default follows whether stderr is a terminal', () => {

@@ -10,12 +10,33 @@ import type { DnsAnswerStatus } from '../../src/web/schema.js';
 const NOW = 2_000_000;
 
 function plan(published: string[], over: Partial<Plan> = {}): Plan {
-  return { changes: [], published: { A: published, AAAA: [] }, added: [], removed: [], notes: [], refused: false, ...over };
+  return {
+    changes: [],
+    published: { A: published, AAAA: [] },
+    added: [],
+    removed: [],
+    notes: [],
+    refused: false,
+    ...over,
+  };
 }
 
 function health(address: string, over: Partial<EndpointHealth> = {}): [string, EndpointHealth] {
   const key = `${address}:3000`;
-  return [key, { endpoint: { key, host: address, port: 3000 }, state: 'healthy', since: NOW - 10_000, healthySince: NOW - 10_000, consecutivePasses: 9, failingSince: undefined, last: { ok: true, latencyMs: 1.234 }, nodeId: undefined, ...over }];
+  return [
+    key,
+    {
+      endpoint: { key, host: address, port: 3000 },
+      state: 'healthy',
+      since: NOW - 10_000,
+      healthySince: NOW - 10_000,
+      consecutivePasses: 9,
+      failingSince: undefined,
+      last: { ok: true, latencyMs: 1.234 },
+      nodeId: undefined,
+      ...over,
+    },
+  ];
 }
 
 function state(last: ReconcileOutcome | undefined): RegistrarState {
@@ -24,13 +45,30 @@ function state(last: ReconcileOutcome | undefined): RegistrarState {
     policy: { mode: 'sync', ttl: 30, ownerId: 'prod', maxRemovalsPerCycle: 2, maxRecordSize: 0 },
     unhealthyAfterMs: 3000,
     sources: [
-      { kind: 'cluster', candidates: [{ address: '10.0.0.1', port: 3000, id: 'A1', source: 'cluster' }, { address: '10.0.0.2', port: 3000, id: 'A2', source: 'cluster' }] },
-      { kind: 'static', candidates: [{ address: '10.0.0.2', port: 3000, source: 'static' }, { address: '10.0.0.3', port: 3000, source: 'static' }] },
+      {
+        kind: 'cluster',
+        candidates: [
+          { address: '10.0.0.1', port: 3000, id: 'A1', source: 'cluster' },
+          { address: '10.0.0.2', port: 3000, id: 'A2', source: 'cluster' },
+        ],
+      },
+      {
+        kind: 'static',
+        candidates: [
+          { address: '10.0.0.2', port: 3000, source: 'static' },
+          { address: '10.0.0.3', port: 3000, source: 'static' },
+        ],
+      },
     ],
     health: new Map([
       health('10.0.0.1'),
       health('10.0.0.2', { failingSince: NOW - 1500, last: { ok: false, latencyMs: 500, reason: 'timed out' } }),
-      health('10.0.0.3', { state: 'unhealthy', healthySince: undefined, failingSince: NOW - 20_000, last: { ok: false, latencyMs: 2, reason: 'connection refused' } }),
+      health('10.0.0.3', {
+        state: 'unhealthy',
+        healthySince: undefined,
+        failingSince: NOW - 20_000,
+        last: { ok: false, latencyMs: 2, reason: 'connection refused' },
+      }),
     ]),
     last,
     outage: 'none',
@@ -41,7 +79,13 @@ function state(last: ReconcileOutcome | undefined): RegistrarState {
   };
 }
 
-const outcome = (p: Plan, applied: boolean): ReconcileOutcome => ({ trigger: 'health', plan: p, applied, attempts: 1, candidates: [] });
+const outcome = (p: Plan, applied: boolean): ReconcileOutcome => ({
+  trigger: 'health',
+  plan: p,
+  applied,
+  attempts: 1,
+  candidates: [],
+});
 
 function answers(auth: string[], system: string[]): DnsAnswerStatus[] {
   return [
@@ -57,7 +101,13 @@ describe('buildStatus', () => {
   history.addReconcile(outcome(published, false), NOW - 4000);
   history.addReconcile(outcome(published, false), NOW - 3000);
   history.sample(state(undefined).health, NOW - 1000);
-  const s = buildStatus({ state: state(outcome(published, false)), history, answers: answers(['10.0.0.1', '10.0.0.3'], ['10.0.0.1', '10.0.0.2']), serial: 7, now: NOW });
+  const s = buildStatus({
+    state: state(outcome(published, false)),
+    history,
+    answers: answers(['10.0.0.1', '10.0.0.3'], ['10.0.0.1', '10.0.0.2']),
+    serial: 7,
+    now: NOW,
+  });
 
   it('is versioned and shows the record as last published, with TTL, serial, change time and marker', () => {
     expect(s.schema).toBe('seedkeeper.status/v1');
@@ -79,7 +129,11 @@ describe('buildStatus', () => {
       ['10.0.0.2:3000', ['cluster', 'static'], 'healthy', 'failing', true],
       ['10.0.0.3:3000', ['static'], 'unhealthy', 'unhealthy', false],
     ]);
-    expect(s.candidates[1]).toMatchObject({ nodeId: 'A2', failingForMs: 1500, lastProbe: { ok: false, latencyMs: 500, reason: 'timed out' } });
+    expect(s.candidates[1]).toMatchObject({
+      nodeId: 'A2',
+      failingForMs: 1500,
+      lastProbe: { ok: false, latencyMs: 500, reason: 'timed out' },
+    });
     expect(s.candidates[0]!.lastProbe!.latencyMs).toBe(1.2);
     expect(s.candidates[0]!.history).toEqual([{ at: NOW - 1000, verdict: 'healthy', failing: false }]);
   });
@@ -103,8 +157,15 @@ describe('buildStatus', () => {
 
   it('renders the same facts as HTML, escaping everything it did not write', () => {
     const html = renderMain(s);
-    for (const c of s.candidates) expect(html).toContain(`data-key="${c.key}" data-why="${c.why.code}" data-published="${c.why.published}"`);
-    const hostile = buildStatus({ state: { ...state(undefined), name: 'x<script>.example.com' }, history: new StatusHistory(), answers: [], serial: null, now: NOW });
+    for (const c of s.candidates)
+      expect(html).toContain(`data-key="${c.key}" data-why="${c.why.code}" data-published="${c.why.published}"`);
+    const hostile = buildStatus({
+      state: { ...state(undefined), name: 'x<script>.example.com' },
+      history: new StatusHistory(),
+      answers: [],
+      serial: null,
+      now: NOW,
+    });
     expect(renderPage(hostile)).not.toContain('<script>.');
     expect(renderPage(hostile)).toContain('x&lt;script&gt;.example.com');
   });
@@ -113,7 +174,13 @@ describe('buildStatus', () => {
     expect(s.registrar.writesNotVisible).toEqual({ count: 0, last: null });
     expect(renderMain(s)).toContain('data-writes-not-visible="0"');
     const sets = ['seed.db.example.com A: wrote 10.0.0.1, 10.0.0.2; read back 10.0.0.1 (as before the write)'];
-    const lied = buildStatus({ state: { ...state(undefined), writesNotVisible: 3, lastWriteNotVisible: { writtenAt: NOW - 5000, sets } }, history: new StatusHistory(), answers: [], serial: null, now: NOW });
+    const lied = buildStatus({
+      state: { ...state(undefined), writesNotVisible: 3, lastWriteNotVisible: { writtenAt: NOW - 5000, sets } },
+      history: new StatusHistory(),
+      answers: [],
+      serial: null,
+      now: NOW,
+    });
     expect(lied.registrar.writesNotVisible).toEqual({ count: 3, last: { at: NOW - 5000, sets } });
     const html = renderMain(lied);
     expect(html).toContain('data-writes-not-visible="3"');

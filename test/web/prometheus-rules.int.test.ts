@@ -10,12 +10,18 @@ const dir = fileURLToPath(new URL('../../deploy/prometheus/', import.meta.url));
 
 describeIfTool(['promtool'])('deploy/prometheus/seedkeeper-rules.yaml', () => {
   it('is valid', async () => {
-    const { stdout } = await run('promtool', ['check', 'rules', 'seedkeeper-rules.yaml'], { cwd: dir, timeout: 60_000 });
+    const { stdout } = await run('promtool', ['check', 'rules', 'seedkeeper-rules.yaml'], {
+      cwd: dir,
+      timeout: 60_000,
+    });
     expect(stdout).toMatch(/SUCCESS: 5 rules found/);
   }, 90_000);
 
   it('fires exactly as its unit tests expect', async () => {
-    const { stdout } = await run('promtool', ['test', 'rules', 'seedkeeper-rules.test.yaml'], { cwd: dir, timeout: 60_000 });
+    const { stdout } = await run('promtool', ['test', 'rules', 'seedkeeper-rules.test.yaml'], {
+      cwd: dir,
+      timeout: 60_000,
+    });
     expect(stdout).toMatch(/SUCCESS/);
   }, 90_000);
 });

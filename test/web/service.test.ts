@@ -25,7 +25,10 @@ function fakeRegistrar(): EventEmitter & { state(): RegistrarState } {
   return emitter;
 }
 
-function fetchRaw(url: string, method = 'GET'): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
+function fetchRaw(
+  url: string,
+  method = 'GET',
+): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method }, (res) => {
       let body = '';
@@ -66,9 +69,21 @@ describe('status service over HTTP', () => {
 
   async function start(): Promise<{ base: string; registrar: ReturnType<typeof fakeRegistrar> }> {
     const registrar = fakeRegistrar();
-    service = createStatusService({ registrar: registrar as never, dnsTargets: [], systemResolver: false, sse: { maxClients: 2, keepaliveMs: 100, maxBufferedBytes: 1 << 20 }, pushMinMs: 10 });
+    service = createStatusService({
+      registrar,
+      dnsTargets: [],
+      systemResolver: false,
+      sse: { maxClients: 2, keepaliveMs: 100, maxBufferedBytes: 1 << 20 },
+      pushMinMs: 10,
+    });
     const page = service;
-    server = await startStatusServer({ host: '127.0.0.1', port: 0, registry: new Registry(), health: () => ({ ok: true, detail: 'ok' }), routes: (req, res) => page.routes(req, res) });
+    server = await startStatusServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: new Registry(),
+      health: () => ({ ok: true, detail: 'ok' }),
+      routes: (req, res) => page.routes(req, res),
+    });
     return { base: `http://127.0.0.1:${server.port}`, registrar };
   }
 
@@ -80,7 +95,10 @@ describe('status service over HTTP', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.body).toContain('<table id="candidates">');
     const json = await fetchRaw(`${base}/v1/status`);
-    expect(JSON.parse(json.body)).toMatchObject({ schema: 'seedkeeper.status/v1', candidates: [{ key: '10.0.0.1:3000', why: { code: 'waiting' } }] });
+    expect(JSON.parse(json.body)).toMatchObject({
+      schema: 'seedkeeper.status/v1',
+      candidates: [{ key: '10.0.0.1:3000', why: { code: 'waiting' } }],
+    });
     expect((await fetchRaw(`${base}/assets/status.js`)).headers['content-type']).toMatch(/^text\/javascript/);
     expect((await fetchRaw(`${base}/v1/status`, 'POST')).status).toBe(405);
     expect((await fetchRaw(`${base}/metrics`)).status).toBe(200);

@@ -6,14 +6,38 @@ const NOW = 1_000_000;
 const endpoint = { key: '10.0.0.1:3000', host: '10.0.0.1', port: 3000 };
 
 function health(over: Partial<EndpointHealth> = {}): EndpointHealth {
-  return { endpoint, state: 'healthy', since: NOW - 60_000, healthySince: NOW - 60_000, consecutivePasses: 10, failingSince: undefined, last: { ok: true, latencyMs: 1 }, nodeId: 'A1', ...over };
+  return {
+    endpoint,
+    state: 'healthy',
+    since: NOW - 60_000,
+    healthySince: NOW - 60_000,
+    consecutivePasses: 10,
+    failingSince: undefined,
+    last: { ok: true, latencyMs: 1 },
+    nodeId: 'A1',
+    ...over,
+  };
 }
 
 function input(over: Partial<WhyInput> = {}): WhyInput {
-  return { health: health(), published: true, now: NOW, unhealthyAfterMs: 3000, notes: new Set(), deferred: new Set(), outage: 'none', mode: 'sync', refused: false, ...over };
+  return {
+    health: health(),
+    published: true,
+    now: NOW,
+    unhealthyAfterMs: 3000,
+    notes: new Set(),
+    deferred: new Set(),
+    outage: 'none',
+    mode: 'sync',
+    refused: false,
+    ...over,
+  };
 }
 
-const failing = (ms: number, reason = 'connection refused'): Partial<EndpointHealth> => ({ failingSince: NOW - ms, last: { ok: false, latencyMs: 1, reason } });
+const failing = (ms: number, reason = 'connection refused'): Partial<EndpointHealth> => ({
+  failingSince: NOW - ms,
+  last: { ok: false, latencyMs: 1, reason },
+});
 
 describe('judge: why a candidate is in or out', () => {
   it('healthy and published', () => {
@@ -32,18 +56,34 @@ describe('judge: why a candidate is in or out', () => {
     expect(judge(input({ health: down, deferred: new Set(['10.0.0.1']) })).code).toBe('removal-cap');
     expect(judge(input({ health: down, outage: 'recovering' })).code).toBe('recovering');
     expect(judge(input({ health: down, mode: 'upsert-only' })).code).toBe('upsert-only');
-    expect(judge(input({ health: down })).text).toMatch(/^unhealthy \(connection refused\): removed by the next reconcile$/);
+    expect(judge(input({ health: down })).text).toMatch(
+      /^unhealthy \(connection refused\): removed by the next reconcile$/,
+    );
   });
 
   it('out: unhealthy, another cluster, size cap, pending, waiting', () => {
     const down = health({ state: 'unhealthy', ...failing(9000) });
-    expect(judge(input({ health: down, published: false })).text).toBe('unhealthy: failing for 9.0 s (connection refused)');
+    expect(judge(input({ health: down, published: false })).text).toBe(
+      'unhealthy: failing for 9.0 s (connection refused)',
+    );
     const stranger = health({ state: 'unhealthy', ...failing(20_000, 'cluster-name "other", expected "demo"') });
-    expect(judge(input({ health: stranger, published: false }))).toMatchObject({ code: 'other-cluster', published: false });
-    expect(judge(input({ health: health({ ...failing(20_000, 'node id B2, expected A1'), state: 'unhealthy' }), published: false })).code).toBe('other-cluster');
+    expect(judge(input({ health: stranger, published: false }))).toMatchObject({
+      code: 'other-cluster',
+      published: false,
+    });
+    expect(
+      judge(
+        input({
+          health: health({ ...failing(20_000, 'node id B2, expected A1'), state: 'unhealthy' }),
+          published: false,
+        }),
+      ).code,
+    ).toBe('other-cluster');
     expect(judge(input({ published: false, notes: new Set(['size-capped']) })).code).toBe('size-cap');
     expect(judge(input({ published: false })).code).toBe('pending');
-    expect(judge(input({ health: health({ state: 'unknown', consecutivePasses: 1 }), published: false })).text).toBe('no verdict yet (1 passing probes so far)');
+    expect(judge(input({ health: health({ state: 'unknown', consecutivePasses: 1 }), published: false })).text).toBe(
+      'no verdict yet (1 passing probes so far)',
+    );
     expect(judge(input({ health: undefined, published: false })).code).toBe('waiting');
   });
 

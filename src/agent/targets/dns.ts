@@ -63,7 +63,8 @@ export function createDnsTarget(options: DnsTargetOptions): RegistrationTarget {
   const name = canonicalName(options.name);
   const marker = markerName(name);
   const ownerId = validateOwnerId(options.ownerId);
-  if (!Number.isInteger(options.ttl) || options.ttl < 0 || options.ttl > 2_147_483_647) throw new ConfigError('record.ttl', `expected a TTL in seconds, got ${options.ttl}`);
+  if (!Number.isInteger(options.ttl) || options.ttl < 0 || options.ttl > 2_147_483_647)
+    throw new ConfigError('record.ttl', `expected a TTL in seconds, got ${options.ttl}`);
   const perMember = options.perMember ?? provider.capabilities?.recordPerMember === true;
   const maxAttempts = options.maxAttempts ?? DEFAULT_DNS_TARGET_OPTIONS.maxAttempts;
   const base = options.baseDelayMs ?? DEFAULT_DNS_TARGET_OPTIONS.baseDelayMs;
@@ -89,18 +90,27 @@ export function createDnsTarget(options: DnsTargetOptions): RegistrationTarget {
       refuseUnowned(view);
       if (present) return [];
       const changes: RecordChange[] = [];
-      if (view.marker === undefined) changes.push({ kind: 'create', set: { name: marker, type: 'TXT', ttl: options.ttl, values: [formatMarker(ownerId)] } });
+      if (view.marker === undefined)
+        changes.push({
+          kind: 'create',
+          set: { name: marker, type: 'TXT', ttl: options.ttl, values: [formatMarker(ownerId)] },
+        });
       if (current === undefined) {
         changes.push({ kind: 'create', set: withMember({ name, type, ttl: options.ttl, values: [ip] }, ip, member) });
       } else {
-        changes.push({ kind: 'update', before: current, after: withMember({ name, type, ttl: current.ttl, values: [...view.values[type], ip] }, ip, member) });
+        changes.push({
+          kind: 'update',
+          before: current,
+          after: withMember({ name, type, ttl: current.ttl, values: [...view.values[type], ip] }, ip, member),
+        });
       }
       return changes;
     }
     if (!present || current === undefined) return [];
     refuseUnowned(view);
     const rest = view.values[type].filter((v) => v !== ip);
-    if (rest.length > 0) return [{ kind: 'update', before: current, after: { name, type, ttl: current.ttl, values: rest } }];
+    if (rest.length > 0)
+      return [{ kind: 'update', before: current, after: { name, type, ttl: current.ttl, values: rest } }];
     if (options.allowEmpty === true) return [{ kind: 'delete', set: current }];
     throw new TargetRefusedError(
       'ERR_LAST_ADDRESS',
@@ -111,12 +121,18 @@ export function createDnsTarget(options: DnsTargetOptions): RegistrationTarget {
   async function edit(what: Edit, member: AgentMember): Promise<void> {
     if (closed) throw new ProviderError(provider.kind, 'ERR_PROVIDER_CLOSED', 'the DNS target is closed');
     // Creating the record takes two changes (record + marker), so this is the batch form of modifyRecordSet.
-    await applyWithRetries(provider, [name, marker], (current) => changesFor(what, readCurrent(name, current), member), `${what === 'add' ? 'adding' : 'removing'} ${member.address} at ${name}`, {
-      maxAttempts,
-      baseDelayMs: base,
-      maxDelayMs: cap,
-      random,
-    });
+    await applyWithRetries(
+      provider,
+      [name, marker],
+      (current) => changesFor(what, readCurrent(name, current), member),
+      `${what === 'add' ? 'adding' : 'removing'} ${member.address} at ${name}`,
+      {
+        maxAttempts,
+        baseDelayMs: base,
+        maxDelayMs: cap,
+        random,
+      },
+    );
   }
 
   return {

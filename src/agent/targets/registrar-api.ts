@@ -27,8 +27,15 @@ export interface RegistrarApiTargetOptions {
 export class AgentApiError extends SeedkeeperError {
   /** HTTP status, when the registrar answered. */
   readonly status: number | undefined;
-  constructor(code: string, message: string, options: { status?: number; cause?: unknown; labels?: readonly ErrorLabel[] } = {}) {
-    super(code, message, { ...(options.cause === undefined ? {} : { cause: options.cause }), labels: options.labels ?? [] });
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; cause?: unknown; labels?: readonly ErrorLabel[] } = {},
+  ) {
+    super(code, message, {
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+      labels: options.labels ?? [],
+    });
     this.status = options.status;
   }
 }
@@ -74,8 +81,10 @@ function baseUrl(text: string): URL {
   } catch {
     throw new ConfigError('url', `expected the registrar's URL like http://10.0.1.5:9464, got ${JSON.stringify(text)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('url', `expected an http or https URL, got ${url.protocol}`);
-  if (url.username || url.password) throw new ConfigError('url', 'the URL must not hold credentials (give the token separately)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError('url', `expected an http or https URL, got ${url.protocol}`);
+  if (url.username || url.password)
+    throw new ConfigError('url', 'the URL must not hold credentials (give the token separately)');
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   url.search = '';
   url.hash = '';
@@ -87,7 +96,8 @@ export function createRegistrarApiTarget(options: RegistrarApiTargetOptions): Re
   const timeoutMs = options.timeoutMs ?? 2000;
   const attempts = Math.max(1, Math.min(10, options.attempts ?? 4));
   const backoffMs = options.backoffMs ?? 100;
-  if (!options.token || /\s/.test(options.token)) throw new ConfigError('token', 'expected the agent API token (no spaces)');
+  if (!options.token || /\s/.test(options.token))
+    throw new ConfigError('token', 'expected the agent API token (no spaces)');
   const authorization = `Bearer ${options.token}`;
   const closing = new AbortController();
 
@@ -100,20 +110,30 @@ export function createRegistrarApiTarget(options: RegistrarApiTargetOptions): Re
     const where = `${method} ${url.origin}${url.pathname}`;
     let lastError: AgentApiError | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) await sleep(backoffDelay(attempt, { baseMs: backoffMs, maxMs: MAX_BACKOFF_MS, jitter: 'full' }, Math.random()));
-      if (closing.signal.aborted) throw new AgentApiError('ERR_AGENT_API', `${where}: the target was closed`, { cause: lastError });
+      if (attempt > 0)
+        await sleep(backoffDelay(attempt, { baseMs: backoffMs, maxMs: MAX_BACKOFF_MS, jitter: 'full' }, Math.random()));
+      if (closing.signal.aborted)
+        throw new AgentApiError('ERR_AGENT_API', `${where}: the target was closed`, { cause: lastError });
       let response: Response;
       try {
         response = await fetch(url, {
           method,
-          headers: { authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization,
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           redirect: 'error',
           signal: AbortSignal.any([closing.signal, AbortSignal.timeout(timeoutMs)]),
         });
       } catch (error) {
         const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        lastError = new AgentApiError('ERR_AGENT_API', `${where}: ${timedOut ? `no answer within ${timeoutMs} ms` : 'cannot reach the registrar'}`, { cause: error, labels: ['retryable'] });
+        lastError = new AgentApiError(
+          'ERR_AGENT_API',
+          `${where}: ${timedOut ? `no answer within ${timeoutMs} ms` : 'cannot reach the registrar'}`,
+          { cause: error, labels: ['retryable'] },
+        );
         continue;
       }
       if (response.ok) {
@@ -123,13 +143,30 @@ export function createRegistrarApiTarget(options: RegistrarApiTargetOptions): Re
       const text = await readSmall(response).catch(() => '');
       const status = response.status;
       if (status === 401) {
-        throw new AgentApiError('ERR_AGENT_UNAUTHORIZED', `${where}: the registrar refused the agent token (401); check that the agent's token equals the registrar's http.agentToken`, { status, labels: ['usage'] });
+        throw new AgentApiError(
+          'ERR_AGENT_UNAUTHORIZED',
+          `${where}: the registrar refused the agent token (401); check that the agent's token equals the registrar's http.agentToken`,
+          { status, labels: ['usage'] },
+        );
       }
-      if (status === 400) throw new AgentApiError('ERR_AGENT_REJECTED', `${where}: the registrar rejected member ${id}: ${serverMessage(text)}`, { status, labels: ['usage'] });
+      if (status === 400)
+        throw new AgentApiError(
+          'ERR_AGENT_REJECTED',
+          `${where}: the registrar rejected member ${id}: ${serverMessage(text)}`,
+          { status, labels: ['usage'] },
+        );
       if (status === 404) {
-        throw new AgentApiError('ERR_AGENT_API', `${where}: the registrar's agent API is not enabled (404); configure an agent source and http.agentToken`, { status, labels: ['usage'] });
+        throw new AgentApiError(
+          'ERR_AGENT_API',
+          `${where}: the registrar's agent API is not enabled (404); configure an agent source and http.agentToken`,
+          { status, labels: ['usage'] },
+        );
       }
-      lastError = new AgentApiError('ERR_AGENT_API', `${where}: the registrar answered ${status}: ${serverMessage(text)}`, { status, labels: status >= 500 ? ['retryable'] : [] });
+      lastError = new AgentApiError(
+        'ERR_AGENT_API',
+        `${where}: the registrar answered ${status}: ${serverMessage(text)}`,
+        { status, labels: status >= 500 ? ['retryable'] : [] },
+      );
       if (status < 500) throw lastError;
     }
     throw lastError ?? new AgentApiError('ERR_AGENT_API', `${where}: failed`);

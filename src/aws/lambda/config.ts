@@ -53,7 +53,10 @@ function flag(fallback: boolean): z.ZodType<boolean> {
 
 const schema = z
   .object({
-    SEEDKEEPER_RECORD_NAME: z.string({ error: `required: ${FQDN_TEXT}` }).trim().regex(DNS_NAME, FQDN_TEXT),
+    SEEDKEEPER_RECORD_NAME: z
+      .string({ error: `required: ${FQDN_TEXT}` })
+      .trim()
+      .regex(DNS_NAME, FQDN_TEXT),
     SEEDKEEPER_HOSTED_ZONE_ID: z
       .string({ error: 'required: the Route 53 hosted zone id, like Z0123456789ABCDEFGHIJ' })
       .trim()
@@ -61,18 +64,38 @@ const schema = z
     SEEDKEEPER_ZONE: z.string().trim().regex(DNS_NAME, 'expected the hosted zone name, like db.example.com').optional(),
     SEEDKEEPER_ASG_NAMES: z
       .string({ error: 'required: comma-separated Auto Scaling group names' })
-      .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
-      .pipe(z.array(z.string().max(255, 'expected group names of at most 255 characters')).min(1, 'expected at least one Auto Scaling group name')),
+      .transform((v) => [
+        ...new Set(
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(
+        z
+          .array(z.string().max(255, 'expected group names of at most 255 characters'))
+          .min(1, 'expected at least one Auto Scaling group name'),
+      ),
     SEEDKEEPER_ADDRESS: z.enum(['private', 'public', 'ipv6'], 'expected private, public or ipv6').default('private'),
     SEEDKEEPER_PORT: wholeNumber(1, 65535, DEFAULT_SERVICE_PORT, 'a port'),
     SEEDKEEPER_TTL: wholeNumber(1, 86_400, 30, 'a TTL in seconds'),
     SEEDKEEPER_MODE: z.enum(['shared', 'per-node'], 'expected shared or per-node').default('shared'),
-    SEEDKEEPER_OWNER_ID: z.string().trim().regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores').default('seedkeeper'),
+    SEEDKEEPER_OWNER_ID: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,63}$/, 'expected 1-63 letters, digits, dots, dashes or underscores')
+      .default('seedkeeper'),
     SEEDKEEPER_MAX_REMOVALS: wholeNumber(1, 1000, 2),
     SEEDKEEPER_MAX_RECORD_SIZE: wholeNumber(0, 400, 0),
     SEEDKEEPER_HEALTH_CHECKS: flag(false),
     SEEDKEEPER_PLAN_MODE: z.enum(['sync', 'upsert-only'], 'expected sync or upsert-only').default('sync'),
-    SEEDKEEPER_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'expected trace, debug, info, warn, error, fatal or silent').default('info'),
+    SEEDKEEPER_LOG_LEVEL: z
+      .enum(
+        ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+        'expected trace, debug, info, warn, error, fatal or silent',
+      )
+      .default('info'),
   })
   .strict();
 
@@ -101,7 +124,10 @@ export const CONFIG_VARIABLES = Object.freeze(Object.keys(schema.shape));
 
 function fail(variable: string, message: string, env: Readonly<Record<string, string | undefined>>): never {
   const given = env[variable];
-  throw new ConfigError(variable, given === undefined || given === '' ? message : `${message}, got ${JSON.stringify(given)}`);
+  throw new ConfigError(
+    variable,
+    given === undefined || given === '' ? message : `${message}, got ${JSON.stringify(given)}`,
+  );
 }
 
 /** Validate the environment (defaults filled in); throws ConfigError naming the first bad variable. */
@@ -125,7 +151,11 @@ export function loadLambdaConfig(env: Readonly<Record<string, string | undefined
     fail('SEEDKEEPER_ZONE', `expected a zone that contains SEEDKEEPER_RECORD_NAME (${recordName})`, env);
   }
   if (v.SEEDKEEPER_HEALTH_CHECKS && v.SEEDKEEPER_MODE !== 'per-node') {
-    fail('SEEDKEEPER_HEALTH_CHECKS', 'Route 53 health checks need SEEDKEEPER_MODE=per-node (one record per node, each tied to its check)', env);
+    fail(
+      'SEEDKEEPER_HEALTH_CHECKS',
+      'Route 53 health checks need SEEDKEEPER_MODE=per-node (one record per node, each tied to its check)',
+      env,
+    );
   }
   if (v.SEEDKEEPER_HEALTH_CHECKS && v.SEEDKEEPER_ADDRESS === 'private') {
     fail(

@@ -35,7 +35,12 @@ export type Trigger =
   | { readonly kind: 'ec2-state'; readonly instanceId?: string; readonly state?: string }
   | { readonly kind: 'lifecycle'; readonly action: LifecycleAction }
   /** A lifecycle event missing what CompleteLifecycleAction needs: reconcile only, and say why. */
-  | { readonly kind: 'malformed-lifecycle'; readonly detailType: string; readonly problem: string; readonly group?: string };
+  | {
+      readonly kind: 'malformed-lifecycle';
+      readonly detailType: string;
+      readonly problem: string;
+      readonly group?: string;
+    };
 
 export interface ClassifiedEvent {
   readonly trigger: Trigger;
@@ -61,8 +66,16 @@ function lifecycle(detailType: string, detail: Json): Trigger {
     LifecycleHookName: text(detail.LifecycleHookName),
     LifecycleActionToken: text(detail.LifecycleActionToken),
   };
-  const missing = Object.entries(fields).filter(([, v]) => v === undefined).map(([k]) => k);
-  if (missing.length > 0) return { kind: 'malformed-lifecycle', detailType, problem: `detail lacks ${missing.join(', ')}`, ...(group ? { group } : {}) };
+  const missing = Object.entries(fields)
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k);
+  if (missing.length > 0)
+    return {
+      kind: 'malformed-lifecycle',
+      detailType,
+      problem: `detail lacks ${missing.join(', ')}`,
+      ...(group ? { group } : {}),
+    };
   return {
     kind: 'lifecycle',
     action: {
@@ -83,7 +96,12 @@ export function classifyEvent(event: unknown): ClassifiedEvent {
   const source = text(e.source) ?? '';
   const detail = isObject(e.detail) ? e.detail : {};
   const parsedTime = typeof e.time === 'string' ? Date.parse(e.time) : NaN;
-  const base = { id: text(e.id) ?? '', detailType, source, ...(Number.isFinite(parsedTime) ? { time: parsedTime } : {}) };
+  const base = {
+    id: text(e.id) ?? '',
+    detailType,
+    source,
+    ...(Number.isFinite(parsedTime) ? { time: parsedTime } : {}),
+  };
 
   let trigger: Trigger;
   if (detailType === DETAIL_TYPES.launchLifecycle || detailType === DETAIL_TYPES.terminateLifecycle) {
@@ -97,7 +115,12 @@ export function classifyEvent(event: unknown): ClassifiedEvent {
   } else {
     const group = text(detail.AutoScalingGroupName);
     const instanceId = text(detail.EC2InstanceId);
-    trigger = { kind: 'activity', detailType: detailType || '(none)', ...(group ? { group } : {}), ...(instanceId ? { instanceId } : {}) };
+    trigger = {
+      kind: 'activity',
+      detailType: detailType || '(none)',
+      ...(group ? { group } : {}),
+      ...(instanceId ? { instanceId } : {}),
+    };
   }
   return { trigger, ...base };
 }

@@ -46,7 +46,12 @@ export interface HandlerResult {
   readonly published: { readonly A: readonly string[]; readonly AAAA: readonly string[] } | undefined;
   readonly added: readonly string[];
   readonly removed: readonly string[];
-  readonly lifecycle?: { readonly instanceId: string; readonly drain: DrainState; readonly waitedMs: number; readonly completion: string };
+  readonly lifecycle?: {
+    readonly instanceId: string;
+    readonly drain: DrainState;
+    readonly waitedMs: number;
+    readonly completion: string;
+  };
 }
 
 export type Handler = (event: unknown, context?: LambdaContext) => Promise<HandlerResult>;
@@ -61,15 +66,23 @@ export class ReconcileFailedError extends SeedkeeperError {
 /** CompleteLifecycleAction kept failing: the hook's timeout and default result will end the wait. */
 export class LifecycleCompletionError extends SeedkeeperError {
   constructor(action: LifecycleAction) {
-    super('ERR_LIFECYCLE_COMPLETE', `CompleteLifecycleAction for ${action.instanceId} (group ${action.group}, hook ${action.hookName}) failed; the hook's heartbeat timeout will end the wait`, {
-      labels: ['retryable'],
-    });
+    super(
+      'ERR_LIFECYCLE_COMPLETE',
+      `CompleteLifecycleAction for ${action.instanceId} (group ${action.group}, hook ${action.hookName}) failed; the hook's heartbeat timeout will end the wait`,
+      {
+        labels: ['retryable'],
+      },
+    );
   }
 }
 
 const NO_CONTEXT: LambdaContext = { getRemainingTimeInMillis: () => 60_000 };
 
-function summary(classified: ClassifiedEvent, config: LambdaConfig, result: GroupsReconcile): Omit<HandlerResult, 'lifecycle'> {
+function summary(
+  classified: ClassifiedEvent,
+  config: LambdaConfig,
+  result: GroupsReconcile,
+): Omit<HandlerResult, 'lifecycle'> {
   return {
     event: { id: classified.id, detailType: classified.detailType, trigger: classified.trigger.kind },
     record: config.recordName,
@@ -85,14 +98,22 @@ function summary(classified: ClassifiedEvent, config: LambdaConfig, result: Grou
  * our marker on the hook, one of our groups, both read from explicitly set, valid variables. Anything else
  * is left to its hook's heartbeat timeout and default result; completing another tool's action is worse.
  */
-async function releaseWithoutConfig(deps: HandlerDeps, classified: ClassifiedEvent, logger: Logger, clock: Clock): Promise<void> {
+async function releaseWithoutConfig(
+  deps: HandlerDeps,
+  classified: ClassifiedEvent,
+  logger: Logger,
+  clock: Clock,
+): Promise<void> {
   if (classified.trigger.kind !== 'lifecycle') return;
   const action: LifecycleAction = classified.trigger.action;
   const where = { group: action.group, instanceId: action.instanceId, hook: action.hookName };
   const ownership = ownershipFromEnv(deps.env);
   const verdict = ownership === undefined ? undefined : lifecycleVerdict(action, ownership);
   if (verdict !== 'ours') {
-    logger.error({ ...where, verdict: verdict ?? 'unknown' }, 'configuration invalid and the lifecycle action is not provably ours: not completed (its hook times out)');
+    logger.error(
+      { ...where, verdict: verdict ?? 'unknown' },
+      'configuration invalid and the lifecycle action is not provably ours: not completed (its hook times out)',
+    );
     return;
   }
   logger.error(where, 'configuration invalid: completing our lifecycle action with CONTINUE without touching DNS');
@@ -106,12 +127,21 @@ export function createHandler(deps: HandlerDeps): Handler {
 
   return async (event, context = NO_CONTEXT) => {
     const classified = classifyEvent(event);
-    const eventLog = { eventId: classified.id, detailType: classified.detailType, source: classified.source, trigger: classified.trigger.kind, requestId: context.awsRequestId };
+    const eventLog = {
+      eventId: classified.id,
+      detailType: classified.detailType,
+      source: classified.source,
+      trigger: classified.trigger.kind,
+      requestId: context.awsRequestId,
+    };
     try {
       config ??= loadLambdaConfig(deps.env);
     } catch (error) {
       const log = logger ?? createLogger('info');
-      log.error({ ...eventLog, error: describeError(error), variable: error instanceof ConfigError ? error.path : undefined }, 'invalid configuration');
+      log.error(
+        { ...eventLog, error: describeError(error), variable: error instanceof ConfigError ? error.path : undefined },
+        'invalid configuration',
+      );
       await releaseWithoutConfig(deps, classified, log, clock);
       throw error;
     }
@@ -125,7 +155,10 @@ export function createHandler(deps: HandlerDeps): Handler {
     const trigger = classified.trigger;
     try {
       // Ownership first, always (see ownership.ts).
-      const verdict = trigger.kind === 'lifecycle' ? lifecycleVerdict(trigger.action, { ownerId: config.ownerId, groups: config.groups }) : undefined;
+      const verdict =
+        trigger.kind === 'lifecycle'
+          ? lifecycleVerdict(trigger.action, { ownerId: config.ownerId, groups: config.groups })
+          : undefined;
       if (trigger.kind === 'lifecycle' && verdict === 'ours') {
         const lifecycleDeps = {
           ...base,
@@ -134,15 +167,25 @@ export function createHandler(deps: HandlerDeps): Handler {
           waitForInsync: (changeId: string, timeoutMs: number) => route53.waitForInsync(changeId, timeoutMs),
         };
         const outcome = await runLifecycleAction(lifecycleDeps, trigger.action, classified.time);
-        if (outcome.reconcile.error !== undefined) throw new ReconcileFailedError(config.recordName, outcome.reconcile.error);
+        if (outcome.reconcile.error !== undefined)
+          throw new ReconcileFailedError(config.recordName, outcome.reconcile.error);
         if (outcome.completion === 'failed') throw new LifecycleCompletionError(trigger.action);
         const { instanceId } = trigger.action;
-        return { ...summary(classified, config, outcome.reconcile), lifecycle: { instanceId, drain: outcome.drain, waitedMs: outcome.waitedMs, completion: outcome.completion } };
+        return {
+          ...summary(classified, config, outcome.reconcile),
+          lifecycle: { instanceId, drain: outcome.drain, waitedMs: outcome.waitedMs, completion: outcome.completion },
+        };
       }
       if (trigger.kind === 'lifecycle' && verdict === 'foreign-hook') {
-        log.info({ group: trigger.action.group, hook: trigger.action.hookName }, 'lifecycle action of a hook that is not ours (NotificationMetadata is not our marker): not completed; reconciling only');
+        log.info(
+          { group: trigger.action.group, hook: trigger.action.hookName },
+          'lifecycle action of a hook that is not ours (NotificationMetadata is not our marker): not completed; reconciling only',
+        );
       } else if (trigger.kind === 'lifecycle') {
-        log.warn({ group: trigger.action.group }, 'lifecycle action for a group this function does not manage: not completed (check the EventBridge rule)');
+        log.warn(
+          { group: trigger.action.group },
+          'lifecycle action for a group this function does not manage: not completed (check the EventBridge rule)',
+        );
       } else if (trigger.kind === 'malformed-lifecycle') {
         log.error({ problem: trigger.problem }, 'lifecycle event cannot be completed; reconciling only');
       } else if (trigger.kind === 'activity' && trigger.group !== undefined && !config.groups.includes(trigger.group)) {
@@ -150,7 +193,12 @@ export function createHandler(deps: HandlerDeps): Handler {
       }
       let result = await reconcileGroups(base);
       const launching = launchedInstance(trigger);
-      if (launching !== undefined) result = await reconcileUntilLaunched({ ...base, remainingMs: () => context.getRemainingTimeInMillis() }, launching, result);
+      if (launching !== undefined)
+        result = await reconcileUntilLaunched(
+          { ...base, remainingMs: () => context.getRemainingTimeInMillis() },
+          launching,
+          result,
+        );
       if (result.error !== undefined) throw new ReconcileFailedError(config.recordName, result.error);
       return summary(classified, config, result);
     } finally {

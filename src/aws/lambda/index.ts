@@ -8,7 +8,15 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { createHandler, type Handler, type HandlerResult, type LambdaContext } from './handler.js';
 
-export { createHandler, LifecycleCompletionError, ReconcileFailedError, type Handler, type HandlerDeps, type HandlerResult, type LambdaContext } from './handler.js';
+export {
+  createHandler,
+  LifecycleCompletionError,
+  ReconcileFailedError,
+  type Handler,
+  type HandlerDeps,
+  type HandlerResult,
+  type LambdaContext,
+} from './handler.js';
 export { CONFIG_VARIABLES, loadLambdaConfig, type LambdaConfig } from './config.js';
 export { classifyEvent, DETAIL_TYPES, type ClassifiedEvent, type LifecycleAction, type Trigger } from './events.js';
 

@@ -16,7 +16,8 @@ const MARGIN_MS = 15_000;
 /** The instance a launch-type event names, if any: worth waiting for. */
 export function launchedInstance(trigger: Trigger): string | undefined {
   if (trigger.kind === 'activity' && trigger.detailType === DETAIL_TYPES.launchSuccessful) return trigger.instanceId;
-  if (trigger.kind === 'ec2-state' && (trigger.state === 'pending' || trigger.state === 'running')) return trigger.instanceId;
+  if (trigger.kind === 'ec2-state' && (trigger.state === 'pending' || trigger.state === 'running'))
+    return trigger.instanceId;
   return undefined;
 }
 
@@ -38,16 +39,27 @@ export interface LaunchWaitDeps extends ReconcileDeps {
 }
 
 /** Reconciles again, on the schedule, while `instanceId` is still launching; returns the last result. */
-export async function reconcileUntilLaunched(deps: LaunchWaitDeps, instanceId: string, first: GroupsReconcile): Promise<GroupsReconcile> {
+export async function reconcileUntilLaunched(
+  deps: LaunchWaitDeps,
+  instanceId: string,
+  first: GroupsReconcile,
+): Promise<GroupsReconcile> {
   let result = first;
   const deadline = deps.clock.now() + deps.remainingMs() - MARGIN_MS;
   for (const delay of LAUNCH_RETRY_DELAYS_MS) {
     if (!stillLaunching(result, instanceId)) return result;
     if (deps.clock.now() + delay >= deadline) break;
-    deps.logger.info({ instanceId, retryInMs: delay }, `instance ${instanceId} is still launching; reconciling again shortly`);
+    deps.logger.info(
+      { instanceId, retryInMs: delay },
+      `instance ${instanceId} is still launching; reconciling again shortly`,
+    );
     await deps.clock.sleep(delay);
     result = await reconcileGroups(deps);
   }
-  if (stillLaunching(result, instanceId)) deps.logger.info({ instanceId }, `instance ${instanceId} is still launching; the next event or the periodic reconcile adds it`);
+  if (stillLaunching(result, instanceId))
+    deps.logger.info(
+      { instanceId },
+      `instance ${instanceId} is still launching; the next event or the periodic reconcile adds it`,
+    );
   return result;
 }

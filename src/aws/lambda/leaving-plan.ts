@@ -41,5 +41,9 @@ export function planWithLeaving(input: PlanInput, leaving: ReadonlySet<string>):
     code: 'removals-capped' as const,
     message: `removed the leaving instance(s) ${held.join(', ')} outside the cap; ${others.length} other removal(s) wait for the next cycle: ${others.join(', ')}`,
   };
-  return Object.freeze({ ...again, deferred: Object.freeze([...others]), notes: Object.freeze([...again.notes, Object.freeze(note)]) });
+  return Object.freeze({
+    ...again,
+    deferred: Object.freeze([...others]),
+    notes: Object.freeze([...again.notes, Object.freeze(note)]),
+  });
 }

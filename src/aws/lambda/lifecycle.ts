@@ -31,7 +31,12 @@ export const UNKNOWN_CHANGE_INSYNC_MS = 60_000;
 /** Whole reconciles attempted (each with its own conflict retries) before giving up on the record. */
 export const RECONCILE_ATTEMPTS = 3;
 /** Pause after each failed whole reconcile: 1 s, then 2 s. */
-export const RECONCILE_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 1000, maxMs: 60_000, jitter: 'none', growth: 'linear' });
+export const RECONCILE_BACKOFF: BackoffPolicy = Object.freeze({
+  baseMs: 1000,
+  maxMs: 60_000,
+  jitter: 'none',
+  growth: 'linear',
+});
 
 export interface LifecycleDeps extends ReconcileDeps {
   /** Id of the provider's last accepted change batch. */
@@ -68,7 +73,11 @@ export interface LifecycleOutcome {
 /** States in which Auto Scaling may still be waiting on this hook. */
 const MAYBE_WAITING = new Set(['InService', 'Terminating:Wait', 'unknown']);
 
-async function reconcileWithRetries(deps: LifecycleDeps, leaving: ReadonlySet<string>, deadline: number): Promise<GroupsReconcile> {
+async function reconcileWithRetries(
+  deps: LifecycleDeps,
+  leaving: ReadonlySet<string>,
+  deadline: number,
+): Promise<GroupsReconcile> {
   let result = await reconcileGroups(deps, leaving);
   for (let attempt = 2; attempt <= RECONCILE_ATTEMPTS && result.error !== undefined; attempt++) {
     const pause = backoffDelay(attempt - 1, RECONCILE_BACKOFF);
@@ -91,7 +100,11 @@ function drainStateOf(action: LifecycleAction, result: GroupsReconcile): DrainSt
   return MAYBE_WAITING.has(state) ? 'already-absent' : 'not-needed';
 }
 
-export async function runLifecycleAction(deps: LifecycleDeps, action: LifecycleAction, eventTime?: number): Promise<LifecycleOutcome> {
+export async function runLifecycleAction(
+  deps: LifecycleDeps,
+  action: LifecycleAction,
+  eventTime?: number,
+): Promise<LifecycleOutcome> {
   const { logger, clock } = deps;
   const now = (): number => clock.now();
   const start = now();
@@ -130,12 +143,19 @@ export async function runLifecycleAction(deps: LifecycleDeps, action: LifecycleA
   } else if (drain === 'already-absent') {
     await bounded(UNKNOWN_CHANGE_INSYNC_MS + deps.config.ttl * 1000);
   } else if (drain === 'still-published') {
-    logger.warn({ ...where, record: deps.config.recordName }, `the leaving instance ${action.instanceId} is still published (see the plan notes); completing the action anyway`);
+    logger.warn(
+      { ...where, record: deps.config.recordName },
+      `the leaving instance ${action.instanceId} is still published (see the plan notes); completing the action anyway`,
+    );
   } else if (drain === 'failed') {
-    logger.error({ ...where, record: deps.config.recordName, error: describeError(reconcile.error) }, `the record could not be updated; completing the ${action.transition} action with CONTINUE anyway`);
+    logger.error(
+      { ...where, record: deps.config.recordName, error: describeError(reconcile.error) },
+      `the record could not be updated; completing the ${action.transition} action with CONTINUE anyway`,
+    );
   }
   const waitedMs = now() - waitStart;
-  if (!waitedInFull) logger.warn({ ...where, waitedMs, deadlineInMs: deadline - now() }, 'the lifecycle deadline cut the wait short');
+  if (!waitedInFull)
+    logger.warn({ ...where, waitedMs, deadlineInMs: deadline - now() }, 'the lifecycle deadline cut the wait short');
 
   const completion = await completeLifecycleAction(deps.autoScaling, action, logger, clock);
   return { action, reconcile, drain, waitedMs, waitedInFull, completion };

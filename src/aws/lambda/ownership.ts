@@ -26,7 +26,10 @@ export function lifecycleVerdict(action: LifecycleAction, ownership: Ownership):
  */
 export function ownershipFromEnv(env: Readonly<Record<string, string | undefined>>): Ownership | undefined {
   const ownerId = env.SEEDKEEPER_OWNER_ID?.trim();
-  const groups = (env.SEEDKEEPER_ASG_NAMES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const groups = (env.SEEDKEEPER_ASG_NAMES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!ownerId || groups.length === 0) return undefined;
   try {
     validateOwnerId(ownerId);

@@ -4,7 +4,12 @@
  * left, through a second provider view that shares the same rate budget.
  */
 import type { Route53Client } from '@aws-sdk/client-route-53';
-import { createRoute53Provider, RateBudget, type Route53Provider, type Route53ProviderOptions } from '../../providers/route53/index.js';
+import {
+  createRoute53Provider,
+  RateBudget,
+  type Route53Provider,
+  type Route53ProviderOptions,
+} from '../../providers/route53/index.js';
 import type { Logger } from '../../log/logger.js';
 import { route53Options } from '../../providers/route53/from-config.js';
 import type { Clock } from '../../time/clock.js';
@@ -29,7 +34,12 @@ export function createLambdaProvider(
   config: LambdaConfig,
   deps: { readonly clock: Clock; readonly logger: Logger },
 ): LambdaProvider {
-  const fromConfig = { hostedZoneId: config.hostedZoneId, mode: config.mode, requestsPerSecond: REQUESTS_PER_SECOND, ...(config.healthChecks ? { healthChecks: { port: config.port } } : {}) };
+  const fromConfig = {
+    hostedZoneId: config.hostedZoneId,
+    mode: config.mode,
+    requestsPerSecond: REQUESTS_PER_SECOND,
+    ...(config.healthChecks ? { healthChecks: { port: config.port } } : {}),
+  };
   const options: Route53ProviderOptions = {
     ...route53Options(fromConfig, { client, zone: config.zone, ownerId: config.ownerId, logger: deps.logger }),
     rate: { budget: new RateBudget(REQUESTS_PER_SECOND, deps.clock) },
@@ -39,7 +49,10 @@ export function createLambdaProvider(
     provider: createRoute53Provider(options),
     waitForInsync: (changeId, timeoutMs) => {
       const bounded = Math.min(3_600_000, Math.max(1, Math.floor(timeoutMs)));
-      return createRoute53Provider({ ...options, waitForInsync: { timeoutMs: bounded, pollMs: INSYNC_POLL_MS } }).waitForInsync(changeId);
+      return createRoute53Provider({
+        ...options,
+        waitForInsync: { timeoutMs: bounded, pollMs: INSYNC_POLL_MS },
+      }).waitForInsync(changeId);
     },
   };
 }

@@ -22,7 +22,13 @@ import { planWithLeaving } from './leaving-plan.js';
 /** Re-read and re-plan after a compare-and-swap conflict at most this many times. */
 export const MAX_CONFLICT_RETRIES = 5;
 /** Pause before each of those: 50 ms plus up to 200 ms × attempt (longer than the registrar's: Route 53 is slower). */
-export const CONFLICT_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 200, maxMs: 20_000, jitter: 'full', growth: 'linear', floorMs: 50 });
+export const CONFLICT_BACKOFF: BackoffPolicy = Object.freeze({
+  baseMs: 200,
+  maxMs: 20_000,
+  jitter: 'full',
+  growth: 'linear',
+  floorMs: 50,
+});
 
 export interface ReconcileDeps {
   readonly config: LambdaConfig;
@@ -51,14 +57,27 @@ export interface GroupsReconcile {
 export function policyOf(config: LambdaConfig, limits: ProviderLimits = DEFAULT_PROVIDER_LIMITS): PlanPolicy {
   const held = limits.maxValuesPerSet;
   const maxRecordSize = config.maxRecordSize > 0 ? Math.min(config.maxRecordSize, held) : held;
-  return { mode: config.planMode, ttl: config.ttl, ownerId: config.ownerId, maxRemovalsPerCycle: config.maxRemovals, maxRecordSize };
+  return {
+    mode: config.planMode,
+    ttl: config.ttl,
+    ownerId: config.ownerId,
+    maxRemovalsPerCycle: config.maxRemovals,
+    maxRecordSize,
+  };
 }
 
 function logListing(logger: Logger, listing: AsgListing): void {
   if (listing.missingGroups.length > 0) {
-    logger.error({ missingGroups: listing.missingGroups }, 'Auto Scaling group(s) not found: check SEEDKEEPER_ASG_NAMES and the region');
+    logger.error(
+      { missingGroups: listing.missingGroups },
+      'Auto Scaling group(s) not found: check SEEDKEEPER_ASG_NAMES and the region',
+    );
   }
-  for (const s of listing.skipped) logger.info({ instanceId: s.instanceId, group: s.group, reason: s.reason }, `instance ${s.instanceId} not published: ${s.reason}`);
+  for (const s of listing.skipped)
+    logger.info(
+      { instanceId: s.instanceId, group: s.group, reason: s.reason },
+      `instance ${s.instanceId} not published: ${s.reason}`,
+    );
 }
 
 function logPlan(logger: Logger, config: LambdaConfig, plan: Plan): void {
@@ -70,7 +89,10 @@ function logPlan(logger: Logger, config: LambdaConfig, plan: Plan): void {
 }
 
 /** Reconcile the record; never rejects (a failure is returned in `error`). */
-export async function reconcileGroups(deps: ReconcileDeps, leavingIds: ReadonlySet<string> = new Set()): Promise<GroupsReconcile> {
+export async function reconcileGroups(
+  deps: ReconcileDeps,
+  leavingIds: ReadonlySet<string> = new Set(),
+): Promise<GroupsReconcile> {
   const { config, logger } = deps;
   let listing: AsgListing;
   try {
@@ -83,11 +105,19 @@ export async function reconcileGroups(deps: ReconcileDeps, leavingIds: ReadonlyS
       exclude: leavingIds,
     });
   } catch (error) {
-    logger.error({ error: describeError(error) }, 'listing the Auto Scaling groups failed; the record is left as it is');
+    logger.error(
+      { error: describeError(error) },
+      'listing the Auto Scaling groups failed; the record is left as it is',
+    );
     return { applied: false, attempts: 0, error };
   }
   logListing(logger, listing);
-  const desired: DesiredMember[] = listing.candidates.map((c) => ({ address: c.address, id: c.id ?? c.address, healthySince: 0, ...(c.rack ? { rack: c.rack } : {}) }));
+  const desired: DesiredMember[] = listing.candidates.map((c) => ({
+    address: c.address,
+    id: c.id ?? c.address,
+    healthySince: 0,
+    ...(c.rack ? { rack: c.rack } : {}),
+  }));
   const leaving = new Set(listing.leaving.flatMap((l) => (l.address ? [l.address] : [])));
   const policy = policyOf(config, deps.provider.limits);
   const name = config.recordName;
@@ -95,17 +125,28 @@ export async function reconcileGroups(deps: ReconcileDeps, leavingIds: ReadonlyS
     name,
     provider: deps.provider,
     maxConflictRetries: MAX_CONFLICT_RETRIES,
-    plan: (current) => planWithLeaving({ name, current, desired, candidates: listing.instances.length, policy }, leaving),
+    plan: (current) =>
+      planWithLeaving({ name, current, desired, candidates: listing.instances.length, policy }, leaving),
     backoff: CONFLICT_BACKOFF,
     clock: deps.clock,
-    onConflict: (attempt, error) => logger.info({ attempt, error: describeError(error) }, 'the record changed under us; re-reading'),
+    onConflict: (attempt, error) =>
+      logger.info({ attempt, error: describeError(error) }, 'the record changed under us; re-reading'),
   });
   if (result.plan) logPlan(logger, config, result.plan);
   if (result.error !== undefined) {
-    logger.error({ record: name, attempts: result.attempts, error: describeError(result.error) }, `updating ${name} failed`);
+    logger.error(
+      { record: name, attempts: result.attempts, error: describeError(result.error) },
+      `updating ${name} failed`,
+    );
   } else if (result.applied && result.plan) {
     const { added, removed, published } = result.plan;
     logger.info({ record: name, added, removed, published }, `record ${name} updated`);
   }
-  return { listing, ...(result.plan ? { plan: result.plan } : {}), applied: result.applied, attempts: result.attempts, ...(result.error !== undefined ? { error: result.error } : {}) };
+  return {
+    listing,
+    ...(result.plan ? { plan: result.plan } : {}),
+    applied: result.applied,
+    attempts: result.attempts,
+    ...(result.error !== undefined ? { error: result.error } : {}),
+  };
 }

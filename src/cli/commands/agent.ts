@@ -25,12 +25,14 @@ interface AgentFlags {
 const DESCRIPTIONS: Readonly<Record<Operation, string>> = {
   register: 'wait until the service port accepts connections, then add this node to the seed record',
   deregister: 'remove this node from the seed record',
-  watch: 'register, then follow the node: leave the record while it is unavailable or on a spot interruption notice; deregister on SIGTERM',
+  watch:
+    'register, then follow the node: leave the record while it is unavailable or on a spot interruption notice; deregister on SIGTERM',
 };
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('expected a port number (1-65535)');
+  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('expected a port number (1-65535)');
   return port;
 }
 
@@ -64,7 +66,11 @@ async function execute(operation: Operation, runtime: AgentRuntime, signal: Abor
   }
   const outcome = await agent.watch(signal);
   progress.done();
-  if (outcome.shutdown === 'kept-last') logger.warn({ error: describeError(outcome.error) }, 'agent: stopped; the address stays in the record (it is the last one)');
+  if (outcome.shutdown === 'kept-last')
+    logger.warn(
+      { error: describeError(outcome.error) },
+      'agent: stopped; the address stays in the record (it is the last one)',
+    );
   if (outcome.shutdown === 'failed') {
     logger.error({ error: describeError(outcome.error) }, 'agent: stopped, but deregistration failed');
     process.stderr.write(`seedkeeper: deregistration on stop failed: ${describeError(outcome.error)}\n`);
@@ -102,7 +108,9 @@ async function run(operation: Operation, flags: AgentFlags): Promise<void> {
 }
 
 export function registerAgent(program: Command): void {
-  const agent = program.command('agent').description('on each node: keep it in the seed record while its service port is up');
+  const agent = program
+    .command('agent')
+    .description('on each node: keep it in the seed record while its service port is up');
   for (const operation of ['register', 'deregister', 'watch'] as const) {
     agent
       .command(operation)

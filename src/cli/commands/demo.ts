@@ -33,12 +33,19 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 function introduce(world: DemoWorld, say: (line: string) => void): void {
   const dns = world.runtime.dns!;
   const http = world.runtime.http;
-  say(`cluster  "${DEMO_CLUSTER}": ${world.sim.nodes.map((n) => `${n.id} at ${formatHostPort(n.listenAddresses[0]!)}`).join(', ')}`);
+  say(
+    `cluster  "${DEMO_CLUSTER}": ${world.sim.nodes.map((n) => `${n.id} at ${formatHostPort(n.listenAddresses[0]!)}`).join(', ')}`,
+  );
   say(`lb       built-in load balancer on ${formatHostPort(world.lb.address)} (round robin)`);
-  say(`dns      seedkeeper's DNS server for demo.test on ${formatHostPort(dns)} (UDP and TCP): try  dig @${dns.host} -p ${dns.port} ${DEMO_RECORD}`);
-  if (http) say(`status   http://${formatHostPort(http)}/  (live status page; JSON at /v1/status, metrics at /metrics)`);
+  say(
+    `dns      seedkeeper's DNS server for demo.test on ${formatHostPort(dns)} (UDP and TCP): try  dig @${dns.host} -p ${dns.port} ${DEMO_RECORD}`,
+  );
+  if (http)
+    say(`status   http://${formatHostPort(http)}/  (live status page; JSON at /v1/status, metrics at /metrics)`);
   const t = world.timing;
-  say(`health   Aerospike probe every ${t.intervalMs} ms; healthy after ${t.healthyAfter} passes; unhealthy after failing for ${t.unhealthyAfterMs} ms`);
+  say(
+    `health   Aerospike probe every ${t.intervalMs} ms; healthy after ${t.healthyAfter} passes; unhealthy after failing for ${t.unhealthyAfterMs} ms`,
+  );
 }
 
 export function registerDemo(program: Command): void {
@@ -50,9 +57,11 @@ export function registerDemo(program: Command): void {
     .option('--scenario', 'run the scripted failure story and exit 0 only if every expectation held')
     .action(async (flags: DemoFlags) => {
       const nodes = Number(flags.nodes);
-      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) throw new ConfigError('--nodes', `expected 1..8, got ${JSON.stringify(flags.nodes)}`);
+      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8)
+        throw new ConfigError('--nodes', `expected 1..8, got ${JSON.stringify(flags.nodes)}`);
       const duration = flags.duration === undefined ? undefined : Number(flags.duration);
-      if (duration !== undefined && !(duration > 0)) throw new ConfigError('--duration', `expected seconds > 0, got ${JSON.stringify(flags.duration)}`);
+      if (duration !== undefined && !(duration > 0))
+        throw new ConfigError('--duration', `expected seconds > 0, got ${JSON.stringify(flags.duration)}`);
       if (flags.scenario && nodes < 2) throw new ConfigError('--nodes', 'the scenario needs at least 2 nodes');
       const say = consoleSay();
       const world = await startDemoWorld({ nodes });
@@ -67,14 +76,27 @@ export function registerDemo(program: Command): void {
         if (flags.scenario) {
           const results = await runScenario(world, say);
           const failed = results.filter((r) => !r.ok);
-          say(failed.length === 0 ? `scenario passed: ${results.length} expectations held` : `scenario FAILED: ${failed.map((f) => f.step).join('; ')}`);
+          say(
+            failed.length === 0
+              ? `scenario passed: ${results.length} expectations held`
+              : `scenario FAILED: ${failed.map((f) => f.step).join('; ')}`,
+          );
           setExitCode(failed.length === 0 ? 0 : EXIT_PROBLEM);
           return;
         }
         say(`probe    what a client sees through the load balancer:`);
-        process.stdout.write(`\n${renderProbe(await probe([formatHostPort(world.lb.address)], { clusterName: DEMO_CLUSTER }))}\n\n`);
-        say('note     the loopback load-balancer warning above is expected in this demo: its load balancer listens on 127.0.0.1');
-        await tellStory(world, say, (ms) => sleep(ms, stop.signal), () => stop.signal.aborted);
+        process.stdout.write(
+          `\n${renderProbe(await probe([formatHostPort(world.lb.address)], { clusterName: DEMO_CLUSTER }))}\n\n`,
+        );
+        say(
+          'note     the loopback load-balancer warning above is expected in this demo: its load balancer listens on 127.0.0.1',
+        );
+        await tellStory(
+          world,
+          say,
+          (ms) => sleep(ms, stop.signal),
+          () => stop.signal.aborted,
+        );
         setExitCode(0);
       } finally {
         clearTimeout(timer);

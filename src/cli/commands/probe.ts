@@ -8,7 +8,9 @@ export function registerProbe(program: Command): void {
   addDiscoveryFlags(
     program
       .command('probe')
-      .description('explain how a client finds the cluster from these seeds: resolved addresses, load balancers, advertised addresses, reachability')
+      .description(
+        'explain how a client finds the cluster from these seeds: resolved addresses, load balancers, advertised addresses, reachability',
+      )
       .argument('<seed...>', 'host[:tlsname][:port], [ipv6]:port, or a DNS name'),
   )
     .option('--json', 'print one JSON object')

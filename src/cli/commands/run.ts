@@ -23,7 +23,13 @@ function withinDeadline(work: Promise<unknown>, ms: number): Promise<void> {
     timer = setTimeout(resolve, ms);
     timer.unref();
   });
-  return Promise.race([work.then(() => undefined, () => undefined), deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    deadline,
+  ]).finally(() => clearTimeout(timer));
 }
 
 export function registerRun(program: Command): void {
@@ -31,7 +37,10 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run the registrar: keep the seed record equal to the live, healthy nodes')
     .requiredOption('--config <file>', 'YAML or JSON config')
-    .option('--once', 'reconcile once (after health checks settle), print what it did, and exit (not with the embedded provider: its server would exit too)')
+    .option(
+      '--once',
+      'reconcile once (after health checks settle), print what it did, and exit (not with the embedded provider: its server would exit too)',
+    )
     .action(async (flags: { config: string; once?: boolean }) => {
       const config = await loadConfig(flags.config);
       const refusal = flags.once ? onceRefusal(config.provider.type) : undefined;
@@ -44,14 +53,20 @@ export function registerRun(program: Command): void {
       const runtime = await buildRegistrar(config);
       const { registrar, logger } = runtime;
       logger.info(
-        { record: config.record.name, dns: runtime.dns && formatHostPort(runtime.dns), http: runtime.http && `http://${formatHostPort(runtime.http)}` },
+        {
+          record: config.record.name,
+          dns: runtime.dns && formatHostPort(runtime.dns),
+          http: runtime.http && `http://${formatHostPort(runtime.http)}`,
+        },
         'seedkeeper registrar started',
       );
       try {
         if (flags.once) {
           for (const source of runtime.sources) await source.start(() => undefined);
           runtime.health.start();
-          await waitForVerdicts(runtime.sources, runtime.health, warmUpBudgetMs(config), () => registrar.reconcile('warm-up', { dryRun: true }));
+          await waitForVerdicts(runtime.sources, runtime.health, warmUpBudgetMs(config), () =>
+            registrar.reconcile('warm-up', { dryRun: true }),
+          );
           const outcome = await registrar.reconcile('once');
           process.stdout.write(`${onceSummary(outcome, config.record.name)}\n`);
           setExitCode(outcome.error || outcome.plan.refused ? EXIT_PROBLEM : 0);
@@ -80,12 +95,15 @@ export function registerRun(program: Command): void {
     .action(async (flags: { config: string }) => {
       const config = await loadConfig(flags.config);
       // The embedded server of a plan run is throw-away: never take the port of a running registrar.
-      const provider = config.provider.type === 'embedded' ? { ...config.provider, listen: '127.0.0.1:0' } : config.provider;
+      const provider =
+        config.provider.type === 'embedded' ? { ...config.provider, listen: '127.0.0.1:0' } : config.provider;
       const runtime = await buildRegistrar({ ...config, provider, log: { level: 'warn' } }, { http: false });
       try {
         for (const source of runtime.sources) await source.start(() => undefined);
         runtime.health.start();
-        const { complete } = await waitForVerdicts(runtime.sources, runtime.health, warmUpBudgetMs(config), () => runtime.registrar.reconcile('warm-up', { dryRun: true }));
+        const { complete } = await waitForVerdicts(runtime.sources, runtime.health, warmUpBudgetMs(config), () =>
+          runtime.registrar.reconcile('warm-up', { dryRun: true }),
+        );
         const outcome = await runtime.registrar.reconcile('plan', { dryRun: true });
         if (outcome.error) {
           // The plan of a failed read is meaningless ("Changes: none"): print only the error.
@@ -96,9 +114,15 @@ export function registerRun(program: Command): void {
         if (!complete) process.stdout.write('note: some candidates had no health verdict yet; they are not added\n');
         process.stdout.write(`${renderPlan(outcome.plan, config.record.name)}\n`);
         const ports = publishedPortAdvice(config.record.name, outcome.plan, outcome.candidates);
-        if (ports.length > 0) process.stdout.write(`Ports (A and AAAA records carry none):\n${ports.map((a) => `  [${a.code}] ${a.message}\n`).join('')}\n`);
+        if (ports.length > 0)
+          process.stdout.write(
+            `Ports (A and AAAA records carry none):\n${ports.map((a) => `  [${a.code}] ${a.message}\n`).join('')}\n`,
+          );
         const healthy = [...runtime.health.snapshot().values()].filter((h) => h.state === 'healthy').length;
-        if (healthy === 0) process.stderr.write(`seedkeeper: no node answered: ${outcome.candidates.length} candidate(s), none healthy\n`);
+        if (healthy === 0)
+          process.stderr.write(
+            `seedkeeper: no node answered: ${outcome.candidates.length} candidate(s), none healthy\n`,
+          );
         setExitCode(outcome.plan.refused || healthy === 0 ? EXIT_PROBLEM : 0);
       } finally {
         await withinDeadline(runtime.close(), CLOSE_DEADLINE_MS);

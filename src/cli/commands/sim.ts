@@ -35,7 +35,11 @@ export const DEFAULT_SIM_BASE_PORT = DEFAULT_SERVICE_PORT;
 function portInUse(error: unknown, flag: '--base-port' | '--lb-port'): unknown {
   if ((error as NodeJS.ErrnoException | undefined)?.code !== 'EADDRINUSE') return error;
   const where = (error as { address?: string; port?: number }).port;
-  return new ConfigError(flag, `port ${where ?? ''} is already in use; pick another with ${flag} (0 = free ports, printed at start)`, { cause: error });
+  return new ConfigError(
+    flag,
+    `port ${where ?? ''} is already in use; pick another with ${flag} (0 = free ports, printed at start)`,
+    { cause: error },
+  );
 }
 
 export async function runSim(options: SimRunOptions, io: SimRunIo): Promise<void> {
@@ -59,11 +63,15 @@ export async function runSim(options: SimRunOptions, io: SimRunIo): Promise<void
         throw portInUse(error, '--lb-port');
       });
     }
-    for (const node of cluster.nodes) io.write(`node ${node.id} ${node.listenAddresses.map(formatHostPort).join(' ')}\n`);
+    for (const node of cluster.nodes)
+      io.write(`node ${node.id} ${node.listenAddresses.map(formatHostPort).join(' ')}\n`);
     io.write(`seeds ${cluster.seedList()}\n`);
     if (lb) {
       io.write(`lb ${formatHostPort(lb.address)}\n`);
-      if (options.host === '127.0.0.1') io.write(`lb-seed [::ffff:127.0.0.1]:${lb.port} (a non-loopback spelling, so clients run load-balancer detection)\n`);
+      if (options.host === '127.0.0.1')
+        io.write(
+          `lb-seed [::ffff:127.0.0.1]:${lb.port} (a non-loopback spelling, so clients run load-balancer detection)\n`,
+        );
     }
     io.write(`cluster ${options.clusterName}: ${cluster.nodes.length} node(s) running; stop with Ctrl-C\n`);
     io.onReady?.({ cluster, lb });
@@ -98,11 +106,15 @@ interface SimFlags {
 export function simOptionsFromFlags(flags: SimFlags, env: NodeJS.ProcessEnv = process.env): SimRunOptions {
   const nodes = integer('--nodes', flags.nodes, 1, 256);
   const basePort = integer('--base-port', flags.basePort, 0, 65535);
-  if (basePort > 0 && basePort + nodes - 1 > 65535) throw new ConfigError('--base-port', `${basePort} + ${nodes} nodes runs past port 65535`);
-  if (flags.clusterName.length === 0 || /[\s;:]/.test(flags.clusterName)) throw new ConfigError('--cluster-name', 'expected a name without spaces, ";" or ":"');
-  if (flags.passwordEnv !== undefined && flags.user === undefined) throw new ConfigError('--password-env', 'needs --user');
+  if (basePort > 0 && basePort + nodes - 1 > 65535)
+    throw new ConfigError('--base-port', `${basePort} + ${nodes} nodes runs past port 65535`);
+  if (flags.clusterName.length === 0 || /[\s;:]/.test(flags.clusterName))
+    throw new ConfigError('--cluster-name', 'expected a name without spaces, ";" or ":"');
+  if (flags.passwordEnv !== undefined && flags.user === undefined)
+    throw new ConfigError('--password-env', 'needs --user');
   const password = flags.passwordEnv !== undefined ? env[flags.passwordEnv] : undefined;
-  if (flags.passwordEnv !== undefined && password === undefined) throw new ConfigError('--password-env', `environment variable ${flags.passwordEnv} is not set`);
+  if (flags.passwordEnv !== undefined && password === undefined)
+    throw new ConfigError('--password-env', `environment variable ${flags.passwordEnv} is not set`);
   return {
     nodes,
     basePort,

@@ -20,7 +20,6 @@ export interface ZoneNegativeTtl {
   readonly negativeTtlSec: number;
 }
 
-
 export interface NegativeTtlOptions {
   /** DNS servers (`ip` or `ip:port`); absent: the system's configured servers. */
   readonly servers?: readonly string[];
@@ -29,7 +28,10 @@ export interface NegativeTtlOptions {
 }
 
 /** The SOA minimum of `name`'s zone, found by walking up its labels; undefined when it cannot be learned. */
-export async function zoneNegativeTtl(name: string, options: NegativeTtlOptions = {}): Promise<ZoneNegativeTtl | undefined> {
+export async function zoneNegativeTtl(
+  name: string,
+  options: NegativeTtlOptions = {},
+): Promise<ZoneNegativeTtl | undefined> {
   const host = name.replace(/\.$/, '').toLowerCase();
   if (isIP(host) !== 0 || !host.includes('.')) return undefined;
   if (options.servers === undefined && isSpecialUseName(host)) return undefined;

@@ -30,7 +30,11 @@ async function classifySeed(ctx: DiscoveryContext, node: SeedNode): Promise<Seed
   // A redirect says only "not the node's own address". Dial the seed again: a load balancer hands us other nodes.
   for (let i = 0; i < LB_CONFIRM_CONNECTIONS; i++) {
     try {
-      const connection = await openConnection(ctx, node.dialled, node.seed.tlsName ? { tlsName: node.seed.tlsName } : {});
+      const connection = await openConnection(
+        ctx,
+        node.dialled,
+        node.seed.tlsName ? { tlsName: node.seed.tlsName } : {},
+      );
       try {
         const id = parseNodeId((await connection.info(['node'])).value('node'));
         if (id !== node.info.nodeId) return 'load-balancer';
@@ -51,8 +55,16 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
   // Only through resolvers we can ask for an SOA: explicit DNS servers, or the system's (not an injected function).
   const negativeTtls = options.resolver
     ? Promise.resolve([])
-    : Promise.all([...new Set(seeds.map((s) => s.host))].map((host) => zoneNegativeTtl(host, options.dnsServers?.length ? { servers: options.dnsServers } : {})));
-  const perSeed: SeedingResult[] = await Promise.all(seeds.map((seed) => withChildSignal(options.signal, (signal) => findSeedNode(ctx, [seed], signal ? { signal } : {}))));
+    : Promise.all(
+        [...new Set(seeds.map((s) => s.host))].map((host) =>
+          zoneNegativeTtl(host, options.dnsServers?.length ? { servers: options.dnsServers } : {}),
+        ),
+      );
+  const perSeed: SeedingResult[] = await Promise.all(
+    seeds.map((seed) =>
+      withChildSignal(options.signal, (signal) => findSeedNode(ctx, [seed], signal ? { signal } : {})),
+    ),
+  );
   const winners = perSeed.flatMap((r) => (r.winner ? [r.winner] : []));
   const firstNodeMs = winners.length > 0 ? Math.min(...winners.map((w) => w.validatedMs)) : undefined;
   const kinds = await Promise.all(winners.map((w) => classifySeed(ctx, w)));
@@ -64,7 +76,10 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
     const existing = cluster.nodes.get(info.nodeId);
     if (existing) {
       // The same node reached through another seed: one node, one more alias.
-      cluster = withNode(cluster, withAlias(existing, sameEndpoint(winner.address, existing.address) ? winner.dialled : winner.address));
+      cluster = withNode(
+        cluster,
+        withAlias(existing, sameEndpoint(winner.address, existing.address) ? winner.dialled : winner.address),
+      );
       winner.connection.close();
       continue;
     }
@@ -95,7 +110,11 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
     const reporter = winners.find((w) => w.peers.peers.some((p) => p.nodeId === peer.entry.nodeId))?.info.nodeId;
     sources.set(peer.info.nodeId, `peers of ${reporter ?? 'a peer'}`);
   }
-  cluster = applyPeerAliases(cluster, [...winners.map((w) => w.peers), ...expansion.added.map((p) => p.peers)], ctx.translate);
+  cluster = applyPeerAliases(
+    cluster,
+    [...winners.map((w) => w.peers), ...expansion.added.map((p) => p.peers)],
+    ctx.translate,
+  );
   for (const w of winners) w.connection.close();
   for (const p of expansion.added) p.connection.close();
   const clusterMs = performance.now() - started;
@@ -116,7 +135,16 @@ export async function probe(seedTexts: readonly string[], options: ProbeOptions 
     const winnerIndex = winners.indexOf(result.winner!);
     return buildSeedReport(seeds[i]!, result, winnerIndex >= 0 ? kinds[winnerIndex] : undefined);
   });
-  const warnings = buildWarnings({ seeds: seedReports, perSeed, nodes, issues: expansion.issues, mismatches: expansion.mismatches, oversized: expansion.oversized, rejected: expansion.rejected, expectedClusterName: ctx.options.clusterName });
+  const warnings = buildWarnings({
+    seeds: seedReports,
+    perSeed,
+    nodes,
+    issues: expansion.issues,
+    mismatches: expansion.mismatches,
+    oversized: expansion.oversized,
+    rejected: expansion.rejected,
+    expectedClusterName: ctx.options.clusterName,
+  });
   for (const found of await negativeTtls) {
     const warning = negativeTtlWarning(found);
     if (warning) warnings.push(warning);
@@ -141,15 +169,17 @@ function unreachablePeers(issues: readonly PeerIssue[], cluster: ClusterDescript
     if (issue.failures.some((f) => f.error instanceof ClusterNameMismatchError)) return [];
     seen.add(issue.nodeId);
     const address = issue.listed[0]!;
-    return [{
-      nodeId: issue.nodeId,
-      address: address.host,
-      port: address.port,
-      reachable: false,
-      aliases: issue.listed.slice(1).map(formatHostPort),
-      build: undefined,
-      clusterName: undefined,
-      source: `peers of ${issue.reporter}`,
-    }];
+    return [
+      {
+        nodeId: issue.nodeId,
+        address: address.host,
+        port: address.port,
+        reachable: false,
+        aliases: issue.listed.slice(1).map(formatHostPort),
+        build: undefined,
+        clusterName: undefined,
+        source: `peers of ${issue.reporter}`,
+      },
+    ];
   });
 }

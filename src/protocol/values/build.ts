@@ -53,7 +53,8 @@ export function compareBuild(a: BuildVersion, b: readonly [number, number, numbe
 /** Format a build tuple as the server prints it (always four parts). */
 export function formatBuild(version: readonly [number, number, number, number]): string {
   for (const part of version) {
-    if (!Number.isInteger(part) || part < 0 || part > U16_MAX) throw new InvalidArgumentError('version', `part ${part} is not a u16`);
+    if (!Number.isInteger(part) || part < 0 || part > U16_MAX)
+      throw new InvalidArgumentError('version', `part ${part} is not a u16`);
   }
   return version.join('.');
 }

@@ -32,7 +32,8 @@ export function parseFeatures(value: string): ReadonlySet<string> {
 export function formatFeatures(features: Iterable<string>): string {
   const list = [...features];
   for (const name of list) {
-    if (name.length === 0 || !isPrintableToken(name, ';')) throw new InvalidArgumentError('features', `invalid feature name ${JSON.stringify(name)}`);
+    if (name.length === 0 || !isPrintableToken(name, ';'))
+      throw new InvalidArgumentError('features', `invalid feature name ${JSON.stringify(name)}`);
   }
   return list.join(';');
 }

@@ -33,7 +33,12 @@ export function parseUnsignedGeneration(command: string, value: string): number 
 
 /** Print a generation; throws InvalidArgumentError outside the command's range (signed when `signed`). */
 export function formatGeneration(value: number, signed = false): string {
-  const ok = Number.isInteger(value) && (signed ? value >= I32_MIN && value <= I32_MAX : value >= 0 && value <= U32_MAX);
-  if (!ok) throw new InvalidArgumentError('generation', `${value} is outside the ${signed ? 'signed' : 'unsigned'} 32-bit range`);
+  const ok =
+    Number.isInteger(value) && (signed ? value >= I32_MIN && value <= I32_MAX : value >= 0 && value <= U32_MAX);
+  if (!ok)
+    throw new InvalidArgumentError(
+      'generation',
+      `${value} is outside the ${signed ? 'signed' : 'unsigned'} 32-bit range`,
+    );
   return String(value);
 }

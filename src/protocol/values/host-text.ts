@@ -49,7 +49,8 @@ export function isValidListHost(host: string): boolean {
  */
 export function parseHostText(command: string, text: string, defaultPort?: number): HostPort {
   const split = splitHost(text);
-  if (split.problem === 'unclosed-bracket') throw new InfoParseError(command, `missing ']' after IPv6 address in ${quote(text)}`);
+  if (split.problem === 'unclosed-bracket')
+    throw new InfoParseError(command, `missing ']' after IPv6 address in ${quote(text)}`);
   const { host } = split;
   if (split.bracketed && (host.length > MAX_IPV6_TEXT || !isIPv6(host))) {
     throw new InfoParseError(command, `expected an IPv6 address inside brackets, got ${quote(host)}`);
@@ -67,6 +68,7 @@ export function parseHostText(command: string, text: string, defaultPort?: numbe
 
 /** Throw InvalidArgumentError when a formatter is handed a host the parsers would refuse. */
 export function assertListHost(hp: HostPort): void {
-  if (!isValidListHost(hp.host)) throw new InvalidArgumentError('host', `${JSON.stringify(hp.host)} cannot be written in a host list`);
+  if (!isValidListHost(hp.host))
+    throw new InvalidArgumentError('host', `${JSON.stringify(hp.host)} cannot be written in a host list`);
   if (!isValidPort(hp.port)) throw new InvalidArgumentError('port', `${hp.port} is outside 1..65535`);
 }

@@ -34,7 +34,8 @@ export function parseNodeId(value: string): string {
 export function formatNodeId(id: bigint | string): string {
   let n: bigint;
   if (typeof id === 'string') {
-    if (!/^[0-9A-Fa-f]{1,16}$/.test(id)) throw new InvalidArgumentError('id', `${JSON.stringify(id)} is not 1..16 hex digits`);
+    if (!/^[0-9A-Fa-f]{1,16}$/.test(id))
+      throw new InvalidArgumentError('id', `${JSON.stringify(id)} is not 1..16 hex digits`);
     n = BigInt(`0x${id}`);
   } else {
     n = id;

@@ -103,7 +103,8 @@ export function parsePeers(value: string, command = 'peers-clear-std'): PeersRep
     for (let count = 0; ; count++) {
       if (count === MAX_PEERS) throw new InfoParseError(command, `more than ${MAX_PEERS} peers`);
       const peer = parsePeer(s, defaultPort, reject);
-      if (peer && seen.has(peer.nodeId)) reject({ nodeId: peer.nodeId, dropped: 'peer', reason: 'listed twice; the first entry is used' });
+      if (peer && seen.has(peer.nodeId))
+        reject({ nodeId: peer.nodeId, dropped: 'peer', reason: 'listed twice; the first entry is used' });
       else if (peer) {
         seen.add(peer.nodeId);
         peers.push(peer);
@@ -114,14 +115,18 @@ export function parsePeers(value: string, command = 'peers-clear-std'): PeersRep
   }
   s.expect(']', "',' or ']'");
   if (s.pos !== value.length) s.fail('end of value');
-  return rejectedCount === 0 ? { generation, defaultPort, peers } : { generation, defaultPort, peers, rejected, rejectedCount };
+  return rejectedCount === 0
+    ? { generation, defaultPort, peers }
+    : { generation, defaultPort, peers, rejected, rejectedCount };
 }
 
 /** One peer; undefined when its content is bad (reported through `reject`, the scan goes on). */
 function parsePeer(s: Scanner, defaultPort: number, reject: (problem: RejectedPeer) => void): PeerEntry | undefined {
   s.expect('[', "'[' opening a peer");
   const nodeId = s.until(',]', 16, 'node id');
-  let bad: string | undefined = isNodeId(nodeId) ? undefined : `node id ${quote(nodeId)} is not 1..16 uppercase hex digits`;
+  let bad: string | undefined = isNodeId(nodeId)
+    ? undefined
+    : `node id ${quote(nodeId)} is not 1..16 uppercase hex digits`;
   s.expect(',');
   const tlsName = s.until(',[]', MAX_TLS_NAME, 'TLS name');
   if (!bad && !isPrintableToken(tlsName)) bad = `TLS name ${quote(tlsName)} has spaces or unprintable characters`;
@@ -188,11 +193,19 @@ export function formatPeers(reply: PeersReply): string {
   if (!isValidPort(defaultPort)) throw new InvalidArgumentError('defaultPort', `${defaultPort} is outside 1..65535`);
   if (peers.length > MAX_PEERS) throw new InvalidArgumentError('peers', `more than ${MAX_PEERS} peers`);
   const items = peers.map((peer) => {
-    if (!isNodeId(peer.nodeId)) throw new InvalidArgumentError('peers[].nodeId', `${JSON.stringify(peer.nodeId)} is not 1..16 uppercase hex digits`);
+    if (!isNodeId(peer.nodeId))
+      throw new InvalidArgumentError(
+        'peers[].nodeId',
+        `${JSON.stringify(peer.nodeId)} is not 1..16 uppercase hex digits`,
+      );
     if (peer.tlsName.length > MAX_TLS_NAME || !isPrintableToken(peer.tlsName, ',[]')) {
-      throw new InvalidArgumentError('peers[].tlsName', `${JSON.stringify(peer.tlsName)} cannot be written in a peer list`);
+      throw new InvalidArgumentError(
+        'peers[].tlsName',
+        `${JSON.stringify(peer.tlsName)} cannot be written in a peer list`,
+      );
     }
-    if (peer.hosts.length > MAX_PEER_HOSTS) throw new InvalidArgumentError('peers[].hosts', `peer ${peer.nodeId} has more than ${MAX_PEER_HOSTS} hosts`);
+    if (peer.hosts.length > MAX_PEER_HOSTS)
+      throw new InvalidArgumentError('peers[].hosts', `peer ${peer.nodeId} has more than ${MAX_PEER_HOSTS} hosts`);
     const hosts = peer.hosts.map((hp) => {
       assertListHost(hp);
       return hp.port === defaultPort ? formatHost(hp.host) : formatHostPort(hp);

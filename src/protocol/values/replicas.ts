@@ -69,7 +69,10 @@ function isBase64Char(c: number): boolean {
 function decodeBitmap(command: string, namespace: string, text: string): Buffer {
   if (text.length !== BITMAP_BASE64_LENGTH) {
     const got = `${text.length} characters`;
-    throw new InfoParseError(command, `bitmap of namespace ${quote(namespace)} has ${got}, expected ${BITMAP_BASE64_LENGTH}`);
+    throw new InfoParseError(
+      command,
+      `bitmap of namespace ${quote(namespace)} has ${got}, expected ${BITMAP_BASE64_LENGTH}`,
+    );
   }
   // 512 bytes = 170 full groups + 2 bytes, so exactly one '=' of padding at the end.
   for (let i = 0; i < BITMAP_BASE64_LENGTH - 1; i++) {
@@ -88,7 +91,8 @@ function decodeBitmap(command: string, namespace: string, text: string): Buffer 
 }
 
 function encodeBitmap(bitmap: Uint8Array): string {
-  if (bitmap.length !== BITMAP_BYTES) throw new InvalidArgumentError('columns[]', `bitmap has ${bitmap.length} bytes, expected ${BITMAP_BYTES}`);
+  if (bitmap.length !== BITMAP_BYTES)
+    throw new InvalidArgumentError('columns[]', `bitmap has ${bitmap.length} bytes, expected ${BITMAP_BYTES}`);
   return Buffer.from(bitmap.buffer, bitmap.byteOffset, bitmap.length).toString('base64');
 }
 
@@ -105,7 +109,7 @@ function splitEntries(command: string, value: string): Array<{ namespace: string
   // Servers chomp the last ';', but the C client also reads a reply that kept it; accept exactly one.
   const body = value.endsWith(';') ? value.slice(0, -1) : value;
   if (body.length === 0) {
-    if (value.length > 0) throw new InfoParseError(command, 'expected namespace entries, got only \';\'');
+    if (value.length > 0) throw new InfoParseError(command, "expected namespace entries, got only ';'");
     return [];
   }
   const entries: Array<{ namespace: string; fields: string[] }> = [];
@@ -134,7 +138,10 @@ function parseColumns(command: string, namespace: string, fields: readonly strin
   if (ncols === 0) throw new InfoParseError(command, `namespace ${quote(namespace)} reports 0 replica columns`);
   if (fields.length !== ncols + 1) {
     const carried = Math.max(fields.length - 1, 0);
-    throw new InfoParseError(command, `namespace ${quote(namespace)} announces ${ncols} columns but carries ${carried}`);
+    throw new InfoParseError(
+      command,
+      `namespace ${quote(namespace)} announces ${ncols} columns but carries ${carried}`,
+    );
   }
   return fields.slice(1).map((b64) => decodeBitmap(command, namespace, b64));
 }
@@ -156,7 +163,8 @@ export function parseReplicasAll(value: string): readonly NamespaceReplicas[] {
 
 export function parseReplicasMaster(value: string): readonly NamespaceMaster[] {
   return splitEntries('replicas-master', value).map(({ namespace, fields }) => {
-    if (fields.length !== 1) throw new InfoParseError('replicas-master', `expected one bitmap for namespace ${quote(namespace)}`);
+    if (fields.length !== 1)
+      throw new InfoParseError('replicas-master', `expected one bitmap for namespace ${quote(namespace)}`);
     return { namespace, bitmap: decodeBitmap('replicas-master', namespace, fields[0]!) };
   });
 }
@@ -171,7 +179,10 @@ function checkList(list: readonly NamespaceReplicas[]): void {
     }
     seen.add(ns.namespace);
     if (ns.columns.length === 0 || ns.columns.length > MAX_REPLICA_COLUMNS) {
-      throw new InvalidArgumentError('columns', `namespace ${ns.namespace} has ${ns.columns.length} columns, expected 1..${MAX_REPLICA_COLUMNS}`);
+      throw new InvalidArgumentError(
+        'columns',
+        `namespace ${ns.namespace} has ${ns.columns.length} columns, expected 1..${MAX_REPLICA_COLUMNS}`,
+      );
     }
   }
 }

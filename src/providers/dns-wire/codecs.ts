@@ -9,14 +9,25 @@ import { canonicalIp, ipv4Bytes, ipv6Bytes } from '../../net/ip.js';
 import type { RdataCodec } from './codec.js';
 import { NAME, readName } from './name.js';
 
-const malformed = (what: string, offset: number, message: string): WireFormatError => new WireFormatError(message, { offset, section: `${what} rdata` });
+const malformed = (what: string, offset: number, message: string): WireFormatError =>
+  new WireFormatError(message, { offset, section: `${what} rdata` });
 
 /** A (4 bytes) or AAAA (16 bytes): the address in network order, read back as canonical text. */
-function ipCodec(type: 'A' | 'AAAA', bytes: 4 | 16, valid: (ip: string) => boolean, toBytes: (ip: string) => Buffer): RdataCodec<string> {
+function ipCodec(
+  type: 'A' | 'AAAA',
+  bytes: 4 | 16,
+  valid: (ip: string) => boolean,
+  toBytes: (ip: string) => Buffer,
+): RdataCodec<string> {
   return Object.freeze({
     encodingLength: () => bytes,
     encode(ip: string, buf: Buffer, offset: number): number {
-      if (!valid(ip)) throw new WireFormatError(`${JSON.stringify(ip)} is not an ${type} address`, { section: `${type} rdata` }, { labels: ['usage'] });
+      if (!valid(ip))
+        throw new WireFormatError(
+          `${JSON.stringify(ip)} is not an ${type} address`,
+          { section: `${type} rdata` },
+          { labels: ['usage'] },
+        );
       return offset + toBytes(ip).copy(buf, offset);
     },
     decode(buf: Buffer, offset: number, end: number): string {
@@ -52,7 +63,7 @@ export const TXT: RdataCodec<string> = Object.freeze({
   },
   decode(buf: Buffer, offset: number, end: number): string {
     const parts: Buffer[] = [];
-    for (let pos = offset; pos < end; ) {
+    for (let pos = offset; pos < end;) {
       const len = buf[pos]!;
       if (pos + 1 + len > end) throw malformed('TXT', pos, `character-string at ${pos} runs past its rdata`);
       parts.push(buf.subarray(pos + 1, pos + 1 + len));
@@ -85,9 +96,18 @@ export const SOA: RdataCodec<SoaRdata> = Object.freeze({
   decode(buf: Buffer, offset: number, end: number): SoaRdata {
     const mname = readName(buf, offset);
     const rname = readName(buf, mname.end);
-    if (rname.end + 20 !== end) throw malformed('SOA', offset, `SOA rdata of ${end - offset} bytes does not end with its five timers`);
+    if (rname.end + 20 !== end)
+      throw malformed('SOA', offset, `SOA rdata of ${end - offset} bytes does not end with its five timers`);
     const t = (i: number): number => buf.readUInt32BE(rname.end + 4 * i);
-    return { mname: mname.name, rname: rname.name, serial: t(0), refresh: t(1), retry: t(2), expire: t(3), minimum: t(4) };
+    return {
+      mname: mname.name,
+      rname: rname.name,
+      serial: t(0),
+      refresh: t(1),
+      retry: t(2),
+      expire: t(3),
+      minimum: t(4),
+    };
   },
 });
 
@@ -109,7 +129,7 @@ export const OPT: RdataCodec<readonly EdnsOption[]> = Object.freeze({
   },
   decode(buf: Buffer, offset: number, end: number): EdnsOption[] {
     const options: EdnsOption[] = [];
-    for (let pos = offset; pos < end; ) {
+    for (let pos = offset; pos < end;) {
       if (pos + 4 > end) throw malformed('OPT', pos, `option at ${pos} is cut off`);
       const length = buf.readUInt16BE(pos + 2);
       if (pos + 4 + length > end) throw malformed('OPT', pos, `option at ${pos} runs past its rdata`);
@@ -148,7 +168,8 @@ export const TSIG: RdataCodec<TsigRdata> = Object.freeze({
     const macEnd = fixed + 10 + macSize;
     if (macEnd + 6 > end) throw malformed('TSIG', fixed, `TSIG MAC of ${macSize} bytes runs past its rdata`);
     const otherLen = buf.readUInt16BE(macEnd + 4);
-    if (macEnd + 6 + otherLen !== end) throw malformed('TSIG', macEnd, `TSIG other data of ${otherLen} bytes does not end the rdata`);
+    if (macEnd + 6 + otherLen !== end)
+      throw malformed('TSIG', macEnd, `TSIG other data of ${otherLen} bytes does not end the rdata`);
     return {
       algorithm,
       timeSigned: buf.readUIntBE(fixed, 6),

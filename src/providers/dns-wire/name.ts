@@ -14,7 +14,8 @@ const MAX_POINTER_JUMPS = 64;
 const PAST_END = -1;
 const TOO_LONG = -2;
 
-const usage = (message: string): WireFormatError => new WireFormatError(message, { section: 'name' }, { labels: ['usage'] });
+const usage = (message: string): WireFormatError =>
+  new WireFormatError(message, { section: 'name' }, { labels: ['usage'] });
 
 function labelsOf(name: string): string[] {
   const text = name.endsWith('.') ? name.slice(0, -1) : name;
@@ -35,7 +36,8 @@ function encodingLength(name: string): number {
 function encode(name: string, buf: Buffer, offset: number): number {
   let at = offset;
   for (const label of labelsOf(name)) {
-    if (!/^[\x21-\x7e]{1,63}$/.test(label) || label.includes('\\')) throw usage(`bad DNS label ${JSON.stringify(label)} in ${JSON.stringify(name)}`);
+    if (!/^[\x21-\x7e]{1,63}$/.test(label) || label.includes('\\'))
+      throw usage(`bad DNS label ${JSON.stringify(label)} in ${JSON.stringify(name)}`);
     buf[at++] = label.length;
     at += buf.write(label.toLowerCase(), at, 'ascii');
   }
@@ -104,7 +106,8 @@ const scratch = Buffer.alloc(MAX_NAME_BYTES);
 /** Text of the lowercase wire name in `wire[0, w)`: '.' and '\' inside a label escaped, so one label never reads as two. */
 function nameText(wire: Buffer, w: number): string {
   const labels: string[] = [];
-  for (let p = 0; p < w; p += wire[p]! + 1) labels.push(wire.toString('latin1', p + 1, p + 1 + wire[p]!).replace(/[.\\]/g, (c) => `\\${c}`));
+  for (let p = 0; p < w; p += wire[p]! + 1)
+    labels.push(wire.toString('latin1', p + 1, p + 1 + wire[p]!).replace(/[.\\]/g, (c) => `\\${c}`));
   return labels.join('.');
 }
 
@@ -113,10 +116,12 @@ export function readName(buf: Buffer, offset: number): { name: string; end: numb
   let pos = offset;
   let end = -1;
   let w = 0;
-  for (let jumps = 0; ; ) {
+  for (let jumps = 0; ;) {
     const next = copyLabels(buf, pos, scratch, w);
-    if (next === PAST_END) throw new WireFormatError(`name at ${offset} runs past the end of the message`, { offset: pos });
-    if (next === TOO_LONG) throw new WireFormatError(`name at ${offset} is longer than ${MAX_NAME_BYTES} bytes`, { offset });
+    if (next === PAST_END)
+      throw new WireFormatError(`name at ${offset} runs past the end of the message`, { offset: pos });
+    if (next === TOO_LONG)
+      throw new WireFormatError(`name at ${offset} is longer than ${MAX_NAME_BYTES} bytes`, { offset });
     pos += next - w;
     w = next;
     const len = buf[pos]!;
@@ -124,11 +129,14 @@ export function readName(buf: Buffer, offset: number): { name: string; end: numb
       if (end < 0) end = pos + 1;
       return { name: nameText(scratch, w), end };
     }
-    if ((len & 0xc0) !== 0xc0) throw new WireFormatError(`unsupported label type 0x${len.toString(16)} at ${pos}`, { offset: pos });
+    if ((len & 0xc0) !== 0xc0)
+      throw new WireFormatError(`unsupported label type 0x${len.toString(16)} at ${pos}`, { offset: pos });
     if (pos + 1 >= buf.length) throw new WireFormatError(`compression pointer at ${pos} is cut off`, { offset: pos });
     const target = ((len & 0x3f) << 8) | buf[pos + 1]!;
-    if (target >= pos) throw new WireFormatError(`compression pointer at ${pos} does not point backwards`, { offset: pos });
-    if (++jumps > MAX_POINTER_JUMPS) throw new WireFormatError(`name at ${offset} has too many compression pointers`, { offset });
+    if (target >= pos)
+      throw new WireFormatError(`compression pointer at ${pos} does not point backwards`, { offset: pos });
+    if (++jumps > MAX_POINTER_JUMPS)
+      throw new WireFormatError(`name at ${offset} has too many compression pointers`, { offset });
     if (end < 0) end = pos + 2;
     pos = target;
   }
@@ -140,7 +148,8 @@ export const NAME: RdataCodec<string> = Object.freeze({
   encode,
   decode(buf: Buffer, offset: number, end: number): string {
     const name = readName(buf, offset);
-    if (name.end !== end) throw new WireFormatError(`name of ${name.end - offset} bytes in rdata of ${end - offset}`, { offset });
+    if (name.end !== end)
+      throw new WireFormatError(`name of ${name.end - offset} bytes in rdata of ${end - offset}`, { offset });
     return name.name;
   },
 });

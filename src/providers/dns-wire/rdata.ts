@@ -7,7 +7,11 @@ import { decodeRdataWith, encodeRdataWith, type RdataCodec } from './codec.js';
 import { A, AAAA, TXT } from './codecs.js';
 import { TYPE } from './constants.js';
 
-export const RECORD_TYPE_CODE: Readonly<Record<RecordType, number>> = Object.freeze({ A: TYPE.A, AAAA: TYPE.AAAA, TXT: TYPE.TXT });
+export const RECORD_TYPE_CODE: Readonly<Record<RecordType, number>> = Object.freeze({
+  A: TYPE.A,
+  AAAA: TYPE.AAAA,
+  TXT: TYPE.TXT,
+});
 
 export const RECORD_CODEC: Readonly<Record<RecordType, RdataCodec<string>>> = Object.freeze({ A, AAAA, TXT });
 

@@ -54,7 +54,10 @@ function readRecord(buf: Buffer, offset: number): { record: WireRecord; end: num
   if (end + 10 > buf.length) throw new WireFormatError(`record at ${offset} is cut off`, { offset });
   const rdlength = buf.readUInt16BE(end + 8);
   const rdataOffset = end + 10;
-  if (rdataOffset + rdlength > buf.length) throw new WireFormatError(`rdata of the record at ${offset} runs past the end of the message`, { offset: rdataOffset });
+  if (rdataOffset + rdlength > buf.length)
+    throw new WireFormatError(`rdata of the record at ${offset} runs past the end of the message`, {
+      offset: rdataOffset,
+    });
   const record: WireRecord = {
     name,
     type: buf.readUInt16BE(end),
@@ -71,12 +74,18 @@ const SECTIONS = ['answer', 'authority', 'additional'] as const;
 
 /** `error` placed in `section` (the name and record readers know the offset, not the section). */
 function inSection(error: unknown, section: string): unknown {
-  return error instanceof WireFormatError && error.section === undefined ? new WireFormatError(error.message, { offset: error.offset, section }) : error;
+  return error instanceof WireFormatError && error.section === undefined
+    ? new WireFormatError(error.message, { offset: error.offset, section })
+    : error;
 }
 
 /** Decodes a whole message; WireFormatError if anything is malformed, cut off, or trails garbage. */
 export function decodeMessage(buf: Buffer): DecodedMessage {
-  if (buf.length < HEADER_BYTES) throw new WireFormatError(`message of ${buf.length} bytes is shorter than a header`, { offset: 0, section: 'header' });
+  if (buf.length < HEADER_BYTES)
+    throw new WireFormatError(`message of ${buf.length} bytes is shorter than a header`, {
+      offset: 0,
+      section: 'header',
+    });
   const flags = buf.readUInt16BE(2);
   const counts = [4, 6, 8, 10].map((o) => buf.readUInt16BE(o));
   let pos = HEADER_BYTES;
@@ -102,7 +111,11 @@ export function decodeMessage(buf: Buffer): DecodedMessage {
       throw inSection(error, SECTIONS[s]!);
     }
   }
-  if (pos !== buf.length) throw new WireFormatError(`${buf.length - pos} bytes after the last record`, { offset: pos, section: 'additional' });
+  if (pos !== buf.length)
+    throw new WireFormatError(`${buf.length - pos} bytes after the last record`, {
+      offset: pos,
+      section: 'additional',
+    });
   const opt = sections[2]!.find((r) => r.type === TYPE.OPT);
   const rcode = ((opt === undefined ? 0 : opt.ttl >>> 24) << 4) | (flags & 0xf);
   return {

@@ -32,10 +32,12 @@ export interface WireMessageSpec {
   readonly additionals?: readonly WireRecordSpec[];
 }
 
-const usage = (message: string, section: string): WireFormatError => new WireFormatError(message, { section }, { labels: ['usage'] });
+const usage = (message: string, section: string): WireFormatError =>
+  new WireFormatError(message, { section }, { labels: ['usage'] });
 
 function u16(value: number, what: string, section: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffff) throw usage(`${what} ${value} is not a 16-bit unsigned integer`, section);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff)
+    throw usage(`${what} ${value} is not a 16-bit unsigned integer`, section);
   return value;
 }
 
@@ -49,7 +51,8 @@ export function encodeQuestion(q: WireQuestionSpec): Buffer {
 /** One resource record: `owner` is a wire name or a compression pointer (see namePointer). */
 export function encodeRr(owner: Buffer, type: number, klass: number, ttl: number, rdata: Buffer): Buffer {
   if (rdata.length > 0xffff) throw usage('rdata longer than 65535 bytes', 'record');
-  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 0xffffffff) throw usage(`TTL ${ttl} is not a 32-bit unsigned integer`, 'record');
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 0xffffffff)
+    throw usage(`TTL ${ttl} is not a 32-bit unsigned integer`, 'record');
   const out = Buffer.alloc(owner.length + 10 + rdata.length);
   let at = owner.copy(out, 0);
   at = out.writeUInt16BE(u16(type, 'type', 'record'), at);
@@ -80,7 +83,8 @@ export function encodeMessage(m: WireMessageSpec): Buffer {
   header.writeUInt16BE(u16(questions.length, 'question count', 'header'), 4);
   sections.forEach((s, i) => header.writeUInt16BE(u16(s.length, 'record count', 'header'), 6 + 2 * i));
   const out = Buffer.concat([header, ...questions.map(encodeQuestion), ...sections.flat().map(encodeRecord)]);
-  if (out.length > MAX_MESSAGE_BYTES) throw usage(`DNS message of ${out.length} bytes is longer than ${MAX_MESSAGE_BYTES}`, 'message');
+  if (out.length > MAX_MESSAGE_BYTES)
+    throw usage(`DNS message of ${out.length} bytes is longer than ${MAX_MESSAGE_BYTES}`, 'message');
   return out;
 }
 

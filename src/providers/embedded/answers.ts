@@ -75,23 +75,38 @@ export function compileZone(snapshot: ZoneSnapshot, options: CompileOptions = {}
   for (const name of snapshot.names) {
     const wire = encodeName(name);
     const apex = namePointer(QNAME_OFFSET + wire.length - zoneWire.length);
-    const nodata: Answer = { flags: FLAG.AA | RCODE.NOERROR, an: 0, ns: 1, bodies: [Buffer.concat([apex, negativeSoaRest])] };
+    const nodata: Answer = {
+      flags: FLAG.AA | RCODE.NOERROR,
+      an: 0,
+      ns: 1,
+      bodies: [Buffer.concat([apex, negativeSoaRest])],
+    };
     const byType = new Map<number, Answer>();
     const all: Buffer[] = [];
     const add = (type: number, records: Buffer[], canRotate: boolean): void => {
-      byType.set(type, { flags: FLAG.AA | RCODE.NOERROR, an: records.length, ns: 0, bodies: rotations(records, rotate && canRotate) });
+      byType.set(type, {
+        flags: FLAG.AA | RCODE.NOERROR,
+        an: records.length,
+        ns: 0,
+        bodies: rotations(records, rotate && canRotate),
+      });
       all.push(...records);
     };
     if (name === snapshot.zone) {
       add(TYPE.SOA, [encodeRr(self, TYPE.SOA, CLASS.IN, soa.ttl, soaData)], false);
-      add(TYPE.NS, snapshot.ns.map((ns) => encodeRr(self, TYPE.NS, CLASS.IN, snapshot.nsTtl, encodeRdataWith(NAME, ns))), false);
+      add(
+        TYPE.NS,
+        snapshot.ns.map((ns) => encodeRr(self, TYPE.NS, CLASS.IN, snapshot.nsTtl, encodeRdataWith(NAME, ns))),
+        false,
+      );
     }
     for (const set of byName.get(name) ?? []) {
       const type = RECORD_TYPE_CODE[set.type];
       const records = set.values.map((v) => encodeRr(self, type, CLASS.IN, set.ttl, encodeRdata(set.type, v)));
       add(type, records, set.type !== 'TXT');
     }
-    if (all.length > 0) byType.set(TYPE.ANY, { flags: FLAG.AA | RCODE.NOERROR, an: all.length, ns: 0, bodies: [Buffer.concat(all)] });
+    if (all.length > 0)
+      byType.set(TYPE.ANY, { flags: FLAG.AA | RCODE.NOERROR, an: all.length, ns: 0, bodies: [Buffer.concat(all)] });
     names.set(wire.toString('latin1'), { byType, nodata });
   }
   const nxdomain: Answer = { flags: FLAG.AA | RCODE.NXDOMAIN, an: 0, ns: 1, bodies: [negativeSoaRest] };

@@ -13,7 +13,10 @@ export interface EmbeddedConfigSection {
   };
 }
 
-export function embeddedServerOptions(config: EmbeddedConfigSection, stateFile: string | undefined): Pick<EmbeddedDnsServerOptions, 'soa' | 'limits' | 'stateFile' | 'workers'> {
+export function embeddedServerOptions(
+  config: EmbeddedConfigSection,
+  stateFile: string | undefined,
+): Pick<EmbeddedDnsServerOptions, 'soa' | 'limits' | 'stateFile' | 'workers'> {
   return {
     ...(config.workers !== undefined ? { workers: config.workers } : {}),
     // Negative answers carry min(SOA TTL, minimum); the SOA TTL follows so that the minimum is what counts.

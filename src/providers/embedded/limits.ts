@@ -52,7 +52,8 @@ export function resolveLimits(partial: Partial<EmbeddedDnsLimits> = {}): Embedde
   const limits = { ...DEFAULT_EMBEDDED_DNS_LIMITS, ...partial };
   for (const [field, [min, max]] of Object.entries(RANGES) as [keyof EmbeddedDnsLimits, readonly [number, number]][]) {
     const v = limits[field];
-    if (!Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(`limits.${field}`, `${v} is not an integer in ${min}..${max}`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new InvalidArgumentError(`limits.${field}`, `${v} is not an integer in ${min}..${max}`);
   }
   return Object.freeze(limits);
 }

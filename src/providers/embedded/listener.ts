@@ -14,7 +14,9 @@ import { TcpCounters, TcpGuard } from './tcp-guard.js';
 /** Counters of one listener; plain numbers so they cross a process boundary as JSON and add up. */
 export interface ListenerStats {
   readonly queries: { readonly udp: number; readonly tcp: number };
-  readonly responses: Readonly<Record<'noerror' | 'formerr' | 'servfail' | 'nxdomain' | 'notimp' | 'refused' | 'badvers', number>>;
+  readonly responses: Readonly<
+    Record<'noerror' | 'formerr' | 'servfail' | 'nxdomain' | 'notimp' | 'refused' | 'badvers', number>
+  >;
   readonly truncated: number;
   readonly dropped: { readonly malformed: number; readonly oversize: number; readonly responses: number };
   readonly tcp: {
@@ -36,7 +38,11 @@ export interface ListenerStats {
  * dgram's address lookup: an IP literal (every reply address, our validated host) resolves to itself at once;
  * the default (dns.lookup) defers each send by a tick, a cost on every answer.
  */
-export function literalLookup(hostname: string, options: dns.LookupOneOptions, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+export function literalLookup(
+  hostname: string,
+  options: dns.LookupOneOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
   const family = net.isIP(hostname);
   if (family === 0) dns.lookup(hostname, options, callback);
   else callback(null, hostname, family);
@@ -51,7 +57,14 @@ export interface Listener {
   stop(): void;
 }
 
-export function serveOn(udp: dgram.Socket, tcp: net.Server, responder: Responder, limits: EmbeddedDnsLimits, note: NoteFn, now: () => number): Listener {
+export function serveOn(
+  udp: dgram.Socket,
+  tcp: net.Server,
+  responder: Responder,
+  limits: EmbeddedDnsLimits,
+  note: NoteFn,
+  now: () => number,
+): Listener {
   const tcpCounters = new TcpCounters();
   const guard = new TcpGuard(
     {
@@ -63,7 +76,12 @@ export function serveOn(udp: dgram.Socket, tcp: net.Server, responder: Responder
     },
     tcpCounters,
     now,
-    (event, source) => note(`tcp ${event}`, { event, source }, `embedded DNS server: TCP connection ${event === 'refused_per_source' ? 'refused (per-source cap)' : `closed (${event})`}`),
+    (event, source) =>
+      note(
+        `tcp ${event}`,
+        { event, source },
+        `embedded DNS server: TCP connection ${event === 'refused_per_source' ? 'refused (per-source cap)' : `closed (${event})`}`,
+      ),
   );
   let udpQueries = 0;
   let udpErrors = 0;
@@ -105,7 +123,15 @@ export function serveOn(udp: dgram.Socket, tcp: net.Server, responder: Responder
       const t = tcpCounters;
       return {
         queries: { udp: udpQueries, tcp: t.queries },
-        responses: { noerror: r[0]!, formerr: r[1]!, servfail: r[2]!, nxdomain: r[3]!, notimp: r[4]!, refused: r[5]!, badvers: r[16]! },
+        responses: {
+          noerror: r[0]!,
+          formerr: r[1]!,
+          servfail: r[2]!,
+          nxdomain: r[3]!,
+          notimp: r[4]!,
+          refused: r[5]!,
+          badvers: r[16]!,
+        },
         truncated: c.truncated,
         dropped: { malformed: c.droppedMalformed, oversize: c.droppedOversize, responses: c.droppedResponses },
         tcp: {
@@ -135,7 +161,17 @@ export const ZERO_LISTENER_STATS: ListenerStats = Object.freeze({
   responses: { noerror: 0, formerr: 0, servfail: 0, nxdomain: 0, notimp: 0, refused: 0, badvers: 0 },
   truncated: 0,
   dropped: { malformed: 0, oversize: 0, responses: 0 },
-  tcp: { accepted: 0, open: 0, rejected: 0, rejectedPerSource: 0, evicted: 0, closedMalformed: 0, idleTimeouts: 0, messageTimeouts: 0, lifetimes: 0 },
+  tcp: {
+    accepted: 0,
+    open: 0,
+    rejected: 0,
+    rejectedPerSource: 0,
+    evicted: 0,
+    closedMalformed: 0,
+    idleTimeouts: 0,
+    messageTimeouts: 0,
+    lifetimes: 0,
+  },
   errors: 0,
   recompiles: 0,
 });
@@ -150,5 +186,8 @@ export function sumStats(all: readonly ListenerStats[], zero: ListenerStats = ZE
     }
     return out;
   };
-  return all.reduce<Tree>((acc, s) => add(acc, s as unknown as Tree), zero as unknown as Tree) as unknown as ListenerStats;
+  return all.reduce<Tree>(
+    (acc, s) => add(acc, s as unknown as Tree),
+    zero as unknown as Tree,
+  ) as unknown as ListenerStats;
 }

@@ -30,7 +30,10 @@ export class LogLimiter {
     this.#last.set(kind, now);
     const suppressed = this.#suppressed.get(kind) ?? 0;
     this.#suppressed.delete(kind);
-    this.#log({ ...fields, ...(suppressed > 0 ? { suppressed } : {}) }, suppressed > 0 ? `${msg} (and ${suppressed} more since the last such line)` : msg);
+    this.#log(
+      { ...fields, ...(suppressed > 0 ? { suppressed } : {}) },
+      suppressed > 0 ? `${msg} (and ${suppressed} more since the last such line)` : msg,
+    );
     return true;
   }
 }

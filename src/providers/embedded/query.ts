@@ -111,9 +111,11 @@ export class Responder {
     const scan = this.#scanAdditional(msg, qEnd);
     if (scan === ADD_DROP) return (c.droppedMalformed++, null);
     if (scan === ADD_FORMERR) return this.#write(msg, flags, qEnd, EMPTY, RCODE.FORMERR, -1, tcp);
-    if (this.#edns && this.#ednsVersion !== 0) return this.#write(msg, flags, qEnd, EMPTY, 0, -1, tcp, this.#optBadvers);
+    if (this.#edns && this.#ednsVersion !== 0)
+      return this.#write(msg, flags, qEnd, EMPTY, 0, -1, tcp, this.#optBadvers);
     if (qtype === TYPE.OPT) return this.#write(msg, flags, qEnd, EMPTY, RCODE.FORMERR, -1, tcp);
-    if (qclass !== CLASS_IN && qclass !== CLASS_ANY) return this.#write(msg, flags, qEnd, EMPTY, RCODE.REFUSED, -1, tcp);
+    if (qclass !== CLASS_IN && qclass !== CLASS_ANY)
+      return this.#write(msg, flags, qEnd, EMPTY, RCODE.REFUSED, -1, tcp);
 
     const zone = this.zone();
     const entry = zone.names.get(scratch.toString('latin1', 0, w));
@@ -195,7 +197,16 @@ export class Responder {
    * pointer to the apex at `apexAt` inside the question), then our OPT if the query had one. TC instead of the sections when
    * the whole does not fit a UDP response.
    */
-  #write(msg: Buffer, flags: number, qEnd: number, answer: Answer, rcode: number, apexAt: number, tcp: boolean, opt?: Buffer): Buffer {
+  #write(
+    msg: Buffer,
+    flags: number,
+    qEnd: number,
+    answer: Answer,
+    rcode: number,
+    apexAt: number,
+    tcp: boolean,
+    opt?: Buffer,
+  ): Buffer {
     const bodies = answer.bodies;
     const body = bodies.length === 1 ? bodies[0]! : bodies[this.#turn++ % bodies.length]!;
     let an = answer.an;

@@ -90,7 +90,8 @@ const WORKER_STATS_INTERVAL_MS = 1000;
 function resolveWorkers(value: number | 'auto' | undefined): number {
   if (value === undefined) return 1;
   if (value === 'auto') return Math.min(os.availableParallelism(), MAX_EMBEDDED_WORKERS);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_EMBEDDED_WORKERS) throw new InvalidArgumentError('workers', `${value} is not 'auto' or an integer in 1..${MAX_EMBEDDED_WORKERS}`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_EMBEDDED_WORKERS)
+    throw new InvalidArgumentError('workers', `${value} is not 'auto' or an integer in 1..${MAX_EMBEDDED_WORKERS}`);
   return value;
 }
 
@@ -182,7 +183,11 @@ async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket
 }
 
 /** The persisted zone, or undefined (logged) when there is none or it cannot be used. */
-async function restore(file: string | undefined, zone: string, logger: EmbeddedDnsLogger): Promise<ZoneState | undefined> {
+async function restore(
+  file: string | undefined,
+  zone: string,
+  logger: EmbeddedDnsLogger,
+): Promise<ZoneState | undefined> {
   if (file === undefined) return undefined;
   try {
     return await readZoneStateFile(file, zone);
@@ -204,7 +209,8 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
   const host = options.host ?? '127.0.0.1';
   if (net.isIP(host) === 0) throw new InvalidArgumentError('host', `${JSON.stringify(host)} is not an IP address`);
   const requestedPort = options.port ?? DEFAULT_EMBEDDED_DNS_PORT;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65_535) throw new InvalidArgumentError('port', `${requestedPort} is not in 0..65535`);
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65_535)
+    throw new InvalidArgumentError('port', `${requestedPort} is not in 0..65535`);
   const limits = resolveLimits(options.limits);
   const logger = options.logger ?? SILENT;
   const now = options.now ?? Date.now;
@@ -228,11 +234,23 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
     restored = undefined;
     store = buildStore(undefined);
   }
-  const limited = new LogLimiter((fields, msg) => logger.warn({ zone: store.zone, ...fields }, msg), LIMIT_LOG_INTERVAL_MS, now);
-  const persister = options.stateFile === undefined ? undefined : new ZonePersister({
-    file: options.stateFile,
-    onError: (error) => limited.note('state', { stateFile: options.stateFile, error: String(error) }, `embedded DNS server: cannot write the state file ${options.stateFile}; the zone is served from memory and written again on the next change`),
-  });
+  const limited = new LogLimiter(
+    (fields, msg) => logger.warn({ zone: store.zone, ...fields }, msg),
+    LIMIT_LOG_INTERVAL_MS,
+    now,
+  );
+  const persister =
+    options.stateFile === undefined
+      ? undefined
+      : new ZonePersister({
+          file: options.stateFile,
+          onError: (error) =>
+            limited.note(
+              'state',
+              { stateFile: options.stateFile, error: String(error) },
+              `embedded DNS server: cannot write the state file ${options.stateFile}; the zone is served from memory and written again on the next change`,
+            ),
+        });
   if (persister) store.onChange((snapshot) => persister.save(snapshot));
   const workers = resolveWorkers(options.workers);
   const rotate = options.rotate ?? true;
@@ -240,7 +258,11 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
   let serving: Serving;
   let port: number;
   if (workers === 1) {
-    const responder = new Responder(store, { maxUdpPayload: limits.maxUdpPayload, maxQueryBytes: limits.maxQueryBytes, rotate });
+    const responder = new Responder(store, {
+      maxUdpPayload: limits.maxUdpPayload,
+      maxQueryBytes: limits.maxQueryBytes,
+      rotate,
+    });
     const bound = await bindBoth(host, requestedPort);
     port = bound.port;
     const listener = serveOn(bound.udp, bound.tcp, responder, limits, note, now);
@@ -265,9 +287,26 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
       logger,
     });
     store.onChange((snapshot) => pool.publish(snapshot));
-    serving = { stats: () => pool.stats(), settled: () => pool.settled(), pids: () => pool.pids(), stop: () => pool.stop() };
+    serving = {
+      stats: () => pool.stats(),
+      settled: () => pool.settled(),
+      pids: () => pool.pids(),
+      stop: () => pool.stop(),
+    };
   }
-  logger.info({ zone: store.zone, host, port, workers, serial: store.serial, loaded: store.snapshot().loaded, stateFile: options.stateFile, restored: restored !== undefined }, 'embedded DNS server listening (UDP and TCP)');
+  logger.info(
+    {
+      zone: store.zone,
+      host,
+      port,
+      workers,
+      serial: store.serial,
+      loaded: store.snapshot().loaded,
+      stateFile: options.stateFile,
+      restored: restored !== undefined,
+    },
+    'embedded DNS server listening (UDP and TCP)',
+  );
 
   let stopping: Promise<void> | undefined;
   return {

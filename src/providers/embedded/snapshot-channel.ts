@@ -38,11 +38,23 @@ export type FromWorker =
   | { readonly t: 'ready'; readonly gen: number; readonly stats: ListenerStats }
   | { readonly t: 'ack'; readonly gen: number; readonly stats: ListenerStats }
   | { readonly t: 'stats'; readonly stats: ListenerStats }
-  | { readonly t: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly fields: Record<string, unknown>; readonly msg: string }
+  | {
+      readonly t: 'log';
+      readonly level: 'info' | 'warn' | 'error';
+      readonly fields: Record<string, unknown>;
+      readonly msg: string;
+    }
   | { readonly t: 'fatal'; readonly code: string | undefined; readonly message: string };
 
 export function toWire(snapshot: ZoneSnapshot): WireSnapshot {
-  return { zone: snapshot.zone, soa: snapshot.soa, ns: snapshot.ns, nsTtl: snapshot.nsTtl, loaded: snapshot.loaded, sets: [...snapshot.sets.values()] };
+  return {
+    zone: snapshot.zone,
+    soa: snapshot.soa,
+    ns: snapshot.ns,
+    nsTtl: snapshot.nsTtl,
+    loaded: snapshot.loaded,
+    sets: [...snapshot.sets.values()],
+  };
 }
 
 /** The snapshot again, built (and validated) by a ZoneStore of its own. */
@@ -61,5 +73,10 @@ export function isFromWorker(value: unknown): value is FromWorker {
 }
 
 export function isToWorker(value: unknown): value is ToWorker {
-  return typeof value === 'object' && value !== null && (value as { t?: unknown }).t === 'zone' && typeof (value as { gen?: unknown }).gen === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { t?: unknown }).t === 'zone' &&
+    typeof (value as { gen?: unknown }).gen === 'number'
+  );
 }

@@ -8,7 +8,13 @@ import { constants } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { decodeZoneState, encodeZoneState, MAX_ZONE_STATE_BYTES, ZoneStateError, type ZoneState } from './zone-state.js';
+import {
+  decodeZoneState,
+  encodeZoneState,
+  MAX_ZONE_STATE_BYTES,
+  ZoneStateError,
+  type ZoneState,
+} from './zone-state.js';
 import type { ZoneSnapshot } from './zone-store.js';
 
 /** The state in `file`, or undefined when there is none yet; throws ZoneStateError for anything unusable. */
@@ -18,18 +24,23 @@ export async function readZoneStateFile(file: string, zone: string): Promise<Zon
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ZoneStateError('ERR_ZONE_STATE_IO', `cannot open (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    throw new ZoneStateError('ERR_ZONE_STATE_IO', `cannot open (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: error,
+    });
   }
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new ZoneStateError('ERR_ZONE_STATE_CORRUPT', 'not a regular file');
-    if (info.size > MAX_ZONE_STATE_BYTES) throw new ZoneStateError('ERR_ZONE_STATE_CORRUPT', `larger than ${MAX_ZONE_STATE_BYTES} bytes`);
+    if (info.size > MAX_ZONE_STATE_BYTES)
+      throw new ZoneStateError('ERR_ZONE_STATE_CORRUPT', `larger than ${MAX_ZONE_STATE_BYTES} bytes`);
     const buffer = Buffer.alloc(info.size);
     const { bytesRead } = await handle.read(buffer, 0, info.size, 0);
     return decodeZoneState(buffer.subarray(0, bytesRead), zone);
   } catch (error) {
     if (error instanceof ZoneStateError) throw error;
-    throw new ZoneStateError('ERR_ZONE_STATE_IO', `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    throw new ZoneStateError('ERR_ZONE_STATE_IO', `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: error,
+    });
   } finally {
     await handle.close();
   }
@@ -131,7 +142,12 @@ export class ZonePersister {
  * is `embedded-<zone>-<port>.json`, so two servers on one host never share one. Port 0 (a throw-away server:
  * tests, `plan`, the demo) gets none: nobody can be sent to it after a restart.
  */
-export function defaultZoneStateFile(zone: string, port: number, env: NodeJS.ProcessEnv, home: string): string | undefined {
+export function defaultZoneStateFile(
+  zone: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  home: string,
+): string | undefined {
   if (port === 0) return undefined;
   const systemd = env['STATE_DIRECTORY']?.split(':')[0];
   const dir = systemd || path.join(env['XDG_STATE_HOME'] || path.join(home, '.local', 'state'), 'seedkeeper');

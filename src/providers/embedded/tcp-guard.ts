@@ -38,7 +38,8 @@ export interface TcpTimes {
 /** Why this connection must close now, if it must. */
 export function tcpExpiry(t: TcpTimes, now: number, limits: TcpGuardLimits): TcpExpiry | undefined {
   if (now - t.acceptedAt >= limits.lifetimeMs) return 'lifetime';
-  if (t.messageStartedAt !== undefined) return now - t.messageStartedAt >= limits.messageTimeoutMs ? 'message_timeout' : undefined;
+  if (t.messageStartedAt !== undefined)
+    return now - t.messageStartedAt >= limits.messageTimeoutMs ? 'message_timeout' : undefined;
   return now - t.lastMessageAt >= limits.idleTimeoutMs ? 'idle_timeout' : undefined;
 }
 
@@ -106,7 +107,12 @@ export class TcpGuard {
   readonly #perSource = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(limits: TcpGuardLimits, counters: TcpCounters, now: () => number, onLimit: TcpLimitListener = () => undefined) {
+  constructor(
+    limits: TcpGuardLimits,
+    counters: TcpCounters,
+    now: () => number,
+    onLimit: TcpLimitListener = () => undefined,
+  ) {
     this.#limits = limits;
     this.#counters = counters;
     this.#now = now;

@@ -16,7 +16,14 @@ export interface TcpLimits {
 }
 
 /** Serves one accepted connection until it closes; never throws. */
-export function serveTcpConnection(socket: net.Socket, responder: Responder, limits: TcpLimits, counters: TcpCounters, times: TcpTimes, now: () => number): void {
+export function serveTcpConnection(
+  socket: net.Socket,
+  responder: Responder,
+  limits: TcpLimits,
+  counters: TcpCounters,
+  times: TcpTimes,
+  now: () => number,
+): void {
   counters.accepted++;
   counters.open++;
   let pending: Buffer | undefined;

@@ -39,11 +39,16 @@ function bind(config: WorkerConfig): Promise<{ udp: dgram.Socket; tcp: net.Serve
 
 function main(): void {
   const config = JSON.parse(process.env[WORKER_CONFIG_ENV] ?? 'null') as WorkerConfig | null;
-  if (config === null || process.send === undefined) throw new InternalError('worker-main.ts runs only as an embedded DNS worker');
+  if (config === null || process.send === undefined)
+    throw new InternalError('worker-main.ts runs only as an embedded DNS worker');
   let current: ZoneSnapshot | undefined;
   const source = { snapshot: (): ZoneSnapshot => current! };
   let responder: Responder | undefined;
-  const limited = new LogLimiter((fields, msg) => send({ t: 'log', level: 'warn', fields, msg }), LIMIT_LOG_INTERVAL_MS, Date.now);
+  const limited = new LogLimiter(
+    (fields, msg) => send({ t: 'log', level: 'warn', fields, msg }),
+    LIMIT_LOG_INTERVAL_MS,
+    Date.now,
+  );
   const note: NoteFn = (key, fields, msg) => limited.note(key, { worker: process.pid, ...fields }, msg);
   let listener: ReturnType<typeof serveOn> | undefined;
   let latest = -1;
@@ -60,7 +65,11 @@ function main(): void {
     current = next; // one assignment: every later packet sees the whole new zone
     latest = message.gen;
     if (responder === undefined) {
-      responder = new Responder(source, { maxUdpPayload: config.limits.maxUdpPayload, maxQueryBytes: config.limits.maxQueryBytes, rotate: config.rotate });
+      responder = new Responder(source, {
+        maxUdpPayload: config.limits.maxUdpPayload,
+        maxQueryBytes: config.limits.maxQueryBytes,
+        rotate: config.rotate,
+      });
       bind(config).then(
         ({ udp, tcp }) => {
           listener = serveOn(udp, tcp, responder!, config.limits, note, Date.now);

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { SeedkeeperError } from '../../errors.js';
 import { backoffDelay, type BackoffPolicy } from '../../time/backoff.js';
 import { sumStats, ZERO_LISTENER_STATS, type ListenerStats } from './listener.js';
-import { isFromWorker, toWire, WORKER_CONFIG_ENV, type FromWorker, type ToWorker, type WorkerConfig } from './snapshot-channel.js';
+import {
+  isFromWorker,
+  toWire,
+  WORKER_CONFIG_ENV,
+  type FromWorker,
+  type ToWorker,
+  type WorkerConfig,
+} from './snapshot-channel.js';
 import type { ZoneSnapshot } from './zone-store.js';
 
 type LogFn = (obj: Record<string, unknown>, msg: string) => void;
@@ -52,7 +59,10 @@ const RESTART_BACKOFF: BackoffPolicy = Object.freeze({ baseMs: 200, maxMs: 10_00
 /** worker-main next to this file: .ts under tsx/vitest (loaded through tsx), .js once built. */
 function entry(): { exec: string; execArgv: string[] } {
   const ts = import.meta.url.endsWith('.ts');
-  return { exec: fileURLToPath(new URL(ts ? './worker-main.ts' : './worker-main.js', import.meta.url)), execArgv: ts ? ['--import', 'tsx'] : [] };
+  return {
+    exec: fileURLToPath(new URL(ts ? './worker-main.ts' : './worker-main.js', import.meta.url)),
+    execArgv: ts ? ['--import', 'tsx'] : [],
+  };
 }
 
 export class WorkerPool {
@@ -81,7 +91,10 @@ export class WorkerPool {
       await Promise.race([
         Promise.all(started),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new EmbeddedWorkerError(`the DNS workers did not start within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new EmbeddedWorkerError(`the DNS workers did not start within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (error) {
@@ -156,7 +169,10 @@ export class WorkerPool {
           reject(new EmbeddedWorkerError(`a DNS worker failed to start${why}`, { cause: fatal }));
         }
         if (this.#stopping) return this.#check();
-        (this.#options.logger.error ?? this.#options.logger.warn)({ pid: worker.process.pid, code, signal, ready: slot.ready }, 'embedded DNS server: a worker died; starting a replacement (the others keep serving)');
+        (this.#options.logger.error ?? this.#options.logger.warn)(
+          { pid: worker.process.pid, code, signal, ready: slot.ready },
+          'embedded DNS server: a worker died; starting a replacement (the others keep serving)',
+        );
         this.#restartLater();
         this.#check();
       });
@@ -170,7 +186,10 @@ export class WorkerPool {
       this.#restartTimer = undefined;
       if (this.#stopping || this.#slots.size >= this.#options.count) return;
       this.#fork().catch((error: unknown) => {
-        this.#options.logger.warn({ error: String(error) }, 'embedded DNS server: a replacement worker failed; retrying');
+        this.#options.logger.warn(
+          { error: String(error) },
+          'embedded DNS server: a replacement worker failed; retrying',
+        );
       });
       if (this.#slots.size < this.#options.count) this.#restartLater();
     }, delay);
@@ -193,11 +212,17 @@ export class WorkerPool {
         return;
       case 'log': {
         const { logger } = this.#options;
-        (message.level === 'error' ? (logger.error ?? logger.warn) : logger[message.level])(message.fields, message.msg);
+        (message.level === 'error' ? (logger.error ?? logger.warn) : logger[message.level])(
+          message.fields,
+          message.msg,
+        );
         return;
       }
       case 'fatal':
-        (this.#options.logger.error ?? this.#options.logger.warn)({ pid: slot.worker.process.pid, code: message.code, error: message.message }, 'embedded DNS server: a worker failed');
+        (this.#options.logger.error ?? this.#options.logger.warn)(
+          { pid: slot.worker.process.pid, code: message.code, error: message.message },
+          'embedded DNS server: a worker failed',
+        );
         return;
     }
   }
@@ -209,7 +234,8 @@ export class WorkerPool {
 
   #check(): void {
     const done = (gen: number): boolean =>
-      this.#stopping || (this.#slots.size >= this.#options.count && [...this.#slots].every((s) => s.ready && s.gen >= gen));
+      this.#stopping ||
+      (this.#slots.size >= this.#options.count && [...this.#slots].every((s) => s.ready && s.gen >= gen));
     const waiting = this.#waiters;
     this.#waiters = waiting.filter((w) => !done(w.gen));
     for (const w of waiting) if (done(w.gen)) w.resolve();

@@ -21,7 +21,11 @@ export interface ZoneState {
 
 /** A state file that cannot be used; `code` is stable, the message never quotes the file's contents. */
 export class ZoneStateError extends SeedkeeperError {
-  constructor(code: 'ERR_ZONE_STATE_CORRUPT' | 'ERR_ZONE_STATE_ZONE' | 'ERR_ZONE_STATE_IO', message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: 'ERR_ZONE_STATE_CORRUPT' | 'ERR_ZONE_STATE_ZONE' | 'ERR_ZONE_STATE_IO',
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(code, message, options);
   }
 }
@@ -46,13 +50,19 @@ const stateSchema = z
   .strict();
 
 export function encodeZoneState(snapshot: ZoneSnapshot, savedAt: Date): string {
-  const sets = [...snapshot.sets.values()].map((s) => ({ name: s.name, type: s.type, ttl: s.ttl, values: [...s.values] }));
+  const sets = [...snapshot.sets.values()].map((s) => ({
+    name: s.name,
+    type: s.type,
+    ttl: s.ttl,
+    values: [...s.values],
+  }));
   return `${JSON.stringify({ format: ZONE_STATE_FORMAT, zone: snapshot.zone, serial: snapshot.soa.serial, savedAt: savedAt.toISOString(), sets })}\n`;
 }
 
 /** Parses a state file's bytes for `zone`; throws ZoneStateError (no part of the input in the message). */
 export function decodeZoneState(bytes: Buffer, zone: string): ZoneState {
-  if (bytes.length > MAX_ZONE_STATE_BYTES) throw new ZoneStateError('ERR_ZONE_STATE_CORRUPT', `larger than ${MAX_ZONE_STATE_BYTES} bytes`);
+  if (bytes.length > MAX_ZONE_STATE_BYTES)
+    throw new ZoneStateError('ERR_ZONE_STATE_CORRUPT', `larger than ${MAX_ZONE_STATE_BYTES} bytes`);
   let document: unknown;
   try {
     document = JSON.parse(bytes.toString('utf8'));
@@ -62,8 +72,15 @@ export function decodeZoneState(bytes: Buffer, zone: string): ZoneState {
   const parsed = stateSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ZoneStateError('ERR_ZONE_STATE_CORRUPT', `not a ${ZONE_STATE_FORMAT} document (at ${issue.path.join('.') || 'top level'}: ${issue.code})`);
+    throw new ZoneStateError(
+      'ERR_ZONE_STATE_CORRUPT',
+      `not a ${ZONE_STATE_FORMAT} document (at ${issue.path.join('.') || 'top level'}: ${issue.code})`,
+    );
   }
-  if (parsed.data.zone !== zone) throw new ZoneStateError('ERR_ZONE_STATE_ZONE', `holds zone ${JSON.stringify(parsed.data.zone.slice(0, 64))}, not ${zone}`);
+  if (parsed.data.zone !== zone)
+    throw new ZoneStateError(
+      'ERR_ZONE_STATE_ZONE',
+      `holds zone ${JSON.stringify(parsed.data.zone.slice(0, 64))}, not ${zone}`,
+    );
   return { zone, serial: parsed.data.serial, sets: parsed.data.sets };
 }

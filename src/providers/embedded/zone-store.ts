@@ -69,19 +69,22 @@ function invalid(message: string): ProviderError {
 
 function timer(value: number | undefined, fallback: number, field: string): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 0 || v > MAX_TTL) throw invalid(`soa.${field}: ${v} is not an integer in 0..${MAX_TTL}`);
+  if (!Number.isInteger(v) || v < 0 || v > MAX_TTL)
+    throw invalid(`soa.${field}: ${v} is not an integer in 0..${MAX_TTL}`);
   return v;
 }
 
 function dnsName(value: string, field: string): string {
   const n = canonicalName(value);
-  if (n.length > 253 || !n.split('.').every((l) => /^[a-z0-9_-]{1,63}$/.test(l))) throw invalid(`${field}: ${JSON.stringify(value)} is not a DNS name`);
+  if (n.length > 253 || !n.split('.').every((l) => /^[a-z0-9_-]{1,63}$/.test(l)))
+    throw invalid(`${field}: ${JSON.stringify(value)} is not a DNS name`);
   return n;
 }
 
 function buildSoa(zone: string, options: SoaOptions = {}): Soa {
   const serial = options.serial ?? Math.floor(Date.now() / 1000);
-  if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff) throw invalid(`soa.serial: ${serial} is not a 32-bit unsigned integer`);
+  if (!Number.isInteger(serial) || serial < 0 || serial > 0xffffffff)
+    throw invalid(`soa.serial: ${serial} is not a 32-bit unsigned integer`);
   return Object.freeze({
     mname: dnsName(options.mname ?? `ns.${zone}`, 'soa.mname'),
     rname: dnsName((options.rname ?? `hostmaster.${zone}`).replace('@', '.'), 'soa.rname'),
@@ -121,7 +124,10 @@ export class ZoneStore {
     try {
       zone = dnsName(options.zone, 'zone');
     } catch (error) {
-      throw new ProviderError(PROVIDER, 'ERR_INVALID_ZONE', `zone ${JSON.stringify(options.zone)} is not a DNS name`, { cause: error, labels: ['usage'] });
+      throw new ProviderError(PROVIDER, 'ERR_INVALID_ZONE', `zone ${JSON.stringify(options.zone)} is not a DNS name`, {
+        cause: error,
+        labels: ['usage'],
+      });
     }
     this.zone = zone;
     const soa = buildSoa(zone, options.soa);
@@ -175,7 +181,8 @@ export class ZoneStore {
     const untrusted: unknown = changes;
     if (!Array.isArray(untrusted)) throw invalid('changes must be an array');
     if (changes.length === 0) return { applied: 0 };
-    if (changes.length > MAX_CHANGES_PER_BATCH) throw invalid(`${changes.length} changes in one batch, at most ${MAX_CHANGES_PER_BATCH}`);
+    if (changes.length > MAX_CHANGES_PER_BATCH)
+      throw invalid(`${changes.length} changes in one batch, at most ${MAX_CHANGES_PER_BATCH}`);
     const before = this.#current;
     const work = new Map(before.sets);
     changes.forEach((change, i) => this.#check(work, change, i));
@@ -190,7 +197,8 @@ export class ZoneStore {
       const key = setKey(set.name, set.type);
       const current = work.get(key);
       if (current === undefined) throw new ConflictError(PROVIDER, `changes[${i}]: ${verb} ${key}: no such set`);
-      if (!sameSet(current, set)) throw new ConflictError(PROVIDER, `changes[${i}]: ${verb} ${key}: the set changed since it was read`);
+      if (!sameSet(current, set))
+        throw new ConflictError(PROVIDER, `changes[${i}]: ${verb} ${key}: the set changed since it was read`);
       return key;
     };
     switch (change?.kind) {
@@ -204,7 +212,8 @@ export class ZoneStore {
       case 'update': {
         const old = validateRecordSet(PROVIDER, change.before, this.zone);
         const next = validateRecordSet(PROVIDER, change.after, this.zone);
-        if (old.name !== next.name || old.type !== next.type) throw invalid(`changes[${i}]: update must keep the name and type`);
+        if (old.name !== next.name || old.type !== next.type)
+          throw invalid(`changes[${i}]: update must keep the name and type`);
         work.set(expectCurrent(old, 'update'), next);
         return;
       }
@@ -214,7 +223,9 @@ export class ZoneStore {
         return;
       }
       default:
-        throw invalid(`changes[${i}]: unknown change kind ${JSON.stringify((change as { kind?: unknown } | undefined)?.kind)}`);
+        throw invalid(
+          `changes[${i}]: unknown change kind ${JSON.stringify((change as { kind?: unknown } | undefined)?.kind)}`,
+        );
     }
   }
 }

@@ -31,8 +31,12 @@ const describeSet = (set: RecordSet): string => `${set.name} ${set.type}`;
 export function foldChanges(provider: string, zone: string, changes: readonly RecordChange[]): SetTransition[] {
   const untrusted: unknown = changes;
   if (!Array.isArray(untrusted)) throw invalid(provider, 'changes must be an array');
-  if (changes.length > MAX_CHANGES_PER_BATCH) throw invalid(provider, `${changes.length} changes in one batch, at most ${MAX_CHANGES_PER_BATCH}`);
-  const work = new Map<string, { name: string; type: RecordType; expected: RecordSet | undefined; current: RecordSet | undefined }>();
+  if (changes.length > MAX_CHANGES_PER_BATCH)
+    throw invalid(provider, `${changes.length} changes in one batch, at most ${MAX_CHANGES_PER_BATCH}`);
+  const work = new Map<
+    string,
+    { name: string; type: RecordType; expected: RecordSet | undefined; current: RecordSet | undefined }
+  >();
   const expectCurrent = (set: RecordSet, verb: string, i: number): void => {
     const key = describeSet(set);
     const entry = work.get(key);
@@ -40,8 +44,16 @@ export function foldChanges(provider: string, zone: string, changes: readonly Re
       work.set(key, { name: set.name, type: set.type, expected: set, current: set });
       return;
     }
-    if (entry.current === undefined) throw new ConflictError(provider, `changes[${i}]: ${verb} ${key}: an earlier change in this batch removes the set`);
-    if (!sameSet(entry.current, set)) throw new ConflictError(provider, `changes[${i}]: ${verb} ${key}: an earlier change in this batch leaves a different set`);
+    if (entry.current === undefined)
+      throw new ConflictError(
+        provider,
+        `changes[${i}]: ${verb} ${key}: an earlier change in this batch removes the set`,
+      );
+    if (!sameSet(entry.current, set))
+      throw new ConflictError(
+        provider,
+        `changes[${i}]: ${verb} ${key}: an earlier change in this batch leaves a different set`,
+      );
   };
   changes.forEach((change, i) => {
     switch (change?.kind) {
@@ -50,14 +62,19 @@ export function foldChanges(provider: string, zone: string, changes: readonly Re
         const key = describeSet(set);
         const entry = work.get(key);
         if (entry === undefined) work.set(key, { name: set.name, type: set.type, expected: undefined, current: set });
-        else if (entry.current !== undefined) throw new ConflictError(provider, `changes[${i}]: create ${key}: an earlier change in this batch leaves the set in place`);
+        else if (entry.current !== undefined)
+          throw new ConflictError(
+            provider,
+            `changes[${i}]: create ${key}: an earlier change in this batch leaves the set in place`,
+          );
         else entry.current = set;
         return;
       }
       case 'update': {
         const before = validateRecordSet(provider, change.before, zone);
         const after = validateRecordSet(provider, change.after, zone);
-        if (before.name !== after.name || before.type !== after.type) throw invalid(provider, `changes[${i}]: update must keep the name and type`);
+        if (before.name !== after.name || before.type !== after.type)
+          throw invalid(provider, `changes[${i}]: update must keep the name and type`);
         expectCurrent(before, 'update', i);
         work.get(describeSet(before))!.current = after;
         return;
@@ -69,10 +86,15 @@ export function foldChanges(provider: string, zone: string, changes: readonly Re
         return;
       }
       default:
-        throw invalid(provider, `changes[${i}]: unknown change kind ${JSON.stringify((change as { kind?: unknown } | undefined)?.kind)}`);
+        throw invalid(
+          provider,
+          `changes[${i}]: unknown change kind ${JSON.stringify((change as { kind?: unknown } | undefined)?.kind)}`,
+        );
     }
   });
-  return [...work.values()].map((e) => Object.freeze({ name: e.name, type: e.type, expected: e.expected, final: e.current }));
+  return [...work.values()].map((e) =>
+    Object.freeze({ name: e.name, type: e.type, expected: e.expected, final: e.current }),
+  );
 }
 
 /** `api.seed.test A {10.0.0.1, 10.0.0.2}` / `api.seed.test A (absent)`, for messages. */

@@ -27,7 +27,10 @@ export class Rfc2136Error extends ProviderError {
   /** The TSIG error field, when the server reported one. */
   readonly tsigError: number | undefined;
   constructor(code: string, message: string, options: Rfc2136ErrorOptions = {}) {
-    super(PROVIDER, code, message, { labels: options.labels ?? [], ...(options.cause === undefined ? {} : { cause: options.cause }) });
+    super(PROVIDER, code, message, {
+      labels: options.labels ?? [],
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.rcode = options.rcode;
     this.tsigError = options.tsigError;
   }
@@ -84,7 +87,12 @@ export interface ResponseContext {
   readonly note?: string;
 }
 
-const PREREQUISITE_RCODES: ReadonlySet<number> = new Set([RCODE.NXRRSET, RCODE.YXRRSET, RCODE.NXDOMAIN, RCODE.YXDOMAIN]);
+const PREREQUISITE_RCODES: ReadonlySet<number> = new Set([
+  RCODE.NXRRSET,
+  RCODE.YXRRSET,
+  RCODE.NXDOMAIN,
+  RCODE.YXDOMAIN,
+]);
 
 const PREREQUISITE_MEANING: Readonly<Record<number, string>> = {
   [RCODE.NXRRSET]: 'a set that should exist with exactly the values read does not',
@@ -93,14 +101,30 @@ const PREREQUISITE_MEANING: Readonly<Record<number, string>> = {
   [RCODE.YXDOMAIN]: 'a name that should not exist does',
 };
 
-function badSigOrKey(err: number, at: string, key: { name: string; algorithm: string }, name: string): { code: string; text: string } {
+function badSigOrKey(
+  err: number,
+  at: string,
+  key: { name: string; algorithm: string },
+  name: string,
+): { code: string; text: string } {
   return err === TSIG_ERROR.BADSIG
-    ? { code: 'ERR_TSIG_BADSIG', text: `${at} rejected the signature of key ${key.name} (${name}): the key secret does not match the server's` }
-    : { code: 'ERR_TSIG_BADKEY', text: `${at} does not know TSIG key ${key.name} with algorithm ${key.algorithm} (${name}): the key name or algorithm does not match a key configured on the server` };
+    ? {
+        code: 'ERR_TSIG_BADSIG',
+        text: `${at} rejected the signature of key ${key.name} (${name}): the key secret does not match the server's`,
+      }
+    : {
+        code: 'ERR_TSIG_BADKEY',
+        text: `${at} does not know TSIG key ${key.name} with algorithm ${key.algorithm} (${name}): the key name or algorithm does not match a key configured on the server`,
+      };
 }
 
 /** The server's own (signed, verified) TSIG error. */
-function authenticTsigError(rcode: number, tsig: TsigRecord, at: string, key: { name: string; algorithm: string }): TsigError {
+function authenticTsigError(
+  rcode: number,
+  tsig: TsigRecord,
+  at: string,
+  key: { name: string; algorithm: string },
+): TsigError {
   const err = tsig.error;
   const name = `${rcodeName(rcode)}/${tsigErrorName(err)}`;
   const opts = { rcode, tsigError: err, labels: ['usage'] as ErrorLabel[] };
@@ -113,8 +137,15 @@ function authenticTsigError(rcode: number, tsig: TsigRecord, at: string, key: { 
     case TSIG_ERROR.BADTIME: {
       const other = tsig.otherData;
       const serverTime = other.length === 6 ? other.readUIntBE(0, 6) : undefined;
-      const skew = serverTime === undefined ? '' : ` (server time ${new Date(serverTime * 1000).toISOString()}, ours ${new Date(tsig.timeSigned * 1000).toISOString()})`;
-      return new TsigError('ERR_TSIG_BADTIME', `${at} rejected the signature time of key ${key.name} (${name}): our clock and the server's differ by more than ${tsig.fudge} s${skew}; fix the clock (NTP)`, opts);
+      const skew =
+        serverTime === undefined
+          ? ''
+          : ` (server time ${new Date(serverTime * 1000).toISOString()}, ours ${new Date(tsig.timeSigned * 1000).toISOString()})`;
+      return new TsigError(
+        'ERR_TSIG_BADTIME',
+        `${at} rejected the signature time of key ${key.name} (${name}): our clock and the server's differ by more than ${tsig.fudge} s${skew}; fix the clock (NTP)`,
+        opts,
+      );
     }
     case TSIG_ERROR.BADTRUNC:
       return new TsigError('ERR_TSIG_BADTRUNC', `${at} rejected the MAC length of key ${key.name} (${name})`, opts);
@@ -123,7 +154,11 @@ function authenticTsigError(rcode: number, tsig: TsigRecord, at: string, key: { 
   }
 }
 
-function tsigFailure(decoded: DecodedMessage, verdict: Exclude<TsigVerdict, { ok: true }>, ctx: ResponseContext): TsigError {
+function tsigFailure(
+  decoded: DecodedMessage,
+  verdict: Exclude<TsigVerdict, { ok: true }>,
+  ctx: ResponseContext,
+): TsigError {
   const key = ctx.key!;
   const rcode = decoded.rcode;
   const at = `${ctx.server} (zone ${ctx.zone})`;
@@ -134,9 +169,13 @@ function tsigFailure(decoded: DecodedMessage, verdict: Exclude<TsigVerdict, { ok
     const { code, text } = badSigOrKey(err, at, key, `${rcodeName(rcode)}/${tsigErrorName(err)}`);
     // Unsigned, so it proves nothing; but if this key never worked with this server, it is most likely wrong.
     const why = ctx.keyProven
-      ? '; the answer is unsigned and cannot be verified (forged, or the server\'s key changed), and this key has worked before: retrying'
+      ? "; the answer is unsigned and cannot be verified (forged, or the server's key changed), and this key has worked before: retrying"
       : '; the answer is unsigned and cannot be verified, and no answer signed with this key has verified yet: check the key';
-    return new TsigError(code, `${text}${why}${note}`, { rcode, tsigError: err, labels: [ctx.keyProven ? 'retryable' : 'usage'] });
+    return new TsigError(code, `${text}${why}${note}`, {
+      rcode,
+      tsigError: err,
+      labels: [ctx.keyProven ? 'retryable' : 'usage'],
+    });
   }
   const extra =
     verdict.reason !== 'missing'
@@ -144,7 +183,11 @@ function tsigFailure(decoded: DecodedMessage, verdict: Exclude<TsigVerdict, { ok
       : rcode === RCODE.NOERROR
         ? ` (it answered NOERROR; check that the server has key ${key.name} with this secret and algorithm ${key.algorithm})`
         : ` (it answered ${rcodeName(rcode)}; servers answer unsigned when they do not serve zone ${ctx.zone} or do not know key ${key.name} with algorithm ${key.algorithm}: check the zone, the server address and the key)`;
-  return new TsigError('ERR_TSIG_RESPONSE', `the ${ctx.what} response from ${at} cannot be trusted: ${verdict.detail}${extra}${note}`, { rcode, labels: ['retryable', 'badPeer'] });
+  return new TsigError(
+    'ERR_TSIG_RESPONSE',
+    `the ${ctx.what} response from ${at} cannot be trusted: ${verdict.detail}${extra}${note}`,
+    { rcode, labels: ['retryable', 'badPeer'] },
+  );
 }
 
 function rcodeFailure(rcode: number, ctx: ResponseContext): Rfc2136Error {
@@ -154,7 +197,12 @@ function rcodeFailure(rcode: number, ctx: ResponseContext): Rfc2136Error {
   const update = ctx.what === 'update';
   switch (rcode) {
     case RCODE.REFUSED:
-      if (!update) return new DnsRcodeError('ERR_DNS_REFUSED', `${at} refused the query for ${ctx.subject} (REFUSED): check its allow-query for this client`, usage);
+      if (!update)
+        return new DnsRcodeError(
+          'ERR_DNS_REFUSED',
+          `${at} refused the query for ${ctx.subject} (REFUSED): check its allow-query for this client`,
+          usage,
+        );
       return new DnsRcodeError(
         'ERR_DNS_REFUSED',
         ctx.key === undefined
@@ -166,19 +214,39 @@ function rcodeFailure(rcode: number, ctx: ResponseContext): Rfc2136Error {
       return new DnsRcodeError(
         'ERR_DNS_NOTAUTH',
         `${at} is not authoritative for zone ${ctx.zone} (NOTAUTH)` +
-          (update && ctx.key === undefined ? ', or it requires a TSIG key for updates (Knot answers NOTAUTH to unsigned updates)' : ': point the provider at the zone\'s primary'),
+          (update && ctx.key === undefined
+            ? ', or it requires a TSIG key for updates (Knot answers NOTAUTH to unsigned updates)'
+            : ": point the provider at the zone's primary"),
         usage,
       );
     case RCODE.NOTZONE:
-      return new DnsRcodeError('ERR_DNS_NOTZONE', `${at}: a record of the update is not inside zone ${ctx.zone} as the server sees it (NOTZONE): ${ctx.subject}`, usage);
+      return new DnsRcodeError(
+        'ERR_DNS_NOTZONE',
+        `${at}: a record of the update is not inside zone ${ctx.zone} as the server sees it (NOTZONE): ${ctx.subject}`,
+        usage,
+      );
     case RCODE.SERVFAIL:
-      return new DnsRcodeError('ERR_DNS_SERVFAIL', `${at} failed to process the ${ctx.what} for ${ctx.subject} (SERVFAIL): see its log (zone not loaded, journal not writable, …)`, { rcode, labels: ['retryable'] });
+      return new DnsRcodeError(
+        'ERR_DNS_SERVFAIL',
+        `${at} failed to process the ${ctx.what} for ${ctx.subject} (SERVFAIL): see its log (zone not loaded, journal not writable, …)`,
+        { rcode, labels: ['retryable'] },
+      );
     case RCODE.FORMERR:
-      return new DnsRcodeError('ERR_DNS_FORMERR', `${at} could not parse our ${ctx.what} for ${ctx.subject} (FORMERR)`, { rcode });
+      return new DnsRcodeError(
+        'ERR_DNS_FORMERR',
+        `${at} could not parse our ${ctx.what} for ${ctx.subject} (FORMERR)`,
+        { rcode },
+      );
     case RCODE.NOTIMP:
-      return new DnsRcodeError('ERR_DNS_NOTIMP', `${at} does not implement ${update ? `dynamic updates (RFC 2136) for zone ${ctx.zone}` : 'this query'} (NOTIMP)`, usage);
+      return new DnsRcodeError(
+        'ERR_DNS_NOTIMP',
+        `${at} does not implement ${update ? `dynamic updates (RFC 2136) for zone ${ctx.zone}` : 'this query'} (NOTIMP)`,
+        usage,
+      );
     default:
-      return new DnsRcodeError('ERR_DNS_RCODE', `${at} answered the ${ctx.what} for ${ctx.subject} with ${name}`, { rcode });
+      return new DnsRcodeError('ERR_DNS_RCODE', `${at} answered the ${ctx.what} for ${ctx.subject} with ${name}`, {
+        rcode,
+      });
   }
 }
 
@@ -192,7 +260,10 @@ export function checkResponse(decoded: DecodedMessage, verdict: TsigVerdict | un
   if (rcode === RCODE.NOERROR) return;
   if (ctx.what === 'query' && rcode === RCODE.NXDOMAIN) return;
   if (ctx.what === 'update' && PREREQUISITE_RCODES.has(rcode)) {
-    throw new PrerequisiteError(`${ctx.subject} changed since it was read: ${PREREQUISITE_MEANING[rcode]} (${rcodeName(rcode)}); re-read and retry`, rcode);
+    throw new PrerequisiteError(
+      `${ctx.subject} changed since it was read: ${PREREQUISITE_MEANING[rcode]} (${rcodeName(rcode)}); re-read and retry`,
+      rcode,
+    );
   }
   throw rcodeFailure(rcode, ctx);
 }

@@ -37,7 +37,12 @@ export function decodeSecret(text: string): Buffer | undefined {
 /** A validated, redacting key object; ConfigError (at `path`) naming what is wrong. */
 export function createTsigKey(name: string, algorithm: string, secret: Buffer, path = 'tsig'): TsigKey {
   const keyName = String(name).trim().toLowerCase().replace(/\.$/, '');
-  const badName = (cause?: unknown): never => fail(`${path}.name`, `${JSON.stringify(name)} is not a valid TSIG key name (a DNS name such as "seedkeeper-key")`, cause);
+  const badName = (cause?: unknown): never =>
+    fail(
+      `${path}.name`,
+      `${JSON.stringify(name)} is not a valid TSIG key name (a DNS name such as "seedkeeper-key")`,
+      cause,
+    );
   if (keyName === '') badName();
   try {
     encodeName(keyName);
@@ -46,7 +51,10 @@ export function createTsigKey(name: string, algorithm: string, secret: Buffer, p
   }
   const algo = String(algorithm).trim().toLowerCase().replace(/\.$/, '');
   if (!(TSIG_ALGORITHMS as readonly string[]).includes(algo)) {
-    fail(`${path}.algorithm`, `unsupported TSIG algorithm ${JSON.stringify(algorithm)} (supported: ${TSIG_ALGORITHMS.join(', ')})`);
+    fail(
+      `${path}.algorithm`,
+      `unsupported TSIG algorithm ${JSON.stringify(algorithm)} (supported: ${TSIG_ALGORITHMS.join(', ')})`,
+    );
   }
   if (!Buffer.isBuffer(secret) || secret.length === 0) fail(`${path}.secret`, 'the TSIG secret is empty');
   const key = { name: keyName, algorithm: algo as TsigAlgorithm };
@@ -55,7 +63,10 @@ export function createTsigKey(name: string, algorithm: string, secret: Buffer, p
     secret: { value: Buffer.from(secret), enumerable: false },
     toJSON: { value: () => ({ ...summary }), enumerable: false },
     toString: { value: () => `TsigKey(${keyName}, ${algo}, secret ${REDACTED})`, enumerable: false },
-    [inspect.custom]: { value: () => `TsigKey { name: '${keyName}', algorithm: '${algo}', secret: ${REDACTED} }`, enumerable: false },
+    [inspect.custom]: {
+      value: () => `TsigKey { name: '${keyName}', algorithm: '${algo}', secret: ${REDACTED} }`,
+      enumerable: false,
+    },
   });
   return Object.freeze(key) as TsigKey;
 }
@@ -102,7 +113,21 @@ function tokenize(text: string, file: string): Token[] {
 }
 
 /** Words of the key-file grammar, and algorithm names: the only file text a message may quote. */
-const QUOTABLE: ReadonlySet<string> = new Set(['key', 'algorithm', 'secret', '{', '}', ';', 'hmac-md5', 'hmac-md5.sig-alg.reg.int', 'hmac-sha1', 'hmac-sha224', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512']);
+const QUOTABLE: ReadonlySet<string> = new Set([
+  'key',
+  'algorithm',
+  'secret',
+  '{',
+  '}',
+  ';',
+  'hmac-md5',
+  'hmac-md5.sig-alg.reg.int',
+  'hmac-sha1',
+  'hmac-sha224',
+  'hmac-sha256',
+  'hmac-sha384',
+  'hmac-sha512',
+]);
 
 /**
  * A token as a message may show it. Anything but a grammar word is described, never quoted: after a typo
@@ -147,7 +172,8 @@ function parseKeys(tokens: readonly Token[], file: string): RawKey[] {
     }
     i++;
     const nameToken = at();
-    if (nameToken === undefined || (!nameToken.quoted && /^[{};]$/.test(nameToken.text))) fail(file, `${where()}: expected the key name after 'key'`);
+    if (nameToken === undefined || (!nameToken.quoted && /^[{};]$/.test(nameToken.text)))
+      fail(file, `${where()}: expected the key name after 'key'`);
     i++;
     const key: RawKey = { name: nameToken.text, line: head.line };
     expect('{');
@@ -157,7 +183,8 @@ function parseKeys(tokens: readonly Token[], file: string): RawKey[] {
       const value = at();
       const isField = !field.quoted && (field.text === 'algorithm' || field.text === 'secret');
       if (!isField) fail(file, `line ${field.line}: expected algorithm or secret but found ${shown(field)}`);
-      if (value === undefined || (!value.quoted && /^[{};]$/.test(value.text))) fail(file, `line ${field.line}: '${field.text}' needs one value, then ';'`);
+      if (value === undefined || (!value.quoted && /^[{};]$/.test(value.text)))
+        fail(file, `line ${field.line}: '${field.text}' needs one value, then ';'`);
       i++;
       if (field.text === 'algorithm') key.algorithm = value.text;
       else key.secret = value.text;
@@ -177,19 +204,33 @@ function parseKeys(tokens: readonly Token[], file: string): RawKey[] {
  */
 export function parseBindKeyFile(text: string, path: string, name?: string): TsigKey {
   const keys = parseKeys(tokenize(text, path), path);
-  if (keys.length === 0) fail(path, "no key statement found (expected BIND's format: key \"name\" { algorithm hmac-sha256; secret \"base64\"; };)");
+  if (keys.length === 0)
+    fail(
+      path,
+      'no key statement found (expected BIND\'s format: key "name" { algorithm hmac-sha256; secret "base64"; };)',
+    );
   const wanted = name?.trim().toLowerCase().replace(/\.$/, '');
-  const candidates = wanted === undefined ? keys : keys.filter((k) => k.name.toLowerCase().replace(/\.$/, '') === wanted);
-  if (candidates.length === 0) fail(path, `no key named ${JSON.stringify(name)} (the file has: ${keys.map((k) => k.name).join(', ')})`);
-  if (candidates.length > 1) fail(path, `${candidates.length} keys${wanted === undefined ? '' : ` named ${JSON.stringify(name)}`}: say which one with the key name (found: ${candidates.map((k) => k.name).join(', ')})`);
+  const candidates =
+    wanted === undefined ? keys : keys.filter((k) => k.name.toLowerCase().replace(/\.$/, '') === wanted);
+  if (candidates.length === 0)
+    fail(path, `no key named ${JSON.stringify(name)} (the file has: ${keys.map((k) => k.name).join(', ')})`);
+  if (candidates.length > 1)
+    fail(
+      path,
+      `${candidates.length} keys${wanted === undefined ? '' : ` named ${JSON.stringify(name)}`}: say which one with the key name (found: ${candidates.map((k) => k.name).join(', ')})`,
+    );
   const raw = candidates[0]!;
   if (raw.algorithm === undefined) fail(path, `line ${raw.line}: key ${JSON.stringify(raw.name)} has no algorithm`);
   if (raw.secret === undefined) fail(path, `line ${raw.line}: key ${JSON.stringify(raw.name)} has no secret`);
   const secret = decodeSecret(raw.secret);
-  if (secret === undefined) fail(path, `line ${raw.line}: the secret of key ${JSON.stringify(raw.name)} is not valid base64`);
+  if (secret === undefined)
+    fail(path, `line ${raw.line}: the secret of key ${JSON.stringify(raw.name)} is not valid base64`);
   if (!(TSIG_ALGORITHMS as readonly string[]).includes(raw.algorithm.toLowerCase().replace(/\.$/, ''))) {
     const algorithm = shown({ text: raw.algorithm, quoted: false, line: raw.line });
-    fail(path, `line ${raw.line}: unsupported TSIG algorithm ${algorithm === 'another word' ? '(not one seedkeeper knows)' : algorithm} (supported: ${TSIG_ALGORITHMS.join(', ')})`);
+    fail(
+      path,
+      `line ${raw.line}: unsupported TSIG algorithm ${algorithm === 'another word' ? '(not one seedkeeper knows)' : algorithm} (supported: ${TSIG_ALGORITHMS.join(', ')})`,
+    );
   }
   try {
     return createTsigKey(raw.name, raw.algorithm, secret);
@@ -220,14 +261,20 @@ export interface LoadTsigKeyContext {
 /** Loads a key from a BIND key file, or from name + algorithm + a secret in an environment variable. */
 export async function loadTsigKey(source: TsigKeySource, context: LoadTsigKeyContext = {}): Promise<TsigKey> {
   const path = context.path ?? 'tsig';
-  if (source.file !== undefined && source.secretEnv !== undefined) fail(path, 'give either file or secretEnv, not both');
+  if (source.file !== undefined && source.secretEnv !== undefined)
+    fail(path, 'give either file or secretEnv, not both');
   if (source.file !== undefined) {
-    if (source.algorithm !== undefined) fail(`${path}.algorithm`, 'the algorithm comes from the key file; leave it out');
+    if (source.algorithm !== undefined)
+      fail(`${path}.algorithm`, 'the algorithm comes from the key file; leave it out');
     let text: string;
     try {
       text = await readFile(source.file, 'utf8');
     } catch (error) {
-      fail(`${path}.file`, `cannot read the key file ${source.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, error);
+      fail(
+        `${path}.file`,
+        `cannot read the key file ${source.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        error,
+      );
     }
     try {
       return parseBindKeyFile(text, source.file, source.name);
@@ -238,11 +285,14 @@ export async function loadTsigKey(source: TsigKeySource, context: LoadTsigKeyCon
     }
   }
   if (source.secretEnv === undefined) fail(path, 'a TSIG key needs either file (a BIND key file) or name + secretEnv');
-  if (source.name === undefined || source.name.trim() === '') fail(`${path}.name`, `the key name is required with secretEnv (it must match the server's key statement)`);
+  if (source.name === undefined || source.name.trim() === '')
+    fail(`${path}.name`, `the key name is required with secretEnv (it must match the server's key statement)`);
   const env = context.env ?? process.env;
   const value = env[source.secretEnv];
-  if (value === undefined || value.trim() === '') fail(`${path}.secretEnv`, `environment variable ${source.secretEnv} is not set or empty`);
+  if (value === undefined || value.trim() === '')
+    fail(`${path}.secretEnv`, `environment variable ${source.secretEnv} is not set or empty`);
   const secret = decodeSecret(value);
-  if (secret === undefined) fail(`${path}.secretEnv`, `environment variable ${source.secretEnv} does not hold a base64 secret`);
+  if (secret === undefined)
+    fail(`${path}.secretEnv`, `environment variable ${source.secretEnv} does not hold a base64 secret`);
   return createTsigKey(source.name, source.algorithm ?? 'hmac-sha256', secret, path);
 }

@@ -27,7 +27,12 @@ export interface BuiltUpdate {
 }
 
 /** One UPDATE for all transitions, for `zone` (class IN). */
-export function buildUpdate(zone: string, transitions: readonly SetTransition[], rdataOf: RdataOf = defaultRdataOf, id = randomId()): BuiltUpdate {
+export function buildUpdate(
+  zone: string,
+  transitions: readonly SetTransition[],
+  rdataOf: RdataOf = defaultRdataOf,
+  id = randomId(),
+): BuiltUpdate {
   const prerequisites: WireRecordSpec[] = [];
   const updates: WireRecordSpec[] = [];
   for (const t of transitions) {
@@ -35,12 +40,15 @@ export function buildUpdate(zone: string, transitions: readonly SetTransition[],
     if (t.expected === undefined) {
       prerequisites.push({ name: t.name, type, klass: CLASS.NONE, ttl: 0, rdata: Buffer.alloc(0) });
     } else {
-      for (const v of t.expected.values) prerequisites.push({ name: t.name, type, klass: CLASS.IN, ttl: 0, rdata: rdataOf(t.expected, v) });
+      for (const v of t.expected.values)
+        prerequisites.push({ name: t.name, type, klass: CLASS.IN, ttl: 0, rdata: rdataOf(t.expected, v) });
     }
     if (t.expected !== undefined && t.final !== undefined && sameSet(t.expected, t.final)) continue;
-    if (t.expected !== undefined) updates.push({ name: t.name, type, klass: CLASS.ANY, ttl: 0, rdata: Buffer.alloc(0) });
+    if (t.expected !== undefined)
+      updates.push({ name: t.name, type, klass: CLASS.ANY, ttl: 0, rdata: Buffer.alloc(0) });
     if (t.final !== undefined) {
-      for (const v of t.final.values) updates.push({ name: t.name, type, klass: CLASS.IN, ttl: t.final.ttl, rdata: encodeRdata(t.type, v) });
+      for (const v of t.final.values)
+        updates.push({ name: t.name, type, klass: CLASS.IN, ttl: t.final.ttl, rdata: encodeRdata(t.type, v) });
     }
   }
   const message = encodeMessage({
@@ -56,5 +64,12 @@ export function buildUpdate(zone: string, transitions: readonly SetTransition[],
 /** A non-recursive query (RD off) for `name`/`type`, class IN. */
 export function buildQuery(name: string, type: RecordType | 'SOA', id = randomId()): { id: number; message: Buffer } {
   const code = type === 'SOA' ? TYPE.SOA : RECORD_TYPE_CODE[type];
-  return { id, message: encodeMessage({ id, flags: requestFlags(OPCODE.QUERY), questions: [{ name, type: code, klass: CLASS.IN }] }) };
+  return {
+    id,
+    message: encodeMessage({
+      id,
+      flags: requestFlags(OPCODE.QUERY),
+      questions: [{ name, type: code, klass: CLASS.IN }],
+    }),
+  };
 }

@@ -14,11 +14,31 @@ import { ProviderError, type ApplyResult, type DnsProvider } from '../types.js';
 import type { RecordChange, RecordSet, RecordType } from '../../records/types.js';
 import { checkRecordName } from '../validate.js';
 import { describeExpectation, foldChanges } from './batch.js';
-import { checkResponse, DnsRcodeError, DnsTransportError, PROVIDER, UnverifiedAnswerError, type ResponseContext } from './errors.js';
+import {
+  checkResponse,
+  DnsRcodeError,
+  DnsTransportError,
+  PROVIDER,
+  UnverifiedAnswerError,
+  type ResponseContext,
+} from './errors.js';
 import type { TsigKey } from './key.js';
 import { buildQuery, buildUpdate, type RdataOf } from './message.js';
-import { exchange, exchangeTcp, type DnsServerAddress, type ExchangeOptions, type ExchangeResult } from './transport.js';
-import { DEFAULT_FUDGE_SEC, isAuthentic, signMessage, verifyResponse, type SignedMessage, type TsigVerdict } from './tsig.js';
+import {
+  exchange,
+  exchangeTcp,
+  type DnsServerAddress,
+  type ExchangeOptions,
+  type ExchangeResult,
+} from './transport.js';
+import {
+  DEFAULT_FUDGE_SEC,
+  isAuthentic,
+  signMessage,
+  verifyResponse,
+  type SignedMessage,
+  type TsigVerdict,
+} from './tsig.js';
 import type { DecodedMessage } from '../dns-wire/reader.js';
 import { formatHostPort } from '../../net/endpoint.js';
 
@@ -54,7 +74,13 @@ export interface Rfc2136ProviderOptions {
   readonly maxRecordsPerSet?: number;
 }
 
-export const DEFAULT_RFC2136_OPTIONS = Object.freeze({ timeoutMs: 2000, udpAttempts: 3, tcpAttempts: 2, fudgeSec: DEFAULT_FUDGE_SEC, maxRecordsPerSet: 100 });
+export const DEFAULT_RFC2136_OPTIONS = Object.freeze({
+  timeoutMs: 2000,
+  udpAttempts: 3,
+  tcpAttempts: 2,
+  fudgeSec: DEFAULT_FUDGE_SEC,
+  maxRecordsPerSet: 100,
+});
 
 const TYPES: readonly RecordType[] = ['A', 'AAAA', 'TXT'];
 /** Queries pipelined on one TCP connection. */
@@ -63,13 +89,21 @@ const QUERIES_PER_CONNECTION = 48;
 const MAX_REMEMBERED_TXT = 4096;
 const SILENT: Rfc2136Logger = { warn: () => undefined, info: () => undefined, debug: () => undefined };
 
-function checkOptions(options: Rfc2136ProviderOptions): { server: DnsServerAddress; zone: string; timeoutMs: number; maxRecordsPerSet: number } {
+function checkOptions(options: Rfc2136ProviderOptions): {
+  server: DnsServerAddress;
+  zone: string;
+  timeoutMs: number;
+  maxRecordsPerSet: number;
+} {
   const host = options.server?.host;
   const port = options.server?.port;
-  if (typeof host !== 'string' || host.trim() === '') throw new ConfigError('server.host', 'the primary server host is required');
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('server.port', `${String(port)} is not a port number (1-65535)`);
+  if (typeof host !== 'string' || host.trim() === '')
+    throw new ConfigError('server.host', 'the primary server host is required');
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConfigError('server.port', `${String(port)} is not a port number (1-65535)`);
   const zone = canonicalName(String(options.zone ?? ''));
-  const badZone = (cause?: unknown): ConfigError => new ConfigError('zone', `${JSON.stringify(options.zone)} is not a DNS zone name`, { cause });
+  const badZone = (cause?: unknown): ConfigError =>
+    new ConfigError('zone', `${JSON.stringify(options.zone)} is not a DNS zone name`, { cause });
   if (zone === '') throw badZone();
   try {
     encodeName(zone);
@@ -77,7 +111,8 @@ function checkOptions(options: Rfc2136ProviderOptions): { server: DnsServerAddre
     throw badZone(error);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_RFC2136_OPTIONS.timeoutMs;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) throw new ConfigError('timeoutMs', `${timeoutMs} is not an integer in 1..60000`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000)
+    throw new ConfigError('timeoutMs', `${timeoutMs} is not an integer in 1..60000`);
   if (options.key !== undefined && (!Buffer.isBuffer(options.key.secret) || typeof options.key.name !== 'string')) {
     throw new ConfigError('key', 'not a TSIG key object (load it with loadTsigKey)');
   }
@@ -88,8 +123,15 @@ function checkOptions(options: Rfc2136ProviderOptions): { server: DnsServerAddre
     );
   }
   const maxRecordsPerSet = options.maxRecordsPerSet ?? DEFAULT_RFC2136_OPTIONS.maxRecordsPerSet;
-  if (!Number.isInteger(maxRecordsPerSet) || maxRecordsPerSet < 1 || maxRecordsPerSet > DEFAULT_PROVIDER_LIMITS.maxValuesPerSet) {
-    throw new ConfigError('maxRecordsPerSet', `${maxRecordsPerSet} is not an integer in 1..${DEFAULT_PROVIDER_LIMITS.maxValuesPerSet}`);
+  if (
+    !Number.isInteger(maxRecordsPerSet) ||
+    maxRecordsPerSet < 1 ||
+    maxRecordsPerSet > DEFAULT_PROVIDER_LIMITS.maxValuesPerSet
+  ) {
+    throw new ConfigError(
+      'maxRecordsPerSet',
+      `${maxRecordsPerSet} is not an integer in 1..${DEFAULT_PROVIDER_LIMITS.maxValuesPerSet}`,
+    );
   }
   return { server: { host: host.trim(), port }, zone, timeoutMs, maxRecordsPerSet };
 }
@@ -101,13 +143,21 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
   const now = options.now ?? Date.now;
   const fudge = options.fudgeSec ?? DEFAULT_RFC2136_OPTIONS.fudgeSec;
   const serverText = formatHostPort(server);
-  const transport: ExchangeOptions = { timeoutMs, udpAttempts: options.udpAttempts ?? DEFAULT_RFC2136_OPTIONS.udpAttempts, tcpAttempts: DEFAULT_RFC2136_OPTIONS.tcpAttempts };
+  const transport: ExchangeOptions = {
+    timeoutMs,
+    udpAttempts: options.udpAttempts ?? DEFAULT_RFC2136_OPTIONS.udpAttempts,
+    tcpAttempts: DEFAULT_RFC2136_OPTIONS.tcpAttempts,
+  };
   const keyInfo = key === undefined ? undefined : { name: key.name, algorithm: key.algorithm };
   const rememberedTxt = new Map<string, Buffer>();
   let closed = false;
   /** An answer signed with our key verified since start: from then on an unsigned BADSIG/BADKEY is not proof of a wrong key. */
   let keyProven = false;
-  if (key === undefined) log.warn({ zone, server: serverText }, 'rfc2136: no TSIG key, updates and queries are sent unsigned (allowUnsigned)');
+  if (key === undefined)
+    log.warn(
+      { zone, server: serverText },
+      'rfc2136: no TSIG key, updates and queries are sent unsigned (allowUnsigned)',
+    );
 
   const sign = (message: Buffer): { wire: Buffer; signed?: SignedMessage } => {
     if (key === undefined) return { wire: message };
@@ -125,11 +175,26 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
     checkResponse(answer.decoded, verdict, { ...ctx, keyProven });
   };
   /** Over UDP, waits for an authentic answer; with none by the deadline, explains the last one (outcome unknown). */
-  async function exchangeAuthentic(wire: Buffer, signed: SignedMessage | undefined, ctx: ResponseContext): Promise<ExchangeResult> {
-    const authenticate = signed === undefined ? undefined : (raw: Buffer, decoded: DecodedMessage): boolean => isAuthentic(verdictOf(raw, decoded, signed));
+  async function exchangeAuthentic(
+    wire: Buffer,
+    signed: SignedMessage | undefined,
+    ctx: ResponseContext,
+  ): Promise<ExchangeResult> {
+    const authenticate =
+      signed === undefined
+        ? undefined
+        : (raw: Buffer, decoded: DecodedMessage): boolean => isAuthentic(verdictOf(raw, decoded, signed));
     try {
-      const answer = await exchange(server, wire, authenticate === undefined ? transport : { ...transport, authenticate });
-      if ((answer.unverified ?? 0) > 0) log.warn({ zone, server: serverText, ignored: answer.unverified }, 'rfc2136: ignored answer(s) that did not verify (forged or damaged) before the authentic one');
+      const answer = await exchange(
+        server,
+        wire,
+        authenticate === undefined ? transport : { ...transport, authenticate },
+      );
+      if ((answer.unverified ?? 0) > 0)
+        log.warn(
+          { zone, server: serverText, ignored: answer.unverified },
+          'rfc2136: ignored answer(s) that did not verify (forged or damaged) before the authentic one',
+        );
       return answer;
     } catch (error) {
       if (!(error instanceof UnverifiedAnswerError) || signed === undefined) throw error;
@@ -138,7 +203,10 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
       try {
         checkResponse(decoded, verifyResponse(raw, decoded, signed, { nowMs: now() }), { ...ctx, keyProven, note });
       } catch (explained) {
-        log.warn({ zone, server: serverText, code: (explained as ProviderError).code, unverified: error.unverified }, 'rfc2136: no authentic answer; outcome unknown');
+        log.warn(
+          { zone, server: serverText, code: (explained as ProviderError).code, unverified: error.unverified },
+          'rfc2136: no authentic answer; outcome unknown',
+        );
         throw explained;
       }
       throw error;
@@ -147,12 +215,17 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
   const ensureOpen = (): void => {
     if (closed) throw new ProviderError(PROVIDER, 'ERR_PROVIDER_CLOSED', 'the provider is closed');
   };
-  const rdataOf: RdataOf = (set, value) => (set.type === 'TXT' ? rememberedTxt.get(`${set.name} ${value}`) : undefined) ?? encodeRdata(set.type, value);
+  const rdataOf: RdataOf = (set, value) =>
+    (set.type === 'TXT' ? rememberedTxt.get(`${set.name} ${value}`) : undefined) ?? encodeRdata(set.type, value);
 
   function setFrom(answer: ExchangeResult, name: string, type: RecordType): RecordSet | undefined {
     const { decoded } = answer;
     if (!decoded.aa) {
-      throw new DnsRcodeError('ERR_DNS_NOTAUTH', `${serverText} answered for ${name} ${type} without authority (AA clear): it is not the primary of zone ${zone}`, { rcode: decoded.rcode, labels: ['usage'] });
+      throw new DnsRcodeError(
+        'ERR_DNS_NOTAUTH',
+        `${serverText} answered for ${name} ${type} without authority (AA clear): it is not the primary of zone ${zone}`,
+        { rcode: decoded.rcode, labels: ['usage'] },
+      );
     }
     if (decoded.rcode === RCODE.NXDOMAIN) return undefined;
     const code = RECORD_TYPE_CODE[type];
@@ -162,7 +235,11 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
     try {
       values = records.map((r) => decodeRdata(type, r.rdata));
     } catch (error) {
-      throw new DnsTransportError('ERR_DNS_BAD_RESPONSE', `${serverText} sent a malformed ${type} record for ${name}: ${(error as Error).message}`, { cause: error, labels: ['badPeer'] });
+      throw new DnsTransportError(
+        'ERR_DNS_BAD_RESPONSE',
+        `${serverText} sent a malformed ${type} record for ${name}: ${(error as Error).message}`,
+        { cause: error, labels: ['badPeer'] },
+      );
     }
     if (type === 'TXT') {
       if (rememberedTxt.size + records.length > MAX_REMEMBERED_TXT) rememberedTxt.clear();
@@ -174,14 +251,26 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
   async function read(names: readonly string[]): Promise<readonly RecordSet[]> {
     ensureOpen();
     const wanted = [...new Set(names.map((n) => checkRecordName(PROVIDER, n, zone)))];
-    const queries = wanted.flatMap((name) => TYPES.map((type) => ({ name, type, ...sign(buildQuery(name, type).message) })));
+    const queries = wanted.flatMap((name) =>
+      TYPES.map((type) => ({ name, type, ...sign(buildQuery(name, type).message) })),
+    );
     const out: RecordSet[] = [];
     for (let i = 0; i < queries.length; i += QUERIES_PER_CONNECTION) {
       const chunk = queries.slice(i, i + QUERIES_PER_CONNECTION);
-      const answers = await exchangeTcp(server, chunk.map((q) => q.wire), transport);
+      const answers = await exchangeTcp(
+        server,
+        chunk.map((q) => q.wire),
+        transport,
+      );
       chunk.forEach((q, j) => {
         const answer = answers[j]!;
-        check(answer, q.signed, { what: 'query', server: serverText, zone, ...(keyInfo ? { key: keyInfo } : {}), subject: `${q.name} ${q.type}` });
+        check(answer, q.signed, {
+          what: 'query',
+          server: serverText,
+          zone,
+          ...(keyInfo ? { key: keyInfo } : {}),
+          subject: `${q.name} ${q.type}`,
+        });
         const set = setFrom(answer, q.name, q.type);
         if (set !== undefined) out.push(set);
       });
@@ -198,19 +287,43 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): DnsProvi
     try {
       update = buildUpdate(zone, transitions, rdataOf);
     } catch (error) {
-      throw new ProviderError(PROVIDER, 'ERR_INVALID_RECORD', `the batch does not fit one DNS message: ${(error as Error).message}`, { cause: error, labels: ['usage'] });
+      throw new ProviderError(
+        PROVIDER,
+        'ERR_INVALID_RECORD',
+        `the batch does not fit one DNS message: ${(error as Error).message}`,
+        { cause: error, labels: ['usage'] },
+      );
     }
     const { wire, signed } = sign(update.message);
     const subject = transitions.map(describeExpectation).join('; ');
-    const ctx: ResponseContext = { what: 'update', server: serverText, zone, ...(keyInfo ? { key: keyInfo } : {}), subject };
+    const ctx: ResponseContext = {
+      what: 'update',
+      server: serverText,
+      zone,
+      ...(keyInfo ? { key: keyInfo } : {}),
+      subject,
+    };
     const answer = await exchangeAuthentic(wire, signed, ctx);
     try {
       check(answer, signed, ctx);
     } catch (error) {
-      log.debug({ zone, server: serverText, rcode: answer.decoded.rcode, error: (error as Error).message }, 'rfc2136: update not applied');
+      log.debug(
+        { zone, server: serverText, rcode: answer.decoded.rcode, error: (error as Error).message },
+        'rfc2136: update not applied',
+      );
       throw error;
     }
-    log.info({ zone, server: serverText, changes: changes.length, prerequisites: update.prerequisites, updates: update.updates, via: answer.via }, 'rfc2136: update applied');
+    log.info(
+      {
+        zone,
+        server: serverText,
+        changes: changes.length,
+        prerequisites: update.prerequisites,
+        updates: update.updates,
+        via: answer.via,
+      },
+      'rfc2136: update applied',
+    );
     return { applied: changes.length };
   }
 

@@ -98,12 +98,20 @@ function abortError(signal: AbortSignal): Error {
 }
 
 function networkError(server: DnsServerAddress, via: string, error: NodeJS.ErrnoException): DnsTransportError {
-  return new DnsTransportError('ERR_DNS_UNREACHABLE', `cannot reach ${formatHostPort(server)} over ${via}: ${error.code ?? error.message}`, { cause: error, labels: ['retryable'] });
+  return new DnsTransportError(
+    'ERR_DNS_UNREACHABLE',
+    `cannot reach ${formatHostPort(server)} over ${via}: ${error.code ?? error.message}`,
+    { cause: error, labels: ['retryable'] },
+  );
 }
 
 type UdpAnswer = { raw: Buffer; decoded: DecodedMessage; unverified: number };
 
-async function udpExchange(server: DnsServerAddress, request: Buffer, options: ExchangeOptions): Promise<UdpAnswer | 'truncated'> {
+async function udpExchange(
+  server: DnsServerAddress,
+  request: Buffer,
+  options: ExchangeOptions,
+): Promise<UdpAnswer | 'truncated'> {
   const attempts = Math.max(1, Math.min(options.udpAttempts ?? 3, 10));
   const pending = pendingOf(request);
   const socket = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
@@ -123,13 +131,26 @@ async function udpExchange(server: DnsServerAddress, request: Buffer, options: E
       const send = (): void => {
         if (sent >= attempts) {
           finish();
-          const why = ignored.length === 0 ? '' : ` (ignored ${ignored.length} unusable answer(s), last: ${ignored.at(-1)})`;
+          const why =
+            ignored.length === 0 ? '' : ` (ignored ${ignored.length} unusable answer(s), last: ${ignored.at(-1)})`;
           const deadline = `${attempts} attempt(s) of ${options.timeoutMs} ms`;
           if (unverified !== undefined) {
-            reject(new UnverifiedAnswerError(`no answer from ${formatHostPort(server)} over UDP authenticated within ${deadline}; ${unverifiedCount} answer(s) did not`, unverified, unverifiedCount));
+            reject(
+              new UnverifiedAnswerError(
+                `no answer from ${formatHostPort(server)} over UDP authenticated within ${deadline}; ${unverifiedCount} answer(s) did not`,
+                unverified,
+                unverifiedCount,
+              ),
+            );
             return;
           }
-          reject(new DnsTimeoutError('ERR_DNS_TIMEOUT', `no answer from ${formatHostPort(server)} over UDP after ${attempts} attempt(s) of ${options.timeoutMs} ms${why}`, { labels: ['retryable'] }));
+          reject(
+            new DnsTimeoutError(
+              'ERR_DNS_TIMEOUT',
+              `no answer from ${formatHostPort(server)} over UDP after ${attempts} attempt(s) of ${options.timeoutMs} ms${why}`,
+              { labels: ['retryable'] },
+            ),
+          );
           return;
         }
         sent++;
@@ -187,7 +208,11 @@ async function udpExchange(server: DnsServerAddress, request: Buffer, options: E
 }
 
 /** Sends `requests` pipelined on one TCP connection; answers in request order. One attempt. */
-function tcpSession(server: DnsServerAddress, requests: readonly Buffer[], options: ExchangeOptions): Promise<{ raw: Buffer; decoded: DecodedMessage }[]> {
+function tcpSession(
+  server: DnsServerAddress,
+  requests: readonly Buffer[],
+  options: ExchangeOptions,
+): Promise<{ raw: Buffer; decoded: DecodedMessage }[]> {
   const pending = requests.map(pendingOf);
   const results = new Array<{ raw: Buffer; decoded: DecodedMessage } | undefined>(requests.length);
   let remaining = requests.length;
@@ -207,14 +232,28 @@ function tcpSession(server: DnsServerAddress, requests: readonly Buffer[], optio
     const onAbort = (): void => settle(abortError(options.signal!));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => {
-      settle(new DnsTimeoutError('ERR_DNS_TIMEOUT', `no complete answer from ${formatHostPort(server)} over TCP within ${options.timeoutMs} ms (${remaining} of ${requests.length} outstanding)`, { labels: ['retryable'] }));
+      settle(
+        new DnsTimeoutError(
+          'ERR_DNS_TIMEOUT',
+          `no complete answer from ${formatHostPort(server)} over TCP within ${options.timeoutMs} ms (${remaining} of ${requests.length} outstanding)`,
+          { labels: ['retryable'] },
+        ),
+      );
     }, options.timeoutMs);
     socket.setNoDelay(true);
     socket.on('connect', () => {
       socket.write(Buffer.concat(requests.flatMap((r) => [Buffer.from([r.length >> 8, r.length & 0xff]), r])));
     });
     socket.on('error', (error) => settle(networkError(server, 'TCP', error)));
-    socket.on('close', () => settle(new DnsTransportError('ERR_DNS_BAD_RESPONSE', `${formatHostPort(server)} closed the TCP connection with ${remaining} of ${requests.length} answer(s) outstanding`, { labels: ['retryable'] })));
+    socket.on('close', () =>
+      settle(
+        new DnsTransportError(
+          'ERR_DNS_BAD_RESPONSE',
+          `${formatHostPort(server)} closed the TCP connection with ${remaining} of ${requests.length} answer(s) outstanding`,
+          { labels: ['retryable'] },
+        ),
+      ),
+    );
     socket.on('data', (chunk: Buffer) => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       // Each frame is at least 2 bytes, so this loop ends within buffered.length / 2 steps.
@@ -227,7 +266,13 @@ function tcpSession(server: DnsServerAddress, requests: readonly Buffer[], optio
         if (index < 0) continue; // an answer to none of our requests: ignore it
         const decoded = decodeOrExplain(raw);
         if (typeof decoded === 'string') {
-          settle(new DnsTransportError('ERR_DNS_BAD_RESPONSE', `${formatHostPort(server)} sent a ${decoded} answer over TCP`, { labels: ['retryable', 'badPeer'] }));
+          settle(
+            new DnsTransportError(
+              'ERR_DNS_BAD_RESPONSE',
+              `${formatHostPort(server)} sent a ${decoded} answer over TCP`,
+              { labels: ['retryable', 'badPeer'] },
+            ),
+          );
           return;
         }
         results[index] = { raw, decoded };
@@ -238,7 +283,11 @@ function tcpSession(server: DnsServerAddress, requests: readonly Buffer[], optio
 }
 
 /** Pipelines `requests` over TCP, with up to `tcpAttempts` connections (retried on timeout or a dropped connection). */
-export async function exchangeTcp(server: DnsServerAddress, requests: readonly Buffer[], options: ExchangeOptions): Promise<ExchangeResult[]> {
+export async function exchangeTcp(
+  server: DnsServerAddress,
+  requests: readonly Buffer[],
+  options: ExchangeOptions,
+): Promise<ExchangeResult[]> {
   const attempts = Math.max(1, Math.min(options.tcpAttempts ?? 2, 10));
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -248,7 +297,9 @@ export async function exchangeTcp(server: DnsServerAddress, requests: readonly B
       return answers.map((a) => ({ ...a, via: 'tcp' as const, truncatedUdp: false }));
     } catch (error) {
       last = error;
-      const retry = (error instanceof DnsTimeoutError || (error instanceof DnsTransportError && error.code === 'ERR_DNS_BAD_RESPONSE' && !error.hasLabel('badPeer')));
+      const retry =
+        error instanceof DnsTimeoutError ||
+        (error instanceof DnsTransportError && error.code === 'ERR_DNS_BAD_RESPONSE' && !error.hasLabel('badPeer'));
       if (!retry) throw error;
     }
   }
@@ -256,12 +307,23 @@ export async function exchangeTcp(server: DnsServerAddress, requests: readonly B
 }
 
 /** One request, one answer: UDP with a TCP fallback (or TCP only). */
-export async function exchange(server: DnsServerAddress, request: Buffer, options: ExchangeOptions): Promise<ExchangeResult> {
+export async function exchange(
+  server: DnsServerAddress,
+  request: Buffer,
+  options: ExchangeOptions,
+): Promise<ExchangeResult> {
   if (options.signal?.aborted) throw abortError(options.signal);
   const limit = options.udpLimit ?? UDP_PLAIN_LIMIT;
   if (options.tcpOnly !== true && request.length <= limit) {
     const answer = await udpExchange(server, request, options);
-    if (answer !== 'truncated') return { raw: answer.raw, decoded: answer.decoded, via: 'udp', truncatedUdp: false, unverified: answer.unverified };
+    if (answer !== 'truncated')
+      return {
+        raw: answer.raw,
+        decoded: answer.decoded,
+        via: 'udp',
+        truncatedUdp: false,
+        unverified: answer.unverified,
+      };
     const [tcp] = await exchangeTcp(server, [request], options);
     return { ...tcp!, truncatedUdp: true };
   }

@@ -14,7 +14,12 @@ import { ProviderError } from '../types.js';
 import { valueChars } from './codec.js';
 import { PROVIDER } from './errors.js';
 
-export const ROUTE53_BATCH_LIMITS = Object.freeze({ changes: 1000, records: 1000, valueChars: 32_000, valuesPerRecord: 400 });
+export const ROUTE53_BATCH_LIMITS = Object.freeze({
+  changes: 1000,
+  records: 1000,
+  valueChars: 32_000,
+  valuesPerRecord: 400,
+});
 
 export type BatchLimits = typeof ROUTE53_BATCH_LIMITS;
 
@@ -58,7 +63,11 @@ function plus(a: Size, b: Size): Size {
  * Packs units, in order, into batches within `limits`, leaving room in each for the `pinned` units (not
  * included in the result: the sender adds them); a unit too large for any batch is a ProviderError.
  */
-export function packBatches<U extends Unit>(units: readonly U[], limits: BatchLimits = ROUTE53_BATCH_LIMITS, pinned: readonly Unit[] = []): U[][] {
+export function packBatches<U extends Unit>(
+  units: readonly U[],
+  limits: BatchLimits = ROUTE53_BATCH_LIMITS,
+  pinned: readonly Unit[] = [],
+): U[][] {
   const base = pinned.map(sizeOf).reduce(plus, { changes: 0, records: 0, chars: 0 });
   const batches: U[][] = [];
   let current: U[] = [];
@@ -68,7 +77,11 @@ export function packBatches<U extends Unit>(units: readonly U[], limits: BatchLi
     for (const change of unit.changes) {
       const values = change.ResourceRecordSet?.ResourceRecords?.length ?? 0;
       if (values > limits.valuesPerRecord) {
-        throw new ProviderError(PROVIDER, 'ERR_ROUTE53_TOO_MANY_VALUES', `${unit.what}: ${values} values in one record; Route 53 allows at most ${limits.valuesPerRecord}`);
+        throw new ProviderError(
+          PROVIDER,
+          'ERR_ROUTE53_TOO_MANY_VALUES',
+          `${unit.what}: ${values} values in one record; Route 53 allows at most ${limits.valuesPerRecord}`,
+        );
       }
     }
     if (!fits(size, limits)) {

@@ -96,8 +96,13 @@ export function toResourceRecords(type: RecordType, values: readonly string[]): 
 }
 
 /** Route 53 ResourceRecords back to canonical values (undefined values are skipped). */
-export function fromResourceRecords(type: RecordType, records: readonly { Value?: string | undefined }[] | undefined): string[] {
-  return (records ?? []).flatMap((r) => (r.Value === undefined ? [] : [type === 'TXT' ? decodeTxt(r.Value) : canonicalIp(r.Value)]));
+export function fromResourceRecords(
+  type: RecordType,
+  records: readonly { Value?: string | undefined }[] | undefined,
+): string[] {
+  return (records ?? []).flatMap((r) =>
+    r.Value === undefined ? [] : [type === 'TXT' ? decodeTxt(r.Value) : canonicalIp(r.Value)],
+  );
 }
 
 /** Characters of all Value elements, as Route 53 counts them against its 32,000 per batch. */

@@ -11,11 +11,23 @@ export const PROVIDER = 'route53';
 export type TransientKind = 'throttled' | 'busy' | 'unavailable';
 
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+]);
 /** Route 53's InvalidChangeBatch messages that mean "the records are not what you said": re-read and retry. */
 /** Route 53's wording for quotas ("Number of records limit of 1000 exceeded", "… limit exceeded …"). */
 const QUOTA_MESSAGES = /\blimit\b.*\bexceeded\b|\bquota\b/i;
-const CONFLICT_MESSAGES = [/but it already exists/i, /values provided do not match the current values/i, /but it was not found/i];
+const CONFLICT_MESSAGES = [
+  /but it already exists/i,
+  /values provided do not match the current values/i,
+  /but it was not found/i,
+];
 
 interface SdkErrorShape {
   readonly name?: unknown;
@@ -83,14 +95,28 @@ export function toProviderError(error: unknown, what: string, zoneId: string): P
   const detail = error instanceof Error ? error.message : String(error);
   const options = { cause: error };
   if (isConflict(error)) {
-    return new ConflictError(PROVIDER, `${what}: the records changed since they were read (${batchMessages(error).join('; ')}); re-read and retry`, options);
+    return new ConflictError(
+      PROVIDER,
+      `${what}: the records changed since they were read (${batchMessages(error).join('; ')}); re-read and retry`,
+      options,
+    );
   }
   if (name === 'InvalidChangeBatch' && isQuota(error)) {
     // A quota (records per name, values per record…) is reached by data, not by configuration: never `usage`.
-    return new ProviderError(PROVIDER, 'ERR_ROUTE53_LIMIT', `${what}: Route 53 refused the change over a quota: ${batchMessages(error).join('; ')}`, { ...options, labels: ['retryable'] });
+    return new ProviderError(
+      PROVIDER,
+      'ERR_ROUTE53_LIMIT',
+      `${what}: Route 53 refused the change over a quota: ${batchMessages(error).join('; ')}`,
+      { ...options, labels: ['retryable'] },
+    );
   }
   if (name === 'InvalidChangeBatch' || name === 'InvalidInput') {
-    return new ProviderError(PROVIDER, 'ERR_ROUTE53_INVALID', `${what}: Route 53 refused the request (${name}): ${batchMessages(error).join('; ') || detail}`, { ...options, labels: ['usage'] });
+    return new ProviderError(
+      PROVIDER,
+      'ERR_ROUTE53_INVALID',
+      `${what}: Route 53 refused the request (${name}): ${batchMessages(error).join('; ') || detail}`,
+      { ...options, labels: ['usage'] },
+    );
   }
   if (name === 'AccessDenied' || name === 'AccessDeniedException' || status(error) === 403) {
     return new ProviderError(
@@ -101,12 +127,24 @@ export function toProviderError(error: unknown, what: string, zoneId: string): P
     );
   }
   if (name === 'NoSuchHostedZone') {
-    return new ProviderError(PROVIDER, 'ERR_ROUTE53_NO_SUCH_ZONE', `${what}: there is no hosted zone ${zoneId} (check hostedZoneId)`, { ...options, labels: ['usage'] });
+    return new ProviderError(
+      PROVIDER,
+      'ERR_ROUTE53_NO_SUCH_ZONE',
+      `${what}: there is no hosted zone ${zoneId} (check hostedZoneId)`,
+      { ...options, labels: ['usage'] },
+    );
   }
   if (name === 'NoSuchHealthCheck') {
-    return new ProviderError(PROVIDER, 'ERR_ROUTE53_NO_SUCH_HEALTH_CHECK', `${what}: ${detail}`, { ...options, labels: ['usage'] });
+    return new ProviderError(PROVIDER, 'ERR_ROUTE53_NO_SUCH_HEALTH_CHECK', `${what}: ${detail}`, {
+      ...options,
+      labels: ['usage'],
+    });
   }
   const kind = transientKind(error);
-  if (kind !== undefined) return new ProviderError(PROVIDER, 'ERR_ROUTE53_UNAVAILABLE', `${what}: ${name}: ${detail}`, { ...options, labels: ['retryable'] });
+  if (kind !== undefined)
+    return new ProviderError(PROVIDER, 'ERR_ROUTE53_UNAVAILABLE', `${what}: ${name}: ${detail}`, {
+      ...options,
+      labels: ['retryable'],
+    });
   return new ProviderError(PROVIDER, 'ERR_ROUTE53', `${what}: ${name}: ${detail}`, options);
 }

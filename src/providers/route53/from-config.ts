@@ -11,7 +11,10 @@ import { createRoute53Provider, type Route53Provider } from './provider.js';
 
 /** What the config says, as provider options; `rest` adds or overrides (the Lambda's shared rate budget, clock). */
 export function route53Options(
-  config: Pick<Route53ProviderConfig, 'hostedZoneId' | 'mode' | 'healthChecks' | 'waitForInsyncMs' | 'requestsPerSecond'>,
+  config: Pick<
+    Route53ProviderConfig,
+    'hostedZoneId' | 'mode' | 'healthChecks' | 'waitForInsyncMs' | 'requestsPerSecond'
+  >,
   context: { readonly client: Route53Client; readonly zone: string; readonly ownerId: string; readonly logger: Logger },
 ): Route53ProviderOptions {
   return {
@@ -32,7 +35,9 @@ export function createRoute53FromConfig(
 ): { readonly provider: Route53Provider; close(): Promise<void> } {
   // The SDK's own retries are off: the provider paces and retries every call against one shared budget.
   const client = new Route53Client({ region: config.region, maxAttempts: 1 });
-  const provider = createRoute53Provider(route53Options(config, { ...context, client, logger: context.logger.child({ provider: 'route53' }) }));
+  const provider = createRoute53Provider(
+    route53Options(config, { ...context, client, logger: context.logger.child({ provider: 'route53' }) }),
+  );
   return {
     provider,
     async close() {

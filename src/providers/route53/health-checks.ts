@@ -60,7 +60,9 @@ export function unreachableReason(ip: string): string | undefined {
 }
 
 /** Throws ERR_ROUTE53_PRIVATE_IP for the first member address Route 53 cannot health-check. */
-export function requireCheckable(members: readonly { readonly name: string; readonly address: string; readonly id: string }[]): void {
+export function requireCheckable(
+  members: readonly { readonly name: string; readonly address: string; readonly id: string }[],
+): void {
   for (const m of members) {
     const reason = unreachableReason(m.address);
     if (reason === undefined) continue;
@@ -75,7 +77,10 @@ export function requireCheckable(members: readonly { readonly name: string; read
 }
 
 /** Creates and tags the health check of one member; returns its id. */
-export async function createHealthCheck(deps: Deps, member: { readonly name: string; readonly address: string; readonly id: string }): Promise<string> {
+export async function createHealthCheck(
+  deps: Deps,
+  member: { readonly name: string; readonly address: string; readonly id: string },
+): Promise<string> {
   const { caller, client, settings } = deps;
   const what = `health check for ${member.name} member ${member.id} (${formatHostPort({ host: member.address, port: settings.port })})`;
   const input = {
@@ -88,9 +93,12 @@ export async function createHealthCheck(deps: Deps, member: { readonly name: str
       FailureThreshold: settings.failureThreshold,
     },
   };
-  const created = await caller.call('CreateHealthCheck', `create ${what}`, () => client.send(new CreateHealthCheckCommand(input)));
+  const created = await caller.call('CreateHealthCheck', `create ${what}`, () =>
+    client.send(new CreateHealthCheckCommand(input)),
+  );
   const id = created.HealthCheck?.Id;
-  if (id === undefined) throw new ProviderError(PROVIDER, 'ERR_ROUTE53', `create ${what}: Route 53 returned no health check id`);
+  if (id === undefined)
+    throw new ProviderError(PROVIDER, 'ERR_ROUTE53', `create ${what}: Route 53 returned no health check id`);
   const tags = [
     { Key: OWNER_TAG, Value: settings.tagOwner },
     { Key: MEMBER_TAG, Value: member.id.slice(0, 256) },
@@ -112,10 +120,15 @@ export async function createHealthCheck(deps: Deps, member: { readonly name: str
 export async function deleteHealthChecks(deps: Deps, ids: readonly string[], why: string): Promise<void> {
   for (const id of ids) {
     try {
-      await deps.caller.call('DeleteHealthCheck', `delete health check ${id}`, () => deps.client.send(new DeleteHealthCheckCommand({ HealthCheckId: id })));
+      await deps.caller.call('DeleteHealthCheck', `delete health check ${id}`, () =>
+        deps.client.send(new DeleteHealthCheckCommand({ HealthCheckId: id })),
+      );
     } catch (error) {
       if (errorName((error as Error).cause) === 'NoSuchHealthCheck') continue;
-      deps.log.warn({ healthCheckId: id, error: (error as Error).message }, `route53: could not delete health check ${id} (${why}); delete it by hand`);
+      deps.log.warn(
+        { healthCheckId: id, error: (error as Error).message },
+        `route53: could not delete health check ${id} (${why}); delete it by hand`,
+      );
     }
   }
 }
@@ -144,12 +157,21 @@ export async function releaseHealthChecks(deps: Deps, ids: readonly string[]): P
     const chunk = ids.slice(i, i + 10);
     try {
       const sets = await tagSets(deps, chunk);
-      const ours = sets.filter((s) => s.Tags?.some((t) => t.Key === OWNER_TAG && t.Value === deps.settings.tagOwner)).map((s) => s.ResourceId!);
+      const ours = sets
+        .filter((s) => s.Tags?.some((t) => t.Key === OWNER_TAG && t.Value === deps.settings.tagOwner))
+        .map((s) => s.ResourceId!);
       const foreign = chunk.filter((id) => !ours.includes(id) && sets.some((s) => s.ResourceId === id));
-      if (foreign.length > 0) deps.log.info({ healthCheckIds: foreign }, `route53: left health checks not tagged ${OWNER_TAG}=${deps.settings.tagOwner} alone`);
+      if (foreign.length > 0)
+        deps.log.info(
+          { healthCheckIds: foreign },
+          `route53: left health checks not tagged ${OWNER_TAG}=${deps.settings.tagOwner} alone`,
+        );
       await deleteHealthChecks(deps, ours, 'its record was deleted');
     } catch (error) {
-      deps.log.warn({ healthCheckIds: chunk, error: (error as Error).message }, 'route53: could not check or delete health checks whose records were deleted');
+      deps.log.warn(
+        { healthCheckIds: chunk, error: (error as Error).message },
+        'route53: could not check or delete health checks whose records were deleted',
+      );
     }
   }
 }

@@ -16,12 +16,19 @@ export interface InsyncDeps {
 }
 
 /** Resolves when `changeId` is INSYNC; ProviderError ERR_ROUTE53_INSYNC_TIMEOUT (retryable) after `timeoutMs`. */
-export async function waitForChange(deps: InsyncDeps, changeId: string, timeoutMs: number, pollMs: number): Promise<void> {
+export async function waitForChange(
+  deps: InsyncDeps,
+  changeId: string,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<void> {
   const started = deps.clock.now();
   const deadline = started + timeoutMs;
   let polls = 0;
   for (;;) {
-    const out = await deps.caller.call('GetChange', `wait for change ${changeId}`, () => deps.client.send(new GetChangeCommand({ Id: changeId })));
+    const out = await deps.caller.call('GetChange', `wait for change ${changeId}`, () =>
+      deps.client.send(new GetChangeCommand({ Id: changeId })),
+    );
     polls++;
     const status = out.ChangeInfo?.Status;
     if (status === 'INSYNC') return;

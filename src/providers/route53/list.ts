@@ -3,14 +3,23 @@
  * names are visited in Route 53's order (labels reversed), and a page that already covers the next wanted
  * name (the seed record and its `_seedkeeper.` marker are usually neighbours) saves a call.
  */
-import { ListResourceRecordSetsCommand, type ListResourceRecordSetsCommandOutput, type ResourceRecordSet, type Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ListResourceRecordSetsCommand,
+  type ListResourceRecordSetsCommandOutput,
+  type ResourceRecordSet,
+  type Route53Client,
+} from '@aws-sdk/client-route-53';
 import { fromRoute53Name, listingKey, toRoute53Name } from './codec.js';
 import type { Route53Caller } from './rate.js';
 
 /** Route 53's largest page. */
 export const LIST_PAGE_SIZE = 300;
 
-type Cursor = { StartRecordName: string; StartRecordType?: ListResourceRecordSetsCommandOutput['NextRecordType']; StartRecordIdentifier?: string };
+type Cursor = {
+  StartRecordName: string;
+  StartRecordType?: ListResourceRecordSetsCommandOutput['NextRecordType'];
+  StartRecordIdentifier?: string;
+};
 
 /** Every record at each of `names` (canonical), keyed by name, in listing order. */
 export async function listRecordsAt(
@@ -20,11 +29,15 @@ export async function listRecordsAt(
   names: readonly string[],
 ): Promise<Map<string, ResourceRecordSet[]>> {
   const found = new Map<string, ResourceRecordSet[]>(names.map((n) => [n, []]));
-  const queue = [...found.keys()].map((name) => ({ name, key: listingKey(toRoute53Name(name)) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const queue = [...found.keys()]
+    .map((name) => ({ name, key: listingKey(toRoute53Name(name)) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   let cursor: Cursor | undefined = queue[0] ? { StartRecordName: toRoute53Name(queue[0].name) } : undefined;
   while (cursor !== undefined) {
     const input = { HostedZoneId: hostedZoneId, MaxItems: LIST_PAGE_SIZE, ...cursor };
-    const page = await caller.call('ListResourceRecordSets', `list records from ${cursor.StartRecordName}`, () => client.send(new ListResourceRecordSetsCommand(input)));
+    const page = await caller.call('ListResourceRecordSets', `list records from ${cursor.StartRecordName}`, () =>
+      client.send(new ListResourceRecordSetsCommand(input)),
+    );
     for (const record of page.ResourceRecordSets ?? []) {
       if (record.Name === undefined) continue;
       found.get(fromRoute53Name(record.Name))?.push(record);

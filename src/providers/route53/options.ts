@@ -97,28 +97,47 @@ function resolveHealthChecks(options: Route53ProviderOptions): HealthCheckSettin
   const hc = options.healthChecks;
   if (hc === undefined) return undefined;
   if (options.mode !== 'per-node') {
-    throw new ConfigError('healthChecks', 'Route 53 health checks attach to one record per member: they need mode "per-node" (a shared record has one health for all its values)');
+    throw new ConfigError(
+      'healthChecks',
+      'Route 53 health checks attach to one record per member: they need mode "per-node" (a shared record has one health for all its values)',
+    );
   }
   const interval = hc.requestIntervalSeconds ?? DEFAULT_ROUTE53_OPTIONS.healthChecks.requestIntervalSeconds;
-  if (interval !== 10 && interval !== 30) throw new ConfigError('healthChecks.requestIntervalSeconds', `expected 10 or 30, got ${JSON.stringify(interval)}`);
+  if (interval !== 10 && interval !== 30)
+    throw new ConfigError('healthChecks.requestIntervalSeconds', `expected 10 or 30, got ${JSON.stringify(interval)}`);
   if (typeof hc.tagOwner !== 'string' || !TAG_VALUE.test(hc.tagOwner)) {
-    throw new ConfigError('healthChecks.tagOwner', `expected 1 to 256 letters, digits, spaces or _.:/=+@-, got ${JSON.stringify(hc.tagOwner)}`);
+    throw new ConfigError(
+      'healthChecks.tagOwner',
+      `expected 1 to 256 letters, digits, spaces or _.:/=+@-, got ${JSON.stringify(hc.tagOwner)}`,
+    );
   }
   return {
     port: int(hc.port, 'healthChecks.port', 1, 65535),
-    failureThreshold: int(hc.failureThreshold ?? DEFAULT_ROUTE53_OPTIONS.healthChecks.failureThreshold, 'healthChecks.failureThreshold', 1, 10),
+    failureThreshold: int(
+      hc.failureThreshold ?? DEFAULT_ROUTE53_OPTIONS.healthChecks.failureThreshold,
+      'healthChecks.failureThreshold',
+      1,
+      10,
+    ),
     requestIntervalSeconds: interval,
     tagOwner: hc.tagOwner,
   };
 }
 
 export function resolveOptions(options: Route53ProviderOptions): ResolvedOptions {
-  if (typeof options.client?.send !== 'function') throw new ConfigError('client', 'expected a Route53Client (new Route53Client({ region, maxAttempts: 1 }))');
+  if (typeof options.client?.send !== 'function')
+    throw new ConfigError('client', 'expected a Route53Client (new Route53Client({ region, maxAttempts: 1 }))');
   const hostedZoneId = String(options.hostedZoneId ?? '').replace(/^\/?hostedzone\//, '');
-  if (!/^[A-Z0-9]{1,32}$/.test(hostedZoneId)) throw new ConfigError('hostedZoneId', `expected a hosted zone id such as Z0123456789ABCDEFGHIJ, got ${JSON.stringify(options.hostedZoneId)}`);
+  if (!/^[A-Z0-9]{1,32}$/.test(hostedZoneId))
+    throw new ConfigError(
+      'hostedZoneId',
+      `expected a hosted zone id such as Z0123456789ABCDEFGHIJ, got ${JSON.stringify(options.hostedZoneId)}`,
+    );
   const zone = canonicalName(String(options.zone ?? ''));
-  if (zone === '' || zone.length > 253) throw new ConfigError('zone', `expected the hosted zone's name, got ${JSON.stringify(options.zone)}`);
-  if (options.mode !== 'shared' && options.mode !== 'per-node') throw new ConfigError('mode', `expected "shared" or "per-node", got ${JSON.stringify(options.mode)}`);
+  if (zone === '' || zone.length > 253)
+    throw new ConfigError('zone', `expected the hosted zone's name, got ${JSON.stringify(options.zone)}`);
+  if (options.mode !== 'shared' && options.mode !== 'per-node')
+    throw new ConfigError('mode', `expected "shared" or "per-node", got ${JSON.stringify(options.mode)}`);
   const rate = options.rate ?? {};
   const d = DEFAULT_ROUTE53_OPTIONS;
   const retry: RetryPolicy = {
@@ -127,7 +146,8 @@ export function resolveOptions(options: Route53ProviderOptions): ResolvedOptions
     maxDelayMs: int(rate.maxDelayMs ?? d.rate.maxDelayMs, 'rate.maxDelayMs', 0, 600_000),
   };
   const rps = rate.requestsPerSecond ?? d.rate.requestsPerSecond;
-  if (typeof rps !== 'number' || !(rps > 0) || rps > 1000) throw new ConfigError('rate.requestsPerSecond', `expected a number in (0, 1000], got ${JSON.stringify(rps)}`);
+  if (typeof rps !== 'number' || !(rps > 0) || rps > 1000)
+    throw new ConfigError('rate.requestsPerSecond', `expected a number in (0, 1000], got ${JSON.stringify(rps)}`);
   const clock = options.clock ?? systemClock;
   const wait = options.waitForInsync;
   const insync = {

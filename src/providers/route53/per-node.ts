@@ -37,7 +37,11 @@ export function memberIdOf(record: ResourceRecordSet, address: string): string {
 }
 
 /** The member records of one name/type as one RecordSet (TTL: the smallest), with `ids`. */
-export function aggregateMembers(name: string, type: 'A' | 'AAAA', records: readonly ResourceRecordSet[]): RecordSet | undefined {
+export function aggregateMembers(
+  name: string,
+  type: 'A' | 'AAAA',
+  records: readonly ResourceRecordSet[],
+): RecordSet | undefined {
   if (records.length === 0) return undefined;
   const ids: Record<string, string> = {};
   const values: string[] = [];
@@ -63,13 +67,21 @@ interface Draft {
   released: string[];
 }
 
-const toUnit = (d: Draft): Unit => ({ changes: d.changes, what: d.what, createdHealthChecks: [], releasedHealthChecks: d.released });
+const toUnit = (d: Draft): Unit => ({
+  changes: d.changes,
+  what: d.what,
+  createdHealthChecks: [],
+  releasedHealthChecks: d.released,
+});
 
 /**
  * Units for one A/AAAA change, given the member records at that name/type as read (`current`).
  * Returns the units in order (removals, TTL changes, additions) and the records it creates.
  */
-export function memberUnits(change: RecordChange, current: readonly ResourceRecordSet[]): { units: Unit[]; additions: MemberAddition[]; recordsAfter: number } {
+export function memberUnits(
+  change: RecordChange,
+  current: readonly ResourceRecordSet[],
+): { units: Unit[]; additions: MemberAddition[]; recordsAfter: number } {
   const target = change.kind === 'update' ? change.after : change.kind === 'create' ? change.set : undefined;
   const source = change.kind === 'update' ? change.before : change.kind === 'delete' ? change.set : undefined;
   const type = (target ?? source)!.type as 'A' | 'AAAA';
@@ -93,14 +105,29 @@ export function memberUnits(change: RecordChange, current: readonly ResourceReco
     rest.forEach((v) => present.add(v));
     const setId = record.SetIdentifier ?? '';
     if (gone.length > 0 && rest.length === 0) {
-      const draft: Draft = { changes: [{ Action: 'DELETE', ResourceRecordSet: record }], what: `${name} ${type} remove ${gone.join(', ')} (${setId})`, released: [] };
+      const draft: Draft = {
+        changes: [{ Action: 'DELETE', ResourceRecordSet: record }],
+        what: `${name} ${type} remove ${gone.join(', ')} (${setId})`,
+        released: [],
+      };
       if (record.HealthCheckId !== undefined) draft.released.push(record.HealthCheckId);
       drafts.push(draft);
       freed.set(setId, draft);
       taken.delete(setId);
     } else if (gone.length > 0) {
-      const kept: ResourceRecordSet = { ...record, ...(target ? { TTL: target.ttl } : {}), ResourceRecords: rest.map((Value) => ({ Value })) };
-      drafts.push({ changes: [{ Action: 'DELETE', ResourceRecordSet: record }, { Action: 'CREATE', ResourceRecordSet: kept }], what: `${name} ${type} remove ${gone.join(', ')} (${setId})`, released: [] });
+      const kept: ResourceRecordSet = {
+        ...record,
+        ...(target ? { TTL: target.ttl } : {}),
+        ResourceRecords: rest.map((Value) => ({ Value })),
+      };
+      drafts.push({
+        changes: [
+          { Action: 'DELETE', ResourceRecordSet: record },
+          { Action: 'CREATE', ResourceRecordSet: kept },
+        ],
+        what: `${name} ${type} remove ${gone.join(', ')} (${setId})`,
+        released: [],
+      });
     } else if (target !== undefined && record.TTL !== target.ttl) {
       stale.push(record);
     }
@@ -112,7 +139,14 @@ export function memberUnits(change: RecordChange, current: readonly ResourceReco
     const id = ids.get(address) ?? address;
     const setId = setIdentifier(id, address, taken);
     taken.add(setId);
-    const record: ResourceRecordSet = { Name: toRoute53Name(name), Type: type, TTL: target!.ttl, SetIdentifier: setId, MultiValueAnswer: true, ResourceRecords: [{ Value: address }] };
+    const record: ResourceRecordSet = {
+      Name: toRoute53Name(name),
+      Type: type,
+      TTL: target!.ttl,
+      SetIdentifier: setId,
+      MultiValueAnswer: true,
+      ResourceRecords: [{ Value: address }],
+    };
     const create: Change = { Action: 'CREATE', ResourceRecordSet: record };
     let draft = freed.get(setId);
     if (draft) {
@@ -134,19 +168,40 @@ export function memberUnits(change: RecordChange, current: readonly ResourceReco
   if (!creates && first !== undefined && target !== undefined) {
     const setId = first.SetIdentifier ?? '';
     const what = `${name} ${type} TTL ${first.TTL ?? '?'} -> ${target.ttl} (${setId}, and every record at this name by Route 53's rule)`;
-    drafts.push({ changes: [{ Action: 'DELETE', ResourceRecordSet: first }, { Action: 'CREATE', ResourceRecordSet: { ...first, TTL: target.ttl } }], what, released: [] });
+    drafts.push({
+      changes: [
+        { Action: 'DELETE', ResourceRecordSet: first },
+        { Action: 'CREATE', ResourceRecordSet: { ...first, TTL: target.ttl } },
+      ],
+      what,
+      released: [],
+    });
   }
 
   const units = new Map(drafts.map((d) => [d, toUnit(d)]));
-  const delta = drafts.flatMap((d) => d.changes).reduce((n, c) => n + (c.Action === 'CREATE' ? 1 : c.Action === 'DELETE' ? -1 : 0), 0);
+  const delta = drafts
+    .flatMap((d) => d.changes)
+    .reduce((n, c) => n + (c.Action === 'CREATE' ? 1 : c.Action === 'DELETE' ? -1 : 0), 0);
   return {
     recordsAfter: current.length + delta,
     units: [...units.values()],
-    additions: additions.map((a) => ({ name, address: a.address, id: a.id, record: a.record, unit: units.get(a.draft)! })),
+    additions: additions.map((a) => ({
+      name,
+      address: a.address,
+      id: a.id,
+      record: a.record,
+      unit: units.get(a.draft)!,
+    })),
   };
 }
 
 /** Member records at `name`/`type` among the records read at that name. */
-export function memberRecordsOf(records: readonly ResourceRecordSet[], name: string, type: 'A' | 'AAAA'): ResourceRecordSet[] {
-  return records.filter((r) => r.Type === type && isMemberRecord(r) && r.Name !== undefined && fromRoute53Name(r.Name) === name);
+export function memberRecordsOf(
+  records: readonly ResourceRecordSet[],
+  name: string,
+  type: 'A' | 'AAAA',
+): ResourceRecordSet[] {
+  return records.filter(
+    (r) => r.Type === type && isMemberRecord(r) && r.Name !== undefined && fromRoute53Name(r.Name) === name,
+  );
 }

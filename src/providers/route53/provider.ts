@@ -25,7 +25,14 @@ import { createHealthCheck, deleteHealthChecks, releaseHealthChecks, requireChec
 import { waitForChange } from './insync.js';
 import { listRecordsAt } from './list.js';
 import { resolveOptions, type Route53Logger, type Route53Mode, type Route53ProviderOptions } from './options.js';
-import { aggregateMembers, isMemberRecord, memberRecordsOf, memberUnits, ROUTE53_MAX_MEMBER_RECORDS, type MemberAddition } from './per-node.js';
+import {
+  aggregateMembers,
+  isMemberRecord,
+  memberRecordsOf,
+  memberUnits,
+  ROUTE53_MAX_MEMBER_RECORDS,
+  type MemberAddition,
+} from './per-node.js';
 import { operationBuckets, Route53Caller, type Route53Stats } from './rate.js';
 import { exactRecordFrom, ROUTE53_MAX_VALUES, simpleSetFrom, simpleUnit } from './simple.js';
 import { refusedError, submitBatches } from './submit.js';
@@ -52,7 +59,10 @@ export interface Route53Provider extends DnsProvider {
  * member) per name and type in per-node mode. The plan keeps to these, so no member count makes a write fail.
  */
 export function route53Limits(mode: Route53Mode): ProviderLimits {
-  return Object.freeze({ ...DEFAULT_PROVIDER_LIMITS, maxValuesPerSet: mode === 'per-node' ? ROUTE53_MAX_MEMBER_RECORDS : ROUTE53_MAX_VALUES });
+  return Object.freeze({
+    ...DEFAULT_PROVIDER_LIMITS,
+    maxValuesPerSet: mode === 'per-node' ? ROUTE53_MAX_MEMBER_RECORDS : ROUTE53_MAX_VALUES,
+  });
 }
 
 /** Data, not configuration: the next reconcile with fewer members (or a capped plan) succeeds. Never `usage`. */
@@ -74,7 +84,16 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
   const log = options.logger ?? SILENT;
   const stats: Route53Stats = { requests: 0, retries: 0, throttled: 0 };
   const operations = operationBuckets(cfg.clock);
-  const caller = new Route53Caller({ budget: cfg.budget, operations, retry: cfg.retry, clock: cfg.clock, random: cfg.random, zoneId: hostedZoneId, log, stats });
+  const caller = new Route53Caller({
+    budget: cfg.budget,
+    operations,
+    retry: cfg.retry,
+    clock: cfg.clock,
+    random: cfg.random,
+    zoneId: hostedZoneId,
+    log,
+    stats,
+  });
   const hcDeps = cfg.healthChecks === undefined ? undefined : { caller, client, settings: cfg.healthChecks, log };
   /** Records at each name as last listed: the exact spelling to DELETE, and per-node members' records. */
   const listed = new Map<string, ResourceRecordSet[]>();
@@ -92,7 +111,10 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
     try {
       const attempts = await client.config.maxAttempts();
       if (attempts > 1) {
-        log.warn({ maxAttempts: attempts }, `route53: the client retries on its own (maxAttempts ${attempts}); create it with maxAttempts: 1 so that every request counts against the provider's rate budget`);
+        log.warn(
+          { maxAttempts: attempts },
+          `route53: the client retries on its own (maxAttempts ${attempts}); create it with maxAttempts: 1 so that every request counts against the provider's rate budget`,
+        );
       }
     } catch {
       // A client without the setting: nothing to check.
@@ -118,10 +140,12 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
       const here = records.filter((r) => r.Type === type);
       if (here.length === 0) continue;
       if (type === 'TXT' || mode === 'shared') {
-        if (here.some((r) => r.SetIdentifier !== undefined)) throw routed(name, type, 'holds records with a routing policy (SetIdentifier)');
+        if (here.some((r) => r.SetIdentifier !== undefined))
+          throw routed(name, type, 'holds records with a routing policy (SetIdentifier)');
         out.push(simpleSetFrom(here[0]!, type));
       } else {
-        if (here.some((r) => !isMemberRecord(r))) throw routed(name, type, 'holds a simple record or records of another routing policy');
+        if (here.some((r) => !isMemberRecord(r)))
+          throw routed(name, type, 'holds a simple record or records of another routing policy');
         out.push(aggregateMembers(name, type, here)!);
       }
     }
@@ -148,12 +172,14 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
         `${canonicalName(target.name)} ${target.type}: ${target.values.length} values; a Route 53 record holds at most ${ROUTE53_MAX_VALUES}. Cap it with the plan's maxRecordSize (clients need only a few seeds)`,
       );
     }
-    for (let i = 0; i === 0 || i < target.values.length; i += ROUTE53_MAX_VALUES) validateRecordSet(PROVIDER, { ...target, values: target.values.slice(i, i + ROUTE53_MAX_VALUES) }, zone);
+    for (let i = 0; i === 0 || i < target.values.length; i += ROUTE53_MAX_VALUES)
+      validateRecordSet(PROVIDER, { ...target, values: target.values.slice(i, i + ROUTE53_MAX_VALUES) }, zone);
   }
 
   async function unitsFor(changes: readonly RecordChange[]): Promise<{ units: Unit[]; additions: MemberAddition[] }> {
     const nameOf = (c: RecordChange): string => canonicalName(c.kind === 'update' ? c.after.name : c.set.name);
-    const members = (c: RecordChange): boolean => mode === 'per-node' && (c.kind === 'update' ? c.after : c.set).type !== 'TXT';
+    const members = (c: RecordChange): boolean =>
+      mode === 'per-node' && (c.kind === 'update' ? c.after : c.set).type !== 'TXT';
     const unlisted = [...new Set(changes.filter(members).map(nameOf))].filter((n) => !listed.has(n));
     if (unlisted.length > 0) await refresh(unlisted);
     const units: Unit[] = [];
@@ -184,7 +210,11 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
         addition.unit.createdHealthChecks.push(id);
       }
     } catch (error) {
-      await deleteHealthChecks(hcDeps, additions.flatMap((a) => a.unit.createdHealthChecks), 'creating the health checks of this change failed');
+      await deleteHealthChecks(
+        hcDeps,
+        additions.flatMap((a) => a.unit.createdHealthChecks),
+        'creating the health checks of this change failed',
+      );
       throw error;
     }
   }
@@ -195,19 +225,39 @@ export function createRoute53Provider(options: Route53ProviderOptions): Route53P
     if (changes.length === 0) return { applied: 0 };
     changes.forEach(check);
     // Conditions (an update from a set to itself: the lease fence of replicas) go into every batch.
-    const isCondition = (c: RecordChange): boolean => c.kind === 'update' && sameSet(canonicalSet(c.before), canonicalSet(c.after));
-    const conditions = changes.filter(isCondition).map((c) => simpleUnit(c, exactRecordFrom(listed.get(canonicalName(c.kind === 'update' ? c.before.name : '')) ?? [])));
+    const isCondition = (c: RecordChange): boolean =>
+      c.kind === 'update' && sameSet(canonicalSet(c.before), canonicalSet(c.after));
+    const conditions = changes
+      .filter(isCondition)
+      .map((c) =>
+        simpleUnit(c, exactRecordFrom(listed.get(canonicalName(c.kind === 'update' ? c.before.name : '')) ?? [])),
+      );
     const { units, additions } = await unitsFor(changes.filter((c) => !isCondition(c)));
     const batches = packBatches(units, undefined, conditions);
     await attachHealthChecks(additions);
-    const outcome = await submitBatches({ caller, client, hostedZoneId, log }, batches, mode === 'per-node', conditions);
+    const outcome = await submitBatches(
+      { caller, client, hostedZoneId, log },
+      batches,
+      mode === 'per-node',
+      conditions,
+    );
     // What was listed at the changed names is stale now (whether or not the batches went through).
-    for (const name of new Set(units.flatMap((u) => u.changes.map((c) => fromRoute53Name(c.ResourceRecordSet?.Name ?? ''))))) listed.delete(name);
+    for (const name of new Set(
+      units.flatMap((u) => u.changes.map((c) => fromRoute53Name(c.ResourceRecordSet?.Name ?? ''))),
+    ))
+      listed.delete(name);
     lastChangeId = outcome.changeIds.at(-1) ?? lastChangeId;
     if (hcDeps !== undefined) {
       const unapplied = units.filter((u) => !outcome.applied.includes(u));
-      await deleteHealthChecks(hcDeps, unapplied.flatMap((u) => u.createdHealthChecks), 'its record change was not applied');
-      await releaseHealthChecks(hcDeps, outcome.applied.flatMap((u) => u.releasedHealthChecks));
+      await deleteHealthChecks(
+        hcDeps,
+        unapplied.flatMap((u) => u.createdHealthChecks),
+        'its record change was not applied',
+      );
+      await releaseHealthChecks(
+        hcDeps,
+        outcome.applied.flatMap((u) => u.releasedHealthChecks),
+      );
     }
     if (outcome.fatal !== undefined) throw outcome.fatal;
     const refused = refusedError(outcome, units.length);

@@ -27,8 +27,10 @@ export class TokenBucket {
   private at: number | undefined;
 
   constructor(burst: number, perSecond: number, clock: Clock) {
-    if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new InvalidArgumentError('perSecond', `${perSecond} must be a positive number`);
-    if (!Number.isInteger(burst) || burst < 1) throw new InvalidArgumentError('burst', `${burst} must be a whole number >= 1`);
+    if (!(perSecond > 0) || !Number.isFinite(perSecond))
+      throw new InvalidArgumentError('perSecond', `${perSecond} must be a positive number`);
+    if (!Number.isInteger(burst) || burst < 1)
+      throw new InvalidArgumentError('burst', `${burst} must be a whole number >= 1`);
     this.burst = burst;
     this.perSecond = perSecond;
     this.clock = clock;
@@ -39,7 +41,8 @@ export class TokenBucket {
   async take(): Promise<void> {
     const now = this.clock.now();
     // A wall clock stepped back refills nothing (it never takes tokens away).
-    if (this.at !== undefined) this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.at) * this.perSecond) / 1000);
+    if (this.at !== undefined)
+      this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.at) * this.perSecond) / 1000);
     this.at = now;
     this.tokens -= 1; // may go negative: the debt is what later callers wait for, in call order
     if (this.tokens < 0) await this.clock.sleep((-this.tokens * 1000) / this.perSecond);
@@ -54,17 +57,19 @@ export class TokenBucket {
 export class RateBudget extends TokenBucket {
   readonly requestsPerSecond: number;
   constructor(requestsPerSecond: number, clock: Clock) {
-    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) throw new InvalidArgumentError('requestsPerSecond', `${requestsPerSecond} must be a positive number`);
+    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond))
+      throw new InvalidArgumentError('requestsPerSecond', `${requestsPerSecond} must be a positive number`);
     super(1, requestsPerSecond, clock);
     this.requestsPerSecond = requestsPerSecond;
   }
 }
 
 /** Actions Route 53 refills more slowly than the account bucket: paced on their own, below the documented rate. */
-export const OPERATION_BUCKETS: Readonly<Record<string, { readonly burst: number; readonly perSecond: number }>> = Object.freeze({
-  CreateHealthCheck: Object.freeze({ burst: 10, perSecond: 0.5 }),
-  DeleteHealthCheck: Object.freeze({ burst: 3, perSecond: 3 }),
-});
+export const OPERATION_BUCKETS: Readonly<Record<string, { readonly burst: number; readonly perSecond: number }>> =
+  Object.freeze({
+    CreateHealthCheck: Object.freeze({ burst: 10, perSecond: 0.5 }),
+    DeleteHealthCheck: Object.freeze({ burst: 3, perSecond: 3 }),
+  });
 
 export interface RetryPolicy {
   readonly maxRetries: number;
@@ -98,7 +103,9 @@ export interface CallerDeps {
 
 /** The per-action buckets of one provider (or of several sharing an account). */
 export function operationBuckets(clock: Clock): Map<string, TokenBucket> {
-  return new Map(Object.entries(OPERATION_BUCKETS).map(([action, b]) => [action, new TokenBucket(b.burst, b.perSecond, clock)]));
+  return new Map(
+    Object.entries(OPERATION_BUCKETS).map(([action, b]) => [action, new TokenBucket(b.burst, b.perSecond, clock)]),
+  );
 }
 
 /** Sends requests through the budget and retries transient failures; what finally fails is a ProviderError. */
@@ -129,17 +136,30 @@ export class Route53Caller {
         if (kind === undefined) throw toProviderError(error, what, this.deps.zoneId);
         if (attempt >= retry.maxRetries) {
           const code = kind === 'unavailable' ? 'ERR_ROUTE53_UNAVAILABLE' : 'ERR_ROUTE53_THROTTLED';
-          const why = kind === 'busy' ? 'the zone was still busy with a prior change' : kind === 'throttled' ? 'Route 53 kept throttling' : 'Route 53 kept failing';
+          const why =
+            kind === 'busy'
+              ? 'the zone was still busy with a prior change'
+              : kind === 'throttled'
+                ? 'Route 53 kept throttling'
+                : 'Route 53 kept failing';
           log.warn({ action, attempts: attempt + 1, error: errorName(error) }, `route53: ${action} gave up`);
-          throw new ProviderError(PROVIDER, code, `${what}: ${why} (${errorName(error)}) after ${attempt + 1} attempts; nothing more was sent`, {
-            cause: error,
-            labels: ['retryable'],
-          });
+          throw new ProviderError(
+            PROVIDER,
+            code,
+            `${what}: ${why} (${errorName(error)}) after ${attempt + 1} attempts; nothing more was sent`,
+            {
+              cause: error,
+              labels: ['retryable'],
+            },
+          );
         }
         stats.retries++;
         if (kind !== 'unavailable') stats.throttled++;
         const delay = this.backoff(attempt);
-        log.debug({ action, attempt: attempt + 1, error: errorName(error), delayMs: delay }, `route53: ${action} ${kind}, retrying`);
+        log.debug(
+          { action, attempt: attempt + 1, error: errorName(error), delayMs: delay },
+          `route53: ${action} ${kind}, retrying`,
+        );
         await this.deps.clock.sleep(delay);
       }
     }

@@ -16,11 +16,21 @@ export const ROUTE53_MAX_VALUES = 400;
 
 /** A simple record as a canonical RecordSet. */
 export function simpleSetFrom(record: ResourceRecordSet, type: RecordType): RecordSet {
-  return canonicalSet({ name: fromRoute53Name(record.Name ?? ''), type, ttl: record.TTL ?? 0, values: fromResourceRecords(type, record.ResourceRecords) });
+  return canonicalSet({
+    name: fromRoute53Name(record.Name ?? ''),
+    type,
+    ttl: record.TTL ?? 0,
+    values: fromResourceRecords(type, record.ResourceRecords),
+  });
 }
 
 export function toSimpleRecord(set: RecordSet): ResourceRecordSet {
-  return { Name: toRoute53Name(set.name), Type: set.type, TTL: set.ttl, ResourceRecords: toResourceRecords(set.type, set.values) };
+  return {
+    Name: toRoute53Name(set.name),
+    Type: set.type,
+    TTL: set.ttl,
+    ResourceRecords: toResourceRecords(set.type, set.values),
+  };
 }
 
 /**
@@ -31,7 +41,13 @@ export type ExactRecord = (set: RecordSet) => ResourceRecordSet;
 
 export function exactRecordFrom(read: readonly ResourceRecordSet[]): ExactRecord {
   return (set) => {
-    const raw = read.find((r) => r.SetIdentifier === undefined && r.Type === set.type && r.Name !== undefined && fromRoute53Name(r.Name) === set.name);
+    const raw = read.find(
+      (r) =>
+        r.SetIdentifier === undefined &&
+        r.Type === set.type &&
+        r.Name !== undefined &&
+        fromRoute53Name(r.Name) === set.name,
+    );
     return raw !== undefined && sameSet(simpleSetFrom(raw, set.type), set) ? structuredClone(raw) : toSimpleRecord(set);
   };
 }
@@ -58,7 +74,10 @@ export function simpleUnit(change: RecordChange, exact: ExactRecord): Unit {
     changes.push({ Action: 'CREATE', ResourceRecordSet: toSimpleRecord(change.set) });
   } else if (change.kind === 'update') {
     checkSize(change.after);
-    changes.push({ Action: 'DELETE', ResourceRecordSet: exact(change.before) }, { Action: 'CREATE', ResourceRecordSet: toSimpleRecord(change.after) });
+    changes.push(
+      { Action: 'DELETE', ResourceRecordSet: exact(change.before) },
+      { Action: 'CREATE', ResourceRecordSet: toSimpleRecord(change.after) },
+    );
   } else {
     changes.push({ Action: 'DELETE', ResourceRecordSet: exact(change.set) });
   }

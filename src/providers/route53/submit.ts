@@ -36,24 +36,50 @@ export interface SubmitOutcome {
 const COMMENT_MAX = 256;
 
 function refusal(error: unknown): error is ProviderError {
-  return error instanceof ConflictError || (error instanceof ProviderError && (error.code === 'ERR_ROUTE53_INVALID' || error.code === 'ERR_ROUTE53_LIMIT'));
+  return (
+    error instanceof ConflictError ||
+    (error instanceof ProviderError && (error.code === 'ERR_ROUTE53_INVALID' || error.code === 'ERR_ROUTE53_LIMIT'))
+  );
 }
 
 /** Sends `batches` (from packBatches) in order; never throws: what went wrong is in the outcome. */
-export async function submitBatches(deps: SubmitDeps, batches: readonly (readonly Unit[])[], bisect: boolean, pinned: readonly Unit[] = []): Promise<SubmitOutcome> {
-  const outcome: { applied: Unit[]; failed: { unit: Unit; error: ProviderError }[]; changeIds: string[]; fatal?: Error } = { applied: [], failed: [], changeIds: [] };
+export async function submitBatches(
+  deps: SubmitDeps,
+  batches: readonly (readonly Unit[])[],
+  bisect: boolean,
+  pinned: readonly Unit[] = [],
+): Promise<SubmitOutcome> {
+  const outcome: {
+    applied: Unit[];
+    failed: { unit: Unit; error: ProviderError }[];
+    changeIds: string[];
+    fatal?: Error;
+  } = { applied: [], failed: [], changeIds: [] };
 
   const send = async (batch: readonly Unit[]): Promise<void> => {
     const what = batch.map((u) => u.what).join('; ');
     const input = {
       HostedZoneId: deps.hostedZoneId,
-      ChangeBatch: { Comment: `seedkeeper: ${what}`.slice(0, COMMENT_MAX), Changes: [...pinned, ...batch].flatMap((u) => u.changes) },
+      ChangeBatch: {
+        Comment: `seedkeeper: ${what}`.slice(0, COMMENT_MAX),
+        Changes: [...pinned, ...batch].flatMap((u) => u.changes),
+      },
     };
-    const out = await deps.caller.call('ChangeResourceRecordSets', `change batch (${what})`, () => deps.client.send(new ChangeResourceRecordSetsCommand(input)));
+    const out = await deps.caller.call('ChangeResourceRecordSets', `change batch (${what})`, () =>
+      deps.client.send(new ChangeResourceRecordSetsCommand(input)),
+    );
     const id = out.ChangeInfo?.Id;
     if (id !== undefined) outcome.changeIds.push(id);
     outcome.applied.push(...batch);
-    deps.log.info({ zone: deps.hostedZoneId, changes: input.ChangeBatch.Changes.length, changeId: id, status: out.ChangeInfo?.Status }, `route53: applied ${what}`);
+    deps.log.info(
+      {
+        zone: deps.hostedZoneId,
+        changes: input.ChangeBatch.Changes.length,
+        changeId: id,
+        status: out.ChangeInfo?.Status,
+      },
+      `route53: applied ${what}`,
+    );
   };
 
   const attempt = async (batch: readonly Unit[]): Promise<void> => {
@@ -94,7 +120,11 @@ export function refusedError(outcome: SubmitOutcome, total: number): ProviderErr
   const other = outcome.failed.find((f) => !(f.error instanceof ConflictError));
   if (other) return other.error;
   const what = outcome.failed.map((f) => f.unit.what).join('; ');
-  return new ConflictError(PROVIDER, `${outcome.failed.length} of ${total} changes conflicted and were not applied (${what}); the other ${outcome.applied.length} were. Re-read and retry`, {
-    cause: outcome.failed[0]!.error,
-  });
+  return new ConflictError(
+    PROVIDER,
+    `${outcome.failed.length} of ${total} changes conflicted and were not applied (${what}); the other ${outcome.applied.length} were. Re-read and retry`,
+    {
+      cause: outcome.failed[0]!.error,
+    },
+  );
 }

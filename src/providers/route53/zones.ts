@@ -11,7 +11,11 @@ import { PROVIDER, toProviderError } from './errors.js';
  * The id (without `/hostedzone/`) of the hosted zone named `zone`. With both a public and a private zone of
  * that name, `privateZone` must say which; ERR_ROUTE53_NO_SUCH_ZONE when there is none.
  */
-export async function findHostedZoneId(client: Route53Client, zone: string, options: { readonly privateZone?: boolean } = {}): Promise<string> {
+export async function findHostedZoneId(
+  client: Route53Client,
+  zone: string,
+  options: { readonly privateZone?: boolean } = {},
+): Promise<string> {
   const name = `${canonicalName(zone)}.`;
   let out;
   try {
@@ -20,13 +24,23 @@ export async function findHostedZoneId(client: Route53Client, zone: string, opti
     throw toProviderError(error, `look up hosted zone ${name}`, name);
   }
   const matches = (out.HostedZones ?? []).filter(
-    (z) => z.Name?.toLowerCase() === name && (options.privateZone === undefined || (z.Config?.PrivateZone ?? false) === options.privateZone),
+    (z) =>
+      z.Name?.toLowerCase() === name &&
+      (options.privateZone === undefined || (z.Config?.PrivateZone ?? false) === options.privateZone),
   );
-  if (matches.length === 0) throw new ProviderError(PROVIDER, 'ERR_ROUTE53_NO_SUCH_ZONE', `no hosted zone is named ${name}`, { labels: ['usage'] });
-  if (matches.length > 1) {
-    throw new ProviderError(PROVIDER, 'ERR_ROUTE53_AMBIGUOUS_ZONE', `${matches.length} hosted zones are named ${name} (${matches.map((z) => z.Id).join(', ')}): give hostedZoneId, or privateZone`, {
+  if (matches.length === 0)
+    throw new ProviderError(PROVIDER, 'ERR_ROUTE53_NO_SUCH_ZONE', `no hosted zone is named ${name}`, {
       labels: ['usage'],
     });
+  if (matches.length > 1) {
+    throw new ProviderError(
+      PROVIDER,
+      'ERR_ROUTE53_AMBIGUOUS_ZONE',
+      `${matches.length} hosted zones are named ${name} (${matches.map((z) => z.Id).join(', ')}): give hostedZoneId, or privateZone`,
+      {
+        labels: ['usage'],
+      },
+    );
   }
   return (matches[0]!.Id ?? '').replace(/^\/?hostedzone\//, '');
 }

@@ -33,7 +33,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Sendable = { send(command: object): Promise<unknown> };
 
 /** A client for the bundle that forwards every command to `real` as the project SDK's class of the same name. */
-function forwarding(real: Sendable, sdk: Record<string, unknown>): Sendable & { config: { maxAttempts: () => Promise<number> } } {
+function forwarding(
+  real: Sendable,
+  sdk: Record<string, unknown>,
+): Sendable & { config: { maxAttempts: () => Promise<number> } } {
   return {
     config: { maxAttempts: () => Promise.resolve(1) },
     send(command: object) {
@@ -54,27 +57,49 @@ describe('Lambda bundle', () => {
       try { await m.handler({ 'detail-type': 'Scheduled Event', source: 'aws.events' }, { getRemainingTimeInMillis: () => 1000 }); }
       catch (e) { out.error = { name: e.name, path: e.path, message: e.message }; }
       console.log('RESULT ' + JSON.stringify(out));`;
-    const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { env, timeout: 60_000 });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env,
+      timeout: 60_000,
+    });
     // Logs go to stderr (Lambda sends both streams to CloudWatch); the script's result to stdout.
     const lines = [...stdout.split('\n'), ...stderr.split('\n')];
     const out = JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice('RESULT '.length));
     // The handler's own log line: JSON, naming the variable.
-    expect(lines.map((l) => (l.startsWith('{') ? JSON.parse(l) : undefined)).find((l) => l?.msg === 'invalid configuration')).toMatchObject({ variable: 'SEEDKEEPER_RECORD_NAME', level: 50 });
+    expect(
+      lines.map((l) => (l.startsWith('{') ? JSON.parse(l) : undefined)).find((l) => l?.msg === 'invalid configuration'),
+    ).toMatchObject({ variable: 'SEEDKEEPER_RECORD_NAME', level: 50 });
     expect(out).toEqual({
       handler: 'function',
       createHandler: 'function',
-      error: { name: 'ConfigError', path: 'SEEDKEEPER_RECORD_NAME', message: expect.stringMatching(/^SEEDKEEPER_RECORD_NAME: required/) },
+      error: {
+        name: 'ConfigError',
+        path: 'SEEDKEEPER_RECORD_NAME',
+        message: expect.stringMatching(/^SEEDKEEPER_RECORD_NAME: required/),
+      },
     });
   });
 
   it('runs a reconcile and a terminate lifecycle action against the models', async () => {
-    const bundle = (await import(/* @vite-ignore */ pathToFileURL(outfile).href)) as { createHandler: typeof CreateHandler };
+    const bundle = (await import(/* @vite-ignore */ pathToFileURL(outfile).href)) as {
+      createHandler: typeof CreateHandler;
+    };
     const world = new LambdaWorld();
     try {
       world.run(I1, I2);
       const handler = bundle.createHandler({
-        route53: forwarding(new Route53.Route53Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'x' }, maxAttempts: 1 }), Route53) as never,
+        route53: forwarding(
+          new Route53.Route53Client({
+            region: 'us-east-1',
+            credentials: { accessKeyId: 'AKID', secretAccessKey: 'x' },
+            maxAttempts: 1,
+          }),
+          Route53,
+        ) as never,
         autoScaling: forwarding(world.asg.autoScaling, AutoScaling) as never,
         ec2: forwarding(world.asg.ec2, Ec2) as never,
         env: { ...BASE_ENV, SEEDKEEPER_LOG_LEVEL: 'silent' },
@@ -88,10 +113,15 @@ describe('Lambda bundle', () => {
       expect(world.published()).toEqual(ips(I1, I2));
 
       const token = world.asg.startAction(I1, 'terminate', TERMINATE_HOOK);
-      const result = await handler(loadEvent('terminate-lifecycle-action', { EC2InstanceId: I1, LifecycleActionToken: token }), context);
+      const result = await handler(
+        loadEvent('terminate-lifecycle-action', { EC2InstanceId: I1, LifecycleActionToken: token }),
+        context,
+      );
       expect(result.lifecycle).toMatchObject({ drain: 'removed', completion: 'completed' });
       expect(world.published()).toEqual(ips(I2));
-      expect(world.asg.completed).toEqual([{ group: GROUP, hook: TERMINATE_HOOK, token, instanceId: I1, result: 'CONTINUE' }]);
+      expect(world.asg.completed).toEqual([
+        { group: GROUP, hook: TERMINATE_HOOK, token, instanceId: I1, result: 'CONTINUE' },
+      ]);
     } finally {
       world.restore();
     }

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { loadLambdaConfig } from '../../../src/aws/lambda/config.js';
 import { ConfigError } from '../../../src/errors.js';
 
-const minimal = { SEEDKEEPER_RECORD_NAME: 'seed.db.example.com', SEEDKEEPER_HOSTED_ZONE_ID: 'Z0TEST', SEEDKEEPER_ASG_NAMES: 'aerospike-asg' };
+const minimal = {
+  SEEDKEEPER_RECORD_NAME: 'seed.db.example.com',
+  SEEDKEEPER_HOSTED_ZONE_ID: 'Z0TEST',
+  SEEDKEEPER_ASG_NAMES: 'aerospike-asg',
+};
 
 function errorOf(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -19,7 +23,14 @@ function errorOf(env: Record<string, string | undefined>): ConfigError {
 
 describe('Lambda configuration', () => {
   it('fills every default and normalises names', () => {
-    expect(loadLambdaConfig({ ...minimal, SEEDKEEPER_RECORD_NAME: 'Seed.DB.Example.com.', SEEDKEEPER_HOSTED_ZONE_ID: '/hostedzone/Z0TEST', PATH: '/usr/bin' })).toEqual({
+    expect(
+      loadLambdaConfig({
+        ...minimal,
+        SEEDKEEPER_RECORD_NAME: 'Seed.DB.Example.com.',
+        SEEDKEEPER_HOSTED_ZONE_ID: '/hostedzone/Z0TEST',
+        PATH: '/usr/bin',
+      }),
+    ).toEqual({
       recordName: 'seed.db.example.com',
       hostedZoneId: 'Z0TEST',
       zone: 'db.example.com',
@@ -54,8 +65,22 @@ describe('Lambda configuration', () => {
       SEEDKEEPER_LOG_LEVEL: 'debug',
       SEEDKEEPER_TTL_UNUSED: undefined,
     });
-    expect(config).toMatchObject({ zone: 'example.com', groups: ['a', 'b', 'c'], address: 'public', port: 3100, ttl: 60, mode: 'per-node', ownerId: 'prod-seed' });
-    expect(config).toMatchObject({ maxRemovals: 5, maxRecordSize: 16, healthChecks: true, planMode: 'upsert-only', logLevel: 'debug' });
+    expect(config).toMatchObject({
+      zone: 'example.com',
+      groups: ['a', 'b', 'c'],
+      address: 'public',
+      port: 3100,
+      ttl: 60,
+      mode: 'per-node',
+      ownerId: 'prod-seed',
+    });
+    expect(config).toMatchObject({
+      maxRemovals: 5,
+      maxRecordSize: 16,
+      healthChecks: true,
+      planMode: 'upsert-only',
+      logLevel: 'debug',
+    });
   });
 
   it('treats empty values as unset', () => {
@@ -80,7 +105,11 @@ describe('Lambda configuration', () => {
     [{ SEEDKEEPER_MAX_REMOVALS: '0' }, 'SEEDKEEPER_MAX_REMOVALS', /1\.\.1000/],
     [{ SEEDKEEPER_HEALTH_CHECKS: 'yes' }, 'SEEDKEEPER_HEALTH_CHECKS', /true or false, got "yes"/],
     [{ SEEDKEEPER_HEALTH_CHECKS: 'true' }, 'SEEDKEEPER_HEALTH_CHECKS', /need SEEDKEEPER_MODE=per-node/],
-    [{ SEEDKEEPER_HEALTH_CHECKS: 'true', SEEDKEEPER_MODE: 'per-node' }, 'SEEDKEEPER_HEALTH_CHECKS', /cannot reach private IPs/],
+    [
+      { SEEDKEEPER_HEALTH_CHECKS: 'true', SEEDKEEPER_MODE: 'per-node' },
+      'SEEDKEEPER_HEALTH_CHECKS',
+      /cannot reach private IPs/,
+    ],
     [{ SEEDKEEPER_RECORDNAME: 'x.example.com' }, 'SEEDKEEPER_RECORDNAME', /unknown variable/],
   ])('names the variable and what was expected (%#)', (overrides, variable, pattern) => {
     const error = errorOf({ ...minimal, ...overrides });

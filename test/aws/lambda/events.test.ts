@@ -15,15 +15,41 @@ describe('classifyEvent', () => {
       time: Date.parse('2026-11-28T10:03:02Z'),
       trigger: {
         kind: 'lifecycle',
-        action: { transition: 'terminate', group: 'aerospike-asg', hookName: 'seedkeeper-terminate', instanceId: 'i-0a1b2c3d4e5f60001', token: '87654321-4321-4321-4321-210987654321', notificationMetadata: 'seedkeeper/v1 owner=lambda-test' },
+        action: {
+          transition: 'terminate',
+          group: 'aerospike-asg',
+          hookName: 'seedkeeper-terminate',
+          instanceId: 'i-0a1b2c3d4e5f60001',
+          token: '87654321-4321-4321-4321-210987654321',
+          notificationMetadata: 'seedkeeper/v1 owner=lambda-test',
+        },
       },
     });
   });
 
   it.each([
-    ['launch-lifecycle-action', { kind: 'lifecycle', action: expect.objectContaining({ transition: 'launch', hookName: 'seedkeeper-launch' }) }],
-    ['launch-successful', { kind: 'activity', detailType: 'EC2 Instance Launch Successful', group: 'aerospike-asg', instanceId: 'i-0a1b2c3d4e5f60003' }],
-    ['terminate-successful', { kind: 'activity', detailType: 'EC2 Instance Terminate Successful', group: 'aerospike-asg', instanceId: 'i-0a1b2c3d4e5f60001' }],
+    [
+      'launch-lifecycle-action',
+      { kind: 'lifecycle', action: expect.objectContaining({ transition: 'launch', hookName: 'seedkeeper-launch' }) },
+    ],
+    [
+      'launch-successful',
+      {
+        kind: 'activity',
+        detailType: 'EC2 Instance Launch Successful',
+        group: 'aerospike-asg',
+        instanceId: 'i-0a1b2c3d4e5f60003',
+      },
+    ],
+    [
+      'terminate-successful',
+      {
+        kind: 'activity',
+        detailType: 'EC2 Instance Terminate Successful',
+        group: 'aerospike-asg',
+        instanceId: 'i-0a1b2c3d4e5f60001',
+      },
+    ],
     ['ec2-state-change', { kind: 'ec2-state', instanceId: 'i-0a1b2c3d4e5f60001', state: 'shutting-down' }],
     ['scheduled', { kind: 'scheduled' }],
   ])('%s', (name, trigger) => {

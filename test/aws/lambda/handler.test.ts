@@ -34,7 +34,13 @@ function terminateAction(id: string): { event: Record<string, unknown>; token: s
 describe('Lambda handler: reconcile on any event', () => {
   it('publishes the InService instances on the scheduled event, with the ownership marker, and is idempotent', async () => {
     const result = await world.invoke(loadEvent('scheduled'));
-    expect(result).toMatchObject({ record: RECORD, applied: true, added: ips(I1, I2), removed: [], event: { trigger: 'scheduled' } });
+    expect(result).toMatchObject({
+      record: RECORD,
+      applied: true,
+      added: ips(I1, I2),
+      removed: [],
+      event: { trigger: 'scheduled' },
+    });
     expect(world.published()).toEqual(ips(I1, I2));
     const marker = world.route53.records(ZONE_ID).find((r) => r.Name === `_seedkeeper.${RECORD}.`);
     expect(marker?.ResourceRecords?.[0]?.Value).toBe('"seedkeeper/v1 owner=lambda-test"');
@@ -48,11 +54,22 @@ describe('Lambda handler: reconcile on any event', () => {
     await world.invoke(loadEvent('scheduled'));
     const event = launchAction(I3, '10.0.1.13');
     const result = await world.invoke(event);
-    expect(result.lifecycle).toMatchObject({ instanceId: I3, drain: 'not-needed', waitedMs: 0, completion: 'completed' });
+    expect(result.lifecycle).toMatchObject({
+      instanceId: I3,
+      drain: 'not-needed',
+      waitedMs: 0,
+      completion: 'completed',
+    });
     expect(world.published()).toEqual(ips(I1, I2));
     const detail = event.detail as Record<string, string>;
     expect(completions()).toEqual([
-      { AutoScalingGroupName: GROUP, LifecycleHookName: LAUNCH_HOOK, LifecycleActionToken: detail.LifecycleActionToken, InstanceId: I3, LifecycleActionResult: 'CONTINUE' },
+      {
+        AutoScalingGroupName: GROUP,
+        LifecycleHookName: LAUNCH_HOOK,
+        LifecycleActionToken: detail.LifecycleActionToken,
+        InstanceId: I3,
+        LifecycleActionResult: 'CONTINUE',
+      },
     ]);
 
     world.asg.instances.get(I3)!.lifecycleState = 'InService';
@@ -70,7 +87,13 @@ describe('Lambda handler: reconcile on any event', () => {
     expect(world.published()).toEqual(ips(I2, I3));
     expect(result.lifecycle).toMatchObject({ instanceId: I1, drain: 'removed', completion: 'completed' });
     expect(completions()).toEqual([
-      { AutoScalingGroupName: GROUP, LifecycleHookName: TERMINATE_HOOK, LifecycleActionToken: token, InstanceId: I1, LifecycleActionResult: 'CONTINUE' },
+      {
+        AutoScalingGroupName: GROUP,
+        LifecycleHookName: TERMINATE_HOOK,
+        LifecycleActionToken: token,
+        InstanceId: I1,
+        LifecycleActionResult: 'CONTINUE',
+      },
     ]);
     // INSYNC after two PENDING polls (2 s apart), then the 30 s TTL, all on the fake clock.
     const polls = world.route53.callsOf('GetChange');
@@ -82,7 +105,9 @@ describe('Lambda handler: reconcile on any event', () => {
     expect(world.asg.completedAt[0]! - startedAt).toBeGreaterThanOrEqual(34_000);
     const messages = world.logs.map((l) => l.msg);
     expect(messages.indexOf('the change is INSYNC')).toBeGreaterThan(messages.indexOf(`record ${RECORD} updated`));
-    expect(messages.indexOf(`lifecycle action of ${I1} completed with CONTINUE`)).toBeGreaterThan(messages.indexOf('the change is INSYNC'));
+    expect(messages.indexOf(`lifecycle action of ${I1} completed with CONTINUE`)).toBeGreaterThan(
+      messages.indexOf('the change is INSYNC'),
+    );
   });
 
   it('terminate: the leaving instance is removed even while Auto Scaling still lists it InService', async () => {
@@ -155,7 +180,13 @@ describe('Lambda handler: duplicated and reordered deliveries', () => {
 
     expect(world.asg.completed).toEqual([
       { group: GROUP, hook: TERMINATE_HOOK, token, instanceId: I1, result: 'CONTINUE' },
-      { group: GROUP, hook: LAUNCH_HOOK, token: (launchEvent.detail as Record<string, string>).LifecycleActionToken, instanceId: 'i-0a1b2c3d4e5f60004', result: 'CONTINUE' },
+      {
+        group: GROUP,
+        hook: LAUNCH_HOOK,
+        token: (launchEvent.detail as Record<string, string>).LifecycleActionToken,
+        instanceId: 'i-0a1b2c3d4e5f60004',
+        result: 'CONTINUE',
+      },
     ]);
     expect(completions().every((c) => c.LifecycleActionResult === 'CONTINUE')).toBe(true);
     expect(completions()).toHaveLength(4); // the two duplicates were told "no active lifecycle action"
@@ -192,7 +223,9 @@ describe('Lambda handler: duplicated and reordered deliveries', () => {
     expect(results.map((r) => r.lifecycle?.completion)).toEqual(['completed', 'completed']);
     // Whichever came second found its address already gone and still waited before completing.
     expect(results.map((r) => r.lifecycle?.drain).sort()).toEqual(['already-absent', 'removed']);
-    expect(world.published()).toEqual(ips(I3).concat(world.asg.instances.get('i-0a1b2c3d4e5f60004')!.privateIp!).sort());
+    expect(world.published()).toEqual(
+      ips(I3).concat(world.asg.instances.get('i-0a1b2c3d4e5f60004')!.privateIp!).sort(),
+    );
     expect(world.asg.completed.map((c) => c.instanceId).sort()).toEqual([I1, I2]);
   });
 

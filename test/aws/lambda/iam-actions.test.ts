@@ -19,25 +19,39 @@ function granted(): string[] {
   const app = new App();
   const stack = new Stack(app, 'Iam');
   new SeedRecord(stack, 'Seed', {
-    recordName: 'seed.db.example.com', hostedZoneId: 'Z0TEST', zoneName: 'example.com', autoScalingGroupNames: [GROUP], ownerId: 'lambda-test',
-    mode: 'per-node', address: 'public', healthChecks: true, lifecycleHook: {}, code: lambda.Code.fromInline('export const handler = () => {};'),
+    recordName: 'seed.db.example.com',
+    hostedZoneId: 'Z0TEST',
+    zoneName: 'example.com',
+    autoScalingGroupNames: [GROUP],
+    ownerId: 'lambda-test',
+    mode: 'per-node',
+    address: 'public',
+    healthChecks: true,
+    lifecycleHook: {},
+    code: lambda.Code.fromInline('export const handler = () => {};'),
   });
   const actions = policyStatements(templateOf(stack)).flatMap((s) => s.Action as string[]);
   return [...new Set(actions.filter((a) => !a.startsWith('logs:')))].sort();
 }
 
 async function sent(): Promise<string[]> {
-  const w = new LambdaWorld({ env: { SEEDKEEPER_MODE: 'per-node', SEEDKEEPER_ADDRESS: 'public', SEEDKEEPER_HEALTH_CHECKS: 'true' } });
+  const w = new LambdaWorld({
+    env: { SEEDKEEPER_MODE: 'per-node', SEEDKEEPER_ADDRESS: 'public', SEEDKEEPER_HEALTH_CHECKS: 'true' },
+  });
   world = w;
   w.asg.add({ id: I1, group: GROUP, privateIp: '10.0.1.11', publicIp: '203.0.113.11' });
   w.asg.add({ id: I2, group: GROUP, privateIp: '10.0.1.12', publicIp: '203.0.113.12' });
   await w.invoke(loadEvent('scheduled'));
   const token = w.asg.startAction(I1, 'terminate', TERMINATE_HOOK);
-  const result = await w.invoke(loadEvent('terminate-lifecycle-action', { EC2InstanceId: I1, LifecycleActionToken: token }));
+  const result = await w.invoke(
+    loadEvent('terminate-lifecycle-action', { EC2InstanceId: I1, LifecycleActionToken: token }),
+  );
   expect(result.lifecycle).toMatchObject({ drain: 'removed', completion: 'completed' });
   const names = [
     ...w.route53.calls.map((c) => `route53:${c.command}`),
-    ...w.asg.asgCalls.calls().map((c) => `autoscaling:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`),
+    ...w.asg.asgCalls
+      .calls()
+      .map((c) => `autoscaling:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`),
     ...w.asg.ec2Calls.calls().map((c) => `ec2:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`),
   ];
   return [...new Set(names)].sort();

@@ -14,7 +14,10 @@ function pendingUntil(ms: number): void {
   const start = world.clock;
   world.asg.add({ id: I3, group: GROUP, privateIp: '10.0.1.13', lifecycleState: 'Pending' });
   const instance = world.asg.instances.get(I3)!;
-  Object.defineProperty(instance, 'lifecycleState', { get: () => (world.clock - start >= ms ? 'InService' : 'Pending'), configurable: true });
+  Object.defineProperty(instance, 'lifecycleState', {
+    get: () => (world.clock - start >= ms ? 'InService' : 'Pending'),
+    configurable: true,
+  });
 }
 
 describe('Lambda: launch events while the instance is Pending', () => {

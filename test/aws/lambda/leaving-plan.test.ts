@@ -8,16 +8,35 @@ import type { RecordSet } from '../../../src/records/types.js';
 
 const NAME = 'seed.example.com';
 const marker: RecordSet = { name: `_seedkeeper.${NAME}`, type: 'TXT', ttl: 30, values: ['seedkeeper/v1 owner=test'] };
-const aSet = (values: string[], ids?: Record<string, string>): RecordSet => ({ name: NAME, type: 'A', ttl: 30, values, ...(ids ? { ids } : {}) });
+const aSet = (values: string[], ids?: Record<string, string>): RecordSet => ({
+  name: NAME,
+  type: 'A',
+  ttl: 30,
+  values,
+  ...(ids ? { ids } : {}),
+});
 const member = (n: number): DesiredMember => ({ address: `10.0.0.${n}`, id: `i-${n}`, healthySince: 0 });
 
-function input(current: RecordSet[], desired: DesiredMember[], overrides: Partial<PlanInput['policy']> = {}): PlanInput {
-  return { name: NAME, current: [marker, ...current], desired, candidates: desired.length, policy: { ...DEFAULT_PLAN_POLICY, ownerId: 'test', ...overrides } };
+function input(
+  current: RecordSet[],
+  desired: DesiredMember[],
+  overrides: Partial<PlanInput['policy']> = {},
+): PlanInput {
+  return {
+    name: NAME,
+    current: [marker, ...current],
+    desired,
+    candidates: desired.length,
+    policy: { ...DEFAULT_PLAN_POLICY, ownerId: 'test', ...overrides },
+  };
 }
 
 describe('planWithLeaving', () => {
   it('is the ordinary plan when the leaving address is within the cap', () => {
-    const plan = planWithLeaving(input([aSet(['10.0.0.1', '10.0.0.2', '10.0.0.3'])], [member(2), member(3)]), new Set(['10.0.0.1']));
+    const plan = planWithLeaving(
+      input([aSet(['10.0.0.1', '10.0.0.2', '10.0.0.3'])], [member(2), member(3)]),
+      new Set(['10.0.0.1']),
+    );
     expect(plan.removed).toEqual(['10.0.0.1']);
     expect(plan.published.A).toEqual(['10.0.0.2', '10.0.0.3']);
   });
@@ -33,7 +52,9 @@ describe('planWithLeaving', () => {
     expect([...plan.removed].sort()).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.4']);
     expect(plan.deferred).toEqual(['10.0.0.3']);
     expect(plan.published.A).toEqual(['10.0.0.3', '10.0.0.5']);
-    expect(plan.notes.find((n) => n.code === 'removals-capped')?.message).toMatch(/leaving instance\(s\) 10\.0\.0\.4 outside the cap; 1 other removal/);
+    expect(plan.notes.find((n) => n.code === 'removals-capped')?.message).toMatch(
+      /leaving instance\(s\) 10\.0\.0\.4 outside the cap; 1 other removal/,
+    );
     const change = plan.changes.find((c) => c.kind === 'update');
     expect(change?.kind === 'update' && change.before.values).toEqual(current[0]!.values);
   });
@@ -50,7 +71,10 @@ describe('planWithLeaving', () => {
     const alone = planWithLeaving(input([aSet(['10.0.0.1'])], []), new Set(['10.0.0.1']));
     expect(alone.published.A).toEqual(['10.0.0.1']);
     expect(alone.notes.map((n) => n.code)).toContain('fail-open');
-    const upsert = planWithLeaving(input([aSet(['10.0.0.1', '10.0.0.2'])], [member(2)], { mode: 'upsert-only' }), new Set(['10.0.0.1']));
+    const upsert = planWithLeaving(
+      input([aSet(['10.0.0.1', '10.0.0.2'])], [member(2)], { mode: 'upsert-only' }),
+      new Set(['10.0.0.1']),
+    );
     expect(upsert.published.A).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(upsert.changes).toEqual([]);
   });

@@ -84,7 +84,10 @@ describe('terminate lifecycle action: never blocked', () => {
   it('completes CONTINUE when Route 53 refuses for good (AccessDenied)', async () => {
     setup();
     await world.invoke(loadEvent('scheduled'));
-    world.route53.injectError(() => serviceError('AccessDenied', 'User is not authorized to perform route53:ChangeResourceRecordSets', 403), { command: 'ChangeResourceRecordSets', count: 100 });
+    world.route53.injectError(
+      () => serviceError('AccessDenied', 'User is not authorized to perform route53:ChangeResourceRecordSets', 403),
+      { command: 'ChangeResourceRecordSets', count: 100 },
+    );
     await expect(world.invoke(terminate(I1))).rejects.toThrow(/updating seed\.db\.example\.com failed/);
     expect(world.asg.completed).toEqual([expect.objectContaining({ instanceId: I1, result: 'CONTINUE' })]);
   });
@@ -164,19 +167,29 @@ describe('lifecycle actions under an invalid configuration', () => {
     ['a stray variable, another owner', { SEEDKEEPER_STRAY: 'x' }, 'seedkeeper/v1 owner=someone-else'],
     ['a bad TTL, no metadata', { SEEDKEEPER_TTL: 'soon' }, undefined],
     ['the owner id itself invalid', { SEEDKEEPER_OWNER_ID: 'bad owner!' }, 'seedkeeper/v1 owner=bad owner!'],
-    ['the owner id unset (a default proves nothing)', { SEEDKEEPER_OWNER_ID: undefined, SEEDKEEPER_TTL: 'soon' }, 'seedkeeper/v1 owner=seedkeeper'],
+    [
+      'the owner id unset (a default proves nothing)',
+      { SEEDKEEPER_OWNER_ID: undefined, SEEDKEEPER_TTL: 'soon' },
+      'seedkeeper/v1 owner=seedkeeper',
+    ],
     ['the groups unset', { SEEDKEEPER_ASG_NAMES: undefined }, 'seedkeeper/v1 owner=lambda-test'],
   ])('complete nothing that is not provably ours (%s)', async (_label, env, metadata) => {
     world = new LambdaWorld({ env });
     world.run(I1, I2, I3);
     const token = world.asg.startAction(I3, 'launch', TERMINATE_HOOK);
-    const event = loadEvent('launch-lifecycle-action', { EC2InstanceId: I3, LifecycleActionToken: token, NotificationMetadata: metadata });
+    const event = loadEvent('launch-lifecycle-action', {
+      EC2InstanceId: I3,
+      LifecycleActionToken: token,
+      NotificationMetadata: metadata,
+    });
     await expect(world.invoke(event)).rejects.toBeInstanceOf(ConfigError);
     expect(completions()).toEqual([]);
-    expect(messages()).toContain('configuration invalid and the lifecycle action is not provably ours: not completed (its hook times out)');
+    expect(messages()).toContain(
+      'configuration invalid and the lifecycle action is not provably ours: not completed (its hook times out)',
+    );
   });
 
-  it("completes nothing for a group we do not manage, even with our marker", async () => {
+  it('completes nothing for a group we do not manage, even with our marker', async () => {
     world = new LambdaWorld({ env: { SEEDKEEPER_STRAY: 'x' } });
     world.run(I1, I2, I3);
     const event = loadEvent('terminate-lifecycle-action', { AutoScalingGroupName: 'other-asg', EC2InstanceId: I1 });
@@ -194,7 +207,11 @@ describe("lifecycle actions of other tools' hooks", () => {
     setup();
     await world.invoke(loadEvent('scheduled'));
     const token = world.asg.startAction(I1, 'terminate', TERMINATE_HOOK);
-    const event = loadEvent('terminate-lifecycle-action', { EC2InstanceId: I1, LifecycleActionToken: token, NotificationMetadata: metadata });
+    const event = loadEvent('terminate-lifecycle-action', {
+      EC2InstanceId: I1,
+      LifecycleActionToken: token,
+      NotificationMetadata: metadata,
+    });
     await world.invoke(event);
     expect(completions()).toEqual([]);
     expect(messages().some((m) => m.includes('not ours'))).toBe(true);

@@ -56,7 +56,10 @@ export class LambdaWorld {
 
   constructor(options: WorldOptions = {}) {
     this.options = options;
-    this.route53 = new Route53Model({ zones: [{ id: ZONE_ID, name: 'example.com' }], insyncAfterPolls: options.insyncAfterPolls ?? 2 });
+    this.route53 = new Route53Model({
+      zones: [{ id: ZONE_ID, name: 'example.com' }],
+      insyncAfterPolls: options.insyncAfterPolls ?? 2,
+    });
     this.clock = options.start ?? Date.parse('2026-11-28T10:03:04Z');
     this.route53.install();
     this.asg.install();
@@ -65,7 +68,8 @@ export class LambdaWorld {
     this.asg.addGroup(GROUP, { [TERMINATE_HOOK]: heartbeat, [LAUNCH_HOOK]: heartbeat });
     const destination = new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
-        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) this.logs.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+          this.logs.push(JSON.parse(line) as Record<string, unknown>);
         callback();
       },
     });
@@ -88,13 +92,22 @@ export class LambdaWorld {
 
   /** Instance `id` InService in the group at its fixture address. */
   run(...ids: string[]): void {
-    for (const id of ids) this.asg.add({ id, group: GROUP, privateIp: IP[id] ?? `10.0.9.${this.asg.instances.size + 1}`, az: 'us-east-1a' });
+    for (const id of ids)
+      this.asg.add({
+        id,
+        group: GROUP,
+        privateIp: IP[id] ?? `10.0.9.${this.asg.instances.size + 1}`,
+        az: 'us-east-1a',
+      });
   }
 
   /** Invoke the handler with a Lambda context whose deadline is `lambdaBudgetMs` from now. */
   invoke(event: unknown): ReturnType<Handler> {
     const deadline = this.clock + (this.options.lambdaBudgetMs ?? 900_000);
-    const context: LambdaContext = { getRemainingTimeInMillis: () => deadline - this.clock, awsRequestId: `req-${this.logs.length}` };
+    const context: LambdaContext = {
+      getRemainingTimeInMillis: () => deadline - this.clock,
+      awsRequestId: `req-${this.logs.length}`,
+    };
     return this.handler(event, context);
   }
 

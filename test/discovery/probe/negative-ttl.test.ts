@@ -16,14 +16,23 @@ afterEach(async () => {
 });
 
 async function serve(minimum: number, values: readonly string[] = ['127.0.0.1']): Promise<string> {
-  dns = await startEmbeddedDnsServer({ zone: ZONE, port: 0, soa: { minimum, ttl: Math.max(minimum, 30) }, records: [{ name: `seed.${ZONE}`, type: 'A', ttl: 5, values }] });
+  dns = await startEmbeddedDnsServer({
+    zone: ZONE,
+    port: 0,
+    soa: { minimum, ttl: Math.max(minimum, 30) },
+    records: [{ name: `seed.${ZONE}`, type: 'A', ttl: 5, values }],
+  });
   return `127.0.0.1:${dns.port}`;
 }
 
 describe('the seed zone negative TTL', () => {
   it("finds the SOA minimum of the seed name's zone by walking up from the name", async () => {
     const server = await serve(900);
-    expect(await zoneNegativeTtl(`seed.${ZONE}`, { servers: [server] })).toEqual({ name: `seed.${ZONE}`, zone: ZONE, negativeTtlSec: 900 });
+    expect(await zoneNegativeTtl(`seed.${ZONE}`, { servers: [server] })).toEqual({
+      name: `seed.${ZONE}`,
+      zone: ZONE,
+      negativeTtlSec: 900,
+    });
   });
 
   it('is unknown, not an error, for an IP, a server that does not answer, or a special-use name on the system resolver', async () => {
@@ -41,12 +50,18 @@ describe('the seed zone negative TTL', () => {
     expect(warning).toMatchObject({ code: 'long-negative-ttl', severity: 'warning' });
     expect(warning?.message).toContain('900 s');
     expect(warning?.fix).toMatch(/SOA minimum .* db\.example\.com/);
-    expect(negativeTtlWarning({ name: 'seed.db.example.com', zone: 'db.example.com', negativeTtlSec: 5 })).toBeUndefined();
+    expect(
+      negativeTtlWarning({ name: 'seed.db.example.com', zone: 'db.example.com', negativeTtlSec: 5 }),
+    ).toBeUndefined();
     expect(negativeTtlWarning(undefined)).toBeUndefined();
   });
 
   it('probe reports a long negative TTL of the seed zone next to the node it found', async () => {
-    sim = await startSimCluster({ nodes: 1, clusterName: 'negttl', nodeOptions: [{ listen: [{ host: '127.0.0.1', port: 0 }] }] });
+    sim = await startSimCluster({
+      nodes: 1,
+      clusterName: 'negttl',
+      nodeOptions: [{ listen: [{ host: '127.0.0.1', port: 0 }] }],
+    });
     const port = sim.nodes[0]!.address.port;
     const server = await serve(900);
     const report = await probe([`seed.${ZONE}:${port}`], { dnsServers: [server] });

@@ -6,7 +6,13 @@ import { PORTS, capturedValue } from '../fixture-data.js';
 describe('build', () => {
   it('parses the captured 8.1.2.0 on every node', () => {
     for (const port of PORTS) {
-      expect(parseBuild(capturedValue(port, 'build'))).toEqual({ major: 8, minor: 1, patch: 2, build: 0, text: '8.1.2.0' });
+      expect(parseBuild(capturedValue(port, 'build'))).toEqual({
+        major: 8,
+        minor: 1,
+        patch: 2,
+        build: 0,
+        text: '8.1.2.0',
+      });
     }
   });
 
@@ -16,10 +22,23 @@ describe('build', () => {
     expect(parseBuild('65535.0.0.65535')).toMatchObject({ major: 65535, build: 65535 });
   });
 
-  it.each(['', '8', '8.1', '8.1.2.0.1', '65536.0.0', 'a.b.c', '8..1', '8.1.', ' 8.1.2', '8.1.2 ', '-1.2.3', '8.1.2.0-rc 1', 'ERROR:4:x', '1e3.1.1', '8.1.2.0\n'])(
-    'rejects %j',
-    (value) => expect(() => parseBuild(value)).toThrow(InfoParseError),
-  );
+  it.each([
+    '',
+    '8',
+    '8.1',
+    '8.1.2.0.1',
+    '65536.0.0',
+    'a.b.c',
+    '8..1',
+    '8.1.',
+    ' 8.1.2',
+    '8.1.2 ',
+    '-1.2.3',
+    '8.1.2.0-rc 1',
+    'ERROR:4:x',
+    '1e3.1.1',
+    '8.1.2.0\n',
+  ])('rejects %j', (value) => expect(() => parseBuild(value)).toThrow(InfoParseError));
 
   it('rejects an absurdly long value before splitting it', () => {
     expect(() => parseBuild('1.'.repeat(100_000))).toThrow(/exceeds the limit/);

@@ -7,7 +7,8 @@ describe('features', () => {
   it('finds what clients look for in the captured list', () => {
     for (const port of PORTS) {
       const features = parseFeatures(capturedValue(port, 'features'));
-      for (const name of ['pscans', 'query-show', 'batch-any', 'pquery', 'peers', 'replicas']) expect(features.has(name)).toBe(true);
+      for (const name of ['pscans', 'query-show', 'batch-any', 'pquery', 'peers', 'replicas'])
+        expect(features.has(name)).toBe(true);
       expect(features.has('pscan')).toBe(false);
       expect(features.size).toBe(22);
     }

@@ -42,8 +42,16 @@ function parsesOrRejects(parse: (value: string) => unknown, value: string): bool
 
 const parsers: ReadonlyArray<[string, (value: string) => unknown, fc.Arbitrary<string>]> = [
   ['node', parseNodeId, nodeIdArb],
-  ['build', parseBuild, fc.tuple(fc.nat(65535), fc.nat(65535), fc.nat(65535), fc.nat(65535)).map((t) => formatBuild(t))],
-  ['features', parseFeatures, fc.array(fc.constantFrom('pscans', 'query-show', 'batch-any', 'peers'), { maxLength: 5 }).map(formatFeatures)],
+  [
+    'build',
+    parseBuild,
+    fc.tuple(fc.nat(65535), fc.nat(65535), fc.nat(65535), fc.nat(65535)).map((t) => formatBuild(t)),
+  ],
+  [
+    'features',
+    parseFeatures,
+    fc.array(fc.constantFrom('pscans', 'query-show', 'batch-any', 'peers'), { maxLength: 5 }).map(formatFeatures),
+  ],
   ['partition-generation', parsePartitionGeneration, fc.integer().map(String)],
   ['peers-generation', (v) => parseUnsignedGeneration('peers-generation', v), fc.nat().map(String)],
   ['service-clear-std', parseServiceList, serviceListArb.map(formatServiceList)],
@@ -55,11 +63,17 @@ const parsers: ReadonlyArray<[string, (value: string) => unknown, fc.Arbitrary<s
 
 describe.each(parsers)('%s parser on hostile input', (_name, parse, valid) => {
   it('returns or throws InfoParseError for arbitrary strings', () => {
-    fc.assert(fc.property(grammarStringArb, (value) => parsesOrRejects(parse, value)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(grammarStringArb, (value) => parsesOrRejects(parse, value)),
+      { numRuns: RUNS },
+    );
   });
 
   it('returns or throws InfoParseError for valid values with a few edits', () => {
-    fc.assert(fc.property(mutated(valid), (value) => parsesOrRejects(parse, value)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(mutated(valid), (value) => parsesOrRejects(parse, value)),
+      { numRuns: RUNS },
+    );
   });
 });
 

@@ -19,7 +19,9 @@ describe('generations', () => {
   it('sees the bumped generations after A3 stopped', () => {
     for (const port of ['3101', '3102']) {
       const node = a3Stopped[port]!;
-      expect(parseUnsignedGeneration('peers-generation', valueOf(node['peers-generation']!, 'peers-generation'))).toBe(5);
+      expect(parseUnsignedGeneration('peers-generation', valueOf(node['peers-generation']!, 'peers-generation'))).toBe(
+        5,
+      );
       expect(parsePartitionGeneration(valueOf(node['partition-generation']!, 'partition-generation'))).toBe(2676);
     }
   });
@@ -31,9 +33,22 @@ describe('generations', () => {
     expect(Object.is(parsePartitionGeneration('-0'), 0)).toBe(true);
   });
 
-  it.each(['', '-', '+1', '1.0', ' 1', '1 ', '0x10', '1e3', '2147483648', '-2147483649', '--1', 'NaN', '99999999999999999999'])(
-    'partition-generation rejects %j',
-    (value) => expect(() => parsePartitionGeneration(value)).toThrow(InfoParseError),
+  it.each([
+    '',
+    '-',
+    '+1',
+    '1.0',
+    ' 1',
+    '1 ',
+    '0x10',
+    '1e3',
+    '2147483648',
+    '-2147483649',
+    '--1',
+    'NaN',
+    '99999999999999999999',
+  ])('partition-generation rejects %j', (value) =>
+    expect(() => parsePartitionGeneration(value)).toThrow(InfoParseError),
   );
 
   it('reads unsigned generations up to 2^32-1 and names the command in errors', () => {

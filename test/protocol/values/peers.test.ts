@@ -19,7 +19,11 @@ describe('peer lists: captured cluster', () => {
 
   it('parses the empty peers-clear-alt and refuses the CE error of peers-tls-std', () => {
     for (const port of PORTS) {
-      expect(parsePeers(capturedValue(port, 'peers-clear-alt'), 'peers-clear-alt')).toEqual({ generation: 4, defaultPort: 3000, peers: [] });
+      expect(parsePeers(capturedValue(port, 'peers-clear-alt'), 'peers-clear-alt')).toEqual({
+        generation: 4,
+        defaultPort: 3000,
+        peers: [],
+      });
       const tls = capturedValue(port, 'peers-tls-std');
       expect(parseInfoError(tls)?.code).toBe(25);
       expect(() => parsePeers(tls, 'peers-tls-std')).toThrow(InfoParseError);
@@ -29,7 +33,11 @@ describe('peer lists: captured cluster', () => {
   it('after A3 stopped, the generation is bumped and A3 is gone', () => {
     const a1 = parsePeers(valueOf(a3Stopped['3101']!['peers-clear-std']!, 'peers-clear-std'));
     const a2 = parsePeers(valueOf(a3Stopped['3102']!['peers-clear-std']!, 'peers-clear-std'));
-    expect(a1).toEqual({ generation: 5, defaultPort: 3000, peers: [{ nodeId: 'A2', tlsName: '', hosts: [{ host: '127.0.0.1', port: 3102 }] }] });
+    expect(a1).toEqual({
+      generation: 5,
+      defaultPort: 3000,
+      peers: [{ nodeId: 'A2', tlsName: '', hosts: [{ host: '127.0.0.1', port: 3102 }] }],
+    });
     expect(a2.generation).toBe(5);
     expect(a2.peers.map((p) => p.nodeId)).toEqual(['A1']);
   });
@@ -37,16 +45,27 @@ describe('peer lists: captured cluster', () => {
 
 describe('peer lists: grammar', () => {
   it('parses the spec examples', () => {
-    expect(parsePeers('7,3000,[[BB9020011AC4202,,[10.0.0.12]],[BB9030011AC4202,,[10.0.0.13,[2001:db8::13]]]]')).toEqual({
-      generation: 7,
-      defaultPort: 3000,
-      peers: [
-        { nodeId: 'BB9020011AC4202', tlsName: '', hosts: [{ host: '10.0.0.12', port: 3000 }] },
-        { nodeId: 'BB9030011AC4202', tlsName: '', hosts: [{ host: '10.0.0.13', port: 3000 }, { host: '2001:db8::13', port: 3000 }] },
-      ],
-    });
+    expect(parsePeers('7,3000,[[BB9020011AC4202,,[10.0.0.12]],[BB9030011AC4202,,[10.0.0.13,[2001:db8::13]]]]')).toEqual(
+      {
+        generation: 7,
+        defaultPort: 3000,
+        peers: [
+          { nodeId: 'BB9020011AC4202', tlsName: '', hosts: [{ host: '10.0.0.12', port: 3000 }] },
+          {
+            nodeId: 'BB9030011AC4202',
+            tlsName: '',
+            hosts: [
+              { host: '10.0.0.13', port: 3000 },
+              { host: '2001:db8::13', port: 3000 },
+            ],
+          },
+        ],
+      },
+    );
     expect(parsePeers('3,3000,[]')).toEqual({ generation: 3, defaultPort: 3000, peers: [] });
-    expect(parsePeers('7,3000,[[BB9020011AC4202,node2.example.com,[10.0.0.12:4333]]]', 'peers-tls-std').peers[0]).toEqual({
+    expect(
+      parsePeers('7,3000,[[BB9020011AC4202,node2.example.com,[10.0.0.12:4333]]]', 'peers-tls-std').peers[0],
+    ).toEqual({
       nodeId: 'BB9020011AC4202',
       tlsName: 'node2.example.com',
       hosts: [{ host: '10.0.0.12', port: 4333 }],
@@ -60,7 +79,11 @@ describe('peer lists: grammar', () => {
       { host: '::1', port: 5000 },
       { host: '10.1.1.1', port: 6000 },
     ]);
-    expect(parsePeers('1,,[[A,,[10.0.0.1]]]')).toEqual({ generation: 1, defaultPort: 3000, peers: [{ nodeId: 'A', tlsName: '', hosts: [{ host: '10.0.0.1', port: 3000 }] }] });
+    expect(parsePeers('1,,[[A,,[10.0.0.1]]]')).toEqual({
+      generation: 1,
+      defaultPort: 3000,
+      peers: [{ nodeId: 'A', tlsName: '', hosts: [{ host: '10.0.0.1', port: 3000 }] }],
+    });
   });
 
   it('reads a departed node of the delta form as a peer without hosts', () => {
@@ -125,7 +148,9 @@ describe('peer lists: grammar', () => {
   });
 
   it('describes at most 16 bad entries but counts them all', () => {
-    const bad = Array.from({ length: 40 }, (_, i) => `[${(i + 16).toString(16).toUpperCase()},,[10.0.0.1:0]]`).join(',');
+    const bad = Array.from({ length: 40 }, (_, i) => `[${(i + 16).toString(16).toUpperCase()},,[10.0.0.1:0]]`).join(
+      ',',
+    );
     const reply = parsePeers(`4,3000,[${bad}]`);
     expect(reply.peers).toEqual([]);
     expect(reply.rejected).toHaveLength(16);
@@ -185,10 +210,20 @@ describe('peer lists: formatting', () => {
 
   it('refuses entries the parser would reject', () => {
     const peer = { nodeId: 'A1', tlsName: '', hosts: [{ host: '10.0.0.1', port: 3000 }] };
-    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, nodeId: 'a1' }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, tlsName: 'a,b' }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, hosts: [{ host: 'x]', port: 1 }] }] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => formatPeers({ generation: -1, defaultPort: 3000, peers: [] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => formatPeers({ generation: 1, defaultPort: 0, peers: [] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, nodeId: 'a1' }] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, tlsName: 'a,b' }] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() =>
+      formatPeers({ generation: 1, defaultPort: 3000, peers: [{ ...peer, hosts: [{ host: 'x]', port: 1 }] }] }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatPeers({ generation: -1, defaultPort: 3000, peers: [] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => formatPeers({ generation: 1, defaultPort: 0, peers: [] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

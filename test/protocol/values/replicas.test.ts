@@ -121,7 +121,9 @@ describe('replicas: formatting and the older commands', () => {
   it('round-trips replicas, replicas-all and replicas-master', () => {
     expect(parseReplicas(formatReplicas(list))).toEqual(list);
     expect(parseReplicasAll(formatReplicasAll(list))).toEqual(list.map((ns) => ({ ...ns, regime: 0 })));
-    expect(parseReplicasMaster(formatReplicasMaster(list))).toEqual(list.map((ns) => ({ namespace: ns.namespace, bitmap: ns.columns[0] })));
+    expect(parseReplicasMaster(formatReplicasMaster(list))).toEqual(
+      list.map((ns) => ({ namespace: ns.namespace, bitmap: ns.columns[0] })),
+    );
   });
 
   it('writes the documented shapes', () => {
@@ -132,10 +134,18 @@ describe('replicas: formatting and the older commands', () => {
   });
 
   it('refuses to format what it could not parse back', () => {
-    expect(() => formatReplicas([{ namespace: 'a;b', regime: 0, columns: [emptyBitmap()] }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => formatReplicas([{ namespace: 'a', regime: 0, columns: [] }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => formatReplicas([{ namespace: 'a', regime: 0, columns: [Buffer.alloc(10)] }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => formatReplicas([{ namespace: 'a', regime: -1, columns: [emptyBitmap()] }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatReplicas([{ namespace: 'a;b', regime: 0, columns: [emptyBitmap()] }])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => formatReplicas([{ namespace: 'a', regime: 0, columns: [] }])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => formatReplicas([{ namespace: 'a', regime: 0, columns: [Buffer.alloc(10)] }])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => formatReplicas([{ namespace: 'a', regime: -1, columns: [emptyBitmap()] }])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   it('rejects a replicas-master entry with extra fields', () => {
@@ -167,6 +177,8 @@ describe('partition bitmaps', () => {
     expect(partitionOfDigest(Uint8Array.from([0x01, 0x10, 0xaa]))).toBe(1);
     expect(partitionOfDigest(Uint8Array.from([0x34, 0x02]))).toBe(0x234);
     expect(partitionOfDigest(Uint8Array.from([0xff, 0xff]))).toBe(4095);
-    expect(() => partitionOfDigest(Uint8Array.from([1]))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => partitionOfDigest(Uint8Array.from([1]))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

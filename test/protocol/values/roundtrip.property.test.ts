@@ -62,10 +62,14 @@ describe('round trips', () => {
 
   it('generations', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (signed, unsigned) => {
-        expect(parsePartitionGeneration(formatGeneration(signed, true))).toBe(signed);
-        expect(parseUnsignedGeneration('peers-generation', formatGeneration(unsigned))).toBe(unsigned);
-      }),
+      fc.property(
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        (signed, unsigned) => {
+          expect(parsePartitionGeneration(formatGeneration(signed, true))).toBe(signed);
+          expect(parseUnsignedGeneration('peers-generation', formatGeneration(unsigned))).toBe(unsigned);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -104,7 +108,9 @@ describe('round trips', () => {
       fc.property(replicasArb, (list) => {
         expect(parseReplicas(formatReplicas(list))).toEqual(list);
         expect(parseReplicasAll(formatReplicasAll(list))).toEqual(list.map((n) => ({ ...n, regime: 0 })));
-        expect(parseReplicasMaster(formatReplicasMaster(list))).toEqual(list.map((n) => ({ namespace: n.namespace, bitmap: n.columns[0] })));
+        expect(parseReplicasMaster(formatReplicasMaster(list))).toEqual(
+          list.map((n) => ({ namespace: n.namespace, bitmap: n.columns[0] })),
+        );
       }),
       { numRuns: 200 },
     );

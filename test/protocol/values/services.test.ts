@@ -7,12 +7,15 @@ import { PORTS, capturedValue } from '../fixture-data.js';
 describe('service lists', () => {
   it('parses the captured service-clear-std of each node', () => {
     for (const port of PORTS) {
-      expect(parseServiceList(capturedValue(port, 'service-clear-std'))).toEqual([{ host: '127.0.0.1', port: Number(port) }]);
+      expect(parseServiceList(capturedValue(port, 'service-clear-std'))).toEqual([
+        { host: '127.0.0.1', port: Number(port) },
+      ]);
     }
   });
 
   it('reads the captured empty service-clear-alt as no hosts', () => {
-    for (const port of PORTS) expect(parseServiceList(capturedValue(port, 'service-clear-alt'), 'service-clear-alt')).toEqual([]);
+    for (const port of PORTS)
+      expect(parseServiceList(capturedValue(port, 'service-clear-alt'), 'service-clear-alt')).toEqual([]);
   });
 
   it('sees the CE refusal of the TLS variant as an error value, not a host list', () => {
@@ -76,7 +79,11 @@ describe('service lists', () => {
   });
 
   it('refuses to format what it could not parse back', () => {
-    expect(() => formatServiceList([{ host: 'a,b', port: 1 }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => formatServiceList([{ host: 'a', port: 0 }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => formatServiceList([{ host: 'a,b', port: 1 }])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => formatServiceList([{ host: 'a', port: 0 }])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

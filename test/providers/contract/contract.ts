@@ -34,11 +34,18 @@ export interface ContractSubject {
 
 const MARKER_VALUE = 'seedkeeper/v1 owner=contract-test generation=7';
 
-export const aSet = (name: string, values: readonly string[], ttl = 30): RecordSet => ({ name, type: 'A', ttl, values });
+export const aSet = (name: string, values: readonly string[], ttl = 30): RecordSet => ({
+  name,
+  type: 'A',
+  ttl,
+  values,
+});
 const aaaaSet = (name: string, values: readonly string[], ttl = 30): RecordSet => ({ name, type: 'AAAA', ttl, values });
 const txtSet = (name: string, values: readonly string[], ttl = 30): RecordSet => ({ name, type: 'TXT', ttl, values });
 const plain = (sets: readonly RecordSet[]): RecordSet[] =>
-  sets.map(({ name, type, ttl, values }) => ({ name, type, ttl, values })).sort((x, y) => `${x.name} ${x.type}`.localeCompare(`${y.name} ${y.type}`));
+  sets
+    .map(({ name, type, ttl, values }) => ({ name, type, ttl, values }))
+    .sort((x, y) => `${x.name} ${x.type}`.localeCompare(`${y.name} ${y.type}`));
 
 /** `n` distinct addresses in 10.77.0.0/16, in canonical (sorted) order. */
 export function manyAddresses(n: number): string[] {
@@ -78,68 +85,97 @@ export function providerContract(subject: ContractSubject): void {
     await backend?.stop();
   });
 
-  clause('read', 'reads nothing at names that hold nothing, and reads back A, AAAA and TXT sets as written', async () => {
-    const p = open();
-    expect(await p.read([name('read-absent')])).toEqual([]);
-    const sets = [aSet(name('read'), ['10.1.0.1', '10.1.0.2']), aaaaSet(name('read'), ['2001:db8::1']), txtSet(name('read-txt'), [MARKER_VALUE], 60)];
-    expect(await p.apply(sets.map((set) => ({ kind: 'create', set })))).toEqual({ applied: 3 });
-    expect(plain(await p.read([name('read'), name('read-txt'), name('read-absent')]))).toEqual(plain(sets));
-    expect(await truth(name('read'), name('read-txt'))).toEqual(plain(sets));
-  });
+  clause(
+    'read',
+    'reads nothing at names that hold nothing, and reads back A, AAAA and TXT sets as written',
+    async () => {
+      const p = open();
+      expect(await p.read([name('read-absent')])).toEqual([]);
+      const sets = [
+        aSet(name('read'), ['10.1.0.1', '10.1.0.2']),
+        aaaaSet(name('read'), ['2001:db8::1']),
+        txtSet(name('read-txt'), [MARKER_VALUE], 60),
+      ];
+      expect(await p.apply(sets.map((set) => ({ kind: 'create', set })))).toEqual({ applied: 3 });
+      expect(plain(await p.read([name('read'), name('read-txt'), name('read-absent')]))).toEqual(plain(sets));
+      expect(await truth(name('read'), name('read-txt'))).toEqual(plain(sets));
+    },
+  );
 
-  clause('cas', 'compare-and-swap: an update, delete or create against a set someone else changed fails with ConflictError and applies nothing', async () => {
-    const mine = open();
-    const theirs = open();
-    const before = aSet(name('cas'), ['10.2.0.1', '10.2.0.2']);
-    await mine.apply([{ kind: 'create', set: before }]);
-    const changed = aSet(name('cas'), ['10.2.0.1', '10.2.0.3']);
-    await theirs.apply([{ kind: 'update', before, after: changed }]);
-    const stale: RecordChange[] = [
-      { kind: 'update', before, after: aSet(name('cas'), ['10.2.0.1', '10.2.0.2', '10.2.0.9']) },
-      { kind: 'delete', set: before },
-      { kind: 'create', set: aSet(name('cas'), ['10.2.0.9']) },
-    ];
-    for (const change of stale) {
-      const error = await rejection(mine.apply([change]));
-      expect(error, `${change.kind} of a stale set`).toBeInstanceOf(ConflictError);
-      expect((error as ConflictError).code).toBe('ERR_CONFLICT');
-      expect(await truth(name('cas'))).toEqual([changed]);
-    }
-    // With the set as it now is, the same change goes through.
-    await mine.apply([{ kind: 'update', before: changed, after: before }]);
-    expect(await truth(name('cas'))).toEqual([before]);
-  });
+  clause(
+    'cas',
+    'compare-and-swap: an update, delete or create against a set someone else changed fails with ConflictError and applies nothing',
+    async () => {
+      const mine = open();
+      const theirs = open();
+      const before = aSet(name('cas'), ['10.2.0.1', '10.2.0.2']);
+      await mine.apply([{ kind: 'create', set: before }]);
+      const changed = aSet(name('cas'), ['10.2.0.1', '10.2.0.3']);
+      await theirs.apply([{ kind: 'update', before, after: changed }]);
+      const stale: RecordChange[] = [
+        { kind: 'update', before, after: aSet(name('cas'), ['10.2.0.1', '10.2.0.2', '10.2.0.9']) },
+        { kind: 'delete', set: before },
+        { kind: 'create', set: aSet(name('cas'), ['10.2.0.9']) },
+      ];
+      for (const change of stale) {
+        const error = await rejection(mine.apply([change]));
+        expect(error, `${change.kind} of a stale set`).toBeInstanceOf(ConflictError);
+        expect((error as ConflictError).code).toBe('ERR_CONFLICT');
+        expect(await truth(name('cas'))).toEqual([changed]);
+      }
+      // With the set as it now is, the same change goes through.
+      await mine.apply([{ kind: 'update', before: changed, after: before }]);
+      expect(await truth(name('cas'))).toEqual([before]);
+    },
+  );
 
-  clause('batch', 'applies a batch atomically: the records and their marker together, or nothing when one change is stale', async () => {
-    const p = open();
-    const record = aSet(name('batch'), ['10.3.0.1', '10.3.0.2']);
-    const marker = txtSet(name('_seedkeeper.batch'), [MARKER_VALUE]);
-    expect(await p.apply([{ kind: 'create', set: record }, { kind: 'create', set: marker }])).toEqual({ applied: 2 });
-    expect(await truth(name('batch'), name('_seedkeeper.batch'))).toEqual(plain([marker, record]));
+  clause(
+    'batch',
+    'applies a batch atomically: the records and their marker together, or nothing when one change is stale',
+    async () => {
+      const p = open();
+      const record = aSet(name('batch'), ['10.3.0.1', '10.3.0.2']);
+      const marker = txtSet(name('_seedkeeper.batch'), [MARKER_VALUE]);
+      expect(
+        await p.apply([
+          { kind: 'create', set: record },
+          { kind: 'create', set: marker },
+        ]),
+      ).toEqual({ applied: 2 });
+      expect(await truth(name('batch'), name('_seedkeeper.batch'))).toEqual(plain([marker, record]));
 
-    // Second change stale (the marker is not what we claim): the first must not be applied either.
-    const error = await rejection(
-      p.apply([
-        { kind: 'update', before: record, after: aSet(name('batch'), ['10.3.0.1', '10.3.0.2', '10.3.0.3']) },
-        { kind: 'update', before: txtSet(name('_seedkeeper.batch'), ['seedkeeper/v1 owner=someone-else']), after: marker },
-      ]),
-    );
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(await truth(name('batch'), name('_seedkeeper.batch'))).toEqual(plain([marker, record]));
-  });
+      // Second change stale (the marker is not what we claim): the first must not be applied either.
+      const error = await rejection(
+        p.apply([
+          { kind: 'update', before: record, after: aSet(name('batch'), ['10.3.0.1', '10.3.0.2', '10.3.0.3']) },
+          {
+            kind: 'update',
+            before: txtSet(name('_seedkeeper.batch'), ['seedkeeper/v1 owner=someone-else']),
+            after: marker,
+          },
+        ]),
+      );
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(await truth(name('batch'), name('_seedkeeper.batch'))).toEqual(plain([marker, record]));
+    },
+  );
 
-  clause('marker', 'keeps the ownership marker exactly (spaces and = included) and changes it only by compare-and-swap', async () => {
-    const p = open();
-    const v1 = txtSet(name('_seedkeeper.marker'), [MARKER_VALUE]);
-    await p.apply([{ kind: 'create', set: v1 }]);
-    expect(await truth(name('_seedkeeper.marker'))).toEqual([v1]);
-    const v2 = txtSet(name('_seedkeeper.marker'), ['seedkeeper/v1 owner=contract-test generation=8']);
-    await p.apply([{ kind: 'update', before: v1, after: v2 }]);
-    expect(await rejection(p.apply([{ kind: 'update', before: v1, after: v2 }]))).toBeInstanceOf(ConflictError);
-    expect(await truth(name('_seedkeeper.marker'))).toEqual([v2]);
-    await p.apply([{ kind: 'delete', set: v2 }]);
-    expect(await truth(name('_seedkeeper.marker'))).toEqual([]);
-  });
+  clause(
+    'marker',
+    'keeps the ownership marker exactly (spaces and = included) and changes it only by compare-and-swap',
+    async () => {
+      const p = open();
+      const v1 = txtSet(name('_seedkeeper.marker'), [MARKER_VALUE]);
+      await p.apply([{ kind: 'create', set: v1 }]);
+      expect(await truth(name('_seedkeeper.marker'))).toEqual([v1]);
+      const v2 = txtSet(name('_seedkeeper.marker'), ['seedkeeper/v1 owner=contract-test generation=8']);
+      await p.apply([{ kind: 'update', before: v1, after: v2 }]);
+      expect(await rejection(p.apply([{ kind: 'update', before: v1, after: v2 }]))).toBeInstanceOf(ConflictError);
+      expect(await truth(name('_seedkeeper.marker'))).toEqual([v2]);
+      await p.apply([{ kind: 'delete', set: v2 }]);
+      expect(await truth(name('_seedkeeper.marker'))).toEqual([]);
+    },
+  );
 
   clause('limits', 'declares sane limits and holds a set at its declared maximum of values', async () => {
     const p = open();

@@ -26,7 +26,14 @@ for (const mode of ['shared', 'per-node'] as const satisfies readonly Route53Mod
         const model = new Route53Model({ zones: [{ id: ZONE_ID, name: ZONE }], clock: () => time.now() });
         model.install();
         const provider = () =>
-          createRoute53Provider({ client: testRoute53Client(), hostedZoneId: ZONE_ID, zone: ZONE, mode, clock: time, random: () => 0.5 });
+          createRoute53Provider({
+            client: testRoute53Client(),
+            hostedZoneId: ZONE_ID,
+            zone: ZONE,
+            mode,
+            clock: time,
+            random: () => 0.5,
+          });
         return Promise.resolve({ zone: ZONE, provider, stop: () => Promise.resolve(model.restore()) });
       },
     });

@@ -7,7 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { WireFormatError } from '../../../src/errors.js';
 import { canonicalIp } from '../../../src/net/ip.js';
 import { encodeRdataWith, type RdataCodec } from '../../../src/providers/dns-wire/codec.js';
-import { A, AAAA, OPT, SOA, TSIG, TXT, type EdnsOption, type SoaRdata, type TsigRdata } from '../../../src/providers/dns-wire/codecs.js';
+import {
+  A,
+  AAAA,
+  OPT,
+  SOA,
+  TSIG,
+  TXT,
+  type EdnsOption,
+  type SoaRdata,
+  type TsigRdata,
+} from '../../../src/providers/dns-wire/codecs.js';
 import { CLASS, TYPE } from '../../../src/providers/dns-wire/constants.js';
 import { encodeName, NAME } from '../../../src/providers/dns-wire/name.js';
 import { decodeMessage, type WireRecord } from '../../../src/providers/dns-wire/reader.js';
@@ -16,11 +26,22 @@ import { encodeMessage, encodeRr, optRecord } from '../../../src/providers/dns-w
 const OWNER = 'db.seed.test';
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const domain = fc.domain().map((d) => d.toLowerCase());
-const soaArb: fc.Arbitrary<SoaRdata> = fc.record({ mname: domain, rname: domain, serial: u32, refresh: u32, retry: u32, expire: u32, minimum: u32 });
+const soaArb: fc.Arbitrary<SoaRdata> = fc.record({
+  mname: domain,
+  rname: domain,
+  serial: u32,
+  refresh: u32,
+  retry: u32,
+  expire: u32,
+  minimum: u32,
+});
 const txtArb = fc.string({ unit: 'grapheme', maxLength: 300 });
 // Option codes dns-packet leaves undecoded (it parses client subnet, keepalive, padding, tag).
 const optionsArb: fc.Arbitrary<EdnsOption[]> = fc.array(
-  fc.record({ code: fc.integer({ min: 65001, max: 65534 }), data: fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)) }),
+  fc.record({
+    code: fc.integer({ min: 65001, max: 65534 }),
+    data: fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+  }),
   { maxLength: 4 },
 );
 const tsigArb: fc.Arbitrary<TsigRdata> = fc.record({
@@ -34,7 +55,12 @@ const tsigArb: fc.Arbitrary<TsigRdata> = fc.record({
 });
 
 /** Our one-record response message; dns-packet decodes it. */
-function ourMessage(type: number, rdata: Buffer, klass: number = CLASS.IN, ttl = 30): ReturnType<typeof dnsPacket.decode> {
+function ourMessage(
+  type: number,
+  rdata: Buffer,
+  klass: number = CLASS.IN,
+  ttl = 30,
+): ReturnType<typeof dnsPacket.decode> {
   const answer = encodeRr(encodeName(OWNER), type, klass, ttl, rdata);
   const header = encodeMessage({ id: 1, flags: 0x8400 });
   header.writeUInt16BE(1, type === TYPE.OPT ? 10 : 6);
@@ -42,20 +68,31 @@ function ourMessage(type: number, rdata: Buffer, klass: number = CLASS.IN, ttl =
 }
 
 /** The first record of a message dns-packet wrote (names compressed where it can), decoded by us. */
-function theirRecord(answer: Answer, section: 'answers' | 'additionals' = 'answers'): { raw: Buffer; record: WireRecord } {
-  const raw = dnsPacket.encode({ type: 'response', id: 1, questions: [{ type: 'A', name: OWNER }], [section]: [answer] });
+function theirRecord(
+  answer: Answer,
+  section: 'answers' | 'additionals' = 'answers',
+): { raw: Buffer; record: WireRecord } {
+  const raw = dnsPacket.encode({
+    type: 'response',
+    id: 1,
+    questions: [{ type: 'A', name: OWNER }],
+    [section]: [answer],
+  });
   const m = decodeMessage(raw);
   return { raw, record: (section === 'answers' ? m.answers : m.additionals)[0]! };
 }
 
-const ours = <T>(codec: RdataCodec<T>, raw: Buffer, r: WireRecord): T => codec.decode(raw, r.rdataOffset, r.rdataOffset + r.rdata.length);
+const ours = <T>(codec: RdataCodec<T>, raw: Buffer, r: WireRecord): T =>
+  codec.decode(raw, r.rdataOffset, r.rdataOffset + r.rdata.length);
 
 describe('dns-wire rdata codecs against dns-packet', () => {
   it('A and AAAA', () => {
     fc.assert(
       fc.property(fc.ipV4(), fc.ipV6(), (v4, v6) => {
         expect(ourMessage(TYPE.A, encodeRdataWith(A, v4)).answers![0]).toMatchObject({ type: 'A', data: v4 });
-        expect(canonicalIp((ourMessage(TYPE.AAAA, encodeRdataWith(AAAA, v6)).answers![0] as { data: string }).data)).toBe(canonicalIp(v6));
+        expect(
+          canonicalIp((ourMessage(TYPE.AAAA, encodeRdataWith(AAAA, v6)).answers![0] as { data: string }).data),
+        ).toBe(canonicalIp(v6));
         const a = theirRecord({ type: 'A', name: OWNER, ttl: 1, data: v4 });
         expect(ours(A, a.raw, a.record)).toBe(canonicalIp(v4));
         // Canonical text for dns-packet: it writes '::0:0:0:0:0:0.0.0.1' as '::'.
@@ -77,7 +114,10 @@ describe('dns-wire rdata codecs against dns-packet', () => {
         expect(Buffer.concat(data).toString('utf8')).toBe(value);
         expect(data.every((b) => b.length <= 255)).toBe(true);
         const bytes = Buffer.from(value, 'utf8');
-        const strings = bytes.length === 0 ? [Buffer.alloc(0)] : Array.from({ length: Math.ceil(bytes.length / 255) }, (_, i) => bytes.subarray(i * 255, i * 255 + 255));
+        const strings =
+          bytes.length === 0
+            ? [Buffer.alloc(0)]
+            : Array.from({ length: Math.ceil(bytes.length / 255) }, (_, i) => bytes.subarray(i * 255, i * 255 + 255));
         const t = theirRecord({ type: 'TXT', name: OWNER, ttl: 1, data: strings });
         expect(ours(TXT, t.raw, t.record)).toBe(value);
       }),
@@ -118,16 +158,39 @@ describe('dns-wire rdata codecs against dns-packet', () => {
       fc.property(optionsArb, fc.integer({ min: 512, max: 0xffff }), (options, size) => {
         const rdata = encodeRdataWith(OPT, options);
         expect(rdata.length).toBe(OPT.encodingLength(options));
-        const opt = ourMessage(TYPE.OPT, rdata, size, 0).additionals![0] as { udpPayloadSize: number; options: EdnsOption[] };
+        const opt = ourMessage(TYPE.OPT, rdata, size, 0).additionals![0] as {
+          udpPayloadSize: number;
+          options: EdnsOption[];
+        };
         expect(opt.udpPayloadSize).toBe(size);
         expect(opt.options.map((o) => ({ code: o.code, data: Buffer.from(o.data) }))).toEqual(options);
-        const t = theirRecord({ type: 'OPT', name: '.', udpPayloadSize: size, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: options as never }, 'additionals');
+        const t = theirRecord(
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: size,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: 0,
+            flag_do: false,
+            options: options as never,
+          },
+          'additionals',
+        );
         expect(ours(OPT, t.raw, t.record)).toEqual(options);
       }),
       { numRuns: 300 },
     );
-    const badvers = dnsPacket.decode(Buffer.concat([Buffer.from([0, 1, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 1]), optRecord(1232, 1)]));
-    expect(badvers.additionals![0]).toMatchObject({ type: 'OPT', udpPayloadSize: 1232, extendedRcode: 1, ednsVersion: 0, options: [] });
+    const badvers = dnsPacket.decode(
+      Buffer.concat([Buffer.from([0, 1, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 1]), optRecord(1232, 1)]),
+    );
+    expect(badvers.additionals![0]).toMatchObject({
+      type: 'OPT',
+      udpPayloadSize: 1232,
+      extendedRcode: 1,
+      ednsVersion: 0,
+      options: [],
+    });
   });
 
   it('TSIG (dns-packet carries it as opaque rdata)', () => {

@@ -12,7 +12,11 @@ const header = Buffer.from([0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
 describe('dns-wire names', () => {
   it('lowerQuestionName agrees with readName on the question name, ASCII letters lowercased', () => {
     const question = fc.oneof(
-      fc.domain().map((name) => dnsPacket.encode({ type: 'query', id: 1, questions: [{ type: 'A', name: name.toUpperCase() }] })),
+      fc
+        .domain()
+        .map((name) =>
+          dnsPacket.encode({ type: 'query', id: 1, questions: [{ type: 'A', name: name.toUpperCase() }] }),
+        ),
       fc.uint8Array({ maxLength: 80 }).map((a) => Buffer.concat([header, Buffer.from(a)])),
     );
     const out = Buffer.alloc(256);
@@ -39,7 +43,10 @@ describe('dns-wire names', () => {
   });
 
   it('says where a message is malformed: section and offset', () => {
-    const cut = Buffer.concat([Buffer.from([0, 1, 0x80, 0, 0, 0, 0, 1, 0, 0, 0, 0]), Buffer.from([1, 97, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10])]);
+    const cut = Buffer.concat([
+      Buffer.from([0, 1, 0x80, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+      Buffer.from([1, 97, 0, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10]),
+    ]);
     const error = (() => {
       try {
         decodeMessage(cut);

@@ -35,11 +35,16 @@ describe('dns-wire reader', () => {
   it('rejects pointer loops, forward pointers, long names, cut-off records and trailing bytes', () => {
     const loop = Buffer.concat([header(1), Buffer.from([0xc0, 12, 0, 1, 0, 1])]);
     const forward = Buffer.concat([header(1), Buffer.from([0xc0, 20, 0, 1, 0, 1])]);
-    const long = Buffer.concat([header(1), ...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([63]), Buffer.alloc(63, 97)])), Buffer.from([0, 0, 1, 0, 1])]);
+    const long = Buffer.concat([
+      header(1),
+      ...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([63]), Buffer.alloc(63, 97)])),
+      Buffer.from([0, 0, 1, 0, 1]),
+    ]);
     const cut = Buffer.concat([header(0, 1), encodeName('a.test'), Buffer.from([0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 10])]);
     const trailing = Buffer.concat([header(1), encodeName('a.test'), Buffer.from([0, 1, 0, 1, 99])]);
     const label = Buffer.concat([header(1), Buffer.from([0x40, 0, 0, 1, 0, 1])]);
-    for (const bad of [loop, forward, long, cut, trailing, label, Buffer.alloc(11)]) expect(() => decodeMessage(bad)).toThrow(WireFormatError);
+    for (const bad of [loop, forward, long, cut, trailing, label, Buffer.alloc(11)])
+      expect(() => decodeMessage(bad)).toThrow(WireFormatError);
   });
 
   it('combines the header rcode with the extended bits of an OPT record', () => {
@@ -47,7 +52,18 @@ describe('dns-wire reader', () => {
       type: 'response',
       id: 3,
       questions: [{ type: 'A', name: 'a.seed.test' }],
-      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 1, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
+      additionals: [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          extendedRcode: 1,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ],
     });
     expect(decodeMessage(raw).rcode).toBe(16); // BADVERS
   });
@@ -58,20 +74,33 @@ describe('dns-wire reader', () => {
   });
 
   it('never throws anything but WireFormatError on random or mutated input', () => {
-    const valid = dnsPacket.encode({ type: 'response', id: 1, questions: [{ type: 'A', name: 'a.seed.test' }], answers: [{ type: 'A', name: 'a.seed.test', ttl: 1, data: '10.0.0.1' }] });
-    const mutated = fc.tuple(fc.integer({ min: 0, max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })).map(([i, v]) => {
-      const b = Buffer.from(valid);
-      b[i] = v;
-      return b;
+    const valid = dnsPacket.encode({
+      type: 'response',
+      id: 1,
+      questions: [{ type: 'A', name: 'a.seed.test' }],
+      answers: [{ type: 'A', name: 'a.seed.test', ttl: 1, data: '10.0.0.1' }],
     });
+    const mutated = fc
+      .tuple(fc.integer({ min: 0, max: valid.length - 1 }), fc.integer({ min: 0, max: 255 }))
+      .map(([i, v]) => {
+        const b = Buffer.from(valid);
+        b[i] = v;
+        return b;
+      });
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a)), mutated), (buf) => {
-        try {
-          decodeMessage(buf);
-        } catch (error) {
-          expect(error).toBeInstanceOf(WireFormatError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a)),
+          mutated,
+        ),
+        (buf) => {
+          try {
+            decodeMessage(buf);
+          } catch (error) {
+            expect(error).toBeInstanceOf(WireFormatError);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

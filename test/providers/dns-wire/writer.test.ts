@@ -22,7 +22,11 @@ describe('dns-wire writer', () => {
       { numRuns: 2000 },
     );
     expect(ipv6Bytes('::').equals(Buffer.alloc(16))).toBe(true);
-    expect(ipv6Bytes('::ffff:1.2.3.4').subarray(10).equals(Buffer.from([0xff, 0xff, 1, 2, 3, 4]))).toBe(true);
+    expect(
+      ipv6Bytes('::ffff:1.2.3.4')
+        .subarray(10)
+        .equals(Buffer.from([0xff, 0xff, 1, 2, 3, 4])),
+    ).toBe(true);
     expect(() => ipv6Bytes('1.2.3.4')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => ipv6Bytes('fe80::1%lo')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(ipv4Bytes('10.0.0.255').equals(Buffer.from([10, 0, 0, 255]))).toBe(true);
@@ -35,7 +39,9 @@ describe('dns-wire writer', () => {
     expect(() => encodeName(Array.from({ length: 130 }, () => 'x').join('.'))).toThrow(WireFormatError);
     expect(namePointer(12)).toEqual(Buffer.from([0xc0, 0x0c]));
     expect(txtRdata('')).toEqual(Buffer.from([0]));
-    expect(txtRdata('x'.repeat(256))).toEqual(Buffer.concat([Buffer.from([255]), Buffer.alloc(255, 'x'), Buffer.from([1, 120])]));
+    expect(txtRdata('x'.repeat(256))).toEqual(
+      Buffer.concat([Buffer.from([255]), Buffer.alloc(255, 'x'), Buffer.from([1, 120])]),
+    );
     expect(optRecord(1232)).toEqual(Buffer.from([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0]));
     expect(optRecord(1232, 1)[5]).toBe(1);
   });

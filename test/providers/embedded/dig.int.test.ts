@@ -30,7 +30,9 @@ function section(text: string, name: string): string[] {
 }
 
 async function dig(port: number, ...args: string[]): Promise<DigResult> {
-  const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+norec', '+tries=1', '+time=2', ...args], { timeout: 10_000 });
+  const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+norec', '+tries=1', '+time=2', ...args], {
+    timeout: 10_000,
+  });
   const status = /status: (\w+)/.exec(stdout)?.[1] ?? '';
   const flags = (/;; flags: ([a-z ]*);/.exec(stdout)?.[1] ?? '').trim().split(/\s+/);
   return { status, flags, answers: section(stdout, 'ANSWER'), authority: section(stdout, 'AUTHORITY'), text: stdout };

@@ -8,13 +8,26 @@ import { LogLimiter } from '../../../src/providers/embedded/log-limiter.js';
 import { registerEmbeddedDnsMetrics } from '../../../src/providers/embedded/metrics.js';
 import { startEmbeddedDnsServer } from '../../../src/providers/embedded/server.js';
 import { defaultZoneStateFile } from '../../../src/providers/embedded/state-file.js';
-import { evictionVictim, sourceKey, TcpCounters, tcpExpiry, TcpGuard, type TcpGuardLimits } from '../../../src/providers/embedded/tcp-guard.js';
+import {
+  evictionVictim,
+  sourceKey,
+  TcpCounters,
+  tcpExpiry,
+  TcpGuard,
+  type TcpGuardLimits,
+} from '../../../src/providers/embedded/tcp-guard.js';
 import { decodeZoneState, encodeZoneState, MAX_ZONE_STATE_BYTES } from '../../../src/providers/embedded/zone-state.js';
 import { ZoneStore } from '../../../src/providers/embedded/zone-store.js';
 import { configSchema } from '../../../src/registrar/config-schema.js';
 import { query, udpExchange, ZONE } from './helpers.js';
 
-const LIMITS: TcpGuardLimits = { messageTimeoutMs: 2000, idleTimeoutMs: 10_000, lifetimeMs: 60_000, maxConnections: 3, maxConnectionsPerSource: 2 };
+const LIMITS: TcpGuardLimits = {
+  messageTimeoutMs: 2000,
+  idleTimeoutMs: 10_000,
+  lifetimeMs: 60_000,
+  maxConnections: 3,
+  maxConnectionsPerSource: 2,
+};
 
 class FakeSocket extends EventEmitter {
   destroyed = false;
@@ -36,9 +49,15 @@ describe('TCP deadlines (pure)', () => {
     expect(tcpExpiry(t, 2100, LIMITS)).toBe('message_timeout');
   });
   it('idles from the last complete message, and caps the lifetime however busy', () => {
-    expect(tcpExpiry({ acceptedAt: 0, messageStartedAt: undefined, lastMessageAt: 5000 }, 14_999, LIMITS)).toBeUndefined();
-    expect(tcpExpiry({ acceptedAt: 0, messageStartedAt: undefined, lastMessageAt: 5000 }, 15_000, LIMITS)).toBe('idle_timeout');
-    expect(tcpExpiry({ acceptedAt: 0, messageStartedAt: undefined, lastMessageAt: 59_999 }, 60_000, LIMITS)).toBe('lifetime');
+    expect(
+      tcpExpiry({ acceptedAt: 0, messageStartedAt: undefined, lastMessageAt: 5000 }, 14_999, LIMITS),
+    ).toBeUndefined();
+    expect(tcpExpiry({ acceptedAt: 0, messageStartedAt: undefined, lastMessageAt: 5000 }, 15_000, LIMITS)).toBe(
+      'idle_timeout',
+    );
+    expect(tcpExpiry({ acceptedAt: 0, messageStartedAt: undefined, lastMessageAt: 59_999 }, 60_000, LIMITS)).toBe(
+      'lifetime',
+    );
   });
   it('evicts the connection that has waited longest', () => {
     const a = { acceptedAt: 0, messageStartedAt: 50, lastMessageAt: 0 };
@@ -62,7 +81,12 @@ describe('TcpGuard (fake sockets, manual clock)', () => {
     let now = 0;
     const counters = new TcpCounters();
     const events: string[] = [];
-    const guard = new TcpGuard(LIMITS, counters, () => now, (e, s) => events.push(`${e} ${s}`));
+    const guard = new TcpGuard(
+      LIMITS,
+      counters,
+      () => now,
+      (e, s) => events.push(`${e} ${s}`),
+    );
     const a1 = guard.admit(fake('10.0.0.1'))!;
     now = 10;
     guard.admit(fake('10.0.0.1'));
@@ -90,7 +114,11 @@ describe('LogLimiter', () => {
   it('logs the first line of a kind, counts the rest within the interval, then says how many', () => {
     let now = 0;
     const lines: { fields: Record<string, unknown>; msg: string }[] = [];
-    const limiter = new LogLimiter((fields, msg) => lines.push({ fields, msg }), 10_000, () => now);
+    const limiter = new LogLimiter(
+      (fields, msg) => lines.push({ fields, msg }),
+      10_000,
+      () => now,
+    );
     expect(limiter.note('tcp', { n: 1 }, 'closed')).toBe(true);
     for (let i = 0; i < 500; i++) limiter.note('tcp', {}, 'closed');
     limiter.note('other', {}, 'other');
@@ -102,39 +130,78 @@ describe('LogLimiter', () => {
 });
 
 describe('zone state file format', () => {
-  const store = new ZoneStore({ zone: ZONE, records: [{ name: `db.${ZONE}`, type: 'A', ttl: 30, values: ['10.0.0.1'] }], soa: { serial: 7 } });
+  const store = new ZoneStore({
+    zone: ZONE,
+    records: [{ name: `db.${ZONE}`, type: 'A', ttl: 30, values: ['10.0.0.1'] }],
+    soa: { serial: 7 },
+  });
   it('round-trips a snapshot', () => {
     const bytes = Buffer.from(encodeZoneState(store.snapshot(), new Date(0)));
-    expect(decodeZoneState(bytes, ZONE)).toEqual({ zone: ZONE, serial: 7, sets: [{ name: `db.${ZONE}`, type: 'A', ttl: 30, values: ['10.0.0.1'] }] });
+    expect(decodeZoneState(bytes, ZONE)).toEqual({
+      zone: ZONE,
+      serial: 7,
+      sets: [{ name: `db.${ZONE}`, type: 'A', ttl: 30, values: ['10.0.0.1'] }],
+    });
   });
   it.each([
     ['oversized', Buffer.alloc(MAX_ZONE_STATE_BYTES + 1), 'ERR_ZONE_STATE_CORRUPT'],
     ['not JSON', Buffer.from('{'), 'ERR_ZONE_STATE_CORRUPT'],
-    ['a wrong shape', Buffer.from('{"format":"seedkeeper-embedded-zone/v1","zone":"seed.test","serial":-1,"sets":[]}'), 'ERR_ZONE_STATE_CORRUPT'],
-    ['another zone', Buffer.from('{"format":"seedkeeper-embedded-zone/v1","zone":"x.test","serial":1,"sets":[]}'), 'ERR_ZONE_STATE_ZONE'],
+    [
+      'a wrong shape',
+      Buffer.from('{"format":"seedkeeper-embedded-zone/v1","zone":"seed.test","serial":-1,"sets":[]}'),
+      'ERR_ZONE_STATE_CORRUPT',
+    ],
+    [
+      'another zone',
+      Buffer.from('{"format":"seedkeeper-embedded-zone/v1","zone":"x.test","serial":1,"sets":[]}'),
+      'ERR_ZONE_STATE_ZONE',
+    ],
   ])('refuses %s with a stable code', (_what, bytes, code) => {
     expect(() => decodeZoneState(bytes, ZONE)).toThrow(expect.objectContaining({ code }));
   });
   it('defaults to systemd StateDirectory, else XDG state, none for port 0', () => {
-    expect(defaultZoneStateFile('seed.test', 15353, { STATE_DIRECTORY: '/var/lib/seedkeeper:/x' }, '/home/u')).toBe('/var/lib/seedkeeper/embedded-seed.test-15353.json');
-    expect(defaultZoneStateFile('seed.test', 53, { XDG_STATE_HOME: '/s' }, '/home/u')).toBe('/s/seedkeeper/embedded-seed.test-53.json');
-    expect(defaultZoneStateFile('seed.test', 53, {}, '/home/u')).toBe('/home/u/.local/state/seedkeeper/embedded-seed.test-53.json');
+    expect(defaultZoneStateFile('seed.test', 15353, { STATE_DIRECTORY: '/var/lib/seedkeeper:/x' }, '/home/u')).toBe(
+      '/var/lib/seedkeeper/embedded-seed.test-15353.json',
+    );
+    expect(defaultZoneStateFile('seed.test', 53, { XDG_STATE_HOME: '/s' }, '/home/u')).toBe(
+      '/s/seedkeeper/embedded-seed.test-53.json',
+    );
+    expect(defaultZoneStateFile('seed.test', 53, {}, '/home/u')).toBe(
+      '/home/u/.local/state/seedkeeper/embedded-seed.test-53.json',
+    );
     expect(defaultZoneStateFile('seed.test', 0, {}, '/home/u')).toBeUndefined();
   });
 });
 
 describe('registrar config: provider.embedded', () => {
   it('defaults: 127.0.0.1:15353, one process, negative TTL 5 s, TCP limits', () => {
-    const config = configSchema.parse({ record: { name: 'seed.db.test' }, sources: [{ type: 'static', addresses: ['10.0.0.1'] }] });
+    const config = configSchema.parse({
+      record: { name: 'seed.db.test' },
+      sources: [{ type: 'static', addresses: ['10.0.0.1'] }],
+    });
     expect(config.provider).toEqual({
       type: 'embedded',
       listen: '127.0.0.1:15353',
       workers: 1,
       negativeTtl: 5,
-      tcp: { messageTimeoutMs: 2000, idleTimeoutMs: 10_000, lifetimeMs: 60_000, maxConnections: 256, maxConnectionsPerSource: 32 },
+      tcp: {
+        messageTimeoutMs: 2000,
+        idleTimeoutMs: 10_000,
+        lifetimeMs: 60_000,
+        maxConnections: 256,
+        maxConnectionsPerSource: 32,
+      },
     });
-    const options = embeddedServerOptions(config.provider as Parameters<typeof embeddedServerOptions>[0], '/tmp/x.json');
-    expect(options).toMatchObject({ workers: 1, soa: { minimum: 5 }, limits: { tcpMessageTimeoutMs: 2000, maxTcpConnectionsPerSource: 32 }, stateFile: '/tmp/x.json' });
+    const options = embeddedServerOptions(
+      config.provider as Parameters<typeof embeddedServerOptions>[0],
+      '/tmp/x.json',
+    );
+    expect(options).toMatchObject({
+      workers: 1,
+      soa: { minimum: 5 },
+      limits: { tcpMessageTimeoutMs: 2000, maxTcpConnectionsPerSource: 32 },
+      stateFile: '/tmp/x.json',
+    });
   });
 });
 

@@ -21,7 +21,16 @@ export type QueryType = Question['type'] | 'ANY' | 'AXFR' | 'IXFR';
 export function query(name: string, type: QueryType, options: QueryOptions = {}): Buffer {
   const additionals: Answer[] = [];
   if (options.edns !== undefined) {
-    additionals.push({ type: 'OPT', name: '.', udpPayloadSize: options.edns, ednsVersion: options.ednsVersion ?? 0, extendedRcode: 0, flags: 0, flag_do: false, options: [] });
+    additionals.push({
+      type: 'OPT',
+      name: '.',
+      udpPayloadSize: options.edns,
+      ednsVersion: options.ednsVersion ?? 0,
+      extendedRcode: 0,
+      flags: 0,
+      flag_do: false,
+      options: [],
+    });
   }
   return dnsPacket.encode({
     type: 'query',

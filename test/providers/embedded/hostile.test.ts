@@ -44,14 +44,20 @@ describe('embedded DNS server under hostile traffic', () => {
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     // In batches, letting the server catch up, so that the kernel's receive buffer never overflows.
     for (let i = 0; i < packets.length; i += 32) {
-      for (const p of packets.slice(i, i + 32)) await new Promise<void>((resolve) => socket.send(p, server.port, '127.0.0.1', () => resolve()));
+      for (const p of packets.slice(i, i + 32))
+        await new Promise<void>((resolve) => socket.send(p, server.port, '127.0.0.1', () => resolve()));
       const sent = Math.min(i + 32, packets.length);
-      for (let t = 0; t < 100 && server.stats().queries.udp - before.queries.udp < sent; t++) await new Promise((resolve) => setTimeout(resolve, 5));
+      for (let t = 0; t < 100 && server.stats().queries.udp - before.queries.udp < sent; t++)
+        await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.close();
     const after = server.stats();
-    const handled = (s: typeof after): number => Object.values(s.responses).reduce((a, b) => a + b, 0) + s.dropped.malformed + s.dropped.responses + s.dropped.oversize;
+    const handled = (s: typeof after): number =>
+      Object.values(s.responses).reduce((a, b) => a + b, 0) +
+      s.dropped.malformed +
+      s.dropped.responses +
+      s.dropped.oversize;
     expect(after.queries.udp - before.queries.udp).toBe(packets.length);
     expect(handled(after) - handled(before)).toBe(packets.length);
     expect(after.dropped.malformed - before.dropped.malformed).toBeGreaterThanOrEqual(13);
@@ -60,7 +66,10 @@ describe('embedded DNS server under hostile traffic', () => {
   });
 
   it('answers 50 questions with FORMERR, drops pointer loops and oversized packets', async () => {
-    const fifty = Buffer.concat([Buffer.from([0, 7, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0]), ...Array.from({ length: 50 }, () => Buffer.from([3, 97, 112, 105, 0, 0, 1, 0, 1]))]);
+    const fifty = Buffer.concat([
+      Buffer.from([0, 7, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0]),
+      ...Array.from({ length: 50 }, () => Buffer.from([3, 97, 112, 105, 0, 0, 1, 0, 1])),
+    ]);
     expect(rcodeOf((await udpExchange(server.port, fifty))!)).toBe(RC.FORMERR);
     // Question name is a pointer to itself.
     const selfLoop = Buffer.from([0, 8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1]);
@@ -68,11 +77,17 @@ describe('embedded DNS server under hostile traffic', () => {
     // Additional records whose names point at each other (never followed: answered normally).
     const q = query(`api.${ZONE}`, 'A', { id: 9 });
     q.writeUInt16BE(2, 10);
-    const loops = Buffer.concat([q, Buffer.from([0xc0, q.length + 11, 0, 16, 0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([0xc0, q.length, 0, 16, 0, 1, 0, 0, 0, 0, 0, 0])]);
+    const loops = Buffer.concat([
+      q,
+      Buffer.from([0xc0, q.length + 11, 0, 16, 0, 1, 0, 0, 0, 0, 0, 0]),
+      Buffer.from([0xc0, q.length, 0, 16, 0, 1, 0, 0, 0, 0, 0, 0]),
+    ]);
     const reply = await udpExchange(server.port, loops);
     expect(rcodeOf(reply!)).toBe(RC.NOERROR);
     const before = server.stats().dropped.oversize;
-    expect(await udpExchange(server.port, Buffer.concat([query(`api.${ZONE}`, 'A'), Buffer.alloc(60_000)]), 100)).toBeUndefined();
+    expect(
+      await udpExchange(server.port, Buffer.concat([query(`api.${ZONE}`, 'A'), Buffer.alloc(60_000)]), 100),
+    ).toBeUndefined();
     expect(server.stats().dropped.oversize).toBe(before + 1);
     await stillAnswers();
   });
@@ -84,7 +99,15 @@ describe('embedded DNS server under hostile traffic', () => {
     const garbage = await tcpExchange(server.port, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), 3000);
     expect(garbage).toMatchObject({ closedByServer: true, data: Buffer.alloc(0) });
     // A well-framed message that does not parse closes the connection after the answers before it.
-    const mixed = await tcpExchange(server.port, frame(query(`api.${ZONE}`, 'A', { id: 1 }), Buffer.from([0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1]), query(`api.${ZONE}`, 'A', { id: 3 })), 3000);
+    const mixed = await tcpExchange(
+      server.port,
+      frame(
+        query(`api.${ZONE}`, 'A', { id: 1 }),
+        Buffer.from([0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1]),
+        query(`api.${ZONE}`, 'A', { id: 3 }),
+      ),
+      3000,
+    );
     expect(mixed.closedByServer).toBe(true);
     expect(unframe(mixed.data).map((m) => m.readUInt16BE(0))).toEqual([1]);
     await fc.assert(
@@ -122,10 +145,14 @@ describe('embedded DNS server under hostile traffic', () => {
 
   it('refuses connections beyond maxTcpConnections and serves again once they close', async () => {
     const sockets = await Promise.all(
-      Array.from({ length: 6 }, () => new Promise<net.Socket>((resolve) => {
-        const s = net.connect({ host: '127.0.0.1', port: server.port }, () => resolve(s));
-        s.on('error', () => undefined);
-      })),
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect({ host: '127.0.0.1', port: server.port }, () => resolve(s));
+            s.on('error', () => undefined);
+          }),
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(server.stats().tcp.rejected).toBeGreaterThanOrEqual(2);

@@ -15,9 +15,13 @@ describe('embedded DNS server options', () => {
   });
 
   it('host, port and workers are checked before anything listens', async () => {
-    await expect(startEmbeddedDnsServer({ zone: 'example.test', host: 'localhost', port: 0 })).rejects.toThrow(invalid('host'));
+    await expect(startEmbeddedDnsServer({ zone: 'example.test', host: 'localhost', port: 0 })).rejects.toThrow(
+      invalid('host'),
+    );
     await expect(startEmbeddedDnsServer({ zone: 'example.test', port: 70_000 })).rejects.toThrow(invalid('port'));
-    await expect(startEmbeddedDnsServer({ zone: 'example.test', port: 0, workers: 65 })).rejects.toThrow(invalid('workers'));
+    await expect(startEmbeddedDnsServer({ zone: 'example.test', port: 0, workers: 65 })).rejects.toThrow(
+      invalid('workers'),
+    );
   });
 });
 

@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbeddedProvider } from '../../../src/providers/embedded/provider.js';
-import { startEmbeddedDnsServer, type EmbeddedDnsLogger, type EmbeddedDnsServer } from '../../../src/providers/embedded/server.js';
+import {
+  startEmbeddedDnsServer,
+  type EmbeddedDnsLogger,
+  type EmbeddedDnsServer,
+} from '../../../src/providers/embedded/server.js';
 import { ZonePersister } from '../../../src/providers/embedded/state-file.js';
 import { ZONE_STATE_FORMAT } from '../../../src/providers/embedded/zone-state.js';
 import { ZoneStore } from '../../../src/providers/embedded/zone-store.js';
@@ -27,24 +31,37 @@ function stateDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'seedkeeper-zone-'));
 }
 
-async function start(options: { stateFile?: string; port?: number; logger?: EmbeddedDnsLogger }): Promise<EmbeddedDnsServer> {
+async function start(options: {
+  stateFile?: string;
+  port?: number;
+  logger?: EmbeddedDnsLogger;
+}): Promise<EmbeddedDnsServer> {
   const server = await startEmbeddedDnsServer({ zone: ZONE, port: options.port ?? 0, ...options });
   servers.push(server);
   return server;
 }
 
-function capture(): { logger: EmbeddedDnsLogger; lines: { level: string; fields: Record<string, unknown>; msg: string }[] } {
+function capture(): {
+  logger: EmbeddedDnsLogger;
+  lines: { level: string; fields: Record<string, unknown>; msg: string }[];
+} {
   const lines: { level: string; fields: Record<string, unknown>; msg: string }[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, msg: string) => void lines.push({ level, fields, msg });
+  const at = (level: string) => (fields: Record<string, unknown>, msg: string) =>
+    void lines.push({ level, fields, msg });
   return { logger: { info: at('info'), warn: at('warn'), error: at('error') }, lines };
 }
 
-const addresses = (reply: Buffer): string[] => dnsPacket.decode(reply).answers!.map((a) => String((a as { data: unknown }).data)).sort();
+const addresses = (reply: Buffer): string[] =>
+  dnsPacket
+    .decode(reply)
+    .answers!.map((a) => String((a as { data: unknown }).data))
+    .sort();
 
 describe('embedded zone persistence', () => {
   it('answers SERVFAIL, never NXDOMAIN, before any state exists; NOERROR once published', async () => {
     const server = await start({});
-    for (const name of [NAME, `other.${ZONE}`, ZONE]) expect(rcodeOf((await udpExchange(server.port, query(name, 'A')))!)).toBe(2);
+    for (const name of [NAME, `other.${ZONE}`, ZONE])
+      expect(rcodeOf((await udpExchange(server.port, query(name, 'A')))!)).toBe(2);
     expect(rcodeOf((await udpExchange(server.port, query('example.com', 'A')))!)).toBe(RC.REFUSED);
     await createEmbeddedProvider(server).apply([{ kind: 'create', set: SET }]);
     const reply = (await udpExchange(server.port, query(NAME, 'A')))!;
@@ -59,7 +76,12 @@ describe('embedded zone persistence', () => {
     await createEmbeddedProvider(first).apply([{ kind: 'create', set: SET }]); // resolves once on disk
     const serial = first.store.serial;
     await first.stop();
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: ZONE_STATE_FORMAT, zone: ZONE, serial, sets: [SET] });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      format: ZONE_STATE_FORMAT,
+      zone: ZONE,
+      serial,
+      sets: [SET],
+    });
     expect(readdirSync(path.dirname(file))).toEqual(['zone.json']); // no temporary file left behind
 
     const second = await start({ stateFile: file, port: first.port });
@@ -72,28 +94,50 @@ describe('embedded zone persistence', () => {
 
   it.each([
     ['garbage', (file: string) => writeFileSync(file, '\u0000{not json')],
-    ['another format', (file: string) => writeFileSync(file, JSON.stringify({ format: 'v0', zone: ZONE, serial: 1, sets: [] }))],
-    ['another zone', (file: string) => writeFileSync(file, JSON.stringify({ format: ZONE_STATE_FORMAT, zone: 'evil.test', serial: 1, sets: [] }))],
-    ['a record outside the zone', (file: string) => writeFileSync(file, JSON.stringify({ format: ZONE_STATE_FORMAT, zone: ZONE, serial: 1, sets: [{ name: 'x.evil.test', type: 'A', ttl: 5, values: ['10.0.0.9'] }] }))],
+    [
+      'another format',
+      (file: string) => writeFileSync(file, JSON.stringify({ format: 'v0', zone: ZONE, serial: 1, sets: [] })),
+    ],
+    [
+      'another zone',
+      (file: string) =>
+        writeFileSync(file, JSON.stringify({ format: ZONE_STATE_FORMAT, zone: 'evil.test', serial: 1, sets: [] })),
+    ],
+    [
+      'a record outside the zone',
+      (file: string) =>
+        writeFileSync(
+          file,
+          JSON.stringify({
+            format: ZONE_STATE_FORMAT,
+            zone: ZONE,
+            serial: 1,
+            sets: [{ name: 'x.evil.test', type: 'A', ttl: 5, values: ['10.0.0.9'] }],
+          }),
+        ),
+    ],
     ['a directory', (file: string) => mkdirSync(file)],
     ['a FIFO', (file: string) => execFileSync('mkfifo', [file])],
-  ])('starts on a state file holding %s: logs the path, answers SERVFAIL, overwrites it on the next publish', async (what, make) => {
-    const file = path.join(stateDir(), 'zone.json');
-    make(file);
-    const { logger, lines } = capture();
-    const server = await start({ stateFile: file, logger });
-    const problem = lines.find((l) => l.level === 'error');
-    expect(problem?.msg).toContain(file);
-    expect(rcodeOf((await udpExchange(server.port, query(NAME, 'A')))!)).toBe(2);
-    await createEmbeddedProvider(server).apply([{ kind: 'create', set: SET }]);
-    expect(rcodeOf((await udpExchange(server.port, query(NAME, 'A')))!)).toBe(RC.NOERROR);
-    if (what === 'a directory') {
-      expect(server.stats().state.failures).toBeGreaterThanOrEqual(1); // cannot replace a directory: logged, served from memory
-      expect(lines.some((l) => l.level === 'warn' && l.msg.includes(file))).toBe(true);
-    } else {
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ zone: ZONE, sets: [SET] });
-    }
-  });
+  ])(
+    'starts on a state file holding %s: logs the path, answers SERVFAIL, overwrites it on the next publish',
+    async (what, make) => {
+      const file = path.join(stateDir(), 'zone.json');
+      make(file);
+      const { logger, lines } = capture();
+      const server = await start({ stateFile: file, logger });
+      const problem = lines.find((l) => l.level === 'error');
+      expect(problem?.msg).toContain(file);
+      expect(rcodeOf((await udpExchange(server.port, query(NAME, 'A')))!)).toBe(2);
+      await createEmbeddedProvider(server).apply([{ kind: 'create', set: SET }]);
+      expect(rcodeOf((await udpExchange(server.port, query(NAME, 'A')))!)).toBe(RC.NOERROR);
+      if (what === 'a directory') {
+        expect(server.stats().state.failures).toBeGreaterThanOrEqual(1); // cannot replace a directory: logged, served from memory
+        expect(lines.some((l) => l.level === 'warn' && l.msg.includes(file))).toBe(true);
+      } else {
+        expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ zone: ZONE, sets: [SET] });
+      }
+    },
+  );
 });
 
 describe('registrar restart with the embedded provider', () => {
@@ -104,14 +148,21 @@ describe('registrar restart with the embedded provider', () => {
     const one = await startRegistrarWorld({ ipBase: 90, config: { provider } });
     let published: string[];
     try {
-      published = await waitFor(async () => {
-        const ips = await one.resolve();
-        return ips.length === 3 ? ips : undefined;
-      }, { what: 'the record published', timeoutMs: 20_000 });
+      published = await waitFor(
+        async () => {
+          const ips = await one.resolve();
+          return ips.length === 3 ? ips : undefined;
+        },
+        { what: 'the record published', timeoutMs: 20_000 },
+      );
       // The record is served from memory a moment before its write to the state file completes: wait for it.
       await one.runtime.dns?.flush();
       // The server runs with the registrar's logger and reports on its /metrics.
-      expect(one.logs.some((l) => l['provider'] === 'embedded' && l['msg'] === 'embedded DNS server listening (UDP and TCP)')).toBe(true);
+      expect(
+        one.logs.some(
+          (l) => l['provider'] === 'embedded' && l['msg'] === 'embedded DNS server listening (UDP and TCP)',
+        ),
+      ).toBe(true);
       const text = await one.runtime.metrics.registry.metrics();
       expect(text).toContain('seedkeeper_dns_zone_loaded 1');
       expect(text).toMatch(/seedkeeper_dns_state_writes_total\{result="ok"\} [1-9]/);

@@ -2,7 +2,11 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedProvider } from '../../../src/providers/embedded/provider.js';
-import { startEmbeddedDnsServer, type EmbeddedDnsLogger, type EmbeddedDnsServer } from '../../../src/providers/embedded/server.js';
+import {
+  startEmbeddedDnsServer,
+  type EmbeddedDnsLogger,
+  type EmbeddedDnsServer,
+} from '../../../src/providers/embedded/server.js';
 import { ConflictError } from '../../../src/providers/types.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { frame, query, rcodeOf, RC, resolverFor, sorted, tcpExchange, udpExchange, unframe, ZONE } from './helpers.js';
@@ -39,7 +43,12 @@ describe('embedded DNS server (Node resolver, raw sockets)', () => {
     const txt = await r.resolveTxt(`_owner.api.${ZONE}`);
     expect(sorted(txt.map((parts) => parts.join('')))).toEqual(['heritage=seedkeeper,owner=test,v=1', 'y'.repeat(300)]);
     expect(txt.find((parts) => parts.join('').startsWith('y'))!.map((p) => p.length)).toEqual([255, 45]);
-    expect(await r.resolveSoa(ZONE)).toMatchObject({ nsname: `ns.${ZONE}`, hostmaster: `hostmaster.${ZONE}`, serial: 41, minttl: 5 });
+    expect(await r.resolveSoa(ZONE)).toMatchObject({
+      nsname: `ns.${ZONE}`,
+      hostmaster: `hostmaster.${ZONE}`,
+      serial: 41,
+      minttl: 5,
+    });
     expect(await r.resolveNs(ZONE)).toEqual([`ns.${ZONE}`]);
   });
 
@@ -79,7 +88,9 @@ describe('embedded DNS server (Node resolver, raw sockets)', () => {
     expect(sorted(await r.resolve4(`api.${ZONE}`))).toEqual(next.values);
     expect((await r.resolveSoa(ZONE)).serial).toBe(serial + 1);
     // A stale writer loses: nothing changes, the serial stays.
-    await expect(provider.apply([{ kind: 'update', before: API, after: { ...API, values: ['127.0.0.66'] } }])).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      provider.apply([{ kind: 'update', before: API, after: { ...API, values: ['127.0.0.66'] } }]),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect((await r.resolveSoa(ZONE)).serial).toBe(serial + 1);
     await provider.apply([{ kind: 'update', before: next, after: API }]);
     await provider.close();
@@ -122,16 +133,32 @@ describe('embedded DNS server lifecycle', () => {
   it('logs start and stop through a pino logger', async () => {
     const lines: string[] = [];
     const logger: EmbeddedDnsLogger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [], logger, ns: ['ns1.example.net', 'ns2.example.net'], nsTtl: 600 });
+    const server = await startEmbeddedDnsServer({
+      zone: ZONE,
+      port: 0,
+      records: [],
+      logger,
+      ns: ['ns1.example.net', 'ns2.example.net'],
+      nsTtl: 600,
+    });
     expect(sorted(await resolverFor(server.port).resolveNs(ZONE))).toEqual(['ns1.example.net', 'ns2.example.net']);
     await server.stop();
-    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['embedded DNS server listening (UDP and TCP)', 'embedded DNS server stopped']);
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual([
+      'embedded DNS server listening (UDP and TCP)',
+      'embedded DNS server stopped',
+    ]);
   });
 
   it('rejects bad options', async () => {
-    await expect(startEmbeddedDnsServer({ zone: ZONE, host: 'localhost', port: 0 })).rejects.toThrow(/not an IP address/);
+    await expect(startEmbeddedDnsServer({ zone: ZONE, host: 'localhost', port: 0 })).rejects.toThrow(
+      /not an IP address/,
+    );
     await expect(startEmbeddedDnsServer({ zone: ZONE, port: 70_000 })).rejects.toThrow(/port/);
-    await expect(startEmbeddedDnsServer({ zone: ZONE, port: 0, limits: { maxUdpPayload: 100 } })).rejects.toThrow(/maxUdpPayload/);
-    await expect(startEmbeddedDnsServer({ zone: 'no zone', port: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ZONE' });
+    await expect(startEmbeddedDnsServer({ zone: ZONE, port: 0, limits: { maxUdpPayload: 100 } })).rejects.toThrow(
+      /maxUdpPayload/,
+    );
+    await expect(startEmbeddedDnsServer({ zone: 'no zone', port: 0 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ZONE',
+    });
   });
 });

@@ -39,7 +39,12 @@ function connect(port: number, localAddress: string): Promise<net.Socket | undef
  * A slowloris peer: sends a length prefix, then one byte every `everyMs`, never finishing its message;
  * reconnects (after `reconnectMs`) when the server closes it, until stop(). Counts its connections.
  */
-function attacker(port: number, localAddress: string, everyMs: number, reconnectMs: number): { stop: () => void; done: Promise<void>; connections: () => number } {
+function attacker(
+  port: number,
+  localAddress: string,
+  everyMs: number,
+  reconnectMs: number,
+): { stop: () => void; done: Promise<void>; connections: () => number } {
   let stopped = false;
   let connections = 0;
   let current: net.Socket | undefined;
@@ -69,8 +74,30 @@ function attacker(port: number, localAddress: string, everyMs: number, reconnect
 }
 
 async function digTcp(port: number): Promise<{ status: string; answer: string }> {
-  const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '-b', '127.0.0.1', '+tcp', '+norec', '+tries=1', '+time=3', '+noall', '+comments', '+answer', `api.${ZONE}`, 'A'], { timeout: 10_000 });
-  return { status: /status: (\w+)/.exec(stdout)?.[1] ?? '', answer: stdout.split('\n').find((l) => l.startsWith(`api.${ZONE}.`)) ?? '' };
+  const { stdout } = await run(
+    'dig',
+    [
+      '@127.0.0.1',
+      '-p',
+      String(port),
+      '-b',
+      '127.0.0.1',
+      '+tcp',
+      '+norec',
+      '+tries=1',
+      '+time=3',
+      '+noall',
+      '+comments',
+      '+answer',
+      `api.${ZONE}`,
+      'A',
+    ],
+    { timeout: 10_000 },
+  );
+  return {
+    status: /status: (\w+)/.exec(stdout)?.[1] ?? '',
+    answer: stdout.split('\n').find((l) => l.startsWith(`api.${ZONE}.`)) ?? '',
+  };
 }
 
 describe('DNS over TCP deadlines', () => {
@@ -118,7 +145,11 @@ describeIfTool(['dig'])('DNS over TCP under a slowloris attack (real dig +tcp)',
     try {
       for (let i = 0; i < 750 && server.stats().tcp.rejectedPerSource < 248; i++) await sleep(20);
       expect(server.stats().tcp.rejectedPerSource).toBeGreaterThanOrEqual(248);
-      for (let i = 0; i < 3; i++) expect(await digTcp(server.port)).toEqual({ status: 'NOERROR', answer: expect.stringMatching(/\tA\t127\.0\.0\.11$/) });
+      for (let i = 0; i < 3; i++)
+        expect(await digTcp(server.port)).toEqual({
+          status: 'NOERROR',
+          answer: expect.stringMatching(/\tA\t127\.0\.0\.11$/),
+        });
       expect(server.stats().tcp.open).toBeLessThanOrEqual(8 + 1); // the attacker's 8, and dig's if its close is not seen yet
     } finally {
       for (const p of peers) p.stop();
@@ -126,12 +157,16 @@ describeIfTool(['dig'])('DNS over TCP under a slowloris attack (real dig +tcp)',
     }
     const text = await registry.metrics();
     expect(text).toMatch(/seedkeeper_dns_tcp_rejected_total\{reason="per_source"\} (\d+)/);
-    expect(Number(/seedkeeper_dns_tcp_rejected_total\{reason="per_source"\} (\d+)/.exec(text)![1])).toBeGreaterThanOrEqual(248);
+    expect(
+      Number(/seedkeeper_dns_tcp_rejected_total\{reason="per_source"\} (\d+)/.exec(text)![1]),
+    ).toBeGreaterThanOrEqual(248);
   });
 
   it('answers dig +tcp while 256 sources trickle bytes and reconnect: a full server evicts the longest waiter', async () => {
     server = await start({ tcpMessageTimeoutMs: 1000, maxTcpConnections: 64, maxTcpConnectionsPerSource: 8 });
-    const peers = Array.from({ length: 256 }, (_, i) => attacker(server!.port, `127.0.${1 + (i >> 7)}.${1 + (i & 127)}`, 300, 500));
+    const peers = Array.from({ length: 256 }, (_, i) =>
+      attacker(server!.port, `127.0.${1 + (i >> 7)}.${1 + (i & 127)}`, 300, 500),
+    );
     try {
       for (let i = 0; i < 750 && server.stats().tcp.evicted < 64; i++) await sleep(20);
       expect(server.stats().tcp.evicted).toBeGreaterThanOrEqual(64); // the attack fills every slot

@@ -12,7 +12,12 @@ import dnsPacket from 'dns-packet';
 
 const NAME = `api.${ZONE}`;
 /** Update g's set: four values that all carry g, so a mixed answer shows. */
-const setOf = (g: number): RecordSet => ({ name: NAME, type: 'A', ttl: 30, values: [1, 2, 3, 4].map((i) => `10.${(g >> 8) & 0xff}.${g & 0xff}.${i}`) });
+const setOf = (g: number): RecordSet => ({
+  name: NAME,
+  type: 'A',
+  ttl: 30,
+  values: [1, 2, 3, 4].map((i) => `10.${(g >> 8) & 0xff}.${g & 0xff}.${i}`),
+});
 
 const alive = (pid: number): boolean => {
   try {
@@ -32,7 +37,10 @@ async function until(what: string, fn: () => boolean | Promise<boolean>, timeout
 }
 
 function addresses(reply: Buffer): string[] {
-  return dnsPacket.decode(reply).answers!.filter((a) => a.type === 'A').map((a) => (a as { data: string }).data);
+  return dnsPacket
+    .decode(reply)
+    .answers!.filter((a) => a.type === 'A')
+    .map((a) => (a as { data: string }).data);
 }
 
 describe('embedded DNS server with workers', () => {
@@ -75,7 +83,8 @@ describe('embedded DNS server with workers', () => {
         answers++;
         const got = addresses(reply);
         const gens = new Set(got.map((a) => a.split('.').slice(1, 3).join('.')));
-        if (rcodeOf(reply) !== RC.NOERROR || got.length !== 4 || gens.size !== 1) bad.push(`${rcodeOf(reply)} ${got.join(',')}`);
+        if (rcodeOf(reply) !== RC.NOERROR || got.length !== 4 || gens.size !== 1)
+          bad.push(`${rcodeOf(reply)} ${got.join(',')}`);
       }
     };
     const clients = [hammer(), hammer(), hammer()];
@@ -85,7 +94,8 @@ describe('embedded DNS server with workers', () => {
     expect(bad).toEqual([]);
     expect(answers).toBeGreaterThan(100);
     // apply() resolved only once every worker served the update: the last set is what everyone answers.
-    for (let i = 0; i < 10; i++) expect(sorted(addresses((await udpExchange(port, query(NAME, 'A'), 2000))!))).toEqual(sorted(setOf(1000).values));
+    for (let i = 0; i < 10; i++)
+      expect(sorted(addresses((await udpExchange(port, query(NAME, 'A'), 2000))!))).toEqual(sorted(setOf(1000).values));
   }, 180_000);
 
   it('replaces a dead worker while the other keeps answering; apply waits for the replacement', async () => {
@@ -118,13 +128,17 @@ describe('embedded DNS server with workers', () => {
       await server.stop();
       server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, stateFile, workers: 2 });
       pids = [...pids, ...server.workerPids()];
-      expect(sorted(addresses((await udpExchange(server.port, query(NAME, 'A'), 3000))!))).toEqual(sorted(setOf(7).values));
+      expect(sorted(addresses((await udpExchange(server.port, query(NAME, 'A'), 3000))!))).toEqual(
+        sorted(setOf(7).values),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
 
   it('rejects a bad worker count', async () => {
-    await expect(startEmbeddedDnsServer({ zone: ZONE, port: 0, workers: 0 })).rejects.toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    await expect(startEmbeddedDnsServer({ zone: ZONE, port: 0, workers: 0 })).rejects.toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

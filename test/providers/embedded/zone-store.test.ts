@@ -15,11 +15,21 @@ describe('ZoneStore', () => {
     const s = new ZoneStore({ zone: 'DB.test.', records: [a('Seed.DB.test.', ['10.0.0.2', '10.0.0.1', '10.0.0.2'])] });
     const snap = s.snapshot();
     expect(s.zone).toBe('db.test');
-    expect(snap.soa).toMatchObject({ mname: 'ns.db.test', rname: 'hostmaster.db.test', refresh: 3600, retry: 600, expire: 86_400, minimum: 5, ttl: 30 });
+    expect(snap.soa).toMatchObject({
+      mname: 'ns.db.test',
+      rname: 'hostmaster.db.test',
+      refresh: 3600,
+      retry: 600,
+      expire: 86_400,
+      minimum: 5,
+      ttl: 30,
+    });
     expect(Math.abs(snap.soa.serial - Date.now() / 1000)).toBeLessThan(60);
     expect(snap.ns).toEqual(['ns.db.test']);
     expect(s.read(['SEED.db.test'])).toEqual([a('seed.db.test', ['10.0.0.1', '10.0.0.2'])]);
-    expect(new ZoneStore({ zone: 'db.test', soa: { rname: 'ops@example.com', serial: 5 } }).snapshot().soa).toMatchObject({ rname: 'ops.example.com', serial: 5 });
+    expect(
+      new ZoneStore({ zone: 'db.test', soa: { rname: 'ops@example.com', serial: 5 } }).snapshot().soa,
+    ).toMatchObject({ rname: 'ops.example.com', serial: 5 });
   });
 
   it('knows empty non-terminals as existing names', () => {
@@ -32,7 +42,10 @@ describe('ZoneStore', () => {
     const before = s.snapshot();
     const result = s.apply([
       { kind: 'update', before: seedA, after: a('seed.db.test', ['10.0.0.3']) },
-      { kind: 'create', set: { name: '_owner.seed.db.test', type: 'TXT', ttl: 30, values: ['heritage=seedkeeper,v=1'] } },
+      {
+        kind: 'create',
+        set: { name: '_owner.seed.db.test', type: 'TXT', ttl: 30, values: ['heritage=seedkeeper,v=1'] },
+      },
       { kind: 'create', set: { name: 'seed.db.test', type: 'AAAA', ttl: 30, values: ['2001:DB8::1'] } },
     ]);
     expect(result).toEqual({ applied: 3 });
@@ -66,9 +79,22 @@ describe('ZoneStore', () => {
 
   const conflicts: [string, RecordChange][] = [
     ['create of an existing set', { kind: 'create', set: a('seed.db.test', ['10.0.0.9']) }],
-    ['update from a stale set', { kind: 'update', before: a('seed.db.test', ['10.0.0.1']), after: a('seed.db.test', ['10.0.0.9']) }],
-    ['update with another TTL', { kind: 'update', before: a('seed.db.test', ['10.0.0.1', '10.0.0.2'], 60), after: a('seed.db.test', ['10.0.0.9']) }],
-    ['update of a missing set', { kind: 'update', before: a('new.db.test', ['10.0.0.1']), after: a('new.db.test', ['10.0.0.9']) }],
+    [
+      'update from a stale set',
+      { kind: 'update', before: a('seed.db.test', ['10.0.0.1']), after: a('seed.db.test', ['10.0.0.9']) },
+    ],
+    [
+      'update with another TTL',
+      {
+        kind: 'update',
+        before: a('seed.db.test', ['10.0.0.1', '10.0.0.2'], 60),
+        after: a('seed.db.test', ['10.0.0.9']),
+      },
+    ],
+    [
+      'update of a missing set',
+      { kind: 'update', before: a('new.db.test', ['10.0.0.1']), after: a('new.db.test', ['10.0.0.9']) },
+    ],
     ['delete of a superset', { kind: 'delete', set: a('seed.db.test', ['10.0.0.1', '10.0.0.2', '10.0.0.3']) }],
     ['delete of a missing set', { kind: 'delete', set: a('gone.db.test', ['10.0.0.1']) }],
   ];
@@ -91,9 +117,12 @@ describe('ZoneStore', () => {
     const s = store();
     const before = s.snapshot();
     for (const name of ['seed.other.test', 'test', 'xdb.test']) {
-      expect(() => s.apply([{ kind: 'create', set: a('ok.db.test', ['10.0.0.1']) }, { kind: 'create', set: a(name, ['10.0.0.1']) }])).toThrow(
-        expect.objectContaining({ code: 'ERR_NOT_IN_ZONE' }),
-      );
+      expect(() =>
+        s.apply([
+          { kind: 'create', set: a('ok.db.test', ['10.0.0.1']) },
+          { kind: 'create', set: a(name, ['10.0.0.1']) },
+        ]),
+      ).toThrow(expect.objectContaining({ code: 'ERR_NOT_IN_ZONE' }));
     }
     expect(() => s.read(['seed.example.com'])).toThrow(expect.objectContaining({ code: 'ERR_NOT_IN_ZONE' }));
     expect(s.snapshot()).toBe(before);
@@ -122,8 +151,12 @@ describe('ZoneStore', () => {
 
   it('rejects updates that change the name or type, unknown kinds, and bad constructor input', () => {
     const s = store();
-    expect(() => s.apply([{ kind: 'update', before: seedA, after: a('other.db.test', ['10.0.0.1']) }])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_RECORD' }));
-    expect(() => s.apply([{ kind: 'upsert', set: seedA } as unknown as RecordChange])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_RECORD' }));
+    expect(() => s.apply([{ kind: 'update', before: seedA, after: a('other.db.test', ['10.0.0.1']) }])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_RECORD' }),
+    );
+    expect(() => s.apply([{ kind: 'upsert', set: seedA } as unknown as RecordChange])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_RECORD' }),
+    );
     expect(() => new ZoneStore({ zone: 'bad zone' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ZONE' }));
     expect(() => new ZoneStore({ zone: 'db.test', records: [seedA, seedA] })).toThrow(/given twice/);
     expect(() => new ZoneStore({ zone: 'db.test', soa: { minimum: -5 } })).toThrow(/soa.minimum/);

@@ -3,6 +3,9 @@ import { startBind } from '../../harness/bind.js';
 import { describeIfTool } from '../../harness/require-tool.js';
 import { casAndTsigScenarios } from './scenarios.js';
 
-describeIfTool(['named', 'nsupdate', 'dig', 'timeout'])('rfc2136 provider against BIND 9: compare-and-swap and TSIG', () => {
-  casAndTsigScenarios(() => startBind(), { unsignedCode: 'ERR_DNS_REFUSED', otherZoneCode: 'ERR_DNS_NOTAUTH' });
-});
+describeIfTool(['named', 'nsupdate', 'dig', 'timeout'])(
+  'rfc2136 provider against BIND 9: compare-and-swap and TSIG',
+  () => {
+    casAndTsigScenarios(() => startBind(), { unsignedCode: 'ERR_DNS_REFUSED', otherZoneCode: 'ERR_DNS_NOTAUTH' });
+  },
+);

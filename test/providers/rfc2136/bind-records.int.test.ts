@@ -91,7 +91,11 @@ describeIfTool(['named', 'nsupdate', 'dig', 'timeout'])('rfc2136 provider agains
   it('falls back to TCP: 60 A records do not fit a 512-byte UDP answer, nor the update replacing them', async () => {
     const name = `big.${ZONE}`;
     const via: unknown[] = [];
-    const logger = { info: (o: Record<string, unknown>) => via.push(o.via), warn: () => undefined, debug: () => undefined };
+    const logger = {
+      info: (o: Record<string, unknown>) => via.push(o.via),
+      warn: () => undefined,
+      debug: () => undefined,
+    };
     const logged = providerFor(bind, await keyOf(bind), { logger });
     const before = await readSet(logged, name, 'A');
     await logged.apply([{ kind: 'update', before: before!, after: aSet(name, SIXTY) }]); // > 512 bytes
@@ -109,7 +113,9 @@ describeIfTool(['named', 'nsupdate', 'dig', 'timeout'])('rfc2136 provider agains
   it('a record outside the zone the server sees is NOTZONE; a zone the server does not serve is NOTAUTH', async () => {
     // Our provider never sends an out-of-zone record (validate.ts); craft one to see BIND's answer mapped.
     const other = providerFor(bind, await keyOf(bind), { zone: 'elsewhere.test' });
-    const notauth = await other.apply([{ kind: 'create', set: aSet('x.elsewhere.test', ['10.0.0.1']) }]).catch((e: unknown) => e);
+    const notauth = await other
+      .apply([{ kind: 'create', set: aSet('x.elsewhere.test', ['10.0.0.1']) }])
+      .catch((e: unknown) => e);
     expect(notauth).toMatchObject({ code: 'ERR_DNS_NOTAUTH' });
     expect((notauth as Error).message).toContain('not authoritative for zone elsewhere.test');
     const key = await keyOf(bind);
@@ -117,7 +123,9 @@ describeIfTool(['named', 'nsupdate', 'dig', 'timeout'])('rfc2136 provider agains
       id: randomId(),
       flags: requestFlags(5),
       questions: [{ name: ZONE, type: TYPE.SOA, klass: CLASS.IN }],
-      authorities: [{ name: 'x.elsewhere.test', type: TYPE.A, klass: CLASS.IN, ttl: 30, rdata: Buffer.from([10, 0, 0, 1]) }],
+      authorities: [
+        { name: 'x.elsewhere.test', type: TYPE.A, klass: CLASS.IN, ttl: 30, rdata: Buffer.from([10, 0, 0, 1]) },
+      ],
     });
     const signed = signMessage(unsigned, key);
     const answer = await exchange({ host: bind.host, port: bind.port }, signed.message, { timeoutMs: 2000 });
@@ -125,6 +133,8 @@ describeIfTool(['named', 'nsupdate', 'dig', 'timeout'])('rfc2136 provider agains
     const verdict = verifyResponse(answer.raw, answer.decoded, signed);
     expect(verdict.ok).toBe(true);
     const ctx = { what: 'update' as const, server: 'bind', zone: ZONE, key, subject: 'x.elsewhere.test A' };
-    expect(() => checkResponse(answer.decoded, verdict, ctx)).toThrow(expect.objectContaining({ code: 'ERR_DNS_NOTZONE' }));
+    expect(() => checkResponse(answer.decoded, verdict, ctx)).toThrow(
+      expect.objectContaining({ code: 'ERR_DNS_NOTZONE' }),
+    );
   });
 });

@@ -34,7 +34,11 @@ export async function closeFakes(): Promise<void> {
   await Promise.all(opened.splice(0).map((f) => f.close()));
 }
 
-export async function fake(handlers: { udp?: (msg: Buffer, reply: Reply, count: number) => void; tcp?: (frames: Buffer[], socket: net.Socket) => void; framesPerReply?: number }): Promise<Fake> {
+export async function fake(handlers: {
+  udp?: (msg: Buffer, reply: Reply, count: number) => void;
+  tcp?: (frames: Buffer[], socket: net.Socket) => void;
+  framesPerReply?: number;
+}): Promise<Fake> {
   const port = await freePort();
   const udp = dgram.createSocket('udp4');
   const tcp = net.createServer();
@@ -67,4 +71,3 @@ export async function fake(handlers: { udp?: (msg: Buffer, reply: Reply, count: 
   opened.push(f);
   return f;
 }
-

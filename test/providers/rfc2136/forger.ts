@@ -32,7 +32,8 @@ export function forgeAnswer(request: Buffer, forgery: Forgery): Buffer {
   const d = decodeMessage(request);
   const theirs = d.additionals.at(-1);
   // The request's algorithm name, as sent (uncompressed) at the start of its TSIG rdata.
-  const algorithm = theirs?.type === TYPE.TSIG ? theirs.rdata.subarray(0, theirs.rdata.indexOf(0) + 1) : encodeName('hmac-sha256');
+  const algorithm =
+    theirs?.type === TYPE.TSIG ? theirs.rdata.subarray(0, theirs.rdata.indexOf(0) + 1) : encodeName('hmac-sha256');
   const fixed = Buffer.alloc(16);
   fixed.writeUIntBE(Math.floor(Date.now() / 1000), 0, 6); // time signed
   fixed.writeUInt16BE(300, 6); // fudge
@@ -42,10 +43,18 @@ export function forgeAnswer(request: Buffer, forgery: Forgery): Buffer {
   fixed.writeUInt16BE(0, 14); // other len
   const rdata = Buffer.concat([algorithm, fixed]);
   const tsig = { name: theirs?.name ?? 'key', type: TYPE.TSIG, klass: CLASS.ANY, ttl: 0, rdata };
-  return encodeMessage({ id: d.id, flags: 0x8000 | (d.opcode << 11) | forgery.rcode, questions: d.questions, additionals: [tsig] });
+  return encodeMessage({
+    id: d.id,
+    flags: 0x8000 | (d.opcode << 11) | forgery.rcode,
+    questions: d.questions,
+    additionals: [tsig],
+  });
 }
 
-export async function startForger(target: { host: string; port: number }, forgeries: readonly Forgery[]): Promise<Forger> {
+export async function startForger(
+  target: { host: string; port: number },
+  forgeries: readonly Forgery[],
+): Promise<Forger> {
   const port = await freePort();
   const front = dgram.createSocket('udp4');
   const sockets = new Set<dgram.Socket>();

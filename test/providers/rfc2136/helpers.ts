@@ -38,7 +38,11 @@ export function wrongSecretKey(server: ZoneServer): TsigKey {
   return createTsigKey(server.keyName, 'hmac-sha256', randomBytes(32));
 }
 
-export function providerFor(server: ZoneServer, key: TsigKey | undefined, extra: Partial<Rfc2136ProviderOptions> = {}): DnsProvider {
+export function providerFor(
+  server: ZoneServer,
+  key: TsigKey | undefined,
+  extra: Partial<Rfc2136ProviderOptions> = {},
+): DnsProvider {
   return createRfc2136Provider({
     server: { host: server.host, port: server.port },
     zone: server.zone,
@@ -50,8 +54,15 @@ export function providerFor(server: ZoneServer, key: TsigKey | undefined, extra:
 
 /** `dig +short` (no recursion) against the server. */
 export async function dig(server: ZoneServer, name: string, type: string): Promise<string[]> {
-  const { stdout } = await run('dig', [`@${server.host}`, '-p', String(server.port), '+short', '+norec', '+tries=1', '+time=2', name, type], { timeout: 10_000 });
-  return stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const { stdout } = await run(
+    'dig',
+    [`@${server.host}`, '-p', String(server.port), '+short', '+norec', '+tries=1', '+time=2', name, type],
+    { timeout: 10_000 },
+  );
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** The zone's SOA serial, as dig sees it. */
@@ -68,13 +79,18 @@ export async function resolveAll(server: ZoneServer, name: string, type: 'A' | '
   try {
     return sorted(type === 'A' ? await r.resolve4(name) : await r.resolve6(name));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND' || (error as NodeJS.ErrnoException).code === 'ENODATA') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND' || (error as NodeJS.ErrnoException).code === 'ENODATA')
+      return [];
     throw error;
   }
 }
 
 /** The set `name`/`type` as `provider.read` returns it, or undefined. */
-export async function readSet(provider: DnsProvider, name: string, type: RecordSet['type']): Promise<RecordSet | undefined> {
+export async function readSet(
+  provider: DnsProvider,
+  name: string,
+  type: RecordSet['type'],
+): Promise<RecordSet | undefined> {
   return (await provider.read([name])).find((s) => s.type === type);
 }
 

@@ -44,13 +44,18 @@ describe('parseBindKeyFile', () => {
     expect(parseBindKeyFile(text, 'f', 'other').algorithm).toBe('hmac-sha512');
     expect(parseBindKeyFile(text, 'f', 'other.').name).toBe('other');
     expect(configError(() => parseBindKeyFile(text, 'f')).message).toMatch(/2 keys.*seed-key, other/);
-    expect(configError(() => parseBindKeyFile(text, 'f', 'nope')).message).toMatch(/no key named "nope" \(the file has: seed-key, other\.\)/);
+    expect(configError(() => parseBindKeyFile(text, 'f', 'nope')).message).toMatch(
+      /no key named "nope" \(the file has: seed-key, other\.\)/,
+    );
   });
 
   it('names the file and line of what is wrong, never the secret', () => {
     const cases: [string, RegExp][] = [
       ['', /no key statement found/],
-      [FILE.replace('hmac-sha256', 'hmac-md5'), /line 2: unsupported TSIG algorithm "hmac-md5" \(supported: hmac-sha256, hmac-sha512\)/],
+      [
+        FILE.replace('hmac-sha256', 'hmac-md5'),
+        /line 2: unsupported TSIG algorithm "hmac-md5" \(supported: hmac-sha256, hmac-sha512\)/,
+      ],
       [FILE.replace(SECRET, 'not base64!'), /line 2: the secret of key "seed-key" is not valid base64/],
       [FILE.replace(/\tsecret[\s\S]*?\*\/\n/, ''), /line 2: key "seed-key" has no secret/],
       [FILE.replace('algorithm hmac-sha256;', ''), /has no algorithm/],
@@ -81,7 +86,10 @@ describe('loadTsigKey', () => {
   it('loads a key file, or name + algorithm + a secret from the environment', async () => {
     const fromFile = await loadTsigKey({ file: path.join(dir, 'seed.key') });
     expect(fromFile.name).toBe('seed-key');
-    const fromEnv = await loadTsigKey({ name: 'Seed-Key.', algorithm: 'hmac-sha512', secretEnv: 'SK_SECRET' }, { env: { SK_SECRET: SECRET } });
+    const fromEnv = await loadTsigKey(
+      { name: 'Seed-Key.', algorithm: 'hmac-sha512', secretEnv: 'SK_SECRET' },
+      { env: { SK_SECRET: SECRET } },
+    );
     expect(fromEnv).toMatchObject({ name: 'seed-key', algorithm: 'hmac-sha512' });
     expect(fromEnv.secret).toEqual(fromFile.secret);
     expect((await loadTsigKey({ name: 'k', secretEnv: 'S' }, { env: { S: SECRET } })).algorithm).toBe('hmac-sha256');
@@ -92,17 +100,36 @@ describe('loadTsigKey', () => {
     const cases: [Parameters<typeof loadTsigKey>[0], Record<string, string>, RegExp][] = [
       [{}, {}, /^provider\.tsig: a TSIG key needs either file/],
       [{ file, secretEnv: 'S' }, {}, /^provider\.tsig: give either file or secretEnv/],
-      [{ file: path.join(dir, 'missing.key') }, {}, /^provider\.tsig\.file: cannot read the key file .*missing\.key: ENOENT/],
+      [
+        { file: path.join(dir, 'missing.key') },
+        {},
+        /^provider\.tsig\.file: cannot read the key file .*missing\.key: ENOENT/,
+      ],
       [{ file, name: 'other' }, {}, /^provider\.tsig\.file: .*seed\.key: no key named "other"/],
       [{ file, algorithm: 'hmac-sha256' }, {}, /^provider\.tsig\.algorithm: the algorithm comes from the key file/],
       [{ secretEnv: 'S' }, { S: SECRET }, /^provider\.tsig\.name: the key name is required/],
       [{ name: 'k', secretEnv: 'S' }, {}, /^provider\.tsig\.secretEnv: environment variable S is not set or empty/],
-      [{ name: 'k', secretEnv: 'S' }, { S: '%%%' }, /^provider\.tsig\.secretEnv: environment variable S does not hold a base64 secret/],
-      [{ name: 'k', secretEnv: 'S', algorithm: 'hmac-sha1' }, { S: SECRET }, /^provider\.tsig\.algorithm: unsupported TSIG algorithm "hmac-sha1"/],
-      [{ name: 'bad name', secretEnv: 'S' }, { S: SECRET }, /^provider\.tsig\.name: "bad name" is not a valid TSIG key name/],
+      [
+        { name: 'k', secretEnv: 'S' },
+        { S: '%%%' },
+        /^provider\.tsig\.secretEnv: environment variable S does not hold a base64 secret/,
+      ],
+      [
+        { name: 'k', secretEnv: 'S', algorithm: 'hmac-sha1' },
+        { S: SECRET },
+        /^provider\.tsig\.algorithm: unsupported TSIG algorithm "hmac-sha1"/,
+      ],
+      [
+        { name: 'bad name', secretEnv: 'S' },
+        { S: SECRET },
+        /^provider\.tsig\.name: "bad name" is not a valid TSIG key name/,
+      ],
     ];
     for (const [source, env, message] of cases) {
-      const error = await loadTsigKey(source, { path: 'provider.tsig', env }).then(() => undefined, (e: unknown) => e);
+      const error = await loadTsigKey(source, { path: 'provider.tsig', env }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, JSON.stringify(source)).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain(SECRET);
@@ -154,31 +181,40 @@ describe('a key file with a typo never shows its secret', () => {
     ['a key without a name', `key { algorithm hmac-sha256; secret "${S}"; };`],
   ];
 
-  it.each(typos)('%s: the error names the line but no piece of the secret, anywhere (parse and load)', async (_label, text) => {
-    const parsed = configError(() => parseBindKeyFile(text, '/etc/seed.key'));
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-typo-'));
-    try {
-      await writeFile(path.join(dir, 'seed.key'), text);
-      const loaded = await loadTsigKey({ file: path.join(dir, 'seed.key') }, { path: 'provider.key' }).then(() => undefined, (e: unknown) => e);
-      expect(loaded).toBeInstanceOf(ConfigError);
-      for (const error of [parsed, loaded]) {
-        expect((error as Error).message).toMatch(/\/seed\.key: (line \d+: )?/);
-        for (const rendering of everyRendering(error)) {
-          expectNoPieceOf(S, rendering, 'the error');
-          expectNoPieceOf(S2, rendering, 'the error');
+  it.each(typos)(
+    '%s: the error names the line but no piece of the secret, anywhere (parse and load)',
+    async (_label, text) => {
+      const parsed = configError(() => parseBindKeyFile(text, '/etc/seed.key'));
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-typo-'));
+      try {
+        await writeFile(path.join(dir, 'seed.key'), text);
+        const loaded = await loadTsigKey({ file: path.join(dir, 'seed.key') }, { path: 'provider.key' }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(loaded).toBeInstanceOf(ConfigError);
+        for (const error of [parsed, loaded]) {
+          expect((error as Error).message).toMatch(/\/seed\.key: (line \d+: )?/);
+          for (const rendering of everyRendering(error)) {
+            expectNoPieceOf(S, rendering, 'the error');
+            expectNoPieceOf(S2, rendering, 'the error');
+          }
         }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
   it('a key-file error says its message once (config path, file, line, problem)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-once-'));
     try {
       const file = path.join(dir, 'seed.key');
       await writeFile(file, `key "k" { algorithm hmac-sha256; secret = "${S}"; };`);
-      const error = await loadTsigKey({ file }, { path: 'provider.key' }).then(() => undefined, (e: unknown) => e);
+      const error = await loadTsigKey({ file }, { path: 'provider.key' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(describeError(error)).toBe(`provider.key.file: ${file}: line 1: expected ';' but found a quoted string`);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -189,7 +225,14 @@ describe('a key file with a typo never shows its secret', () => {
 describe('the secret is never shown', () => {
   it('is redacted in JSON, inspect, console formatting, string conversion and pino logs; not enumerable', () => {
     const key = createTsigKey('seed-key', 'hmac-sha256', Buffer.from(SECRET, 'base64'));
-    const shown = [JSON.stringify(key), JSON.stringify({ provider: { key } }), inspect(key), inspect({ deep: { key } }, { depth: 5 }), format('%o %O %s', key, key, key), (key as unknown as { toString(): string }).toString()];
+    const shown = [
+      JSON.stringify(key),
+      JSON.stringify({ provider: { key } }),
+      inspect(key),
+      inspect({ deep: { key } }, { depth: 5 }),
+      format('%o %O %s', key, key, key),
+      (key as unknown as { toString(): string }).toString(),
+    ];
     let logged = '';
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => ((logged += chunk.toString()), done()) });
     createLogger('debug', sink).info({ key, tsig: key }, 'using key');
@@ -198,7 +241,11 @@ describe('the secret is never shown', () => {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(Buffer.from(SECRET, 'base64').toString('hex'));
     }
-    expect(JSON.parse(JSON.stringify(key))).toEqual({ name: 'seed-key', algorithm: 'hmac-sha256', secret: '[redacted]' });
+    expect(JSON.parse(JSON.stringify(key))).toEqual({
+      name: 'seed-key',
+      algorithm: 'hmac-sha256',
+      secret: '[redacted]',
+    });
     expect(Object.keys(key)).toEqual(['name', 'algorithm']);
     expect(Object.isFrozen(key)).toBe(true);
   });

@@ -5,6 +5,9 @@ import { startKnot } from '../../harness/knot.js';
 import { describeIfTool } from '../../harness/require-tool.js';
 import { casAndTsigScenarios } from './scenarios.js';
 
-describeIfTool(['knotd', 'knotc', 'nsupdate', 'dig', 'timeout'])('rfc2136 provider against Knot: compare-and-swap and TSIG', () => {
-  casAndTsigScenarios(() => startKnot(), { unsignedCode: 'ERR_DNS_NOTAUTH', otherZoneCode: 'ERR_TSIG_RESPONSE' });
-});
+describeIfTool(['knotd', 'knotc', 'nsupdate', 'dig', 'timeout'])(
+  'rfc2136 provider against Knot: compare-and-swap and TSIG',
+  () => {
+    casAndTsigScenarios(() => startKnot(), { unsignedCode: 'ERR_DNS_NOTAUTH', otherZoneCode: 'ERR_TSIG_RESPONSE' });
+  },
+);

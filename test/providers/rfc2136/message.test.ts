@@ -25,8 +25,12 @@ describe('UPDATE messages', () => {
     expect(msg).toMatchObject({ id: 0x4242, qr: false, opcode: OPCODE.UPDATE, rcode: 0 });
     expect(msg.flags & 0x0100).toBe(0); // RD off
     expect(msg.questions).toEqual([{ name: ZONE, type: TYPE.SOA, klass: CLASS.IN }]);
-    expect(msg.answers.map(shape)).toEqual([{ name: `api.${ZONE}`, type: TYPE.A, klass: CLASS.NONE, ttl: 0, rdlength: 0 }]);
-    expect(msg.authorities.map(shape)).toEqual([1, 2].map(() => ({ name: `api.${ZONE}`, type: TYPE.A, klass: CLASS.IN, ttl: 60, rdlength: 4 })));
+    expect(msg.answers.map(shape)).toEqual([
+      { name: `api.${ZONE}`, type: TYPE.A, klass: CLASS.NONE, ttl: 0, rdlength: 0 },
+    ]);
+    expect(msg.authorities.map(shape)).toEqual(
+      [1, 2].map(() => ({ name: `api.${ZONE}`, type: TYPE.A, klass: CLASS.IN, ttl: 60, rdlength: 4 })),
+    );
     expect(msg.authorities.map((r) => decodeRdata('A', r.rdata))).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(msg.additionals).toEqual([]);
     expect(built).toMatchObject({ prerequisites: 1, updates: 2 });
@@ -34,7 +38,9 @@ describe('UPDATE messages', () => {
 
   it('update: the exact old set as "RRset exists (value dependent)" (TTL 0), delete the RRset, add the new one', () => {
     const { msg } = update([{ kind: 'update', before: A(['10.0.0.1', '10.0.0.2']), after: A(['10.0.0.3'], 120) }]);
-    expect(msg.answers.map(shape)).toEqual([1, 2].map(() => ({ name: `api.${ZONE}`, type: TYPE.A, klass: CLASS.IN, ttl: 0, rdlength: 4 })));
+    expect(msg.answers.map(shape)).toEqual(
+      [1, 2].map(() => ({ name: `api.${ZONE}`, type: TYPE.A, klass: CLASS.IN, ttl: 0, rdlength: 4 })),
+    );
     expect(msg.answers.map((r) => decodeRdata('A', r.rdata))).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(msg.authorities.map(shape)).toEqual([
       { name: `api.${ZONE}`, type: TYPE.A, klass: CLASS.ANY, ttl: 0, rdlength: 0 },
@@ -43,10 +49,16 @@ describe('UPDATE messages', () => {
   });
 
   it('delete: the exact set as prerequisite, then delete the RRset', () => {
-    const { msg } = update([{ kind: 'delete', set: { name: `v6.${ZONE}`, type: 'AAAA', ttl: 30, values: ['2001:db8::1'] } }]);
-    expect(msg.answers.map(shape)).toEqual([{ name: `v6.${ZONE}`, type: TYPE.AAAA, klass: CLASS.IN, ttl: 0, rdlength: 16 }]);
+    const { msg } = update([
+      { kind: 'delete', set: { name: `v6.${ZONE}`, type: 'AAAA', ttl: 30, values: ['2001:db8::1'] } },
+    ]);
+    expect(msg.answers.map(shape)).toEqual([
+      { name: `v6.${ZONE}`, type: TYPE.AAAA, klass: CLASS.IN, ttl: 0, rdlength: 16 },
+    ]);
     expect(decodeRdata('AAAA', msg.answers[0]!.rdata)).toBe('2001:db8::1');
-    expect(msg.authorities.map(shape)).toEqual([{ name: `v6.${ZONE}`, type: TYPE.AAAA, klass: CLASS.ANY, ttl: 0, rdlength: 0 }]);
+    expect(msg.authorities.map(shape)).toEqual([
+      { name: `v6.${ZONE}`, type: TYPE.AAAA, klass: CLASS.ANY, ttl: 0, rdlength: 0 },
+    ]);
   });
 
   it('splits a TXT value longer than 255 bytes into character-strings', () => {
@@ -65,21 +77,47 @@ describe('UPDATE messages', () => {
       { kind: 'update', before: A(['10.0.0.1']), after: A(['10.0.0.1', '10.0.0.2']) },
       { kind: 'create', set: txt },
     ]);
-    expect(msg.answers.map((r) => [r.type, r.klass])).toEqual([[TYPE.A, CLASS.IN], [TYPE.TXT, CLASS.NONE]]);
-    expect(msg.authorities.map((r) => [r.type, r.klass])).toEqual([[TYPE.A, CLASS.ANY], [TYPE.A, CLASS.IN], [TYPE.A, CLASS.IN], [TYPE.TXT, CLASS.IN]]);
+    expect(msg.answers.map((r) => [r.type, r.klass])).toEqual([
+      [TYPE.A, CLASS.IN],
+      [TYPE.TXT, CLASS.NONE],
+    ]);
+    expect(msg.authorities.map((r) => [r.type, r.klass])).toEqual([
+      [TYPE.A, CLASS.ANY],
+      [TYPE.A, CLASS.IN],
+      [TYPE.A, CLASS.IN],
+      [TYPE.TXT, CLASS.IN],
+    ]);
   });
 });
 
 describe('folding a batch', () => {
   it('delete then create of one set becomes one transition with the first precondition', () => {
-    const t = foldChanges('rfc2136', ZONE, [{ kind: 'delete', set: A(['10.0.0.1']) }, { kind: 'create', set: A(['10.0.0.2']) }]);
+    const t = foldChanges('rfc2136', ZONE, [
+      { kind: 'delete', set: A(['10.0.0.1']) },
+      { kind: 'create', set: A(['10.0.0.2']) },
+    ]);
     expect(t).toEqual([{ name: `api.${ZONE}`, type: 'A', expected: A(['10.0.0.1']), final: A(['10.0.0.2']) }]);
   });
 
   it('a change that contradicts an earlier one in the batch is a conflict, as in the zone store', () => {
-    expect(() => foldChanges('rfc2136', ZONE, [{ kind: 'create', set: A(['10.0.0.1']) }, { kind: 'create', set: A(['10.0.0.2']) }])).toThrow(ConflictError);
-    expect(() => foldChanges('rfc2136', ZONE, [{ kind: 'delete', set: A(['10.0.0.1']) }, { kind: 'delete', set: A(['10.0.0.1']) }])).toThrow(ConflictError);
-    expect(() => foldChanges('rfc2136', ZONE, [{ kind: 'update', before: A(['10.0.0.1']), after: A(['10.0.0.2']) }, { kind: 'delete', set: A(['10.0.0.1']) }])).toThrow(ConflictError);
+    expect(() =>
+      foldChanges('rfc2136', ZONE, [
+        { kind: 'create', set: A(['10.0.0.1']) },
+        { kind: 'create', set: A(['10.0.0.2']) },
+      ]),
+    ).toThrow(ConflictError);
+    expect(() =>
+      foldChanges('rfc2136', ZONE, [
+        { kind: 'delete', set: A(['10.0.0.1']) },
+        { kind: 'delete', set: A(['10.0.0.1']) },
+      ]),
+    ).toThrow(ConflictError);
+    expect(() =>
+      foldChanges('rfc2136', ZONE, [
+        { kind: 'update', before: A(['10.0.0.1']), after: A(['10.0.0.2']) },
+        { kind: 'delete', set: A(['10.0.0.1']) },
+      ]),
+    ).toThrow(ConflictError);
   });
 
   it('rejects invalid records and names outside the zone as usage errors', () => {

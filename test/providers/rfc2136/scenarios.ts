@@ -6,7 +6,18 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addAddress, modifyRecordSet, removeAddress } from '../../../src/providers/cas.js';
 import { createTsigKey, type TsigKey } from '../../../src/providers/rfc2136/key.js';
 import { ConflictError, ProviderError, type DnsProvider } from '../../../src/providers/types.js';
-import { aSet, dig, keyOf, providerFor, readSet, resolveAll, soaSerial, sorted, wrongSecretKey, type ZoneServer } from './helpers.js';
+import {
+  aSet,
+  dig,
+  keyOf,
+  providerFor,
+  readSet,
+  resolveAll,
+  soaSerial,
+  sorted,
+  wrongSecretKey,
+  type ZoneServer,
+} from './helpers.js';
 
 export interface ScenarioExpectations {
   /** Code of the error an unsigned update gets (BIND: REFUSED, Knot: NOTAUTH). */
@@ -52,7 +63,9 @@ export function casAndTsigScenarios(start: () => Promise<ZoneServer>, expected: 
     expect(seen?.values).toEqual(['10.1.0.11', '10.1.0.12', '10.1.0.13']);
     await server.setRecords('stale', 'A', ['10.1.0.11', '10.1.0.12', '10.1.0.14']);
     const serial = await soaSerial(server);
-    const error = await expectError(provider.apply([{ kind: 'update', before: seen!, after: aSet(name('stale'), [...seen!.values, '10.1.0.15']) }]));
+    const error = await expectError(
+      provider.apply([{ kind: 'update', before: seen!, after: aSet(name('stale'), [...seen!.values, '10.1.0.15']) }]),
+    );
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.code).toBe('ERR_CONFLICT');
     expect(error.message).toContain(`${name('stale')} A`);
@@ -112,7 +125,9 @@ export function casAndTsigScenarios(start: () => Promise<ZoneServer>, expected: 
       expect((await readSet(provider, name('pool'), 'A'))?.values).toEqual([seed]);
       expect(await dig(server, name('pool'), 'A')).toEqual([seed]);
       expect(await resolveAll(server, name('pool'), 'A')).toEqual([seed]);
-      console.info(`${WRITERS} writers: add attempts ${added.map((r) => r.attempts).join(',')}; remove attempts ${removed.map((r) => r.attempts).join(',')}`);
+      console.info(
+        `${WRITERS} writers: add attempts ${added.map((r) => r.attempts).join(',')}; remove attempts ${removed.map((r) => r.attempts).join(',')}`,
+      );
     } finally {
       await Promise.all(writers.map((w) => w.close()));
     }
@@ -141,13 +156,21 @@ export function casAndTsigScenarios(start: () => Promise<ZoneServer>, expected: 
     const bad = wrongSecretKey(server);
     const cases = [
       { key: bad, code: 'ERR_TSIG_BADSIG', says: /secret does not match/ },
-      { key: createTsigKey('nobody-knows-me', 'hmac-sha256', bad.secret), code: 'ERR_TSIG_BADKEY', says: /does not know TSIG key nobody-knows-me/ },
+      {
+        key: createTsigKey('nobody-knows-me', 'hmac-sha256', bad.secret),
+        code: 'ERR_TSIG_BADKEY',
+        says: /does not know TSIG key nobody-knows-me/,
+      },
     ];
     for (const c of cases) {
       // Over UDP the unsigned BADSIG/BADKEY is not believed at once (it could be forged): the provider waits
       // for a signed answer until its deadline (attempts × timeoutMs), so keep that short here.
       const p = providerFor(server, c.key, { timeoutMs: 400 });
-      const error = await expectError(p.apply([{ kind: 'update', before: aSet(name('auth'), ['10.5.0.1']), after: aSet(name('auth'), ['10.5.0.9']) }]));
+      const error = await expectError(
+        p.apply([
+          { kind: 'update', before: aSet(name('auth'), ['10.5.0.1']), after: aSet(name('auth'), ['10.5.0.9']) },
+        ]),
+      );
       expect(error.code).toBe(c.code);
       expect(error.message).toMatch(c.says);
       expect(error.message).toContain(c.key.name);
@@ -162,7 +185,11 @@ export function casAndTsigScenarios(start: () => Promise<ZoneServer>, expected: 
 
   it('a clock an hour off is rejected as BADTIME (clock skew)', async () => {
     const skewed = providerFor(server, key, { now: () => Date.now() + 3600_000 });
-    const error = await expectError(skewed.apply([{ kind: 'update', before: aSet(name('auth'), ['10.5.0.1']), after: aSet(name('auth'), ['10.5.0.8']) }]));
+    const error = await expectError(
+      skewed.apply([
+        { kind: 'update', before: aSet(name('auth'), ['10.5.0.1']), after: aSet(name('auth'), ['10.5.0.8']) },
+      ]),
+    );
     expect(error.code).toBe('ERR_TSIG_BADTIME');
     expect(error.message).toMatch(/clock/);
     expect(await dig(server, name('auth'), 'A')).toEqual(['10.5.0.1']);

@@ -54,22 +54,34 @@ describe('UDP', () => {
   it('with only answers that fail authenticate, waits out the deadline, then says none authenticated (retryable)', async () => {
     const f = await fake({ udp: (msg, reply) => reply(answerTo(msg, 2)) });
     const t0 = Date.now();
-    const error = await failure(exchange(server(f), buildQuery('a.seed.test', 'A').message, { timeoutMs: 100, udpAttempts: 2, authenticate: () => false }));
+    const error = await failure(
+      exchange(server(f), buildQuery('a.seed.test', 'A').message, {
+        timeoutMs: 100,
+        udpAttempts: 2,
+        authenticate: () => false,
+      }),
+    );
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
     expect(error.code).toBe('ERR_DNS_UNVERIFIED');
     expect(error.labels.has('retryable')).toBe(true);
-    expect(error.message).toMatch(/no answer from 127\.0\.0\.1:\d+ over UDP authenticated within 2 attempt\(s\) of 100 ms; 2 answer\(s\) did not/);
+    expect(error.message).toMatch(
+      /no answer from 127\.0\.0\.1:\d+ over UDP authenticated within 2 attempt\(s\) of 100 ms; 2 answer\(s\) did not/,
+    );
     expect(f.udpSeen).toHaveLength(2);
   });
 
   it('times out (bounded) when only spoofed answers come, saying what it ignored', async () => {
     const f = await fake({ udp: (msg, reply) => reply(answerTo(msg, 2, { id: (msg.readUInt16BE(0) + 1) & 0xffff })) });
     const t0 = Date.now();
-    const error = await failure(exchange(server(f), buildQuery('a.seed.test', 'A').message, { timeoutMs: 100, udpAttempts: 3 }));
+    const error = await failure(
+      exchange(server(f), buildQuery('a.seed.test', 'A').message, { timeoutMs: 100, udpAttempts: 3 }),
+    );
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(error.code).toBe('ERR_DNS_TIMEOUT');
     expect(error.labels.has('retryable')).toBe(true);
-    expect(error.message).toMatch(/after 3 attempt\(s\) of 100 ms \(ignored 3 unusable answer\(s\), last: ID \d+ instead of \d+\)/);
+    expect(error.message).toMatch(
+      /after 3 attempt\(s\) of 100 ms \(ignored 3 unusable answer\(s\), last: ID \d+ instead of \d+\)/,
+    );
     expect(f.udpSeen).toHaveLength(3);
   });
 
@@ -80,11 +92,16 @@ describe('UDP', () => {
     expect(lastOctet(answer.raw)).toBe(1);
     expect(f.udpSeen).toEqual([query, query, query]);
     const g = await fake({ udp: (msg, reply, count) => count === 3 && reply(answerTo(msg)) });
-    expect((await failure(exchange(server(g), query, { timeoutMs: 100, udpAttempts: 2 }))).code).toBe('ERR_DNS_TIMEOUT');
+    expect((await failure(exchange(server(g), query, { timeoutMs: 100, udpAttempts: 2 }))).code).toBe(
+      'ERR_DNS_TIMEOUT',
+    );
   });
 
   it('falls back to TCP when the answer is truncated', async () => {
-    const f = await fake({ udp: (msg, reply) => reply(answerTo(msg, 1, { tc: true })), tcp: ([msg], s) => s.write(frame(answerTo(msg!, 7))) });
+    const f = await fake({
+      udp: (msg, reply) => reply(answerTo(msg, 1, { tc: true })),
+      tcp: ([msg], s) => s.write(frame(answerTo(msg!, 7))),
+    });
     const answer = await exchange(server(f), buildQuery('a.seed.test', 'A').message, { timeoutMs: 1000 });
     expect(answer).toMatchObject({ via: 'tcp', truncatedUdp: true });
     expect(lastOctet(answer.raw)).toBe(7);
@@ -106,7 +123,9 @@ describe('UDP', () => {
   it('reports an unreachable server (ICMP port unreachable) quickly', async () => {
     const port = await freePort();
     const t0 = Date.now();
-    const error = await failure(exchange({ host: '127.0.0.1', port }, buildQuery('a.seed.test', 'A').message, { timeoutMs: 2000 }));
+    const error = await failure(
+      exchange({ host: '127.0.0.1', port }, buildQuery('a.seed.test', 'A').message, { timeoutMs: 2000 }),
+    );
     expect(error.code).toBe('ERR_DNS_UNREACHABLE');
     expect(Date.now() - t0).toBeLessThan(1000);
   });
@@ -117,7 +136,11 @@ describe('TCP', () => {
     const f = await fake({
       framesPerReply: 3,
       tcp: (frames, s) => {
-        const bytes = Buffer.concat([frame(answerTo(frames[2]!, 3)), frame(answerTo(frames[0]!, 1)), frame(answerTo(frames[1]!, 2))]);
+        const bytes = Buffer.concat([
+          frame(answerTo(frames[2]!, 3)),
+          frame(answerTo(frames[0]!, 1)),
+          frame(answerTo(frames[1]!, 2)),
+        ]);
         for (let i = 0; i < bytes.length; i += 7) s.write(bytes.subarray(i, i + 7));
       },
     });
@@ -130,7 +153,9 @@ describe('TCP', () => {
   it('gives up after bounded attempts on a server that never answers, and closes its connections', async () => {
     const f = await fake({ tcp: () => undefined });
     const t0 = Date.now();
-    const error = await failure(exchangeTcp(server(f), [buildQuery('a.seed.test', 'A').message], { timeoutMs: 150, tcpAttempts: 2 }));
+    const error = await failure(
+      exchangeTcp(server(f), [buildQuery('a.seed.test', 'A').message], { timeoutMs: 150, tcpAttempts: 2 }),
+    );
     expect(error.code).toBe('ERR_DNS_TIMEOUT');
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(f.tcpConnections).toBe(2);
@@ -140,9 +165,15 @@ describe('TCP', () => {
 
   it('reports a connection closed before the answer, and a malformed answer', async () => {
     const closing = await fake({ tcp: (_frames, s) => s.end() });
-    expect((await failure(exchangeTcp(server(closing), [buildQuery('a.seed.test', 'A').message], { timeoutMs: 1000 }))).code).toBe('ERR_DNS_BAD_RESPONSE');
-    const garbage = await fake({ tcp: ([msg], s) => s.write(frame(Buffer.concat([answerTo(msg!), Buffer.from([1, 2, 3])]))) });
-    const error = await failure(exchangeTcp(server(garbage), [buildQuery('a.seed.test', 'A').message], { timeoutMs: 1000 }));
+    expect(
+      (await failure(exchangeTcp(server(closing), [buildQuery('a.seed.test', 'A').message], { timeoutMs: 1000 }))).code,
+    ).toBe('ERR_DNS_BAD_RESPONSE');
+    const garbage = await fake({
+      tcp: ([msg], s) => s.write(frame(Buffer.concat([answerTo(msg!), Buffer.from([1, 2, 3])]))),
+    });
+    const error = await failure(
+      exchangeTcp(server(garbage), [buildQuery('a.seed.test', 'A').message], { timeoutMs: 1000 }),
+    );
     expect(error.code).toBe('ERR_DNS_BAD_RESPONSE');
     expect(error.labels.has('badPeer')).toBe(true);
     expect(garbage.tcpConnections).toBe(1); // a malformed answer is not retried
@@ -152,7 +183,9 @@ describe('TCP', () => {
     const f = await fake({ tcp: () => undefined });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('stop now')), 50);
-    const error = await failure(exchangeTcp(server(f), [buildQuery('a.seed.test', 'A').message], { timeoutMs: 5000, signal: controller.signal }));
+    const error = await failure(
+      exchangeTcp(server(f), [buildQuery('a.seed.test', 'A').message], { timeoutMs: 5000, signal: controller.signal }),
+    );
     expect(error.message).toBe('stop now');
   });
 });

@@ -42,8 +42,16 @@ async function startResponder(algorithm: TsigAlgorithm): Promise<Responder> {
     r.opcodes.push(request.opcode);
     if (!verdict.ok) return;
     const q = request.questions[0]!;
-    const answers = request.opcode === OPCODE.QUERY ? [{ name: q.name, type: TYPE.A, klass: CLASS.IN, ttl: 60, rdata: Buffer.from([10, 9, 9, 9]) }] : [];
-    const unsigned = encodeMessage({ id: request.id, flags: 0x8000 | (request.opcode << 11) | 0x0400, questions: [q], answers });
+    const answers =
+      request.opcode === OPCODE.QUERY
+        ? [{ name: q.name, type: TYPE.A, klass: CLASS.IN, ttl: 60, rdata: Buffer.from([10, 9, 9, 9]) }]
+        : [];
+    const unsigned = encodeMessage({
+      id: request.id,
+      flags: 0x8000 | (request.opcode << 11) | 0x0400,
+      questions: [q],
+      answers,
+    });
     const out = Buffer.from(signMessage(unsigned, r.key, { requestMac: verdict.tsig.mac }).message);
     if (r.tamper) out[out.length - 20]! ^= 0x01; // inside the MAC
     socket.send(out, from.port, from.address);
@@ -54,7 +62,11 @@ async function startResponder(algorithm: TsigAlgorithm): Promise<Responder> {
 const secretArg = (r: Responder): string => `${r.key.algorithm}:${r.key.name}:${r.key.secret.toString('base64')}`;
 
 async function dig(r: Responder): Promise<string> {
-  const { stdout } = await run('dig', ['-y', secretArg(r), '@127.0.0.1', '-p', String(r.port), '+tries=1', '+time=2', 'x.seed.test', 'A'], { timeout: 10_000 });
+  const { stdout } = await run(
+    'dig',
+    ['-y', secretArg(r), '@127.0.0.1', '-p', String(r.port), '+tries=1', '+time=2', 'x.seed.test', 'A'],
+    { timeout: 10_000 },
+  );
   return stdout;
 }
 
@@ -96,16 +108,19 @@ describeIfTool(['dig', 'nsupdate'])('TSIG interoperability with BIND tools', () 
     expect(out).toMatch(/tsig verify failure|could not be validated/i);
   });
 
-  it.each([0, 1])('nsupdate: its signed UPDATE verifies here and our signed answer satisfies it (responder %i)', async (i) => {
-    const r = responders[i]!;
-    r.tamper = false;
-    const ok = await nsupdate(r);
-    expect(r.opcodes.at(-1)).toBe(OPCODE.UPDATE);
-    expect(r.verdicts.at(-1)).toMatchObject({ ok: true });
-    expect(ok.code, ok.stderr).toBe(0);
-    r.tamper = true;
-    const bad = await nsupdate(r);
-    expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/tsig|signature/i);
-  });
+  it.each([0, 1])(
+    'nsupdate: its signed UPDATE verifies here and our signed answer satisfies it (responder %i)',
+    async (i) => {
+      const r = responders[i]!;
+      r.tamper = false;
+      const ok = await nsupdate(r);
+      expect(r.opcodes.at(-1)).toBe(OPCODE.UPDATE);
+      expect(r.verdicts.at(-1)).toMatchObject({ ok: true });
+      expect(ok.code, ok.stderr).toBe(0);
+      r.tamper = true;
+      const bad = await nsupdate(r);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/tsig|signature/i);
+    },
+  );
 });

@@ -10,7 +10,8 @@ import { buildQuery } from '../../../src/providers/rfc2136/message.js';
 import { signMessage, verifyRequest, verifyResponse, type SignedMessage } from '../../../src/providers/rfc2136/tsig.js';
 
 const NOW = 1_700_000_000_000;
-const keyOf = (algorithm: 'hmac-sha256' | 'hmac-sha512', name = 'test-key'): TsigKey => createTsigKey(name, algorithm, Buffer.alloc(32, 7));
+const keyOf = (algorithm: 'hmac-sha256' | 'hmac-sha512', name = 'test-key'): TsigKey =>
+  createTsigKey(name, algorithm, Buffer.alloc(32, 7));
 
 /** A server's answer to `request`: one A record, signed with `key` over the request's MAC. */
 function answer(request: SignedMessage, key: TsigKey, options: { error?: number; nowMs?: number } = {}): Buffer {
@@ -21,10 +22,15 @@ function answer(request: SignedMessage, key: TsigKey, options: { error?: number;
     questions: [q],
     answers: [{ name: q.name, type: TYPE.A, klass: CLASS.IN, ttl: 30, rdata: Buffer.from([10, 0, 0, 1]) }],
   });
-  return signMessage(unsigned, key, { requestMac: request.mac, nowMs: options.nowMs ?? NOW, ...(options.error ? { error: options.error } : {}) }).message;
+  return signMessage(unsigned, key, {
+    requestMac: request.mac,
+    nowMs: options.nowMs ?? NOW,
+    ...(options.error ? { error: options.error } : {}),
+  }).message;
 }
 
-const verdictOf = (raw: Buffer, request: SignedMessage, nowMs = NOW) => verifyResponse(raw, decodeMessage(raw), request, { nowMs });
+const verdictOf = (raw: Buffer, request: SignedMessage, nowMs = NOW) =>
+  verifyResponse(raw, decodeMessage(raw), request, { nowMs });
 
 /** Replaces the MAC of the message's trailing TSIG record (keeping everything else). */
 function withMac(raw: Buffer, mac: Buffer): Buffer {
@@ -37,7 +43,10 @@ function withMac(raw: Buffer, mac: Buffer): Buffer {
   const size = Buffer.alloc(2);
   size.writeUInt16BE(mac.length);
   const rdata = Buffer.concat([fixed, size, mac, tail]);
-  return Buffer.concat([raw.subarray(0, t.offset), encodeRecord({ name: t.name, type: t.type, klass: t.klass, ttl: t.ttl, rdata })]);
+  return Buffer.concat([
+    raw.subarray(0, t.offset),
+    encodeRecord({ name: t.name, type: t.type, klass: t.klass, ttl: t.ttl, rdata }),
+  ]);
 }
 
 describe('TSIG signing', () => {
@@ -64,14 +73,17 @@ describe('TSIG signing', () => {
     expect(signed.message.readUInt16BE(10)).toBe(1);
   });
 
-  it.each(['hmac-sha256', 'hmac-sha512'] as const)('%s: a server verifies the request and the client verifies the answer', (algorithm) => {
-    const key = keyOf(algorithm);
-    const request = signMessage(buildQuery('a.seed.test', 'A').message, key, { nowMs: NOW });
-    const server = verifyRequest(request.message, decodeMessage(request.message), key, { nowMs: NOW + 5000 });
-    expect(server.ok).toBe(true);
-    expect(request.mac).toHaveLength(algorithm === 'hmac-sha256' ? 32 : 64);
-    expect(verdictOf(answer(request, key), request)).toMatchObject({ ok: true });
-  });
+  it.each(['hmac-sha256', 'hmac-sha512'] as const)(
+    '%s: a server verifies the request and the client verifies the answer',
+    (algorithm) => {
+      const key = keyOf(algorithm);
+      const request = signMessage(buildQuery('a.seed.test', 'A').message, key, { nowMs: NOW });
+      const server = verifyRequest(request.message, decodeMessage(request.message), key, { nowMs: NOW + 5000 });
+      expect(server.ok).toBe(true);
+      expect(request.mac).toHaveLength(algorithm === 'hmac-sha256' ? 32 : 64);
+      expect(verdictOf(answer(request, key), request)).toMatchObject({ ok: true });
+    },
+  );
 });
 
 describe('TSIG response verification rejects', () => {
@@ -130,16 +142,27 @@ describe('TSIG response verification rejects', () => {
     const notLast = Buffer.concat([good, extra]);
     notLast.writeUInt16BE(2, 10);
     expect(verdictOf(notLast, request)).toMatchObject({ ok: false, reason: 'malformed' });
-    expect(verdictOf(answer(request, keyOf('hmac-sha256', 'other-key')), request)).toMatchObject({ ok: false, reason: 'key' });
+    expect(verdictOf(answer(request, keyOf('hmac-sha256', 'other-key')), request)).toMatchObject({
+      ok: false,
+      reason: 'key',
+    });
     expect(verdictOf(answer(request, keyOf('hmac-sha512')), request)).toMatchObject({ ok: false, reason: 'algorithm' });
     expect(t.type).toBe(TYPE.TSIG);
   });
 
   /** A `rcode` answer to `request` carrying TSIG error `error`, signed with `signer` (its MAC replaced by `mac` when given). */
-  const tsigErrorAnswer = (rcode: number, error: number, options: { signer?: TsigKey; mac?: Buffer; nowMs?: number } = {}): Buffer => {
+  const tsigErrorAnswer = (
+    rcode: number,
+    error: number,
+    options: { signer?: TsigKey; mac?: Buffer; nowMs?: number } = {},
+  ): Buffer => {
     const q = decodeMessage(request.message).questions[0]!;
     const raw = encodeMessage({ id: request.id, flags: 0x8000 | rcode, questions: [q] });
-    const signed = signMessage(raw, options.signer ?? key, { requestMac: request.mac, nowMs: options.nowMs ?? NOW, error }).message;
+    const signed = signMessage(raw, options.signer ?? key, {
+      requestMac: request.mac,
+      nowMs: options.nowMs ?? NOW,
+      error,
+    }).message;
     return options.mac === undefined ? signed : withMac(signed, options.mac);
   };
 
@@ -153,16 +176,34 @@ describe('TSIG response verification rejects', () => {
 
   it('a TSIG error without a MAC is not read as the server speaking, unless it is NOTAUTH with BADSIG/BADKEY', () => {
     // The forgeries of the hostile-network pass: NOERROR/BADTIME and NOTAUTH/BADTIME with an empty MAC.
-    expect(verdictOf(tsigErrorAnswer(0, TSIG_ERROR.BADTIME, { mac: Buffer.alloc(0) }), request)).toMatchObject({ ok: false, reason: 'mac', detail: /without a MAC/ });
-    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADTIME, { mac: Buffer.alloc(0) }), request)).toMatchObject({ ok: false, reason: 'mac' });
-    expect(verdictOf(tsigErrorAnswer(0, TSIG_ERROR.BADSIG, { mac: Buffer.alloc(0) }), request)).toMatchObject({ ok: false, reason: 'mac' });
+    expect(verdictOf(tsigErrorAnswer(0, TSIG_ERROR.BADTIME, { mac: Buffer.alloc(0) }), request)).toMatchObject({
+      ok: false,
+      reason: 'mac',
+      detail: /without a MAC/,
+    });
+    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADTIME, { mac: Buffer.alloc(0) }), request)).toMatchObject({
+      ok: false,
+      reason: 'mac',
+    });
+    expect(verdictOf(tsigErrorAnswer(0, TSIG_ERROR.BADSIG, { mac: Buffer.alloc(0) }), request)).toMatchObject({
+      ok: false,
+      reason: 'mac',
+    });
   });
 
   it('a signed TSIG error counts only when its MAC verifies; a BADTIME answer signed by the key is authentic', () => {
     const later = NOW + 3600_000; // the server's clock is an hour ahead of our request's time
-    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADTIME, { nowMs: later }), request)).toMatchObject({ ok: false, reason: 'error' });
-    const forged = tsigErrorAnswer(9, TSIG_ERROR.BADTIME, { signer: createTsigKey('test-key', 'hmac-sha256', randomBytes(32)) });
+    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADTIME, { nowMs: later }), request)).toMatchObject({
+      ok: false,
+      reason: 'error',
+    });
+    const forged = tsigErrorAnswer(9, TSIG_ERROR.BADTIME, {
+      signer: createTsigKey('test-key', 'hmac-sha256', randomBytes(32)),
+    });
     expect(verdictOf(forged, request)).toMatchObject({ ok: false, reason: 'mac' });
-    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADSIG, { mac: randomBytes(32) }), request)).toMatchObject({ ok: false, reason: 'mac' });
+    expect(verdictOf(tsigErrorAnswer(9, TSIG_ERROR.BADSIG, { mac: randomBytes(32) }), request)).toMatchObject({
+      ok: false,
+      reason: 'mac',
+    });
   });
 });

@@ -4,7 +4,11 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { afterEach, beforeEach } from 'vitest';
-import { createRoute53Provider, type Route53Provider, type Route53ProviderOptions } from '../../../src/providers/route53/index.js';
+import {
+  createRoute53Provider,
+  type Route53Provider,
+  type Route53ProviderOptions,
+} from '../../../src/providers/route53/index.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { Route53Model, type Route53ModelOptions } from '../../aws/route53-model.js';
 import { testRoute53Client } from '../../aws/sdk-env.js';
@@ -66,7 +70,11 @@ export function useWorld(modelOptions: Route53ModelOptions = {}): World {
   const world = {} as World;
   beforeEach(() => {
     world.time = fakeTime();
-    world.model = new Route53Model({ zones: [{ id: ZONE_ID, name: ZONE }], clock: () => world.time.now(), ...modelOptions });
+    world.model = new Route53Model({
+      zones: [{ id: ZONE_ID, name: ZONE }],
+      clock: () => world.time.now(),
+      ...modelOptions,
+    });
     world.model.install();
     world.provider = (overrides = {}) =>
       createRoute53Provider({
@@ -90,13 +98,20 @@ export function userRecords(model: Route53Model): ResourceRecordSet[] {
 
 export const a = (values: string[], ttl = 30, name = NAME): RecordSet => ({ name, type: 'A', ttl, values });
 export const aaaa = (values: string[], ttl = 30, name = NAME): RecordSet => ({ name, type: 'AAAA', ttl, values });
-export const marker = (owner = OWNER): RecordSet => ({ name: MARKER, type: 'TXT', ttl: 30, values: [`seedkeeper/v1 owner=${owner}`] });
+export const marker = (owner = OWNER): RecordSet => ({
+  name: MARKER,
+  type: 'TXT',
+  ttl: 30,
+  values: [`seedkeeper/v1 owner=${owner}`],
+});
 
 /** `n` distinct addresses: 10.a.b.c for v4, 2001:db8::n for v6. */
 export function addresses(n: number, family: 4 | 6 = 4, offset = 0): string[] {
   return Array.from({ length: n }, (_, k) => {
     const i = k + offset + 1;
-    return family === 4 ? `10.${Math.floor(i / 65536) % 256}.${Math.floor(i / 256) % 256}.${i % 256}` : `2001:db8::${i.toString(16)}`;
+    return family === 4
+      ? `10.${Math.floor(i / 65536) % 256}.${Math.floor(i / 256) % 256}.${i % 256}`
+      : `2001:db8::${i.toString(16)}`;
   });
 }
 

@@ -31,7 +31,10 @@ describe('route53: waiting for INSYNC', () => {
     const p = world.provider({ waitForInsync: { timeoutMs: 1500, pollMs: 1000 } });
     const error = await p.apply([{ kind: 'create', set: a(['10.0.0.1']) }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ code: 'ERR_ROUTE53_INSYNC_TIMEOUT', message: expect.stringContaining('still PENDING after 1500 ms (3 polls') });
+    expect(error).toMatchObject({
+      code: 'ERR_ROUTE53_INSYNC_TIMEOUT',
+      message: expect.stringContaining('still PENDING after 1500 ms (3 polls'),
+    });
     expect((error as ProviderError).hasLabel('retryable')).toBe(true);
     expect(world.model.callsOf('GetChange').map((c) => c.at)).toEqual([200, 1200, 1500]);
     expect(plain(await p.read([NAME]))).toEqual([a(['10.0.0.1'])]);
@@ -41,7 +44,9 @@ describe('route53: waiting for INSYNC', () => {
     const p = world.provider({ waitForInsync: { timeoutMs: 60_000, pollMs: 1000 } });
     const writer = world.provider();
     await writer.apply([{ kind: 'create', set: a(['10.0.0.1']) }]);
-    await expect(p.waitForInsync(writer.lastChangeId!, { timeoutMs: 500 })).rejects.toMatchObject({ code: 'ERR_ROUTE53_INSYNC_TIMEOUT' });
+    await expect(p.waitForInsync(writer.lastChangeId!, { timeoutMs: 500 })).rejects.toMatchObject({
+      code: 'ERR_ROUTE53_INSYNC_TIMEOUT',
+    });
     expect(world.model.callsOf('GetChange')).toHaveLength(2);
   });
 
@@ -53,6 +58,11 @@ describe('route53: waiting for INSYNC', () => {
     expect(statuses() - before).toBe(4);
     world.model.injectThrottling(2);
     await p.waitForInsync(p.lastChangeId!);
-    expect(world.model.callsOf('GetChange').slice(-3).map((c) => c.error)).toEqual(['Throttling', 'Throttling', undefined]);
+    expect(
+      world.model
+        .callsOf('GetChange')
+        .slice(-3)
+        .map((c) => c.error),
+    ).toEqual(['Throttling', 'Throttling', undefined]);
   });
 });

@@ -19,14 +19,23 @@ const member = (id: string, ip: string, ttl = 30): ResourceRecordSet => ({
   ResourceRecords: [{ Value: ip }],
 });
 const lastBatch = () =>
-  (world.model.callsOf('ChangeResourceRecordSets').at(-1)!.input as { ChangeBatch: { Changes: { Action: string; ResourceRecordSet: ResourceRecordSet }[] } }).ChangeBatch.Changes.map(
-    (c) => [c.Action, c.ResourceRecordSet.SetIdentifier ?? c.ResourceRecordSet.Type, c.ResourceRecordSet.ResourceRecords?.[0]?.Value],
-  );
+  (
+    world.model.callsOf('ChangeResourceRecordSets').at(-1)!.input as {
+      ChangeBatch: { Changes: { Action: string; ResourceRecordSet: ResourceRecordSet }[] };
+    }
+  ).ChangeBatch.Changes.map((c) => [
+    c.Action,
+    c.ResourceRecordSet.SetIdentifier ?? c.ResourceRecordSet.Type,
+    c.ResourceRecordSet.ResourceRecords?.[0]?.Value,
+  ]);
 const members = () => userRecords(world.model).filter((r) => r.Type === 'A');
 
 async function seed(ids: Record<string, string>): Promise<RecordSet> {
   const p = perNode();
-  await p.apply([{ kind: 'create', set: marker() }, { kind: 'create', set: withIds(a(Object.keys(ids)), ids) }]);
+  await p.apply([
+    { kind: 'create', set: marker() },
+    { kind: 'create', set: withIds(a(Object.keys(ids)), ids) },
+  ]);
   const [set] = await p.read([NAME]);
   return set!;
 }
@@ -42,7 +51,9 @@ describe('route53 per-node: one record per member', () => {
   it('adds a member with one CREATE of its record, touching no other record', async () => {
     const before = await seed({ '10.0.0.1': 'i-aaa', '10.0.0.2': 'i-bbb' });
     const others = members();
-    await perNode().apply([{ kind: 'update', before, after: withIds(a(['10.0.0.1', '10.0.0.2', '10.0.0.3']), { '10.0.0.3': 'i-ccc' }) }]);
+    await perNode().apply([
+      { kind: 'update', before, after: withIds(a(['10.0.0.1', '10.0.0.2', '10.0.0.3']), { '10.0.0.3': 'i-ccc' }) },
+    ]);
     expect(lastBatch()).toEqual([['CREATE', 'i-ccc', '10.0.0.3']]);
     expect(members()).toEqual([...others, member('i-ccc', '10.0.0.3')]);
   });
@@ -54,17 +65,27 @@ describe('route53 per-node: one record per member', () => {
     expect(members()).toEqual([member('i-aaa', '10.0.0.1'), member('i-ccc', '10.0.0.3')]);
   });
 
-  it('never touches another writer\'s member added since the read', async () => {
+  it("never touches another writer's member added since the read", async () => {
     const before = await seed({ '10.0.0.1': 'i-aaa' });
-    await world.provider({ mode: 'per-node' }).apply([{ kind: 'update', before, after: withIds(a(['10.0.0.1', '10.0.0.5']), { '10.0.0.5': 'i-eee' }) }]);
+    await world
+      .provider({ mode: 'per-node' })
+      .apply([{ kind: 'update', before, after: withIds(a(['10.0.0.1', '10.0.0.5']), { '10.0.0.5': 'i-eee' }) }]);
     // This writer still believes the set is {10.0.0.1}: adding its own member leaves i-eee alone.
-    await perNode().apply([{ kind: 'update', before, after: withIds(a(['10.0.0.1', '10.0.0.7']), { '10.0.0.7': 'i-ggg' }) }]);
+    await perNode().apply([
+      { kind: 'update', before, after: withIds(a(['10.0.0.1', '10.0.0.7']), { '10.0.0.7': 'i-ggg' }) },
+    ]);
     expect(members().map((r) => r.SetIdentifier)).toEqual(['i-aaa', 'i-eee', 'i-ggg']);
   });
 
   it('re-creates a member whose address changed under the same id in one unit (DELETE then CREATE)', async () => {
     const before = await seed({ '10.0.0.1': 'node-1', '10.0.0.2': 'node-2' });
-    await perNode().apply([{ kind: 'update', before, after: withIds(a(['10.0.0.2', '10.0.0.9']), { '10.0.0.2': 'node-2', '10.0.0.9': 'node-1' }) }]);
+    await perNode().apply([
+      {
+        kind: 'update',
+        before,
+        after: withIds(a(['10.0.0.2', '10.0.0.9']), { '10.0.0.2': 'node-2', '10.0.0.9': 'node-1' }),
+      },
+    ]);
     expect(lastBatch()).toEqual([
       ['DELETE', 'node-1', '10.0.0.1'],
       ['CREATE', 'node-1', '10.0.0.9'],
@@ -97,7 +118,10 @@ describe('route53 per-node: one record per member', () => {
     const v4 = addresses(100);
     const v6 = addresses(100, 6);
     const ids = (ips: string[]) => Object.fromEntries(ips.map((ip, i) => [ip, `i-${i}`]));
-    await perNode().apply([{ kind: 'create', set: withIds(a(v4), ids(v4)) }, { kind: 'create', set: { name: NAME, type: 'AAAA', ttl: 30, values: v6, ids: ids(v6) } }]);
+    await perNode().apply([
+      { kind: 'create', set: withIds(a(v4), ids(v4)) },
+      { kind: 'create', set: { name: NAME, type: 'AAAA', ttl: 30, values: v6, ids: ids(v6) } },
+    ]);
     const p = perNode();
     const before = world.model.callsOf('ListResourceRecordSets').length;
     const sets = await p.read([NAME]);
@@ -107,6 +131,9 @@ describe('route53 per-node: one record per member', () => {
 
   it('refuses a name that holds a simple record', async () => {
     await world.provider().apply([{ kind: 'create', set: a(['10.0.0.1']) }]);
-    await expect(perNode().read([NAME])).rejects.toMatchObject({ code: 'ERR_ROUTE53_ROUTING_POLICY', message: expect.stringContaining('simple record') });
+    await expect(perNode().read([NAME])).rejects.toMatchObject({
+      code: 'ERR_ROUTE53_ROUTING_POLICY',
+      message: expect.stringContaining('simple record'),
+    });
   });
 });

@@ -19,7 +19,11 @@ async function plan(p: Route53Provider, desired: readonly DesiredMember[]): Prom
 }
 
 /** One reconcile as the registrar runs it: read, plan, apply; re-read and re-plan on a conflict. */
-async function reconcile(p: Route53Provider, desired: readonly DesiredMember[], beforeApply?: () => Promise<void>): Promise<number> {
+async function reconcile(
+  p: Route53Provider,
+  desired: readonly DesiredMember[],
+  beforeApply?: () => Promise<void>,
+): Promise<number> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const next = await plan(p, desired);
     if (next.changes.length === 0) return attempt;
@@ -58,7 +62,11 @@ describe.each<Route53Mode>(['shared', 'per-node'])('plan + route53 provider (%s)
     expect(settled.changes).toEqual([]);
     expect(settled.published).toEqual({ A: ['10.0.0.2', '10.0.0.4'], AAAA: ['2001:db8::3'] });
     if (mode === 'per-node') {
-      expect(userRecords(world.model).filter((r) => r.Type !== 'TXT').map((r) => r.SetIdentifier)).toEqual(['i-2', 'i-4', 'i-3']);
+      expect(
+        userRecords(world.model)
+          .filter((r) => r.Type !== 'TXT')
+          .map((r) => r.SetIdentifier),
+      ).toEqual(['i-2', 'i-4', 'i-3']);
     }
   });
 
@@ -68,7 +76,13 @@ describe.each<Route53Mode>(['shared', 'per-node'])('plan + route53 provider (%s)
     const intruder = async (): Promise<void> => {
       const other = world.provider({ mode });
       const [A] = await other.read([NAME]);
-      await other.apply([{ kind: 'update', before: A!, after: { ...A!, values: [...A!.values, '10.0.0.9'], ids: { '10.0.0.9': 'i-9' } } }]);
+      await other.apply([
+        {
+          kind: 'update',
+          before: A!,
+          after: { ...A!, values: [...A!.values, '10.0.0.9'], ids: { '10.0.0.9': 'i-9' } },
+        },
+      ]);
     };
     const attempts = await reconcile(p, v2, intruder);
     // shared: the compare-and-swap lost and was re-planned; per-node: member records never conflict.

@@ -8,7 +8,8 @@ import { NAME, a, addresses, plain, useWorld } from './helpers.js';
 
 const world = useWorld();
 
-const refused = () => world.model.callsOf('ChangeResourceRecordSets').filter((c) => c.error === 'InvalidChangeBatch').length;
+const refused = () =>
+  world.model.callsOf('ChangeResourceRecordSets').filter((c) => c.error === 'InvalidChangeBatch').length;
 
 describe('route53 shared: concurrent writers', () => {
   it('two writers adding their own address at once both end up in the record', async () => {
@@ -33,8 +34,12 @@ describe('route53 shared: concurrent writers', () => {
     await world.provider().apply([{ kind: 'create', set: a(initial) }]);
     const adds = addresses(8);
     const writers = [
-      ...adds.map((ip) => addAddress(world.provider(), NAME, ip, 30, { maxAttempts: 30, baseDelayMs: 1, maxDelayMs: 5 })),
-      ...initial.slice(0, 2).map((ip) => removeAddress(world.provider(), NAME, ip, { maxAttempts: 30, baseDelayMs: 1, maxDelayMs: 5 })),
+      ...adds.map((ip) =>
+        addAddress(world.provider(), NAME, ip, 30, { maxAttempts: 30, baseDelayMs: 1, maxDelayMs: 5 }),
+      ),
+      ...initial
+        .slice(0, 2)
+        .map((ip) => removeAddress(world.provider(), NAME, ip, { maxAttempts: 30, baseDelayMs: 1, maxDelayMs: 5 })),
     ];
     await Promise.all(writers);
     const [record] = await world.provider().read([NAME]);

@@ -13,10 +13,16 @@ const world = useWorld();
 describe('route53 shared: round trips through read()', () => {
   it('creates the record and its marker in one batch, and reads them back canonically', async () => {
     const p = world.provider();
-    await p.apply([{ kind: 'create', set: marker() }, { kind: 'create', set: a(['10.0.0.2', '10.0.0.1']) }, { kind: 'create', set: aaaa(['2001:DB8::1']) }]);
+    await p.apply([
+      { kind: 'create', set: marker() },
+      { kind: 'create', set: a(['10.0.0.2', '10.0.0.1']) },
+      { kind: 'create', set: aaaa(['2001:DB8::1']) },
+    ]);
     expect(world.model.callsOf('ChangeResourceRecordSets')).toHaveLength(1);
     expect(await p.read([NAME, MARKER])).toEqual([a(['10.0.0.1', '10.0.0.2']), aaaa(['2001:db8::1']), marker()]);
-    expect(userRecords(world.model).find((r) => r.Type === 'TXT')?.ResourceRecords).toEqual([{ Value: `"seedkeeper/v1 owner=prod-registrar"` }]);
+    expect(userRecords(world.model).find((r) => r.Type === 'TXT')?.ResourceRecords).toEqual([
+      { Value: `"seedkeeper/v1 owner=prod-registrar"` },
+    ]);
     expect(p.lastChangeId).toMatch(/^\/change\//);
   });
 
@@ -25,14 +31,21 @@ describe('route53 shared: round trips through read()', () => {
     await p.apply([{ kind: 'create', set: a(['10.0.0.1']) }]);
     const [before] = await p.read([NAME]);
     await p.apply([{ kind: 'update', before: before!, after: a(['10.0.0.1', '10.0.0.3'], 60) }]);
-    const changes = (world.model.callsOf('ChangeResourceRecordSets').at(-1)!.input as { ChangeBatch: { Changes: { Action: string }[] } }).ChangeBatch.Changes;
+    const changes = (
+      world.model.callsOf('ChangeResourceRecordSets').at(-1)!.input as {
+        ChangeBatch: { Changes: { Action: string }[] };
+      }
+    ).ChangeBatch.Changes;
     expect(changes.map((c) => c.Action)).toEqual(['DELETE', 'CREATE']);
     expect(plain(await p.read([NAME]))).toEqual([a(['10.0.0.1', '10.0.0.3'], 60)]);
   });
 
   it('deletes exactly, and reads nothing back', async () => {
     const p = world.provider();
-    await p.apply([{ kind: 'create', set: a(['10.0.0.1']) }, { kind: 'create', set: marker() }]);
+    await p.apply([
+      { kind: 'create', set: a(['10.0.0.1']) },
+      { kind: 'create', set: marker() },
+    ]);
     const sets = await p.read([NAME, MARKER]);
     await p.apply(sets.map((set) => ({ kind: 'delete' as const, set })));
     expect(await p.read([NAME, MARKER])).toEqual([]);
@@ -46,7 +59,15 @@ describe('route53 shared: round trips through read()', () => {
     // The same text as two character strings, written by another tool.
     const other = { ...raw, ResourceRecords: [{ Value: `"seedkeeper/v1 " "owner=prod-registrar"` }] };
     await testRoute53Client().send(
-      new ChangeResourceRecordSetsCommand({ HostedZoneId: ZONE_ID, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: raw }, { Action: 'CREATE', ResourceRecordSet: other }] } }),
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: ZONE_ID,
+        ChangeBatch: {
+          Changes: [
+            { Action: 'DELETE', ResourceRecordSet: raw },
+            { Action: 'CREATE', ResourceRecordSet: other },
+          ],
+        },
+      }),
     );
     const [read] = await p.read([MARKER]);
     expect(read).toEqual(marker());
@@ -56,12 +77,18 @@ describe('route53 shared: round trips through read()', () => {
 
   it('reads a name and its marker with one listing when they are neighbours, and pages through long listings', async () => {
     const p = world.provider();
-    await p.apply([{ kind: 'create', set: marker() }, { kind: 'create', set: a(['10.0.0.1']) }]);
+    await p.apply([
+      { kind: 'create', set: marker() },
+      { kind: 'create', set: a(['10.0.0.1']) },
+    ]);
     const before = world.model.callsOf('ListResourceRecordSets').length;
     await p.read([NAME, MARKER]);
     expect(world.model.callsOf('ListResourceRecordSets').length - before).toBe(1);
     // 700 unrelated names between the apex and the seed name's neighbour: the far name still reads right.
-    const filler = addresses(700).map((ip, i) => ({ kind: 'create' as const, set: a([ip], 30, `n${String(i).padStart(3, '0')}.example.com`) }));
+    const filler = addresses(700).map((ip, i) => ({
+      kind: 'create' as const,
+      set: a([ip], 30, `n${String(i).padStart(3, '0')}.example.com`),
+    }));
     await p.apply(filler);
     const lists = world.model.callsOf('ListResourceRecordSets').length;
     const [far, near] = await p.read(['n699.example.com', 'n000.example.com']);
@@ -80,19 +107,29 @@ describe('route53 shared: compare-and-swap and errors', () => {
     await world.provider().apply([{ kind: 'update', before: seen!, after: a(['10.0.0.1', '10.0.0.2']) }]);
     const stale = p.apply([{ kind: 'update', before: seen!, after: a(['10.0.0.1', '10.0.0.3']) }]);
     await expect(stale).rejects.toBeInstanceOf(ConflictError);
-    await expect(stale).rejects.toMatchObject({ code: 'ERR_CONFLICT', message: expect.stringContaining('do not match') });
+    await expect(stale).rejects.toMatchObject({
+      code: 'ERR_CONFLICT',
+      message: expect.stringContaining('do not match'),
+    });
     expect(plain(await p.read([NAME]))).toEqual([a(['10.0.0.1', '10.0.0.2'])]);
   });
 
   it('turns CREATE of an existing record into ConflictError', async () => {
     await world.provider().apply([{ kind: 'create', set: a(['10.0.0.1']) }]);
-    await expect(world.provider().apply([{ kind: 'create', set: a(['10.0.0.2']) }])).rejects.toBeInstanceOf(ConflictError);
+    await expect(world.provider().apply([{ kind: 'create', set: a(['10.0.0.2']) }])).rejects.toBeInstanceOf(
+      ConflictError,
+    );
   });
 
   it('maps refusals that retrying cannot fix to usage errors', async () => {
     const p = world.provider();
-    world.model.injectError(() => serviceError('AccessDenied', 'User is not authorized to perform route53:ChangeResourceRecordSets', 403));
-    await expect(p.apply([{ kind: 'create', set: a(['10.0.0.1']) }])).rejects.toMatchObject({ code: 'ERR_ROUTE53_ACCESS_DENIED', message: expect.stringContaining(ZONE_ID) });
+    world.model.injectError(() =>
+      serviceError('AccessDenied', 'User is not authorized to perform route53:ChangeResourceRecordSets', 403),
+    );
+    await expect(p.apply([{ kind: 'create', set: a(['10.0.0.1']) }])).rejects.toMatchObject({
+      code: 'ERR_ROUTE53_ACCESS_DENIED',
+      message: expect.stringContaining(ZONE_ID),
+    });
     const noZone = world.provider({ hostedZoneId: 'ZMISSING' });
     const error = await noZone.read([NAME]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
@@ -100,22 +137,33 @@ describe('route53 shared: compare-and-swap and errors', () => {
     expect((error as ProviderError).hasLabel('usage')).toBe(true);
     // A simple record where multivalue records live: Route 53 refuses it, and no re-read would help.
     await world.provider({ mode: 'per-node' }).apply([{ kind: 'create', set: a(['10.0.0.1'], 30, 'mv.example.com') }]);
-    const bad = await p.apply([{ kind: 'create', set: a(['10.0.0.2'], 30, 'mv.example.com') }]).catch((e: unknown) => e);
+    const bad = await p
+      .apply([{ kind: 'create', set: a(['10.0.0.2'], 30, 'mv.example.com') }])
+      .catch((e: unknown) => e);
     expect(bad).not.toBeInstanceOf(ConflictError);
     expect(bad).toMatchObject({ code: 'ERR_ROUTE53_INVALID', message: expect.stringContaining('InvalidChangeBatch') });
     expect((bad as ProviderError).hasLabel('usage')).toBe(true);
   });
 
   it('refuses a shared record over 400 values, pointing at maxRecordSize', async () => {
-    const error = await world.provider().apply([{ kind: 'create', set: a(addresses(401)) }]).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_ROUTE53_TOO_MANY_VALUES', message: expect.stringContaining('maxRecordSize') });
+    const error = await world
+      .provider()
+      .apply([{ kind: 'create', set: a(addresses(401)) }])
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'ERR_ROUTE53_TOO_MANY_VALUES',
+      message: expect.stringContaining('maxRecordSize'),
+    });
     expect(world.model.callsOf('ChangeResourceRecordSets')).toHaveLength(0);
   });
 
   it('refuses names outside the zone and records with a routing policy at its name', async () => {
     await expect(world.provider().read(['seed.elsewhere.org'])).rejects.toMatchObject({ code: 'ERR_NOT_IN_ZONE' });
     await world.provider({ mode: 'per-node' }).apply([{ kind: 'create', set: a(['10.0.0.1']) }]);
-    await expect(world.provider().read([NAME])).rejects.toMatchObject({ code: 'ERR_ROUTE53_ROUTING_POLICY', message: expect.stringContaining('per-node') });
+    await expect(world.provider().read([NAME])).rejects.toMatchObject({
+      code: 'ERR_ROUTE53_ROUTING_POLICY',
+      message: expect.stringContaining('per-node'),
+    });
   });
 
   it('refuses to work once closed', async () => {

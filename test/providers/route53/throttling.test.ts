@@ -20,7 +20,14 @@ describe('route53: throttling and retries', () => {
     world.model.injectThrottling(3);
     world.model.injectPriorRequestNotComplete(2);
     await p.apply([{ kind: 'create', set: a(['10.0.0.1', '10.0.0.2']) }]);
-    expect(changeCalls().map((c) => c.error)).toEqual(['Throttling', 'Throttling', 'Throttling', 'PriorRequestNotComplete', 'PriorRequestNotComplete', undefined]);
+    expect(changeCalls().map((c) => c.error)).toEqual([
+      'Throttling',
+      'Throttling',
+      'Throttling',
+      'PriorRequestNotComplete',
+      'PriorRequestNotComplete',
+      undefined,
+    ]);
     expect(p.stats).toEqual({ requests: 6, retries: 5, throttled: 5 });
     // random() = 0.5: backoff k = 0.5 * min(10000, 200 * 2^k); never closer than 200 ms (5 requests/s).
     const times = changeCalls().map((c) => c.at!);
@@ -34,7 +41,10 @@ describe('route53: throttling and retries', () => {
     world.model.injectThrottling(3);
     const error = await p.apply([{ kind: 'create', set: a(['10.0.0.1']) }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ code: 'ERR_ROUTE53_THROTTLED', message: expect.stringContaining('after 3 attempts') });
+    expect(error).toMatchObject({
+      code: 'ERR_ROUTE53_THROTTLED',
+      message: expect.stringContaining('after 3 attempts'),
+    });
     expect((error as ProviderError).hasLabel('retryable')).toBe(true);
     expect(userRecords(world.model)).toEqual([]);
     await p.apply([{ kind: 'create', set: a(['10.0.0.1']) }]);

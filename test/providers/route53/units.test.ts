@@ -1,7 +1,12 @@
 /**
  * Small pure parts of the Route 53 provider: name and TXT spelling, error classification, options.
  */
-import { InvalidChangeBatch, NoSuchHostedZone, PriorRequestNotComplete, ThrottlingException } from '@aws-sdk/client-route-53';
+import {
+  InvalidChangeBatch,
+  NoSuchHostedZone,
+  PriorRequestNotComplete,
+  ThrottlingException,
+} from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import {
@@ -51,13 +56,19 @@ describe('route53 codec', () => {
 
 describe('route53 error classification', () => {
   it('tells conflicts from other refusals', () => {
-    const conflict = new InvalidChangeBatch({ message: 'x', messages: ["Tried to create resource record set [name='a.', type='A'] but it already exists"], ...meta });
+    const conflict = new InvalidChangeBatch({
+      message: 'x',
+      messages: ["Tried to create resource record set [name='a.', type='A'] but it already exists"],
+      ...meta,
+    });
     const other = new InvalidChangeBatch({ message: 'RRSet with DNS name a. is not permitted in zone b.', ...meta });
     expect(isConflict(conflict)).toBe(true);
     expect(isConflict(other)).toBe(false);
     expect(toProviderError(conflict, 'w', 'Z1')).toBeInstanceOf(ConflictError);
     expect(toProviderError(other, 'w', 'Z1')).toMatchObject({ code: 'ERR_ROUTE53_INVALID' });
-    expect(toProviderError(new NoSuchHostedZone({ message: 'no', ...meta }), 'w', 'Z1')).toMatchObject({ code: 'ERR_ROUTE53_NO_SUCH_ZONE' });
+    expect(toProviderError(new NoSuchHostedZone({ message: 'no', ...meta }), 'w', 'Z1')).toMatchObject({
+      code: 'ERR_ROUTE53_NO_SUCH_ZONE',
+    });
   });
 
   it('retries throttling, a busy zone, 5xx and connection failures, nothing else', () => {
@@ -100,6 +111,8 @@ describe('route53 options and zone lookup', () => {
 
   it('finds a hosted zone id by name', async () => {
     await expect(findHostedZoneId(testRoute53Client(), 'Example.com')).resolves.toBe('Z0TEST');
-    await expect(findHostedZoneId(testRoute53Client(), 'nowhere.org')).rejects.toMatchObject({ code: 'ERR_ROUTE53_NO_SUCH_ZONE' });
+    await expect(findHostedZoneId(testRoute53Client(), 'nowhere.org')).rejects.toMatchObject({
+      code: 'ERR_ROUTE53_NO_SUCH_ZONE',
+    });
   });
 });

@@ -82,7 +82,12 @@ export class OfficialClient {
       this.waiting.delete(id);
     });
     void this.exited.then(() => {
-      this.outcomeResolve?.({ type: 'connectError', ms: 0, code: -1, message: `driver exited: ${this.stderrTail.slice(-2000)}` });
+      this.outcomeResolve?.({
+        type: 'connectError',
+        ms: 0,
+        code: -1,
+        message: `driver exited: ${this.stderrTail.slice(-2000)}`,
+      });
       for (const resolve of this.waiting.values()) resolve({ code: -1, message: 'driver exited' });
       this.waiting.clear();
     });
@@ -142,7 +147,11 @@ export class OfficialClient {
   }
 
   /** Poll getNodes() until `accept` holds (bounded by time and by count). */
-  async waitForNodes(accept: (nodes: OfficialNode[]) => boolean, timeoutMs = 10_000, intervalMs = 100): Promise<OfficialNode[]> {
+  async waitForNodes(
+    accept: (nodes: OfficialNode[]) => boolean,
+    timeoutMs = 10_000,
+    intervalMs = 100,
+  ): Promise<OfficialNode[]> {
     const deadline = Date.now() + timeoutMs;
     let nodes: OfficialNode[] = [];
     for (let i = 0; i < Math.ceil(timeoutMs / intervalMs) + 1; i++) {
