@@ -1,6 +1,7 @@
 /**
  * seedkeeper as a library. Client side: discovery (`discover`, `Cluster`, `probe`). Registration side: the
- * pipeline pieces (sources, health, plan, providers), the registrar, and the node agent.
+ * pipeline pieces (sources, health, plan, providers), the registrar, and the node agent. The AWS SDK parts
+ * (Route 53 provider, Auto Scaling group source) live in `seedkeeper/aws`, so this entry never loads the SDK.
  */
 export * from './discovery/index.js';
 export {
@@ -39,9 +40,7 @@ export type { RecordChange, RecordSet, RecordType } from './records/types.js';
 export { modifyRecordSet, addAddress, removeAddress } from './providers/cas.js';
 export { createEmbeddedProvider, startEmbeddedDnsServer, type EmbeddedDnsServer } from './providers/embedded/index.js';
 export { createRfc2136Provider, loadTsigKey, type TsigKey } from './providers/rfc2136/index.js';
-export { createRoute53Provider } from './providers/route53/index.js';
 export { createClusterSource, createStaticSource, type Candidate, type Source } from './sources/index.js';
-export { createAsgSource } from './sources/aws-asg.js';
 export { Registrar, type ReconcileOutcome } from './registrar/registrar.js';
 export { buildRegistrar, type RegistrarRuntime } from './registrar/build.js';
 export { loadConfig, validateConfig } from './registrar/config.js';

@@ -30,13 +30,16 @@ writeFileSync(
 );
 
 let runs = 0;
-function loadedBy(args: readonly string[]): Promise<{ code: number; urls: string[] }> {
+function loadedBy(
+  args: readonly string[],
+  entry: readonly string[] = [BIN],
+): Promise<{ code: number; urls: string[] }> {
   const log = path.join(dir, `loaded-${++runs}.txt`);
   writeFileSync(log, '');
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', pathToFileURL(register).href, BIN, ...args],
+      ['--import', pathToFileURL(register).href, ...entry, ...args],
       { timeout: 20_000, env: { ...process.env, SEEDKEEPER_TEST_LOADED: log } },
       (error) => {
         const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
@@ -81,6 +84,25 @@ describe('lazy command loading', () => {
       expect(matching(urls, '/dist/cli/commands/').map((u) => path.basename(u))).toContain(`${command}.js`);
       expect(matching(urls, '@aws-sdk')).toEqual([]);
     }
+  });
+
+  it('importing the library does not load the AWS SDK; seedkeeper/aws does', async () => {
+    const load = (entry: string) =>
+      loadedBy(
+        [],
+        [
+          '--input-type=module',
+          '-e',
+          `await import(${JSON.stringify(fileURLToPath(new URL(entry, import.meta.url)))});`,
+        ],
+      );
+    const library = await load('../../dist/index.js');
+    expect(library.code).toBe(0);
+    expect(matching(library.urls, '/dist/discovery/').length).toBeGreaterThan(0);
+    expect(matching(library.urls, '@aws-sdk')).toEqual([]);
+    const aws = await load('../../dist/aws/index.js');
+    expect(aws.code).toBe(0);
+    expect(matching(aws.urls, '@aws-sdk/client-route-53').length).toBeGreaterThan(0);
   });
 
   it('help <command> shows that command; an unknown command exits 2', async () => {

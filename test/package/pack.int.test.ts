@@ -104,6 +104,7 @@ describe('npm pack tarball', { timeout: 360_000 }, () => {
       'dist/lambda/index.mjs',
       'dist/aerospike/index.js',
       'dist/aerospike/index.d.ts',
+      'dist/aws/index.js',
       'LICENSE',
       'CHANGELOG.md',
       'README.md',
@@ -199,8 +200,9 @@ process.exit(0);`,
       `import { discover, type DiscoveryOptions } from 'seedkeeper';
 import { SeedRecord, type SeedRecordProps } from 'seedkeeper/cdk';
 import { connect, type SeededClient } from 'seedkeeper/aerospike';
+import { createRoute53Provider, createAsgSource } from 'seedkeeper/aws';
 const options: DiscoveryOptions = { clusterName: 'x' };
-export const used: [typeof discover, typeof SeedRecord, typeof connect, SeedRecordProps | undefined, SeededClient | undefined, DiscoveryOptions] = [discover, SeedRecord, connect, undefined, undefined, options];
+export const used: [typeof discover, typeof SeedRecord, typeof connect, SeedRecordProps | undefined, SeededClient | undefined, DiscoveryOptions, typeof createRoute53Provider, typeof createAsgSource] = [discover, SeedRecord, connect, undefined, undefined, options, createRoute53Provider, createAsgSource];
 `,
     );
     const tsc = await run(
