@@ -10,7 +10,7 @@ import type { ReconcileFence } from '../reconcile/once.js';
 import type { Candidate, Source } from '../sources/types.js';
 import type { BackoffPolicy } from '../time/backoff.js';
 import type { Clock } from '../time/clock.js';
-import type { RegistrarStateView } from '../web/registrar-view.js';
+import type { RegistrarStateView, ReplicaStatusView } from '../web/registrar-view.js';
 import type { RegistrarMetrics } from './metrics.js';
 import type { OutageGuardOptions, OutagePhase } from './outage-guard.js';
 import type { WriteNotVisible } from './write-check.js';
@@ -50,7 +50,12 @@ export interface RegistrarOptions {
   /** Jitter source for retries (tests). Default Math.random. */
   readonly random?: () => number;
   /** With replicas: only the lease holder plans and writes, fenced by the lease (src/registrar/leadership.ts). */
-  readonly leadership?: { start(): void; isLeader(): boolean; readonly fence: ReconcileFence };
+  readonly leadership?: {
+    start(): void;
+    isLeader(): boolean;
+    status(): ReplicaStatusView;
+    readonly fence: ReconcileFence;
+  };
 }
 
 /** The first and largest pause of the registrar's retries after failed reconciles. */

@@ -107,6 +107,7 @@ export class Registrar extends EventEmitter<RegistrarEvents> {
       writesNotVisible: this.writesNotVisible,
       lastWriteNotVisible: this.lastWriteNotVisible,
       lastError: this.lastOutcome?.error,
+      replicas: this.options.leadership?.status(),
     };
   }
 

@@ -29,11 +29,8 @@ export interface MemberSpec {
   readonly member: boolean;
 }
 
-export interface PeerView {
-  readonly nodeId: string;
-  readonly access: readonly HostPort[];
-  readonly alternate: readonly HostPort[];
-}
+/** How one member appears in another's peers list. */
+export type PeerView = Pick<MemberSpec, 'nodeId' | 'access' | 'alternate'>;
 
 export interface NodeClusterView {
   readonly nodeId: string;

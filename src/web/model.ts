@@ -123,7 +123,15 @@ export function buildStatus(input: StatusInput): StatusV1 {
           ? { at: state.lastWriteNotVisible.writtenAt, sets: [...state.lastWriteNotVisible.sets] }
           : null,
       },
-      replicas: { mode: 'single', leader: null, term: null, leaseAgeMs: null },
+      replicas: state.replicas
+        ? {
+            mode: state.replicas.role,
+            replica: state.replicas.replica,
+            leader: state.replicas.holder ?? null,
+            term: state.replicas.term ?? null,
+            leaseAgeMs: state.replicas.leaseAgeMs ?? null,
+          }
+        : { mode: 'single', replica: null, leader: null, term: null, leaseAgeMs: null },
     },
     record: {
       name: state.name,

@@ -19,6 +19,16 @@ export interface ReconcileView {
 }
 
 /** A read-only picture of the registrar, computed on demand. */
+/** This replica's part in the lease (registrar replicas); absent for a single registrar. */
+export interface ReplicaStatusView {
+  readonly replica: string;
+  readonly role: 'leader' | 'follower';
+  /** The lease holder as last read or written. */
+  readonly holder: string | undefined;
+  readonly term: number | undefined;
+  readonly leaseAgeMs: number | undefined;
+}
+
 export interface RegistrarStateView {
   readonly name: string;
   readonly policy: PlanPolicy;
@@ -33,6 +43,8 @@ export interface RegistrarStateView {
   /** Acknowledged writes that the next read did not show, and the last such case. */
   readonly writesNotVisible: number;
   readonly lastWriteNotVisible: { readonly writtenAt: number; readonly sets: readonly string[] } | undefined;
+  /** With replicas on: this replica's role and the lease; undefined for a single registrar. */
+  readonly replicas?: ReplicaStatusView | undefined;
 }
 
 /** A registrar as the status page sees it: its state, and the two events that change what the page shows. */

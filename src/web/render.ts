@@ -84,7 +84,15 @@ function recordSection(s: StatusV1): string {
     r.lastChangedAt === null
       ? 'not since this process started'
       : `${clock(r.lastChangedAt)} UTC (${ago(r.lastChangedAt, s.generatedAt)})`;
-  const replicas = s.registrar.replicas.mode === 'single' ? 'single replica (no lease)' : '';
+  const rep = s.registrar.replicas;
+  const replicas =
+    rep.mode === 'single'
+      ? 'single replica (no lease)'
+      : `replica ${e(rep.replica ?? '')}: <strong>${rep.mode}</strong>` +
+        (rep.leader
+          ? `, lease held by ${e(rep.leader)} (term ${rep.term ?? '?'}` +
+            (rep.leaseAgeMs === null ? ')' : `, renewed ${(rep.leaseAgeMs / 1000).toFixed(1)} s ago)`)
+          : ', no live lease');
   const unseen = s.registrar.writesNotVisible;
   const writes =
     unseen.count === 0

@@ -130,12 +130,13 @@ export interface StatusV1 {
       readonly count: number;
       readonly last: { readonly at: number; readonly sets: readonly string[] } | null;
     };
-    /** Replicas and the lease arrive later; a single replica for now. */
+    /** `single` without replicas; else this replica's role, the lease holder, its term and the lease's age. */
     readonly replicas: {
-      readonly mode: 'single';
-      readonly leader: null;
-      readonly term: null;
-      readonly leaseAgeMs: null;
+      readonly mode: 'single' | 'leader' | 'follower';
+      readonly replica: string | null;
+      readonly leader: string | null;
+      readonly term: number | null;
+      readonly leaseAgeMs: number | null;
     };
   };
   readonly record: RecordStatus;

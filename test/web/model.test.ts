@@ -123,6 +123,27 @@ describe('buildStatus', () => {
     expect(s.registrar.replicas.mode).toBe('single');
   });
 
+  it('with replicas, shows the role of this replica, the lease holder, term and lease age (model and page)', () => {
+    const replicas = { replica: 'reg-b', role: 'follower', holder: 'reg-a', term: 4, leaseAgeMs: 2500 } as const;
+    const r = buildStatus({
+      state: { ...state(undefined), replicas },
+      history: new StatusHistory(),
+      answers: [],
+      serial: 7,
+      now: NOW,
+    });
+    expect(r.registrar.replicas).toEqual({
+      mode: 'follower',
+      replica: 'reg-b',
+      leader: 'reg-a',
+      term: 4,
+      leaseAgeMs: 2500,
+    });
+    const html = renderMain(r);
+    expect(html).toContain('replica reg-b: <strong>follower</strong>, lease held by reg-a (term 4, renewed 2.5 s ago)');
+    expect(html).not.toContain('single replica');
+  });
+
   it('lists every candidate once, with all its sources, verdict, streak, last probe and why', () => {
     expect(s.candidates.map((c) => [c.key, c.sources, c.verdict, c.why.code, c.why.published])).toEqual([
       ['10.0.0.1:3000', ['cluster'], 'healthy', 'healthy', true],
