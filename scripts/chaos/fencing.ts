@@ -29,6 +29,8 @@ export interface FencingCheck {
   /** Applied updates that changed something other than the lease (each one judged). */
   readonly recordWrites: number;
   readonly leaseWrites: number;
+  /** Updates refused because the lease was not the text they carried (countLeaseRefusals). */
+  readonly leaseRefusals?: number;
   readonly violations: Violation[];
 }
 
@@ -66,6 +68,22 @@ export function parseUpdateLog(text: string): AppliedUpdate[] {
     approved.delete(client!);
   }
   return updates.map(({ at, signer, changes }) => ({ at, signer, changes }));
+}
+
+/**
+ * Updates BIND refused because the lease prerequisite failed (`update unsuccessful: <lease>/TXT: 'RRset
+ * exists (value dependent)' prerequisite not satisfied`): fenced writes of an ex-holder, and lease CAS races
+ * lost. Shows the fencing case happened, not only that nothing slipped through.
+ */
+export function countLeaseRefusals(text: string, leaseName: string): number {
+  const lease = leaseName.replace(/\.$/, '').toLowerCase();
+  let n = 0;
+  for (const line of text.split('\n')) {
+    const m =
+      / update unsuccessful: ([^/\s]+)\/TXT: 'RRset exists \(value dependent\)' prerequisite not satisfied/.exec(line);
+    if (m && m[1]!.replace(/\.$/, '').toLowerCase() === lease) n++;
+  }
+  return n;
 }
 
 /** The holder named by a lease TXT as BIND logs it (`TXT "holder=r1 until=5 term=1"`), and whether it was given up. */

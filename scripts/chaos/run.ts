@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LEASE_LABEL } from '../../src/lease/codec.js';
 import { FAULTS, type FaultDef } from './faults.js';
-import { checkFencing, parseUpdateLog, type FencingCheck } from './fencing.js';
+import { checkFencing, countLeaseRefusals, parseUpdateLog, type FencingCheck } from './fencing.js';
 import { sameAddresses, type Violation } from './invariants.js';
 import { dnsQuery, Monitor, type MonitorCounts } from './monitor.js';
 import { Prng } from './prng.js';
@@ -185,7 +185,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     monitor.stop();
     let fencing: FencingCheck | undefined;
     if (replicas > 1) {
-      fencing = checkFencing(parseUpdateLog(await world.bind.updateLog()), `${LEASE_LABEL}.${RECORD}`);
+      const updateLog = await world.bind.updateLog();
+      const leaseName = `${LEASE_LABEL}.${RECORD}`;
+      fencing = {
+        ...checkFencing(parseUpdateLog(updateLog), leaseName),
+        leaseRefusals: countLeaseRefusals(updateLog, leaseName),
+      };
       for (const v of fencing.violations) monitor.report(v);
     }
     return {
@@ -202,6 +207,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         updates: fencing.updates,
         recordWrites: fencing.recordWrites,
         leaseWrites: fencing.leaseWrites,
+        leaseRefusals: fencing.leaseRefusals,
       },
       unexpectedExits,
     };

@@ -57,7 +57,8 @@ describeIfTool(['named'])('chaos run (BIND 9, one registrar, simulated cluster)'
     console.log(
       `chaos seed 13, 3 replicas: ${result.faults.filter((f) => f.appliedAt !== undefined).length} faults applied, ` +
         `${result.counts.checks} checks, ${result.fencing?.updates} applied updates judged ` +
-        `(${result.fencing?.recordWrites} record, ${result.fencing?.leaseWrites} lease), ${result.violations.length} violations, ` +
+        `(${result.fencing?.recordWrites} record, ${result.fencing?.leaseWrites} lease), ` +
+        `${result.fencing?.leaseRefusals} refused by the lease prerequisite, ${result.violations.length} violations, ` +
         `${Math.round((result.endedAt - result.startedAt) / 1000)} s`,
     );
   }, 240_000);

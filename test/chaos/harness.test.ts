@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFencing, parseUpdateLog } from '../../scripts/chaos/fencing.js';
+import { checkFencing, countLeaseRefusals, parseUpdateLog } from '../../scripts/chaos/fencing.js';
 import { checkAnswer, sameAddresses } from '../../scripts/chaos/invariants.js';
 import { Monitor } from '../../scripts/chaos/monitor.js';
 import { Prng } from '../../scripts/chaos/prng.js';
@@ -217,6 +217,7 @@ describe('checkFencing (BIND update log against the lease)', () => {
   it('flags an unsigned write and ignores lines that are not applied changes', () => {
     const unsigned = `2026-12-05T09:11:02.000Z client @0xcc 127.0.0.1#4000: updating zone 'seed.test/IN': adding an RR at 'db.seed.test' A 127.0.0.9`;
     const result = checkFencing(parseUpdateLog([...noise, unsigned].join('\n')), lease);
+    expect(countLeaseRefusals([...noise, unsigned].join('\n'), lease)).toBe(1);
     expect(result.updates).toBe(1);
     expect(result.violations[0]!.detail).toContain('(no key)');
   });
