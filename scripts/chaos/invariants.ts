@@ -12,7 +12,7 @@ export type Answer =
   /** No verdict about the record: timeout, refused, SERVFAIL. */
   | { readonly kind: 'no-answer'; readonly code: string };
 
-export type ViolationKind = 'empty' | 'nxdomain' | 'not-a-member' | 'not-converged';
+export type ViolationKind = 'empty' | 'nxdomain' | 'not-a-member' | 'not-converged' | 'non-holder-write';
 
 export interface Violation {
   readonly kind: ViolationKind;

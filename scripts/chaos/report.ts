@@ -36,6 +36,7 @@ export function chaosReport(r: ChaosResult): string {
     `| ticks skipped (8 queries in flight) | ${r.counts.skipped} |`,
     `| initial convergence | ${r.initialConvergenceMs} ms |`,
     `| convergence after undo: median / p95 / max | ${quantile(converged, 0.5) ?? '-'} / ${quantile(converged, 0.95) ?? '-'} / ${converged.at(-1) ?? '-'} ms |`,
+    `| updates BIND applied, judged against the lease (record writes / lease writes) | ${r.fencing ? `${r.fencing.updates} (${r.fencing.recordWrites} / ${r.fencing.leaseWrites}); ${r.fencing.leaseRefusals ?? 0} refused by the lease prerequisite` : 'not checked (one registrar)'} |`,
     `| final convergence | ${r.finalConvergedMs ?? 'not reached'} ms |`,
     `| registrar exits without a fault | ${r.unexpectedExits.length} |`,
     '',

@@ -4,7 +4,9 @@
  * Every wait is bounded; the world is closed whatever happens.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LEASE_LABEL } from '../../src/lease/codec.js';
 import { FAULTS, type FaultDef } from './faults.js';
+import { checkFencing, countLeaseRefusals, parseUpdateLog, type FencingCheck } from './fencing.js';
 import { sameAddresses, type Violation } from './invariants.js';
 import { dnsQuery, Monitor, type MonitorCounts } from './monitor.js';
 import { Prng } from './prng.js';
@@ -53,6 +55,8 @@ export interface ChaosResult {
   readonly counts: MonitorCounts;
   readonly violations: readonly Violation[];
   readonly finalConvergedMs: number | undefined;
+  /** With replicas: every update BIND applied, judged against the lease in force (its violations are in `violations`). */
+  readonly fencing: Omit<FencingCheck, 'violations'> | undefined;
   /** Registrar processes found dead without a fault (restarted). */
   readonly unexpectedExits: readonly { readonly at: number; readonly id: string; readonly log: string }[];
 }
@@ -179,6 +183,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       });
     await sleep(250); // a few more checks of the settled record
     monitor.stop();
+    let fencing: FencingCheck | undefined;
+    if (replicas > 1) {
+      const updateLog = await world.bind.updateLog();
+      const leaseName = `${LEASE_LABEL}.${RECORD}`;
+      fencing = {
+        ...checkFencing(parseUpdateLog(updateLog), leaseName),
+        leaseRefusals: countLeaseRefusals(updateLog, leaseName),
+      };
+      for (const v of fencing.violations) monitor.report(v);
+    }
     return {
       seed: options.seed,
       options: { durationMs: options.durationMs, nodes, replicas, timing, boundMs },
@@ -189,6 +203,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       counts: monitor.snapshot(),
       violations: [...monitor.violations],
       finalConvergedMs,
+      fencing: fencing && {
+        updates: fencing.updates,
+        recordWrites: fencing.recordWrites,
+        leaseWrites: fencing.leaseWrites,
+        leaseRefusals: fencing.leaseRefusals,
+      },
       unexpectedExits,
     };
   } finally {

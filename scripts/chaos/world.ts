@@ -1,8 +1,8 @@
 /**
  * What the chaos run acts on: real BIND 9 on loopback with TSIG, the simulated cluster (nodes on distinct
  * loopback addresses 127.0.0.x, one shared port), a stranger node of another cluster at a spare address in
- * the registrar's static list (it must never be published), and a list of registrar processes. With one
- * entry today; replicas are more entries in `registrars`, each with its own id (and, later, its lease).
+ * the registrar's static list (it must never be published), and a list of registrar processes: one
+ * entry per replica, each with its own id, lease identity and TSIG key.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -84,7 +84,9 @@ export class ChaosWorld {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-chaos-'));
     const cleanup: (() => Promise<void>)[] = [() => rm(dir, { recursive: true, force: true })];
     try {
-      const bind = await createChaosBind(ZONE, options.maxLifetimeSec);
+      const ids = Array.from({ length: options.replicas }, (_, i) => `r${i + 1}`);
+      // Replicas sign with a key each, so that BIND's log names who wrote (scripts/chaos/fencing.ts).
+      const bind = await createChaosBind(ZONE, options.maxLifetimeSec, options.replicas > 1 ? ids : []);
       cleanup.unshift(() => bind.close());
       await bind.start();
       const ips = Array.from({ length: options.nodes }, (_, i) => `127.0.0.${options.ipBase + i}`);
@@ -121,7 +123,7 @@ export class ChaosWorld {
           type: 'rfc2136',
           server: `127.0.0.1:${bind.port}`,
           zone: ZONE,
-          key: { file: bind.keyFile },
+          key: { file: bind.replicaKeyFiles.get(id) ?? bind.keyFile },
           timeoutMs: 1000,
         },
         registrar: { intervalMs: t.reconcileIntervalMs, debounceMs: 20 },
@@ -130,15 +132,8 @@ export class ChaosWorld {
         // Several replicas share the record through the fenced lease (docs/replicas.md); one needs none.
         ...(options.replicas > 1 ? { replicas: { enabled: true, id, ...CHAOS_LEASE } } : {}),
       });
-      const registrars = Array.from(
-        { length: options.replicas },
-        (_, i) =>
-          new RegistrarProcess({
-            id: `r${i + 1}`,
-            dir,
-            config: config(`r${i + 1}`),
-            maxLifetimeSec: options.maxLifetimeSec,
-          }),
+      const registrars = ids.map(
+        (id) => new RegistrarProcess({ id, dir, config: config(id), maxLifetimeSec: options.maxLifetimeSec }),
       );
       cleanup.unshift(async () => {
         await Promise.all(registrars.map((r) => r.stop()));

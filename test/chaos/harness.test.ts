@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkFencing, countLeaseRefusals, parseUpdateLog } from '../../scripts/chaos/fencing.js';
 import { checkAnswer, sameAddresses } from '../../scripts/chaos/invariants.js';
 import { Monitor } from '../../scripts/chaos/monitor.js';
 import { Prng } from '../../scripts/chaos/prng.js';
@@ -141,5 +142,83 @@ describe('Monitor', () => {
     monitor.judge({ kind: 'addresses', addresses: ['127.0.0.151'] }, 5);
     monitor.judge({ kind: 'addresses', addresses: ['127.0.0.150'] }, 4);
     expect(monitor.latest()?.answer).toEqual({ kind: 'addresses', addresses: ['127.0.0.151'] });
+  });
+});
+
+describe('checkFencing (BIND update log against the lease)', () => {
+  const lease = '_seedkeeper-lease.db.seed.test';
+  const line = (t: string, client: string, key: string, change: string): string =>
+    `2026-12-05T09:11:${t}Z client @0x${client} 127.0.0.1#4000/key ${key}: updating zone 'seed.test/IN': ${change}`;
+  const acquire = (t: string, c: string, id: string, until: number, term: number): string[] => [
+    line(t, c, `chaos-${id}`, `deleting an RR at ${lease} TXT`),
+    line(t, c, `chaos-${id}`, `adding an RR at '${lease}' TXT "holder=${id} until=${until} term=${term}"`),
+  ];
+  const write = (t: string, c: string, id: string, ip: string): string[] => [
+    line(t, c, `chaos-${id}`, 'deleting an RR at db.seed.test A'),
+    line(t, c, `chaos-${id}`, `adding an RR at 'db.seed.test' A ${ip}`),
+  ];
+  const noise = [
+    `2026-12-05T09:11:00.000Z client @0xaa 127.0.0.1#4000/key chaos-r1: signer "chaos-r1" approved`,
+    `2026-12-05T09:11:00.500Z client @0xaa 127.0.0.1#4000/key chaos-r1: updating zone 'seed.test/IN': update unsuccessful: ${lease}/TXT: 'RRset exists (value dependent)' prerequisite not satisfied (NXRRSET)`,
+  ];
+
+  it('passes a log where only the holder of the lease in force writes, across a takeover', () => {
+    const log = [
+      line('01.000', 'a1', 'chaos-r1', `adding an RR at '${lease}' TXT "holder=r1 until=5000 term=1"`),
+      ...write('01.100', 'a2', 'r1', '127.0.0.150'),
+      ...noise,
+      ...acquire('05.000', 'b1', 'r2', 9000, 2),
+      ...write('05.100', 'b2', 'r2', '127.0.0.151'),
+      ...write('05.200', 'b3', 'r2', '127.0.0.152'),
+    ].join('\n');
+    const updates = parseUpdateLog(log);
+    expect(updates).toHaveLength(5);
+    expect(updates[1]).toMatchObject({ signer: 'chaos-r1', at: Date.parse('2026-12-05T09:11:01.100Z') });
+    expect(updates[1]!.changes).toEqual([
+      { op: 'delete', name: 'db.seed.test', data: 'A' },
+      { op: 'add', name: 'db.seed.test', data: 'A 127.0.0.150' },
+    ]);
+    expect(checkFencing(updates, lease)).toEqual({ updates: 5, recordWrites: 3, leaseWrites: 2, violations: [] });
+  });
+
+  it('flags a write by the paused ex-holder after a successor took the lease, and writes with no or a given-up lease', () => {
+    const log = [
+      ...write('00.500', 'a0', 'r1', '127.0.0.150'),
+      line('01.000', 'a1', 'chaos-r1', `adding an RR at '${lease}' TXT "holder=r1 until=5000 term=1"`),
+      ...acquire('05.000', 'b1', 'r2', 9000, 2),
+      ...write('06.000', 'a2', 'r1', '127.0.0.153'),
+      ...acquire('07.000', 'b2', 'r2', 0, 2),
+      ...write('07.500', 'b3', 'r2', '127.0.0.151'),
+    ].join('\n');
+    const result = checkFencing(parseUpdateLog(log), lease);
+    expect(result.recordWrites).toBe(3);
+    expect(result.violations.map((v) => [v.kind, v.at])).toEqual([
+      ['non-holder-write', Date.parse('2026-12-05T09:11:00.500Z')],
+      ['non-holder-write', Date.parse('2026-12-05T09:11:06.000Z')],
+      ['non-holder-write', Date.parse('2026-12-05T09:11:07.500Z')],
+    ]);
+    expect(result.violations[1]!.detail).toContain('signed by chaos-r1 while the lease was held by r2');
+    expect(result.violations[2]!.detail).toContain('(given up)');
+  });
+
+  it('splits two requests in a row from one client at the approval line (a lease write, then a record write)', () => {
+    const approve = (t: string): string =>
+      `2026-12-05T09:11:${t}Z client @0xdd 127.0.0.1#4000/key chaos-r2: signer "chaos-r2" approved`;
+    const log = [
+      line('01.000', 'a1', 'chaos-r1', `adding an RR at '${lease}' TXT "holder=r1 until=5000 term=1"`),
+      approve('05.000'),
+      ...acquire('05.000', 'dd', 'r2', 9000, 2),
+      approve('05.100'),
+      ...write('05.100', 'dd', 'r2', '127.0.0.151'),
+    ].join('\n');
+    expect(checkFencing(parseUpdateLog(log), lease)).toMatchObject({ updates: 3, recordWrites: 1, violations: [] });
+  });
+
+  it('flags an unsigned write and ignores lines that are not applied changes', () => {
+    const unsigned = `2026-12-05T09:11:02.000Z client @0xcc 127.0.0.1#4000: updating zone 'seed.test/IN': adding an RR at 'db.seed.test' A 127.0.0.9`;
+    const result = checkFencing(parseUpdateLog([...noise, unsigned].join('\n')), lease);
+    expect(countLeaseRefusals([...noise, unsigned].join('\n'), lease)).toBe(1);
+    expect(result.updates).toBe(1);
+    expect(result.violations[0]!.detail).toContain('(no key)');
   });
 });
