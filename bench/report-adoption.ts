@@ -33,19 +33,23 @@ ${table.join('\n')}
 export function startupSection(r: StartupResult): string {
   const helpRatio = r.help.median / r.bareNode.median;
   const coldRatio = r.seedkeeperFirstNode.median / r.officialConnect.median;
+  const ours = r.seedkeeperImport.median + r.seedkeeperFirstNode.median;
+  const theirs = r.officialImport.median + r.officialConnect.median;
   return `## Start-up
 
 Whole processes, ${r.runs} runs each, median (p95): \`seedkeeper --help\` (\`node bin/seedkeeper.js --help\`) next
-to a bare \`node -e ''\`, from spawn to exit. Then a fresh Node process per run that imports the built library
-(\`import { discover } from 'seedkeeper'\`, dist/) and makes its first \`discover()\` of a live 3-node cluster from
+to a bare \`node -e ''\`, from spawn to exit. Then a fresh Node process per run that imports the built client side
+(\`import { discover } from 'seedkeeper/discovery'\`, dist/) and makes its first \`discover()\` of a live 3-node cluster from
 one seed (k = 0), next to a fresh process that requires the official client and makes its first \`connect()\`
-(runs interleaved). Each child times its own import and call.
+(runs interleaved), and a third that imports the whole library (\`seedkeeper\`). Each child times its own import
+and call.
 
 | | median | p95 |
 |---|---:|---:|
 | bare \`node -e ''\` | ${ms(r.bareNode.median)} | ${ms(r.bareNode.p95)} |
 | \`seedkeeper --help\` | ${ms(r.help.median)} | ${ms(r.help.p95)} |
-| seedkeeper: import of the library | ${ms(r.seedkeeperImport.median)} | ${ms(r.seedkeeperImport.p95)} |
+| seedkeeper: import of \`seedkeeper/discovery\` | ${ms(r.seedkeeperImport.median)} | ${ms(r.seedkeeperImport.p95)} |
+| seedkeeper: import of the whole library (\`seedkeeper\`) | ${ms(r.libraryImport.median)} | ${ms(r.libraryImport.p95)} |
 | seedkeeper: cold \`discover()\` → first node | ${ms(r.seedkeeperFirstNode.median)} | ${ms(r.seedkeeperFirstNode.p95)} |
 | seedkeeper: cold \`discover()\` → complete map, returned | ${ms(r.seedkeeperDiscover.median)} | ${ms(r.seedkeeperDiscover.p95)} |
 | official client: \`require('aerospike')\` | ${ms(r.officialImport.median)} | ${ms(r.officialImport.p95)} |
@@ -53,5 +57,7 @@ one seed (k = 0), next to a fresh process that requires the official client and 
 
 - \`seedkeeper --help\` vs bare node: **${helpRatio.toFixed(2)}×** (goal: within 2×) ${helpRatio <= 2 ? '✓' : '✗'}.
 - Cold first node vs the official client's cold \`connect()\`: **${coldRatio.toFixed(2)}×** (goal: no slower, ≤ 1×) ${coldRatio <= 1 ? '✓' : '✗'}.
+- Import and first node together, medians added: seedkeeper/discovery ${ms(ours)}, the official client (require and
+  connect) ${ms(theirs)}.
 `;
 }

@@ -3,8 +3,10 @@
  * - `seedkeeper --help` (the built CLI, `node bin/seedkeeper.js --help`) next to a bare `node -e ''`, wall
  *   time from spawn to exit;
  * - the cold first `discover()` of a live cluster (k = 0, one seed) in a fresh Node process importing the
- *   built library (dist/), next to the official client's cold `connect()` in a fresh process. Each child times
- *   its own import and its own call with performance.now() and prints them; nothing is warmed up.
+ *   built `seedkeeper/discovery` (dist/), next to the official client's cold `connect()` in a fresh process.
+ *   Each child times its own import and its own call with performance.now() and prints them; nothing is
+ *   warmed up;
+ * - the import of the whole library (`seedkeeper`, dist/index.js) in a fresh process.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -20,8 +22,10 @@ export interface StartupResult {
   readonly runs: number;
   readonly bareNode: Summary;
   readonly help: Summary;
-  /** seedkeeper: import of dist/index.js; start of discover() → first validated node; → discover() returned. */
+  /** seedkeeper: import of seedkeeper/discovery; start of discover() → first validated node; → returned. */
   readonly seedkeeperImport: Summary;
+  /** Import of the whole library (dist/index.js: registrar, logging, metrics, YAML too). */
+  readonly libraryImport: Summary;
   readonly seedkeeperFirstNode: Summary;
   readonly seedkeeperDiscover: Summary;
   /** Official client: require('aerospike'); connect() from call to return. */
@@ -46,7 +50,7 @@ function runNode(args: readonly string[]): Promise<{ ms: number; stdout: string 
 
 const SEEDKEEPER_CHILD = `
 const t0 = performance.now();
-const { discover } = await import(${JSON.stringify(path.join(ROOT, 'dist/index.js'))});
+const { discover } = await import(${JSON.stringify(path.join(ROOT, 'dist/discovery/index.js'))});
 const t1 = performance.now();
 const { report, nodes } = await discover([process.argv[1]]);
 const t2 = performance.now();
@@ -66,6 +70,11 @@ client.connect().then(() => {
   process.exit(0);
 });`;
 
+const LIBRARY_CHILD = `
+const t0 = performance.now();
+await import(${JSON.stringify(path.join(ROOT, 'dist/index.js'))});
+console.log(JSON.stringify({ importMs: performance.now() - t0 }));`;
+
 async function times(args: readonly string[], runs: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < runs; i++) out.push((await runNode(args)).ms);
@@ -82,6 +91,7 @@ export async function benchStartup(log: (line: string) => void): Promise<Startup
   const seed = formatHostPort(sim.nodes[0]!.address);
   const ours = { importMs: [] as number[], firstNodeMs: [] as number[], discoverMs: [] as number[] };
   const theirs = { importMs: [] as number[], connectMs: [] as number[] };
+  const library: number[] = [];
   try {
     // Interleaved, so load on the machine hits both alike.
     for (let i = 0; i < RUNS; i++) {
@@ -101,6 +111,8 @@ export async function benchStartup(log: (line: string) => void): Promise<Startup
       };
       theirs.importMs.push(b.importMs);
       theirs.connectMs.push(b.connectMs);
+      const c = JSON.parse((await runNode(['--input-type=module', '-e', LIBRARY_CHILD])).stdout) as { importMs: number };
+      library.push(c.importMs);
     }
   } finally {
     await sim.stop();
@@ -110,13 +122,14 @@ export async function benchStartup(log: (line: string) => void): Promise<Startup
     bareNode,
     help,
     seedkeeperImport: summarize(ours.importMs),
+    libraryImport: summarize(library),
     seedkeeperFirstNode: summarize(ours.firstNodeMs),
     seedkeeperDiscover: summarize(ours.discoverMs),
     officialImport: summarize(theirs.importMs),
     officialConnect: summarize(theirs.connectMs),
   };
   log(
-    `cold: seedkeeper import ${result.seedkeeperImport.median.toFixed(1)} ms, first node ${result.seedkeeperFirstNode.median.toFixed(1)} ms, discover ${result.seedkeeperDiscover.median.toFixed(1)} ms; official require ${result.officialImport.median.toFixed(1)} ms, connect ${result.officialConnect.median.toFixed(1)} ms`,
+    `cold: seedkeeper/discovery import ${result.seedkeeperImport.median.toFixed(1)} ms (whole library ${result.libraryImport.median.toFixed(1)} ms), first node ${result.seedkeeperFirstNode.median.toFixed(1)} ms, discover ${result.seedkeeperDiscover.median.toFixed(1)} ms; official require ${result.officialImport.median.toFixed(1)} ms, connect ${result.officialConnect.median.toFixed(1)} ms`,
   );
   return result;
 }

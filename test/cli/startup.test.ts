@@ -86,7 +86,7 @@ describe('lazy command loading', () => {
     }
   });
 
-  it('importing the library does not load the AWS SDK; seedkeeper/aws does', async () => {
+  it('importing the library does not load the AWS SDK; seedkeeper/aws does; seedkeeper/discovery loads no logging, metrics or YAML', async () => {
     const load = (entry: string) =>
       loadedBy(
         [],
@@ -100,6 +100,14 @@ describe('lazy command loading', () => {
     expect(library.code).toBe(0);
     expect(matching(library.urls, '/dist/discovery/').length).toBeGreaterThan(0);
     expect(matching(library.urls, '@aws-sdk')).toEqual([]);
+    const discovery = await load('../../dist/discovery/index.js');
+    expect(discovery.code).toBe(0);
+    // seedkeeper/discovery is the client side alone: of the dependencies only bcryptjs (Aerospike's login hash).
+    expect(matching(discovery.urls, '/node_modules/').map((u) => u.split('/node_modules/')[1]!.split('/')[0])).toEqual([
+      'bcryptjs',
+    ]);
+    expect(matching(discovery.urls, '/dist/registrar/')).toEqual([]);
+    expect(matching(discovery.urls, '/dist/providers/')).toEqual([]);
     const aws = await load('../../dist/aws/index.js');
     expect(aws.code).toBe(0);
     expect(matching(aws.urls, '@aws-sdk/client-route-53').length).toBeGreaterThan(0);

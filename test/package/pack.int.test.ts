@@ -201,8 +201,9 @@ process.exit(0);`,
 import { SeedRecord, type SeedRecordProps } from 'seedkeeper/cdk';
 import { connect, type SeededClient } from 'seedkeeper/aerospike';
 import { createRoute53Provider, createAsgSource } from 'seedkeeper/aws';
+import { Cluster } from 'seedkeeper/discovery';
 const options: DiscoveryOptions = { clusterName: 'x' };
-export const used: [typeof discover, typeof SeedRecord, typeof connect, SeedRecordProps | undefined, SeededClient | undefined, DiscoveryOptions, typeof createRoute53Provider, typeof createAsgSource] = [discover, SeedRecord, connect, undefined, undefined, options, createRoute53Provider, createAsgSource];
+export const used: [typeof discover, typeof SeedRecord, typeof connect, SeedRecordProps | undefined, SeededClient | undefined, DiscoveryOptions, typeof createRoute53Provider, typeof createAsgSource, typeof Cluster] = [discover, SeedRecord, connect, undefined, undefined, options, createRoute53Provider, createAsgSource, Cluster];
 `,
     );
     const tsc = await run(
