@@ -111,7 +111,9 @@ export async function benchStartup(log: (line: string) => void): Promise<Startup
       };
       theirs.importMs.push(b.importMs);
       theirs.connectMs.push(b.connectMs);
-      const c = JSON.parse((await runNode(['--input-type=module', '-e', LIBRARY_CHILD])).stdout) as { importMs: number };
+      const c = JSON.parse((await runNode(['--input-type=module', '-e', LIBRARY_CHILD])).stdout) as {
+        importMs: number;
+      };
       library.push(c.importMs);
     }
   } finally {
