@@ -1,6 +1,7 @@
 /** The one stdout line `run --once` prints: what this single reconcile did to the record. */
 import { describeError } from '../errors.js';
 import { canonicalName } from '../records/canonical.js';
+import type { LeadershipStatus } from '../registrar/leadership.js';
 import type { ReconcileOutcome } from '../registrar/registrar.js';
 import { count, listText } from '../plan/notes.js';
 
@@ -9,9 +10,20 @@ function held(published: ReconcileOutcome['plan']['published']): string {
   return `A: ${listText(published.A)}; AAAA: ${listText(published.AAAA)}`;
 }
 
-export function onceSummary(outcome: Pick<ReconcileOutcome, 'plan' | 'applied' | 'error'>, name: string): string {
+export function onceSummary(
+  outcome: Pick<ReconcileOutcome, 'plan' | 'applied' | 'error' | 'follower'>,
+  name: string,
+  lease?: Pick<LeadershipStatus, 'replica' | 'holder' | 'term'>,
+): string {
   const record = canonicalName(name);
   if (outcome.error !== undefined) return `did not publish: ${describeError(outcome.error)}`;
+  if (outcome.follower) {
+    const holder =
+      lease?.holder !== undefined && lease.holder !== lease.replica
+        ? `replica ${lease.holder} holds the lease (term ${lease.term}) and keeps the record`
+        : 'this replica could not take the lease';
+    return `did not publish: ${holder}; nothing was changed`;
+  }
   const { plan } = outcome;
   if (plan.refused)
     return `did not publish: ${record} is not owned by this registrar (no ownership marker of ours); nothing was changed`;

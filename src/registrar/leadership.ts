@@ -127,6 +127,18 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
     this.schedule(0);
   }
 
+  /**
+   * One step of the loop without the loop (`run --once`): read the lease and take it if it is free, expired
+   * or this replica's own. True when this replica may now write; `stop()` gives the lease up again.
+   */
+  async tryOnce(): Promise<boolean> {
+    if (this.ticking || this.timer || this.stopped) return this.isLeader();
+    const step = this.tick(false);
+    this.ticking = step;
+    await step.finally(() => (this.ticking = undefined));
+    return this.isLeader();
+  }
+
   /** Stop the loop; if this replica holds the lease, give it up (until=0) so a follower takes over at once. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -202,7 +214,7 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
     });
   }
 
-  private async tick(): Promise<void> {
+  private async tick(loop = true): Promise<void> {
     const { provider, name, lease: timing } = this.options;
     let next: number;
     try {
@@ -228,6 +240,7 @@ export class Leadership extends EventEmitter<{ change: [LeadershipChange] }> {
     }
     if (this.stopped) return;
     this.refreshRole('expired');
+    if (!loop) return;
     // Wake when the part of the lease we may act in ends too, so the role never lags the clock.
     const actUntil =
       this.held && this.role === 'leader' ? this.held.until - timing.skewMarginMs - this.clock.now() : Infinity;

@@ -61,6 +61,25 @@ async function leaderA(): Promise<{
 }
 
 describe('Leadership', () => {
+  it('tryOnce (run --once): one step, no loop: takes a free lease, refuses a live one of another replica', async () => {
+    const provider = memoryProvider();
+    const clock = new ManualClock(T0);
+    const a = replica(provider, NAME, 'replica-a', clock);
+    expect(await a.tryOnce()).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+    expect(await leaseHolder(provider, NAME)).toEqual({ holder: 'replica-a', until: T0 + durationMs, term: 1 });
+    const b = replica(provider, NAME, 'replica-b', clock);
+    expect(await b.tryOnce()).toBe(false);
+    expect(b.status()).toMatchObject({ role: 'follower', holder: 'replica-a', term: 1 });
+    // No loop: time passing renews nothing.
+    await clock.advance(renewEveryMs * 2);
+    expect(await leaseHolder(provider, NAME)).toEqual({ holder: 'replica-a', until: T0 + durationMs, term: 1 });
+    await a.stop();
+    expect(await leaseHolder(provider, NAME)).toMatchObject({ holder: 'replica-a', until: 0 });
+    expect(await b.tryOnce()).toBe(true);
+    await b.stop();
+  });
+
   it('acquires an absent lease (term 1), renews it on the cadence with the same term, and says so', async () => {
     const { provider, clock, a, changes } = await leaderA();
     expect(a.isLeader()).toBe(true);

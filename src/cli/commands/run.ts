@@ -67,8 +67,11 @@ export function registerRun(program: Command): void {
           await waitForVerdicts(runtime.sources, runtime.health, warmUpBudgetMs(config), () =>
             registrar.reconcile('warm-up', { dryRun: true }),
           );
+          // With replicas, write only under the lease: take it if it is free or expired (close() gives it up).
+          const leader = runtime.leadership ? await runtime.leadership.tryOnce() : true;
           const outcome = await registrar.reconcile('once');
-          process.stdout.write(`${onceSummary(outcome, config.record.name)}\n`);
+          const lease = leader ? undefined : runtime.leadership?.status();
+          process.stdout.write(`${onceSummary(outcome, config.record.name, lease)}\n`);
           setExitCode(outcome.error || outcome.plan.refused ? EXIT_PROBLEM : 0);
           return;
         }
