@@ -14,6 +14,7 @@ import { isAddressChoice, resolveIdentity } from './identity.js';
 import { createImdsClient, type ImdsClient } from './imds.js';
 import type { RegistrationTarget } from './target.js';
 import { createDnsTarget } from './targets/dns.js';
+import { createEveryReplicaTarget } from './targets/every-replica.js';
 import { createRegistrarApiTarget } from './targets/registrar-api.js';
 
 /** Command-line values that override the config. */
@@ -72,11 +73,11 @@ export async function createTarget(
 ): Promise<RegistrationTarget> {
   const target = config.target;
   if (target.type === 'registrar') {
-    return createRegistrarApiTarget({
-      url: target.url,
-      token: await loadToken(target, env),
-      timeoutMs: target.timeoutMs,
-    });
+    const token = await loadToken(target, env);
+    const urls = typeof target.url === 'string' ? [target.url] : target.url;
+    return createEveryReplicaTarget(
+      urls.map((url) => createRegistrarApiTarget({ url, token, timeoutMs: target.timeoutMs })),
+    );
   }
   const record = config.record;
   if (record === undefined) throw new ConfigError('record', 'expected the seed record (record.name) for a DNS target');

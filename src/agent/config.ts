@@ -17,11 +17,25 @@ import { DEFAULT_SERVICE_PORT } from '../net/endpoint.js';
 const ms = (min: number, max: number, fallback: number) => z.number().int().min(min).max(max).default(fallback);
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
 
+const registrarUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http:// or https:// URL');
+/** Registrar replicas an agent registers with at most (a lease needs no more than a handful). */
+export const MAX_REGISTRAR_REPLICAS = 5;
+
 export const registrarTarget = z
   .object({
     type: z.literal('registrar'),
-    /** The registrar's HTTP server (its agent API), e.g. http://10.0.1.5:9464. */
-    url: z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http:// or https:// URL'),
+    /**
+     * The registrar's HTTP server (its agent API), e.g. http://10.0.1.5:9464; with registrar replicas, a list of
+     * every replica's (each keeps registrations in its own memory; the agent registers with all).
+     */
+    url: z.union([
+      registrarUrl,
+      z
+        .array(registrarUrl)
+        .min(1)
+        .max(MAX_REGISTRAR_REPLICAS)
+        .refine((urls) => new Set(urls).size === urls.length, 'expected each replica URL once'),
+    ]),
     /** Environment variable holding the bearer token. */
     tokenEnv: envName.optional(),
     /** File holding the bearer token (trimmed). */

@@ -54,6 +54,12 @@ describe('agent config', () => {
         /^agent\.yaml: target\.tokenEnv: expected exactly one of tokenEnv or tokenFile/,
       ],
       [
+        {
+          target: { type: 'registrar', url: ['http://10.0.1.5:9464', 'http://10.0.1.5:9464'], tokenEnv: 'T' },
+        },
+        /^agent\.yaml: target\.url: expected each replica URL once/,
+      ],
+      [
         { record: { name: 'x.example.com' }, target: rfc2136, imds: { endpoint: 'https://169.254.169.254' } },
         /^agent\.yaml: imds\.endpoint: expected http:\/\/host/,
       ],

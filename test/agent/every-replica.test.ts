@@ -1,0 +1,77 @@
+/**
+ * An agent registering with every registrar replica (src/agent/targets/every-replica.ts): all are called at
+ * once, success only when all accepted, and the error says which did not.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AgentMember, RegistrationTarget } from '../../src/agent/target.js';
+import { createEveryReplicaTarget } from '../../src/agent/targets/every-replica.js';
+import { AgentApiError } from '../../src/agent/targets/registrar-api.js';
+
+const member: AgentMember = { id: 'i-1', address: '192.0.2.1', port: 3000 };
+
+function fake(fail?: () => Error): RegistrationTarget & { calls: string[]; closed: boolean } {
+  const t = {
+    kind: 'registrar',
+    calls: [] as string[],
+    closed: false,
+    register: (m: AgentMember) => {
+      t.calls.push(`register ${m.id}`);
+      return fail ? Promise.reject(fail()) : Promise.resolve();
+    },
+    deregister: (m: AgentMember) => {
+      t.calls.push(`deregister ${m.id}`);
+      return fail ? Promise.reject(fail()) : Promise.resolve();
+    },
+    close: () => ((t.closed = true), Promise.resolve()),
+  };
+  return t;
+}
+
+const down = (name: string) => () =>
+  new AgentApiError('ERR_AGENT_API', `PUT http://${name}:9464/v1/members/i-1: connection refused`, {
+    labels: ['retryable'],
+  });
+
+describe('createEveryReplicaTarget', () => {
+  it('is the target itself when there is one replica', () => {
+    const only = fake();
+    expect(createEveryReplicaTarget([only])).toBe(only);
+  });
+
+  it('registers and deregisters with every replica, and closes them all', async () => {
+    const [a, b, c] = [fake(), fake(), fake()];
+    const target = createEveryReplicaTarget([a, b, c]);
+    await target.register(member);
+    await target.deregister(member);
+    for (const t of [a, b, c]) expect(t.calls).toEqual(['register i-1', 'deregister i-1']);
+    await target.close();
+    expect([a.closed, b.closed, c.closed]).toEqual([true, true, true]);
+  });
+
+  it('one replica down: the others still get the call; the error is that replica’s, retryable', async () => {
+    const [a, b] = [fake(), fake(down('b'))];
+    const error = await createEveryReplicaTarget([a, b])
+      .register(member)
+      .catch((e: unknown) => e);
+    expect(a.calls).toEqual(['register i-1']);
+    expect(error).toBeInstanceOf(AgentApiError);
+    expect((error as AgentApiError).message).toContain('http://b:9464');
+    expect((error as AgentApiError).hasLabel('retryable')).toBe(true);
+  });
+
+  it('several down: one error naming each, with the count; a wrong token wins over being down', async () => {
+    const several = await createEveryReplicaTarget([fake(), fake(down('b')), fake(down('c'))])
+      .register(member)
+      .catch((e: unknown) => e as AgentApiError);
+    expect(several.message).toMatch(/^2 of 3 registrar replicas did not take the change: .*http:\/\/b.*http:\/\/c/);
+    expect(several.hasLabel('retryable')).toBe(true);
+    const unauthorized = () =>
+      new AgentApiError('ERR_AGENT_UNAUTHORIZED', 'PUT http://c:9464/v1/members/i-1: 401, check the token', {
+        labels: ['usage'],
+      });
+    const usage = await createEveryReplicaTarget([fake(down('a')), fake(down('b')), fake(unauthorized)])
+      .register(member)
+      .catch((e: unknown) => e as AgentApiError);
+    expect(usage.code).toBe('ERR_AGENT_UNAUTHORIZED');
+  });
+});
