@@ -20,7 +20,7 @@ export function chaosReport(r: ChaosResult): string {
   const lines = [
     `# Chaos run, seed ${r.seed}`,
     '',
-    `${iso(r.startedAt)} to ${iso(r.endedAt)} (${Math.round((r.endedAt - r.startedAt) / 1000)} s). Replay: \`npm run chaos -- --minutes ${+(r.options.durationMs / 60_000).toFixed(2)} --seed ${r.seed}\`.`,
+    `${iso(r.startedAt)} to ${iso(r.endedAt)} (${Math.round((r.endedAt - r.startedAt) / 1000)} s). Replay: \`npm run chaos -- --minutes ${+(r.options.durationMs / 60_000).toFixed(2)} --seed ${r.seed} --nodes ${r.options.nodes} --replicas ${r.options.replicas}\`.`,
     '',
     `World: real BIND 9 (TSIG, RFC 2136), ${r.options.replicas} registrar process(es), ${r.options.nodes} simulated nodes on 127.0.0.x. Health every ${t.healthIntervalMs} ms, X = ${t.unhealthyAfterMs} ms, ` +
       `healthy after ${t.healthyAfter} passes, reconcile every ${t.reconcileIntervalMs} ms; convergence bound ${r.options.boundMs} ms.`,

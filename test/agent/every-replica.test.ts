@@ -27,6 +27,15 @@ function fake(fail?: () => Error): RegistrationTarget & { calls: string[]; close
   return t;
 }
 
+async function failure(call: Promise<void>): Promise<AgentApiError> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AgentApiError);
+  return error as AgentApiError;
+}
+
 const down = (name: string) => () =>
   new AgentApiError('ERR_AGENT_API', `PUT http://${name}:9464/v1/members/i-1: connection refused`, {
     labels: ['retryable'],
@@ -50,28 +59,25 @@ describe('createEveryReplicaTarget', () => {
 
   it('one replica down: the others still get the call; the error is that replica’s, retryable', async () => {
     const [a, b] = [fake(), fake(down('b'))];
-    const error = await createEveryReplicaTarget([a, b])
-      .register(member)
-      .catch((e: unknown) => e);
+    const error = await failure(createEveryReplicaTarget([a, b]).register(member));
     expect(a.calls).toEqual(['register i-1']);
-    expect(error).toBeInstanceOf(AgentApiError);
-    expect((error as AgentApiError).message).toContain('http://b:9464');
-    expect((error as AgentApiError).hasLabel('retryable')).toBe(true);
+    expect(error.message).toContain('http://b:9464');
+    expect(error.hasLabel('retryable')).toBe(true);
   });
 
   it('several down: one error naming each, with the count; a wrong token wins over being down', async () => {
-    const several = await createEveryReplicaTarget([fake(), fake(down('b')), fake(down('c'))])
-      .register(member)
-      .catch((e: unknown) => e as AgentApiError);
+    const several = await failure(
+      createEveryReplicaTarget([fake(), fake(down('b')), fake(down('c'))]).register(member),
+    );
     expect(several.message).toMatch(/^2 of 3 registrar replicas did not take the change: .*http:\/\/b.*http:\/\/c/);
     expect(several.hasLabel('retryable')).toBe(true);
     const unauthorized = () =>
       new AgentApiError('ERR_AGENT_UNAUTHORIZED', 'PUT http://c:9464/v1/members/i-1: 401, check the token', {
         labels: ['usage'],
       });
-    const usage = await createEveryReplicaTarget([fake(down('a')), fake(down('b')), fake(unauthorized)])
-      .register(member)
-      .catch((e: unknown) => e as AgentApiError);
+    const usage = await failure(
+      createEveryReplicaTarget([fake(down('a')), fake(down('b')), fake(unauthorized)]).register(member),
+    );
     expect(usage.code).toBe('ERR_AGENT_UNAUTHORIZED');
   });
 });
