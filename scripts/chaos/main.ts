@@ -5,17 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ensureBuilt } from '../build-if-stale.js';
+import { numberArg } from '../number-arg.js';
 import { randomSeed } from './prng.js';
 import { chaosReport } from './report.js';
 import { runChaos } from './run.js';
-
-function count(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new Error(`--${name} ${text}: expected a number from ${min} to ${max}`);
-  return value;
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -28,15 +21,15 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
-  const minutes = count('minutes', values.minutes, 2, 0.1, 24 * 60);
-  const seed = Math.floor(count('seed', values.seed, randomSeed(), 0, Number.MAX_SAFE_INTEGER));
+  const minutes = numberArg('minutes', values.minutes, 2, 0.1, 24 * 60);
+  const seed = Math.floor(numberArg('seed', values.seed, randomSeed(), 0, Number.MAX_SAFE_INTEGER));
   const report = values.report ?? `chaos-${seed}.md`;
   await ensureBuilt();
   const result = await runChaos({
     seed,
     durationMs: minutes * 60_000,
-    nodes: Math.floor(count('nodes', values.nodes, 5, 3, 16)),
-    replicas: Math.floor(count('replicas', values.replicas, 1, 1, 5)),
+    nodes: Math.floor(numberArg('nodes', values.nodes, 5, 3, 16)),
+    replicas: Math.floor(numberArg('replicas', values.replicas, 1, 1, 5)),
     log: (line) => process.stderr.write(`chaos: ${line}\n`),
   });
   await writeFile(report, chaosReport(result));

@@ -16,20 +16,13 @@ import { startSimCluster } from '../../src/testkit/sim-cluster.js';
 import { freePort } from '../../test/harness/ports.js';
 import { spawnDaemon, stopDaemon, waitFor } from '../../test/harness/processes.js';
 import { ensureBuilt } from '../build-if-stale.js';
+import { numberArg } from '../number-arg.js';
 import { metricValue, sampleFromMetrics, summarize, type SoakSample } from './series.js';
 
 const BIN = fileURLToPath(new URL('../../bin/seedkeeper.js', import.meta.url));
 const SAMPLE_EVERY_MS = 10_000;
 /** Left out of the slopes: start-up, first health rounds, the JIT settling. A quarter of short runs. */
 const WARM_UP_S = 120;
-
-function count(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new Error(`--${name} ${text}: expected a number from ${min} to ${max}`);
-  return value;
-}
 
 /** Member i's address: 127.1.x.y, never .0 or .255. */
 const memberIp = (i: number): string => `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
@@ -39,8 +32,8 @@ async function main(): Promise<number> {
     options: { minutes: { type: 'string' }, members: { type: 'string' }, report: { type: 'string' } },
     strict: true,
   });
-  const minutes = count('minutes', values.minutes, 30, 1, 24 * 60);
-  const members = Math.floor(count('members', values.members, 256, 1, 400));
+  const minutes = numberArg('minutes', values.minutes, 30, 1, 24 * 60);
+  const members = Math.floor(numberArg('members', values.members, 256, 1, 400));
   const report = values.report ?? 'soak.md';
   const log = (line: string): void => void process.stderr.write(`soak: ${line}\n`);
   await ensureBuilt();
