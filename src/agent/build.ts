@@ -4,7 +4,7 @@
  * (RFC 2136 or Route 53 through the DNS target, or the registrar's agent API).
  */
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeError } from '../errors.js';
 import { canonicalName } from '../records/canonical.js';
 import { createProviderFromConfig } from '../providers/from-config.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -77,6 +77,13 @@ export async function createTarget(
     const urls = typeof target.url === 'string' ? [target.url] : target.url;
     return createEveryReplicaTarget(
       urls.map((url) => createRegistrarApiTarget({ url, token, timeoutMs: target.timeoutMs })),
+      {
+        onMissed: (call, missed, of) =>
+          logger.warn(
+            { call, missed: missed.length, of, errors: missed.map((e) => describeError(e)) },
+            `${missed.length} of ${of} registrar replicas missed the ${call}; renewals retry them`,
+          ),
+      },
     );
   }
   const record = config.record;

@@ -119,6 +119,19 @@ describe('buildAgent', () => {
     );
     expect(runtime.target.kind).toBe('registrar');
     expect(runtime.imds).toBeUndefined();
+    const replicas = await buildAgent(
+      validateAgentConfig({
+        target: { type: 'registrar', url: ['http://127.0.0.1:9', 'http://127.0.0.2:9'], tokenEnv: 'AGENT_TOKEN' },
+        imds: { enabled: false },
+      }),
+      { id: 'n1', address: '192.0.2.1' },
+      { env: { AGENT_TOKEN: 'secret-token' }, logger: silent },
+    );
+    // Both replicas refuse connections: the error names each.
+    await expect(replicas.target.register({ id: 'n1', address: '192.0.2.1', port: 3000 })).rejects.toThrow(
+      /no registrar replica took the change: .*127\.0\.0\.1:9.*127\.0\.0\.2:9/,
+    );
+    await replicas.close();
     expect(await runtime.agent.member()).toEqual({ id: 'n1', address: '192.0.2.1', port: 3000 });
     await runtime.close();
     await expect(buildAgent(config, {}, { env: {}, logger: silent })).rejects.toThrow(
