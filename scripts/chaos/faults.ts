@@ -87,6 +87,24 @@ export const FAULTS: readonly FaultDef[] = Object.freeze([
           ],
   },
   {
+    // Every replica loses sight of every node at once (BIND stays reachable): fail-open must keep the record.
+    kind: 'checker-cut',
+    minHoldMs: 500,
+    maxHoldMs: 4000,
+    eligible: (world) => {
+      const cut = world.netCut;
+      return cut && !cut.isApplied
+        ? [
+            {
+              label: `registrars cut from the cluster's port ${world.port} (nftables table ${cut.table})`,
+              apply: () => cut.apply(),
+              undo: () => cut.undo(),
+            },
+          ]
+        : [];
+    },
+  },
+  {
     kind: 'bind-restart',
     minHoldMs: 100,
     maxHoldMs: 2000,

@@ -122,6 +122,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   log(`seed ${options.seed}: ${schedule.length} faults planned over ${Math.round(options.durationMs / 1000)} s`);
   const maxLifetimeSec = Math.ceil((options.durationMs + 20 * boundMs) / 1000) + 120;
   const world = await ChaosWorld.start({ nodes, replicas, ipBase: options.ipBase ?? 150, timing, maxLifetimeSec });
+  if (world.netCutUnavailable) log(`checker-cut faults are skipped: ${world.netCutUnavailable}`);
   const dns = dnsQuery(`127.0.0.1:${world.bind.port}`, RECORD);
   const monitor = new Monitor({
     query: dns.query,

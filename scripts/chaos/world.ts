@@ -11,6 +11,7 @@ import { startSimCluster, type SimCluster } from '../../src/testkit/sim-cluster.
 import type { SimNode } from '../../src/testkit/sim-node.js';
 import { freePort } from '../../test/harness/ports.js';
 import { createChaosBind, type ChaosBind } from './bind.js';
+import { NetCut } from './netcut.js';
 import { RegistrarProcess } from './registrar-process.js';
 
 export interface ChaosTiming {
@@ -72,6 +73,9 @@ export class ChaosWorld {
     private readonly strangerCluster: SimCluster,
     readonly registrars: readonly RegistrarProcess[],
     readonly port: number,
+    /** The checker's network cut; undefined (with `netCutUnavailable`) where nftables cannot be used. */
+    readonly netCut: NetCut | undefined,
+    readonly netCutUnavailable: string | undefined,
   ) {}
 
   static async start(options: ChaosWorldOptions): Promise<ChaosWorld> {
@@ -105,6 +109,8 @@ export class ChaosWorld {
         nodeOptions: [{ listen: [{ host: strangerIp, port }], start: false }],
       });
       cleanup.unshift(() => strangerCluster.stop());
+      const net = await NetCut.create([...ips, strangerIp], port);
+      if (net.cut) cleanup.unshift(() => net.cut.close());
       const t = options.timing;
       const config = (id: string): Record<string, unknown> => ({
         record: { name: RECORD, ttl: 5 },
@@ -139,7 +145,18 @@ export class ChaosWorld {
         await Promise.all(registrars.map((r) => r.stop()));
       });
       for (const r of registrars) await r.start();
-      return new ChaosWorld(options, dir, bind, sim, strangerCluster.nodes[0]!, strangerCluster, registrars, port);
+      return new ChaosWorld(
+        options,
+        dir,
+        bind,
+        sim,
+        strangerCluster.nodes[0]!,
+        strangerCluster,
+        registrars,
+        port,
+        net.cut,
+        net.cut ? undefined : net.reason,
+      );
     } catch (error) {
       for (const step of cleanup) await step().catch(() => undefined);
       throw error;
@@ -160,6 +177,7 @@ export class ChaosWorld {
   }
 
   async close(): Promise<void> {
+    await this.netCut?.close();
     await Promise.all(this.registrars.map((r) => r.stop().catch(() => undefined)));
     await this.strangerCluster.stop().catch(() => undefined);
     await this.sim.stop().catch(() => undefined);
