@@ -25,8 +25,9 @@ import type { ReconcileFence } from '../reconcile/once.js';
 import { ConflictError, type DnsProvider } from '../providers/types.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import { DIAGNOSTICS_CHANNELS, diagnosticsPublisher } from '../log/diagnostics.js';
+import type { ReplicaStatusView } from '../web/registrar-view.js';
 
-export type Role = 'leader' | 'follower';
+export type Role = ReplicaStatusView['role'];
 
 /** A change of leadership: emitted as `change`, logged, and published as `leadership` on the `seedkeeper:registrar` channel. */
 export interface LeadershipChange {
@@ -39,16 +40,8 @@ export interface LeadershipChange {
   readonly at: number;
 }
 
-/** What /healthz, the metrics and the status page show. */
-export interface LeadershipStatus {
-  readonly replica: string;
-  readonly role: Role;
-  /** The lease as last read or written (undefined before the first read, or when there is none). */
-  readonly holder: string | undefined;
-  readonly term: number | undefined;
-  /** Time since the lease was last written (acquired or renewed); undefined when none is live. */
-  readonly leaseAgeMs: number | undefined;
-}
+/** What /healthz, the metrics and the status page show: the status page's view of a replica, one definition. */
+export type LeadershipStatus = ReplicaStatusView;
 
 /** The replica wrote, or was about to write, without the lease: it stepped down and wrote nothing. */
 export class LeaseLostError extends SeedkeeperError {

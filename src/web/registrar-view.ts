@@ -18,17 +18,18 @@ export interface ReconcileView {
   readonly error?: unknown;
 }
 
-/** A read-only picture of the registrar, computed on demand. */
 /** This replica's part in the lease (registrar replicas); absent for a single registrar. */
 export interface ReplicaStatusView {
   readonly replica: string;
   readonly role: 'leader' | 'follower';
-  /** The lease holder as last read or written. */
+  /** The lease holder as last read or written (undefined before the first read, or when there is none). */
   readonly holder: string | undefined;
   readonly term: number | undefined;
+  /** Time since the lease was last written (acquired or renewed); undefined when none is live. */
   readonly leaseAgeMs: number | undefined;
 }
 
+/** A read-only picture of the registrar, computed on demand. */
 export interface RegistrarStateView {
   readonly name: string;
   readonly policy: PlanPolicy;
