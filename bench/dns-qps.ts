@@ -1,11 +1,13 @@
 /**
- * The embedded server (1 worker and N workers) next to BIND 9 (its default threads) and Knot DNS, measured
- * by dnsperf on this machine in one run: all serve the same zone with the same record (a name with 3 A
- * records); each is run (1) flat out for maxSeconds with dnsperf's default 100 outstanding queries, and
- * (2) rate-limited to each of `rates` for rateSeconds, for latency percentiles (from dnsperf -v's per-query
- * lines) and loss. The embedded server runs in a child process of its own (bench/dns-qps-child.ts), as BIND
- * does. Server CPU during the flat-out run comes from /proc, summed over the server's process and its
- * descendants (the workers); cores = CPU seconds / wall seconds.
+ * The embedded server next to BIND 9 (its default threads) and Knot DNS, measured by dnsperf on this machine
+ * in one run. The embedded server runs four ways: the node engine (dgram) in 1 process and in N processes
+ * (cluster workers), and the native engine (native/udp) with 1 thread and with N threads; N = `workers`. All
+ * serve the same zone with the same record (a name with 3 A records); each is run (1) flat out for maxSeconds
+ * with dnsperf's default 100 outstanding queries, and (2) rate-limited to each of `rates` for rateSeconds, for
+ * latency percentiles (from dnsperf -v's per-query lines) and loss. The embedded server runs in a child process of its own (bench/dns-qps-child.ts), as BIND
+ * does; a row whose server reports another engine or count than asked fails the bench rather than measure
+ * the wrong thing. Server CPU during the flat-out run comes from /proc, summed over the server's process (all
+ * its threads) and its descendants (node workers); cores = CPU seconds / wall seconds.
  */
 import { execFile } from 'node:child_process';
 import dns from 'node:dns';
@@ -41,10 +43,15 @@ export interface DnsperfRun {
   readonly p99LatencyMs?: number;
 }
 
+export type EmbeddedEngine = 'native' | 'node';
+
 export interface DnsQpsRow {
   readonly server: 'embedded' | 'bind' | 'knot';
-  /** `seedkeeper embedded, 2 workers (Node v20.x)`, named's or knotd's version line. */
+  /** `seedkeeper embedded, native, 2 threads (Node v20.x)` (embeddedLabel), named's or knotd's version line. */
   readonly version: string;
+  /** Embedded rows: the engine and the threads (native) or processes (node) the server reported using. */
+  readonly engine?: EmbeddedEngine;
+  readonly workers?: number;
   readonly max: DnsperfRun;
   /** One per rate in `rates`, in order. */
   readonly rates: readonly DnsperfRun[];
@@ -66,7 +73,10 @@ export interface DnsQpsOptions {
   readonly rateSeconds?: number;
   /** dnsperf -Q targets. Default [5000, 50000]. */
   readonly rates?: readonly number[];
-  /** Workers of the multi-worker embedded row. Default: the number of cores. */
+  /**
+   * Processes of the multi-process node-engine row and threads of the multi-thread native row. Default
+   * os.availableParallelism(). With 1, those two rows are left out (they would repeat the single ones).
+   */
   readonly workers?: number;
   /** Unmeasured dnsperf run before the measured ones (JIT warm-up, caches), seconds. Default 2. */
   readonly warmupSeconds?: number;
@@ -207,8 +217,39 @@ async function measure(
   return { server, version, max, rates, serverCores, qpsPerCore };
 }
 
-async function embeddedRow(workers: number, dir: string, o: Options, log: (line: string) => void): Promise<DnsQpsRow> {
-  const config = JSON.stringify({ zone: ZONE, records: RECORDS, soa: SOA, workers });
+/** Row label of the embedded server: engine and count, e.g. `seedkeeper embedded, native, 2 threads (Node v20.x)`. */
+export function embeddedLabel(engine: EmbeddedEngine, workers: number, nodeVersion = process.version): string {
+  const unit = engine === 'native' ? 'thread' : 'process';
+  const plural = workers === 1 ? unit : unit === 'process' ? 'processes' : 'threads';
+  return `seedkeeper embedded, ${engine}, ${workers} ${plural} (Node ${nodeVersion})`;
+}
+
+/**
+ * The child's `port=N engine=E workers=W` line; throws unless E and W are what was asked: a native row must
+ * never quietly measure the node engine (or another count).
+ */
+export function checkChildLine(
+  log: string,
+  engine: EmbeddedEngine,
+  workers: number,
+): { readonly port: number } | undefined {
+  const m = /port=(\d+) engine=(\S+) workers=(\d+)\n/.exec(log);
+  if (!m) return undefined;
+  if (m[2] !== engine || Number(m[3]) !== workers)
+    throw new Error(
+      `embedded DNS child: asked for engine ${engine} with ${workers} worker(s), the server reports engine ${m[2]} with ${m[3]}; not measuring it`,
+    );
+  return { port: Number(m[1]) };
+}
+
+async function embeddedRow(
+  engine: EmbeddedEngine,
+  workers: number,
+  dir: string,
+  o: Options,
+  log: (line: string) => void,
+): Promise<DnsQpsRow> {
+  const config = JSON.stringify({ zone: ZONE, records: RECORDS, soa: SOA, engine, workers });
   const daemon = spawnDaemon(process.execPath, ['--import', 'tsx', CHILD, config], {
     cwd: path.dirname(CHILD),
     maxLifetimeSec: 600,
@@ -218,22 +259,15 @@ async function embeddedRow(workers: number, dir: string, o: Options, log: (line:
     await waitFor(
       'embedded DNS child',
       () => {
-        port = Number(/port=(\d+)/.exec(daemon.log())?.[1] ?? 0);
+        port = checkChildLine(daemon.log(), engine, workers)?.port ?? 0;
         return port > 0;
       },
       { timeoutMs: 60_000, intervalMs: 20, abort: () => (daemon.exited() ? `exited:\n${daemon.log()}` : undefined) },
     );
     const [pid] = childPids(daemon.wrapperPid);
     if (pid === undefined) throw new Error('embedded DNS child: no node process under the timeout wrapper');
-    return await measure(
-      'embedded',
-      `seedkeeper embedded, ${workers} worker${workers === 1 ? '' : 's'} (Node ${process.version})`,
-      port,
-      pid,
-      dir,
-      o,
-      log,
-    );
+    const row = await measure('embedded', embeddedLabel(engine, workers), port, pid, dir, o, log);
+    return { ...row, engine, workers };
   } finally {
     await stopDaemon(daemon);
   }
@@ -274,6 +308,7 @@ export async function benchDnsQps(log: (line: string) => void, options: DnsQpsOp
     warmupSeconds: 2,
     ...options,
   };
+  if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error(`workers: ${o.workers} is not an integer >= 1`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-dnsperf-'));
   try {
     await writeFile(path.join(dir, 'queries.txt'), `${NAME} A\n`);
@@ -285,12 +320,12 @@ export async function benchDnsQps(log: (line: string) => void, options: DnsQpsOp
           }))
         ).stdout,
       )?.[1] ?? 'unknown';
-    const rows = [
-      await embeddedRow(1, dir, o, log),
-      await embeddedRow(o.workers, dir, o, log),
-      await bindRow(dir, o, log),
-      await knotRow(dir, o, log),
-    ];
+    // With workers = 1 the multi rows would repeat the single ones.
+    const counts = o.workers === 1 ? [1] : [1, o.workers];
+    const rows: DnsQpsRow[] = [];
+    for (const engine of ['node', 'native'] as const)
+      for (const workers of counts) rows.push(await embeddedRow(engine, workers, dir, o, log));
+    rows.push(await bindRow(dir, o, log), await knotRow(dir, o, log));
     return { query: `${NAME} A`, answers: VALUES.length, dnsperf: version, rows };
   } finally {
     await rm(dir, { recursive: true, force: true });

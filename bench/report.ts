@@ -93,15 +93,23 @@ export function dnsSection(result: DnsQpsResult): string {
   return `## Embedded DNS server: queries per second next to BIND 9 and Knot DNS
 
 dnsperf ${result.dnsperf} against each server on this machine in one run, the same record (\`${result.query}\`,
-${result.answers} A records), each server in its own process(es): seedkeeper's embedded server with 1 worker and
-with one per core, BIND 9 with its default threads, Knot DNS with its defaults. Flat out (dnsperf defaults: 100
-queries outstanding), then rate-limited (dnsperf \`-Q\`). **dnsperf runs on the same machine: on a 2-core
-machine it competes with the server for the same 2 cores**, so the flat-out figures measure the machine as much
-as the server; queries/s per server core (flat-out qps ÷ server CPU) is the fairer comparison. Server CPU is the
-server's process and its children (the workers). Latency percentiles come from dnsperf \`-v\` (one line per
-query, rate-limited runs only), which costs dnsperf some CPU. The embedded workers share one UDP socket (Node 20's
-\`dgram\` has no SO_REUSEPORT; newer Node releases add \`reusePort\`, which would give each worker a socket of
-its own), so they contend for its receive queue.
+${result.answers} A records), each server in its own process(es): BIND 9 with its default threads, Knot DNS with
+its defaults, and seedkeeper's embedded server four ways: the node engine (Node's \`dgram\`) in 1 process and in
+one process per core, and the native engine with 1 thread and with one thread per core (each row names its
+engine and count). Flat out (dnsperf defaults: 100 queries outstanding), then rate-limited (dnsperf \`-Q\`).
+**dnsperf runs on the same machine: on a 2-core machine it competes with the server for the same 2 cores**, so
+the flat-out figures measure the machine as much as the server; queries/s per server core (flat-out qps ÷ server
+CPU) is the fairer comparison. Server CPU is the server's process (all its threads) and its children
+(node-engine workers). Latency percentiles come from dnsperf \`-v\` (one line per query, rate-limited runs
+only), which costs dnsperf some CPU.
+
+The two engines differ in who reads the socket. The native engine (\`native/udp\`, an N-API addon) answers the
+common queries (a name in the zone, from a pre-encoded copy of it) in C threads, each with a SO_REUSEPORT socket
+of its own, and hands the rest (malformed or unusual queries: other opcodes, EDNS versions or additional
+records; a zone not loaded yet) to JavaScript, which answers them as the node engine would. Node-engine workers
+share one socket on Node 20 (its \`dgram\` has no SO_REUSEPORT; newer Node releases add \`reusePort\`), so they
+contend for its receive queue. The bench fails rather than report a native row that the server served with the
+node engine.
 
 | server | flat out: qps | vs BIND | avg latency | lost | server CPU (cores) | qps per server core |
 |---|---:|---:|---:|---:|---:|---:|

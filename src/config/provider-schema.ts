@@ -20,10 +20,16 @@ export const embeddedProvider = z
      */
     stateFile: z.string().min(1).optional(),
     /**
-     * Processes answering queries: 1 = the registrar's own process (default); N or `auto` (one per core) fork
-     * workers. On Node 20 the workers share one socket and do not scale with cores (docs/registrar.md).
+     * What reads and writes UDP: `native` (the native engine: threads answering from the pre-encoded zone;
+     * start fails without it), `node` (Node's dgram), `auto` = native when it loads, else node (docs/registrar.md).
      */
-    workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default(1),
+    engine: z.enum(['auto', 'native', 'node']).default('auto'),
+    /**
+     * Answering workers: native threads, or node processes (N > 1 forks workers that share one socket and do
+     * not scale with cores on Node 20). `auto` = one thread per core with native, the registrar's own process
+     * with node.
+     */
+    workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
     /** SOA minimum, seconds: how long resolvers may cache "no such name" or "no such type". */
     negativeTtl: z.number().int().min(0).max(3600).default(5),
     /** DNS-over-TCP limits (the slowloris defence). */

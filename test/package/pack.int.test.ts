@@ -109,6 +109,8 @@ describe('npm pack tarball', { timeout: 360_000 }, () => {
       'CHANGELOG.md',
       'README.md',
       'deploy/systemd/seedkeeper-registrar.service',
+      'native/udp/build/Release/seedkeeper_udp.node',
+      'native/udp/engine.cc',
     ]) {
       expect(names, needed).toContain(needed);
     }
@@ -143,6 +145,26 @@ describe('npm pack tarball', { timeout: 360_000 }, () => {
     );
     expect(out.code, out.stderr).toBe(0);
     expect((JSON.parse(out.stdout) as string[]).sort()).toEqual(sim.nodes.map((n) => n.id).sort());
+  });
+
+  it('the embedded DNS server answers through the native UDP engine shipped in the package', async () => {
+    const out = await node(
+      [
+        `import dns from 'node:dns';`,
+        `import { startEmbeddedDnsServer } from 'seedkeeper';`,
+        `const records = [{ name: 'api.seed.test', type: 'A', ttl: 30, values: ['10.9.8.7'] }];`,
+        `const server = await startEmbeddedDnsServer({ zone: 'seed.test', port: 0, engine: 'native', records });`,
+        `const resolver = new dns.promises.Resolver({ timeout: 2000, tries: 3 });`,
+        `resolver.setServers(['127.0.0.1:' + server.port]);`,
+        `const answer = await resolver.resolve4('api.seed.test');`,
+        `console.log(JSON.stringify({ engine: server.engine, answer, answered: server.stats().responses.noerror }));`,
+        `await server.stop();`,
+      ].join('\n'),
+    );
+    expect(out.code, out.stderr).toBe(0);
+    const got = JSON.parse(out.stdout) as { engine: string; answer: string[]; answered: number };
+    expect(got).toMatchObject({ engine: 'native', answer: ['10.9.8.7'] });
+    expect(got.answered).toBeGreaterThanOrEqual(1);
   });
 
   it('seedkeeper/cdk synthesizes a stack offline', async () => {

@@ -2,6 +2,7 @@
 import type { EmbeddedDnsServerOptions } from './server.js';
 
 export interface EmbeddedConfigSection {
+  readonly engine?: 'auto' | 'native' | 'node';
   readonly workers?: number | 'auto';
   readonly negativeTtl: number;
   readonly tcp: {
@@ -16,8 +17,9 @@ export interface EmbeddedConfigSection {
 export function embeddedServerOptions(
   config: EmbeddedConfigSection,
   stateFile: string | undefined,
-): Pick<EmbeddedDnsServerOptions, 'soa' | 'limits' | 'stateFile' | 'workers'> {
+): Pick<EmbeddedDnsServerOptions, 'soa' | 'limits' | 'stateFile' | 'workers' | 'engine'> {
   return {
+    ...(config.engine !== undefined ? { engine: config.engine } : {}),
     ...(config.workers !== undefined ? { workers: config.workers } : {}),
     // Negative answers carry min(SOA TTL, minimum); the SOA TTL follows so that the minimum is what counts.
     soa: { minimum: config.negativeTtl, ttl: Math.max(config.negativeTtl, 30) },

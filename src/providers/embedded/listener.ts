@@ -18,7 +18,13 @@ export interface ListenerStats {
     Record<'noerror' | 'formerr' | 'servfail' | 'nxdomain' | 'notimp' | 'refused' | 'badvers', number>
   >;
   readonly truncated: number;
-  readonly dropped: { readonly malformed: number; readonly oversize: number; readonly responses: number };
+  readonly dropped: {
+    readonly malformed: number;
+    readonly oversize: number;
+    readonly responses: number;
+    /** UDP packets the native engine could not hand to JavaScript in time (its bounded queue was full). */
+    readonly overload: number;
+  };
   readonly tcp: {
     readonly accepted: number;
     readonly open: number;
@@ -51,21 +57,30 @@ export function literalLookup(
 /** Rate-limited warning: (key, fields, message). */
 export type NoteFn = (key: string, fields: Record<string, unknown>, msg: string) => void;
 
+/** Whatever answers the queries of a server: this process, its workers, or the native engine's threads. */
+export interface Serving {
+  stats(): ListenerStats;
+  /** Resolves once everything that answers queries serves the store's current snapshot. */
+  settled(): Promise<void>;
+  pids(): readonly number[];
+  stop(): Promise<void>;
+}
+
 export interface Listener {
   stats(): ListenerStats;
   /** Stops the TCP guard's timers; the caller closes the sockets. */
   stop(): void;
 }
 
-export function serveOn(
-  udp: dgram.Socket,
+/** Serves DNS over TCP on `tcp` from `responder`, behind the TCP guard (deadlines, caps, eviction). */
+export function serveTcp(
   tcp: net.Server,
   responder: Responder,
   limits: EmbeddedDnsLimits,
   note: NoteFn,
   now: () => number,
-): Listener {
-  const tcpCounters = new TcpCounters();
+): { readonly counters: TcpCounters; stop(): void } {
+  const counters = new TcpCounters();
   const guard = new TcpGuard(
     {
       messageTimeoutMs: limits.tcpMessageTimeoutMs,
@@ -74,7 +89,7 @@ export function serveOn(
       maxConnections: limits.maxTcpConnections,
       maxConnectionsPerSource: limits.maxTcpConnectionsPerSource,
     },
-    tcpCounters,
+    counters,
     now,
     (event, source) =>
       note(
@@ -83,6 +98,79 @@ export function serveOn(
         `embedded DNS server: TCP connection ${event === 'refused_per_source' ? 'refused (per-source cap)' : `closed (${event})`}`,
       ),
   );
+  tcp.on('error', (err) => {
+    counters.errors++;
+    note(
+      'error tcp',
+      { where: 'tcp', error: String(err), errors: counters.errors },
+      'embedded DNS server: socket error',
+    );
+  });
+  const tcpLimits = { maxQueryBytes: limits.maxQueryBytes, maxBufferedBytes: limits.tcpMaxBufferedBytes };
+  tcp.on('connection', (socket) => {
+    const connection = guard.admit(socket);
+    if (connection) serveTcpConnection(socket, responder, tcpLimits, counters, connection, now);
+  });
+  guard.start();
+  return { counters, stop: () => guard.stop() };
+}
+
+/** Responses by name from counts indexed by rcode (BADVERS = 16; absent counts are 0). */
+export function responsesByRcode(r: readonly number[]): ListenerStats['responses'] {
+  const at = (i: number): number => r[i] ?? 0;
+  return {
+    noerror: at(0),
+    formerr: at(1),
+    servfail: at(2),
+    nxdomain: at(3),
+    notimp: at(4),
+    refused: at(5),
+    badvers: at(16),
+  };
+}
+
+/** A listener's counters from its responder (UDP and TCP answers), its TCP counters and its UDP socket's. */
+export function listenerStats(
+  responder: Responder,
+  t: TcpCounters,
+  udp: { readonly queries: number; readonly errors: number },
+): ListenerStats {
+  const c = responder.counters;
+  return {
+    queries: { udp: udp.queries, tcp: t.queries },
+    responses: responsesByRcode(c.rcodes),
+    truncated: c.truncated,
+    dropped: {
+      malformed: c.droppedMalformed,
+      oversize: c.droppedOversize,
+      responses: c.droppedResponses,
+      overload: 0,
+    },
+    tcp: {
+      accepted: t.accepted,
+      open: t.open,
+      rejected: t.rejectedPerSource + t.evicted,
+      rejectedPerSource: t.rejectedPerSource,
+      evicted: t.evicted,
+      closedMalformed: t.closedMalformed,
+      idleTimeouts: t.idleTimeouts,
+      messageTimeouts: t.messageTimeouts,
+      lifetimes: t.lifetimes,
+    },
+    errors: udp.errors + t.errors,
+    recompiles: c.compiles,
+  };
+}
+
+/** Serves a bound dgram UDP socket and a listening TCP server from `responder` in this process. */
+export function serveOn(
+  udp: dgram.Socket,
+  tcp: net.Server,
+  responder: Responder,
+  limits: EmbeddedDnsLimits,
+  note: NoteFn,
+  now: () => number,
+): Listener {
   let udpQueries = 0;
   let udpErrors = 0;
   const noteError = (where: string, err: unknown): void => {
@@ -107,49 +195,10 @@ export function serveOn(
       noteError('udp send', err);
     }
   });
-
-  tcp.on('error', (err) => noteError('tcp', err));
-  const tcpLimits = { maxQueryBytes: limits.maxQueryBytes, maxBufferedBytes: limits.tcpMaxBufferedBytes };
-  tcp.on('connection', (socket) => {
-    const connection = guard.admit(socket);
-    if (connection) serveTcpConnection(socket, responder, tcpLimits, tcpCounters, connection, now);
-  });
-  guard.start();
-
+  const tcpServing = serveTcp(tcp, responder, limits, note, now);
   return {
-    stats(): ListenerStats {
-      const c = responder.counters;
-      const r = c.rcodes;
-      const t = tcpCounters;
-      return {
-        queries: { udp: udpQueries, tcp: t.queries },
-        responses: {
-          noerror: r[0]!,
-          formerr: r[1]!,
-          servfail: r[2]!,
-          nxdomain: r[3]!,
-          notimp: r[4]!,
-          refused: r[5]!,
-          badvers: r[16]!,
-        },
-        truncated: c.truncated,
-        dropped: { malformed: c.droppedMalformed, oversize: c.droppedOversize, responses: c.droppedResponses },
-        tcp: {
-          accepted: t.accepted,
-          open: t.open,
-          rejected: t.rejectedPerSource + t.evicted,
-          rejectedPerSource: t.rejectedPerSource,
-          evicted: t.evicted,
-          closedMalformed: t.closedMalformed,
-          idleTimeouts: t.idleTimeouts,
-          messageTimeouts: t.messageTimeouts,
-          lifetimes: t.lifetimes,
-        },
-        errors: udpErrors + t.errors,
-        recompiles: c.compiles,
-      };
-    },
-    stop: () => guard.stop(),
+    stats: () => listenerStats(responder, tcpServing.counters, { queries: udpQueries, errors: udpErrors }),
+    stop: () => tcpServing.stop(),
   };
 }
 
@@ -160,7 +209,7 @@ export const ZERO_LISTENER_STATS: ListenerStats = Object.freeze({
   queries: Z,
   responses: { noerror: 0, formerr: 0, servfail: 0, nxdomain: 0, notimp: 0, refused: 0, badvers: 0 },
   truncated: 0,
-  dropped: { malformed: 0, oversize: 0, responses: 0 },
+  dropped: { malformed: 0, oversize: 0, responses: 0, overload: 0 },
   tcp: {
     accepted: 0,
     open: 0,

@@ -47,7 +47,12 @@ export function registerEmbeddedDnsMetrics(
     'seedkeeper_dns_dropped_total',
     'Packets the embedded DNS server did not answer, by reason.',
     'reason',
-    (s) => ({ malformed: s.dropped.malformed, oversize: s.dropped.oversize, response: s.dropped.responses }),
+    (s) => ({
+      malformed: s.dropped.malformed,
+      oversize: s.dropped.oversize,
+      response: s.dropped.responses,
+      overload: s.dropped.overload,
+    }),
   );
   counter(
     'seedkeeper_dns_truncated_total',

@@ -3,7 +3,6 @@
  * zone store's current snapshot (query.ts has the semantics). Malformed traffic is counted and dropped;
  * nothing a peer sends can throw out of a socket handler.
  */
-import dgram from 'node:dgram';
 import os from 'node:os';
 import net from 'node:net';
 import { canonicalName } from '../../records/canonical.js';
@@ -12,7 +11,10 @@ import { Responder } from './query.js';
 import { resolveLimits, type EmbeddedDnsLimits } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
 import { readZoneStateFile, ZonePersister } from './state-file.js';
-import { literalLookup, serveOn, type ListenerStats, type NoteFn } from './listener.js';
+import { serveOn, type ListenerStats, type NoteFn, type Serving } from './listener.js';
+import { loadNativeUdp } from './native/binding.js';
+import { serveNative } from './native/serving.js';
+import { bindBoth, closeTcp, closeUdp } from './sockets.js';
 import { WorkerPool } from './workers.js';
 import type { ZoneState } from './zone-state.js';
 import { ZoneStore, type SoaOptions } from './zone-store.js';
@@ -35,6 +37,9 @@ export interface EmbeddedDnsLogger {
   readonly warn: LogFn;
   readonly error?: LogFn;
 }
+
+export type EmbeddedDnsEngine = 'auto' | 'native' | 'node';
+export const EMBEDDED_DNS_ENGINES: readonly EmbeddedDnsEngine[] = ['auto', 'native', 'node'];
 
 export interface EmbeddedDnsServerOptions {
   /** The zone served, e.g. `seed.example.com`. */
@@ -64,9 +69,17 @@ export interface EmbeddedDnsServerOptions {
   readonly limits?: Partial<EmbeddedDnsLimits>;
   readonly logger?: EmbeddedDnsLogger;
   /**
-   * Processes answering queries: 1 serves from this process (as before); more fork that many `cluster`
-   * workers sharing the UDP socket and TCP listener, each with its own copy of the zone (see workers.ts).
-   * `'auto'` = the number of cores. Default 1 (the registrar's config defaults to `'auto'`).
+   * What reads and writes UDP. `native`: the native engine (native/udp): threads with a socket each
+   * (SO_REUSEPORT) answer from the pre-encoded zone and hand everything else to this process; start fails if
+   * it is not built or cannot load. `node`: Node's dgram, in this process or `cluster` workers. `auto`
+   * (default): native when it loads, else node, saying why once at start.
+   */
+  readonly engine?: EmbeddedDnsEngine;
+  /**
+   * Answering workers: with the native engine, threads (each its own socket; the kernel spreads clients over
+   * them); with node, processes (1 = this one; more fork `cluster` workers that share one socket, see
+   * workers.ts). `'auto'`: one thread per core with native, this one process with node (on Node 20 forked
+   * workers do not scale with cores). Default 'auto'.
    */
   readonly workers?: number | 'auto';
   /** Clock of the TCP deadlines (ms). Default Date.now. */
@@ -87,20 +100,31 @@ export interface EmbeddedDnsStats extends ListenerStats {
 export const MAX_EMBEDDED_WORKERS = 64;
 const WORKER_STATS_INTERVAL_MS = 1000;
 
-function resolveWorkers(value: number | 'auto' | undefined): number {
-  if (value === undefined) return 1;
-  if (value === 'auto') return Math.min(os.availableParallelism(), MAX_EMBEDDED_WORKERS);
+function resolveWorkers(value: number | 'auto' | undefined, native: boolean): number {
+  if (value === undefined || value === 'auto')
+    return native ? Math.min(os.availableParallelism(), MAX_EMBEDDED_WORKERS) : 1;
   if (!Number.isInteger(value) || value < 1 || value > MAX_EMBEDDED_WORKERS)
     throw new InvalidArgumentError('workers', `${value} is not 'auto' or an integer in 1..${MAX_EMBEDDED_WORKERS}`);
   return value;
 }
 
-interface Serving {
-  stats(): ListenerStats;
-  /** Resolves once everything that answers queries serves the store's current snapshot. */
-  settled(): Promise<void>;
-  pids(): readonly number[];
-  stop(): Promise<void>;
+/** The engine to use: native if asked or if `auto` and it loads; the reason when it was not used. */
+function chooseEngine(engine: EmbeddedDnsEngine | undefined): {
+  readonly native: ReturnType<typeof loadNativeUdp> | undefined;
+  readonly why?: string;
+} {
+  const choice = engine ?? 'auto';
+  if (!EMBEDDED_DNS_ENGINES.includes(choice))
+    throw new InvalidArgumentError(
+      'engine',
+      `${JSON.stringify(choice)} is not one of ${EMBEDDED_DNS_ENGINES.join(', ')}`,
+    );
+  if (choice === 'node') return { native: undefined, why: 'engine: node' };
+  const native = loadNativeUdp();
+  if (native.ok) return { native };
+  if (choice === 'native')
+    throw new InvalidArgumentError('engine', `the native UDP engine ${native.reason} (${native.file})`);
+  return { native: undefined, why: `the native UDP engine ${native.reason}` };
 }
 
 export interface EmbeddedDnsServer {
@@ -108,9 +132,11 @@ export interface EmbeddedDnsServer {
   readonly port: number;
   readonly zone: string;
   readonly store: ZoneStore;
-  /** Processes answering queries (1: this one). */
+  /** What reads and writes UDP (see EmbeddedDnsServerOptions.engine). */
+  readonly engine: 'native' | 'node';
+  /** Threads (native) or processes (node; 1: this one) answering UDP queries. */
   readonly workers: number;
-  /** Process ids of the live workers; empty with one worker (this process answers). */
+  /** Process ids of the live workers; empty with one worker (this process answers) and with native threads. */
   workerPids(): readonly number[];
   stats(): EmbeddedDnsStats;
   /**
@@ -124,63 +150,6 @@ export interface EmbeddedDnsServer {
 
 const SILENT: EmbeddedDnsLogger = { info: () => undefined, warn: () => undefined };
 const LIMIT_LOG_INTERVAL_MS = 10_000;
-const FREE_PORT_ATTEMPTS = 20;
-
-function bindUdp(socket: dgram.Socket, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    socket.once('error', onError);
-    socket.bind({ address: host, port, exclusive: true }, () => {
-      socket.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function listenTcp(server: net.Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.once('error', onError);
-    server.listen({ host, port, exclusive: true }, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function closeUdp(socket: dgram.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // already closed
-    }
-  });
-}
-
-/** UDP and TCP bound on the same port; with port 0, retries when the kernel's UDP pick is taken for TCP. */
-async function bindBoth(host: string, port: number): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
-  const type = net.isIPv6(host) ? 'udp6' : 'udp4';
-  for (let attempt = 1; ; attempt++) {
-    const udp = dgram.createSocket({ type, reuseAddr: false, lookup: literalLookup });
-    try {
-      await bindUdp(udp, host, port);
-    } catch (err) {
-      await closeUdp(udp);
-      throw err;
-    }
-    const actual = udp.address().port;
-    const tcp = net.createServer({ noDelay: true });
-    try {
-      await listenTcp(tcp, host, actual);
-      return { udp, tcp, port: actual };
-    } catch (err) {
-      await closeUdp(udp);
-      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
-      if (port !== 0 || !inUse || attempt >= FREE_PORT_ATTEMPTS) throw err;
-    }
-  }
-}
 
 /** The persisted zone, or undefined (logged) when there is none or it cannot be used. */
 async function restore(
@@ -252,12 +221,30 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
             ),
         });
   if (persister) store.onChange((snapshot) => persister.save(snapshot));
-  const workers = resolveWorkers(options.workers);
+  const chosen = chooseEngine(options.engine);
+  const workers = resolveWorkers(options.workers, chosen.native !== undefined);
   const rotate = options.rotate ?? true;
   const note: NoteFn = (key, fields, msg) => limited.note(key, fields, msg);
   let serving: Serving;
   let port: number;
-  if (workers === 1) {
+  if (chosen.native?.ok) {
+    const responder = new Responder(store, {
+      maxUdpPayload: limits.maxUdpPayload,
+      maxQueryBytes: limits.maxQueryBytes,
+      rotate,
+    });
+    ({ port, serving } = await serveNative({
+      binding: chosen.native.binding,
+      host,
+      port: requestedPort,
+      threads: workers,
+      store,
+      responder,
+      limits,
+      note,
+      now,
+    }));
+  } else if (workers === 1) {
     const responder = new Responder(store, {
       maxUdpPayload: limits.maxUdpPayload,
       maxQueryBytes: limits.maxQueryBytes,
@@ -272,14 +259,14 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
       pids: () => [],
       stop: async () => {
         listener.stop();
-        await Promise.all([closeUdp(bound.udp), new Promise<void>((resolve) => bound.tcp.close(() => resolve()))]);
+        await Promise.all([closeUdp(bound.udp), closeTcp(bound.tcp)]);
       },
     };
   } else {
     // The port is picked (port 0) or checked here, released, and bound again by the cluster primary for the workers.
     const probe = await bindBoth(host, requestedPort);
     port = probe.port;
-    await Promise.all([closeUdp(probe.udp), new Promise<void>((resolve) => probe.tcp.close(() => resolve()))]);
+    await Promise.all([closeUdp(probe.udp), closeTcp(probe.tcp)]);
     const pool = await WorkerPool.start({
       count: workers,
       config: { host, port, limits, rotate, statsIntervalMs: WORKER_STATS_INTERVAL_MS },
@@ -299,6 +286,8 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
       zone: store.zone,
       host,
       port,
+      engine: chosen.native ? 'native' : 'node',
+      ...(chosen.why !== undefined ? { engineNote: chosen.why } : {}),
       workers,
       serial: store.serial,
       loaded: store.snapshot().loaded,
@@ -314,6 +303,7 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
     port,
     zone: store.zone,
     store,
+    engine: chosen.native ? 'native' : 'node',
     workers,
     workerPids: () => serving.pids(),
     stats(): EmbeddedDnsStats {

@@ -174,7 +174,7 @@ describe('zone state file format', () => {
 });
 
 describe('registrar config: provider.embedded', () => {
-  it('defaults: 127.0.0.1:15353, one process, negative TTL 5 s, TCP limits', () => {
+  it('defaults: 127.0.0.1:15353, engine and workers auto, negative TTL 5 s, TCP limits', () => {
     const config = configSchema.parse({
       record: { name: 'seed.db.test' },
       sources: [{ type: 'static', addresses: ['10.0.0.1'] }],
@@ -182,7 +182,8 @@ describe('registrar config: provider.embedded', () => {
     expect(config.provider).toEqual({
       type: 'embedded',
       listen: '127.0.0.1:15353',
-      workers: 1,
+      engine: 'auto',
+      workers: 'auto',
       negativeTtl: 5,
       tcp: {
         messageTimeoutMs: 2000,
@@ -197,7 +198,8 @@ describe('registrar config: provider.embedded', () => {
       '/tmp/x.json',
     );
     expect(options).toMatchObject({
-      workers: 1,
+      engine: 'auto',
+      workers: 'auto',
       soa: { minimum: 5 },
       limits: { tcpMessageTimeoutMs: 2000, maxTcpConnectionsPerSource: 32 },
       stateFile: '/tmp/x.json',

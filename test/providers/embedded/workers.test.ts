@@ -56,7 +56,7 @@ describe('embedded DNS server with workers', () => {
   });
 
   it('answers UDP and TCP from two workers, adds up their counters, and ends them on stop', async () => {
-    server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [setOf(0)], workers: 2 });
+    server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [setOf(0)], engine: 'node', workers: 2 });
     expect(server.workers).toBe(2);
     pids = server.workerPids();
     expect(pids).toHaveLength(2);
@@ -69,7 +69,7 @@ describe('embedded DNS server with workers', () => {
   });
 
   it('never answers from a mix of two updates, nor empty, while 1,000 updates are applied', async () => {
-    server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [setOf(0)], workers: 2 });
+    server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [setOf(0)], engine: 'node', workers: 2 });
     pids = server.workerPids();
     const provider = createEmbeddedProvider(server);
     const port = server.port;
@@ -99,7 +99,7 @@ describe('embedded DNS server with workers', () => {
   }, 180_000);
 
   it('replaces a dead worker while the other keeps answering; apply waits for the replacement', async () => {
-    server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [setOf(0)], workers: 2 });
+    server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [setOf(0)], engine: 'node', workers: 2 });
     const s = server;
     const [victim, survivor] = s.workerPids() as [number, number];
     pids = [victim, survivor];
@@ -121,12 +121,12 @@ describe('embedded DNS server with workers', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-workers-'));
     try {
       const stateFile = path.join(dir, 'zone.json');
-      server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, stateFile, workers: 2 });
+      server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, stateFile, engine: 'node', workers: 2 });
       pids = server.workerPids();
       expect(rcodeOf((await udpExchange(server.port, query(NAME, 'A'), 3000))!)).toBe(2); // SERVFAIL
       await createEmbeddedProvider(server).apply([{ kind: 'create', set: setOf(7) }]);
       await server.stop();
-      server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, stateFile, workers: 2 });
+      server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, stateFile, engine: 'node', workers: 2 });
       pids = [...pids, ...server.workerPids()];
       expect(sorted(addresses((await udpExchange(server.port, query(NAME, 'A'), 3000))!))).toEqual(
         sorted(setOf(7).values),
