@@ -40,61 +40,66 @@ async function dig(port: number, ...args: string[]): Promise<DigResult> {
 
 const values = (lines: readonly string[]): string[] => lines.map((l) => l.split(/\s+/).at(-1)!).sort();
 
-describeIfTool(['dig'])('embedded DNS server queried by dig', () => {
-  let server: EmbeddedDnsServer;
-  beforeAll(async () => {
-    server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: RECORDS, soa: { serial: 2024 } });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+// Both engines: the native fast path and Node's dgram must answer dig alike.
+for (const engine of ['native', 'node'] as const)
+  describeIfTool(['dig'])(`embedded DNS server queried by dig (${engine} engine)`, () => {
+    let server: EmbeddedDnsServer;
+    beforeAll(async () => {
+      server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, engine, records: RECORDS, soa: { serial: 2024 } });
+      expect(server.engine).toBe(engine);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
 
-  it.each([['+notcp'], ['+tcp']])('answers A authoritatively (%s)', async (transport) => {
-    const res = await dig(server.port, transport, `api.${ZONE}`, 'A');
-    expect(res.status).toBe('NOERROR');
-    expect(res.flags).toEqual(expect.arrayContaining(['qr', 'aa']));
-    expect(res.flags).not.toContain('tc');
-    expect(values(res.answers)).toEqual(['127.0.0.11', '127.0.0.12', '127.0.0.13']);
-  });
+    it.each([['+notcp'], ['+tcp']])('answers A authoritatively (%s)', async (transport) => {
+      const res = await dig(server.port, transport, `api.${ZONE}`, 'A');
+      expect(res.status).toBe('NOERROR');
+      expect(res.flags).toEqual(expect.arrayContaining(['qr', 'aa']));
+      expect(res.flags).not.toContain('tc');
+      expect(values(res.answers)).toEqual(['127.0.0.11', '127.0.0.12', '127.0.0.13']);
+    });
 
-  it('NXDOMAIN and NODATA with the SOA in the authority section; REFUSED outside the zone', async () => {
-    const nx = await dig(server.port, `nope.${ZONE}`, 'A');
-    expect(nx.status).toBe('NXDOMAIN');
-    expect(nx.flags).toContain('aa');
-    expect(nx.authority).toHaveLength(1);
-    expect(nx.authority[0]).toMatch(/\tSOA\tns\.seed\.test\. hostmaster\.seed\.test\. 2024 3600 600 86400 5$/);
-    const nodata = await dig(server.port, '+tcp', `v6.${ZONE}`, 'A');
-    expect(nodata.status).toBe('NOERROR');
-    expect(nodata.answers).toEqual([]);
-    expect(nodata.authority[0]).toMatch(/\tSOA\t/);
-    const refused = await dig(server.port, 'example.org', 'A');
-    expect(refused.status).toBe('REFUSED');
-    expect(refused.flags).not.toContain('aa');
-  });
+    it('NXDOMAIN and NODATA with the SOA in the authority section; REFUSED outside the zone', async () => {
+      const nx = await dig(server.port, `nope.${ZONE}`, 'A');
+      expect(nx.status).toBe('NXDOMAIN');
+      expect(nx.flags).toContain('aa');
+      expect(nx.authority).toHaveLength(1);
+      expect(nx.authority[0]).toMatch(/\tSOA\tns\.seed\.test\. hostmaster\.seed\.test\. 2024 3600 600 86400 5$/);
+      const nodata = await dig(server.port, '+tcp', `v6.${ZONE}`, 'A');
+      expect(nodata.status).toBe('NOERROR');
+      expect(nodata.answers).toEqual([]);
+      expect(nodata.authority[0]).toMatch(/\tSOA\t/);
+      const refused = await dig(server.port, 'example.org', 'A');
+      expect(refused.status).toBe('REFUSED');
+      expect(refused.flags).not.toContain('aa');
+    });
 
-  it('sets TC over UDP without EDNS when 60 A records exceed 512 bytes, and sends them all over TCP', async () => {
-    const udp = await dig(server.port, '+notcp', '+noedns', '+ignore', `big.${ZONE}`, 'A');
-    expect(udp.status).toBe('NOERROR');
-    expect(udp.flags).toEqual(expect.arrayContaining(['qr', 'aa', 'tc']));
-    expect(udp.answers).toEqual([]);
-    const tcp = await dig(server.port, '+tcp', '+noedns', `big.${ZONE}`, 'A');
-    expect(tcp.flags).not.toContain('tc');
-    expect(values(tcp.answers)).toEqual([...SIXTY].sort());
-    // With EDNS (dig offers 1232) the same answer fits in one UDP response.
-    const edns = await dig(server.port, '+notcp', '+bufsize=1232', `big.${ZONE}`, 'A');
-    expect(edns.flags).not.toContain('tc');
-    expect(edns.answers).toHaveLength(60);
-    expect(edns.text).toMatch(/EDNS: version: 0, flags:; udp: 1232/);
-    // Without +ignore, dig retries over TCP by itself and gets everything.
-    expect((await dig(server.port, '+noedns', `big.${ZONE}`, 'A')).answers).toHaveLength(60);
-  });
+    it('sets TC over UDP without EDNS when 60 A records exceed 512 bytes, and sends them all over TCP', async () => {
+      const udp = await dig(server.port, '+notcp', '+noedns', '+ignore', `big.${ZONE}`, 'A');
+      expect(udp.status).toBe('NOERROR');
+      expect(udp.flags).toEqual(expect.arrayContaining(['qr', 'aa', 'tc']));
+      expect(udp.answers).toEqual([]);
+      const tcp = await dig(server.port, '+tcp', '+noedns', `big.${ZONE}`, 'A');
+      expect(tcp.flags).not.toContain('tc');
+      expect(values(tcp.answers)).toEqual([...SIXTY].sort());
+      // With EDNS (dig offers 1232) the same answer fits in one UDP response.
+      const edns = await dig(server.port, '+notcp', '+bufsize=1232', `big.${ZONE}`, 'A');
+      expect(edns.flags).not.toContain('tc');
+      expect(edns.answers).toHaveLength(60);
+      expect(edns.text).toMatch(/EDNS: version: 0, flags:; udp: 1232/);
+      // Without +ignore, dig retries over TCP by itself and gets everything.
+      expect((await dig(server.port, '+noedns', `big.${ZONE}`, 'A')).answers).toHaveLength(60);
+    });
 
-  it('sees a provider change on the next query with a bumped serial', async () => {
-    const provider = createEmbeddedProvider(server);
-    const before = await dig(server.port, '+short', ZONE, 'SOA');
-    await provider.apply([{ kind: 'create', set: { name: `new.${ZONE}`, type: 'A', ttl: 30, values: ['10.9.9.9'] } }]);
-    expect((await dig(server.port, '+short', `new.${ZONE}`, 'A')).text.trim()).toBe('10.9.9.9');
-    const serial = (s: string): number => Number(s.trim().split(/\s+/)[2]);
-    expect(serial((await dig(server.port, '+short', ZONE, 'SOA')).text)).toBe(serial(before.text) + 1);
+    it('sees a provider change on the next query with a bumped serial', async () => {
+      const provider = createEmbeddedProvider(server);
+      const before = await dig(server.port, '+short', ZONE, 'SOA');
+      await provider.apply([
+        { kind: 'create', set: { name: `new.${ZONE}`, type: 'A', ttl: 30, values: ['10.9.9.9'] } },
+      ]);
+      expect((await dig(server.port, '+short', `new.${ZONE}`, 'A')).text.trim()).toBe('10.9.9.9');
+      const serial = (s: string): number => Number(s.trim().split(/\s+/)[2]);
+      expect(serial((await dig(server.port, '+short', ZONE, 'SOA')).text)).toBe(serial(before.text) + 1);
+    });
   });
-});

@@ -18,97 +18,103 @@ const RECORDS: RecordSet[] = [
   { name: `_owner.api.${ZONE}`, type: 'TXT', ttl: 30, values: ['heritage=seedkeeper,owner=test,v=1', 'y'.repeat(300)] },
 ];
 
-describe('embedded DNS server (Node resolver, raw sockets)', () => {
-  let server: EmbeddedDnsServer;
+// Both engines: the native fast path and Node's dgram must answer alike.
+for (const engine of ['native', 'node'] as const)
+  describe(`embedded DNS server (Node resolver, raw sockets; ${engine} engine)`, () => {
+    let server: EmbeddedDnsServer;
 
-  beforeAll(async () => {
-    server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: RECORDS, soa: { serial: 41 } });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  it('listens on UDP and TCP on one free loopback port', () => {
-    expect(server.host).toBe('127.0.0.1');
-    expect(server.port).toBeGreaterThan(0);
-    expect(server.zone).toBe(ZONE);
-  });
-
-  it('answers resolve4/resolve6/resolveTxt/resolveSoa/resolveNs', async () => {
-    const r = resolverFor(server.port);
-    const a = await r.resolve4('API.seed.test', { ttl: true });
-    expect(sorted(a.map((x) => x.address))).toEqual(API.values);
-    expect(a.every((x) => x.ttl === 30)).toBe(true);
-    expect(sorted(await r.resolve6(`v6.${ZONE}`))).toEqual(['2001:db8::7', '::1']);
-    const txt = await r.resolveTxt(`_owner.api.${ZONE}`);
-    expect(sorted(txt.map((parts) => parts.join('')))).toEqual(['heritage=seedkeeper,owner=test,v=1', 'y'.repeat(300)]);
-    expect(txt.find((parts) => parts.join('').startsWith('y'))!.map((p) => p.length)).toEqual([255, 45]);
-    expect(await r.resolveSoa(ZONE)).toMatchObject({
-      nsname: `ns.${ZONE}`,
-      hostmaster: `hostmaster.${ZONE}`,
-      serial: 41,
-      minttl: 5,
+    beforeAll(async () => {
+      server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, engine, records: RECORDS, soa: { serial: 41 } });
+      expect(server.engine).toBe(engine);
     });
-    expect(await r.resolveNs(ZONE)).toEqual([`ns.${ZONE}`]);
-  });
+    afterAll(async () => {
+      await server?.stop();
+    });
 
-  it('ENOTFOUND for NXDOMAIN, ENODATA for NODATA (also at empty non-terminals)', async () => {
-    const r = resolverFor(server.port);
-    await expect(r.resolve4(`nothere.${ZONE}`)).rejects.toMatchObject({ code: 'ENOTFOUND' });
-    await expect(r.resolve6(`api.${ZONE}`)).rejects.toMatchObject({ code: 'ENODATA' });
-    await expect(r.resolve4(`_owner.api.${ZONE}`)).rejects.toMatchObject({ code: 'ENODATA' });
-    await expect(r.resolve4(ZONE)).rejects.toMatchObject({ code: 'ENODATA' });
-  });
+    it('listens on UDP and TCP on one free loopback port', () => {
+      expect(server.host).toBe('127.0.0.1');
+      expect(server.port).toBeGreaterThan(0);
+      expect(server.zone).toBe(ZONE);
+    });
 
-  it('REFUSED outside the zone', async () => {
-    const r = resolverFor(server.port);
-    await expect(r.resolve4('example.com')).rejects.toMatchObject({ code: 'EREFUSED' });
-    const reply = await udpExchange(server.port, query('seed.test.example.com', 'A'));
-    expect(rcodeOf(reply!)).toBe(RC.REFUSED);
-  });
+    it('answers resolve4/resolve6/resolveTxt/resolveSoa/resolveNs', async () => {
+      const r = resolverFor(server.port);
+      const a = await r.resolve4('API.seed.test', { ttl: true });
+      expect(sorted(a.map((x) => x.address))).toEqual(API.values);
+      expect(a.every((x) => x.ttl === 30)).toBe(true);
+      expect(sorted(await r.resolve6(`v6.${ZONE}`))).toEqual(['2001:db8::7', '::1']);
+      const txt = await r.resolveTxt(`_owner.api.${ZONE}`);
+      expect(sorted(txt.map((parts) => parts.join('')))).toEqual([
+        'heritage=seedkeeper,owner=test,v=1',
+        'y'.repeat(300),
+      ]);
+      expect(txt.find((parts) => parts.join('').startsWith('y'))!.map((p) => p.length)).toEqual([255, 45]);
+      expect(await r.resolveSoa(ZONE)).toMatchObject({
+        nsname: `ns.${ZONE}`,
+        hostmaster: `hostmaster.${ZONE}`,
+        serial: 41,
+        minttl: 5,
+      });
+      expect(await r.resolveNs(ZONE)).toEqual([`ns.${ZONE}`]);
+    });
 
-  it('answers several pipelined queries on one TCP connection, in order', async () => {
-    const ids = [11, 12, 13];
-    const names = [`api.${ZONE}`, `nx.${ZONE}`, 'example.com'];
-    const out = await tcpExchange(server.port, frame(...names.map((n, i) => query(n, 'A', { id: ids[i] }))), 500);
-    const replies = unframe(out.data);
-    expect(replies.map((m) => m.readUInt16BE(0))).toEqual(ids);
-    expect(replies.map(rcodeOf)).toEqual([RC.NOERROR, RC.NXDOMAIN, RC.REFUSED]);
-  });
+    it('ENOTFOUND for NXDOMAIN, ENODATA for NODATA (also at empty non-terminals)', async () => {
+      const r = resolverFor(server.port);
+      await expect(r.resolve4(`nothere.${ZONE}`)).rejects.toMatchObject({ code: 'ENOTFOUND' });
+      await expect(r.resolve6(`api.${ZONE}`)).rejects.toMatchObject({ code: 'ENODATA' });
+      await expect(r.resolve4(`_owner.api.${ZONE}`)).rejects.toMatchObject({ code: 'ENODATA' });
+      await expect(r.resolve4(ZONE)).rejects.toMatchObject({ code: 'ENODATA' });
+    });
 
-  it('a change through the provider is visible to the very next query, with a bumped SOA serial', async () => {
-    const provider = createEmbeddedProvider(server);
-    expect(provider).toMatchObject({ kind: 'embedded', zone: ZONE });
-    const r = resolverFor(server.port);
-    const serial = (await r.resolveSoa(ZONE)).serial;
-    const [current] = await provider.read([`api.${ZONE}`]);
-    expect(current).toEqual(API);
-    const next = { ...API, values: ['127.0.0.21', '127.0.0.22'] };
-    expect(await provider.apply([{ kind: 'update', before: current!, after: next }])).toEqual({ applied: 1 });
-    expect(sorted(await r.resolve4(`api.${ZONE}`))).toEqual(next.values);
-    expect((await r.resolveSoa(ZONE)).serial).toBe(serial + 1);
-    // A stale writer loses: nothing changes, the serial stays.
-    await expect(
-      provider.apply([{ kind: 'update', before: API, after: { ...API, values: ['127.0.0.66'] } }]),
-    ).rejects.toBeInstanceOf(ConflictError);
-    expect((await r.resolveSoa(ZONE)).serial).toBe(serial + 1);
-    await provider.apply([{ kind: 'update', before: next, after: API }]);
-    await provider.close();
-    await expect(provider.read([`api.${ZONE}`])).rejects.toMatchObject({ code: 'ERR_PROVIDER_CLOSED' });
-    expect(sorted(await r.resolve4(`api.${ZONE}`))).toEqual(API.values); // close() left the server running
-  });
+    it('REFUSED outside the zone', async () => {
+      const r = resolverFor(server.port);
+      await expect(r.resolve4('example.com')).rejects.toMatchObject({ code: 'EREFUSED' });
+      const reply = await udpExchange(server.port, query('seed.test.example.com', 'A'));
+      expect(rcodeOf(reply!)).toBe(RC.REFUSED);
+    });
 
-  it('counts what it did', () => {
-    const s = server.stats();
-    expect(s.queries.udp).toBeGreaterThan(5);
-    expect(s.queries.tcp).toBeGreaterThanOrEqual(3);
-    expect(s.responses.noerror).toBeGreaterThan(3);
-    expect(s.responses.nxdomain).toBeGreaterThanOrEqual(2);
-    expect(s.responses.refused).toBeGreaterThanOrEqual(2);
-    expect(s.recompiles).toBeGreaterThanOrEqual(2);
-    expect(s.errors).toBe(0);
+    it('answers several pipelined queries on one TCP connection, in order', async () => {
+      const ids = [11, 12, 13];
+      const names = [`api.${ZONE}`, `nx.${ZONE}`, 'example.com'];
+      const out = await tcpExchange(server.port, frame(...names.map((n, i) => query(n, 'A', { id: ids[i] }))), 500);
+      const replies = unframe(out.data);
+      expect(replies.map((m) => m.readUInt16BE(0))).toEqual(ids);
+      expect(replies.map(rcodeOf)).toEqual([RC.NOERROR, RC.NXDOMAIN, RC.REFUSED]);
+    });
+
+    it('a change through the provider is visible to the very next query, with a bumped SOA serial', async () => {
+      const provider = createEmbeddedProvider(server);
+      expect(provider).toMatchObject({ kind: 'embedded', zone: ZONE });
+      const r = resolverFor(server.port);
+      const serial = (await r.resolveSoa(ZONE)).serial;
+      const [current] = await provider.read([`api.${ZONE}`]);
+      expect(current).toEqual(API);
+      const next = { ...API, values: ['127.0.0.21', '127.0.0.22'] };
+      expect(await provider.apply([{ kind: 'update', before: current!, after: next }])).toEqual({ applied: 1 });
+      expect(sorted(await r.resolve4(`api.${ZONE}`))).toEqual(next.values);
+      expect((await r.resolveSoa(ZONE)).serial).toBe(serial + 1);
+      // A stale writer loses: nothing changes, the serial stays.
+      await expect(
+        provider.apply([{ kind: 'update', before: API, after: { ...API, values: ['127.0.0.66'] } }]),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect((await r.resolveSoa(ZONE)).serial).toBe(serial + 1);
+      await provider.apply([{ kind: 'update', before: next, after: API }]);
+      await provider.close();
+      await expect(provider.read([`api.${ZONE}`])).rejects.toMatchObject({ code: 'ERR_PROVIDER_CLOSED' });
+      expect(sorted(await r.resolve4(`api.${ZONE}`))).toEqual(API.values); // close() left the server running
+    });
+
+    it('counts what it did', () => {
+      const s = server.stats();
+      expect(s.queries.udp).toBeGreaterThan(5);
+      expect(s.queries.tcp).toBeGreaterThanOrEqual(3);
+      expect(s.responses.noerror).toBeGreaterThan(3);
+      expect(s.responses.nxdomain).toBeGreaterThanOrEqual(2);
+      expect(s.responses.refused).toBeGreaterThanOrEqual(2);
+      expect(s.recompiles).toBeGreaterThanOrEqual(2);
+      expect(s.errors).toBe(0);
+    });
   });
-});
 
 describe('embedded DNS server lifecycle', () => {
   it('port 0 picks different free ports; a taken port is an error; stop() is idempotent and frees the port', async () => {
