@@ -22,6 +22,8 @@ const projects: TestProjectInlineConfiguration[] = [
 
 export default defineConfig({
   test: {
+    // Rebuilds the native UDP engine when its sources changed (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
     projects,
     tags: [
       { name: 'integration', description: 'needs a real server or tool (BIND 9, Knot, HAProxy, nftables, dig, root)' },

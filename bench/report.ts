@@ -90,6 +90,27 @@ export function dnsSection(result: DnsQpsResult): string {
         `| ${r.version} | ${n(x.targetQps ?? 0)} | ${n(x.qps)} | ${ms(x.p50LatencyMs)} | ${ms(x.p99LatencyMs)} | ${x.lost} |`,
     ),
   );
+  // The issue's goals, for the embedded row with the most native threads: ≥ BIND flat out, ≥ BIND per server
+  // core, nothing lost at 50,000 qps.
+  const native = result.rows
+    .filter((r) => r.engine === 'native')
+    .sort((a, b) => (b.workers ?? 0) - (a.workers ?? 0))[0];
+  const mark = (ok: boolean): string => (ok ? '✓' : '✗');
+  const goals =
+    native && bind && bind.max.qps > 0 && bind.qpsPerCore > 0
+      ? (() => {
+          const flatRatio = native.max.qps / bind.max.qps;
+          const coreRatio = native.qpsPerCore / bind.qpsPerCore;
+          const at50k = native.rates.find((x) => x.targetQps === 50_000);
+          return [
+            `- Native engine, ${native.workers ?? '?'} threads, vs BIND flat out: **${flatRatio.toFixed(2)}×** (goal: at least 1×) ${mark(flatRatio >= 1)}.`,
+            `- Per server core: **${coreRatio.toFixed(2)}×** BIND's (goal: at least 1×) ${mark(coreRatio >= 1)}.`,
+            at50k
+              ? `- Lost at 50,000 qps: **${at50k.lost}** (goal: 0) ${mark(at50k.lost === 0)}.`
+              : '- Lost at 50,000 qps: not measured in this run.',
+          ].join('\n');
+        })()
+      : '- No native row in this run: the goals against BIND are not judged.';
   return `## Embedded DNS server: queries per second next to BIND 9 and Knot DNS
 
 dnsperf ${result.dnsperf} against each server on this machine in one run, the same record (\`${result.query}\`,
@@ -109,7 +130,11 @@ of its own, and hands the rest (malformed or unusual queries: other opcodes, EDN
 records; a zone not loaded yet) to JavaScript, which answers them as the node engine would. Node-engine workers
 share one socket on Node 20 (its \`dgram\` has no SO_REUSEPORT; newer Node releases add \`reusePort\`), so they
 contend for its receive queue. The bench fails rather than report a native row that the server served with the
-node engine.
+node engine. dnsperf sends from one socket (its default \`-c 1\`), and the kernel's SO_REUSEPORT hash gives one
+client's queries to one socket, so here the native rows with 1 and with N threads both measure one thread;
+with the server well under one core, dnsperf on the other core is what limits them.
+
+${goals}
 
 | server | flat out: qps | vs BIND | avg latency | lost | server CPU (cores) | qps per server core |
 |---|---:|---:|---:|---:|---:|---:|

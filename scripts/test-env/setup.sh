@@ -8,9 +8,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 REPO_ROOT=$(pwd)
 
-PACKAGES=(bind9 bind9-dnsutils dnsperf haproxy nftables iptables knot knot-dnsutils chromium prometheus)
+# g++, make and python3: node-gyp builds the native UDP engine (npm run build:native) with them.
+PACKAGES=(bind9 bind9-dnsutils dnsperf haproxy nftables iptables knot knot-dnsutils chromium prometheus g++ make python3)
 # Executables the tests call; checked after install so a broken package can't pass silently.
-TOOLS=(named dig nsupdate dnsperf haproxy nft iptables knotd knotc kdig chromium promtool timeout node npm)
+TOOLS=(named dig nsupdate dnsperf haproxy nft iptables knotd knotc kdig chromium promtool timeout node npm g++ make python3)
 STAMP_FILE=node_modules/.seedkeeper-setup-stamp
 POLICY=/usr/sbin/policy-rc.d
 CREATED_POLICY=0
