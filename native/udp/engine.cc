@@ -226,9 +226,10 @@ size_t fastAnswer(const Zone& z, const Config& cfg, const uint8_t* q, size_t len
     ednsSize = rd16(q + o + 3);
   }
 
-  static const Answer kEmpty = [] {
-    Answer a;
-    a.bodies.emplace_back();
+  // Never destroyed: a thread may still be answering while the process exits.
+  static const Answer& kEmpty = *[] {
+    auto* a = new Answer();
+    a->bodies.emplace_back();
     return a;
   }();
   key.assign(reinterpret_cast<const char*>(name), w);
@@ -534,8 +535,12 @@ uint32_t boundPort(int fd) {
   return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
 }
 
-void finalizeEngine(napi_env, void* data, void*) {
+// At the environment's teardown (process exit without close()): stop the threads before anything they use goes.
+void cleanupEngine(void* data) { stopEngine(static_cast<Engine*>(data)); }
+
+void finalizeEngine(napi_env env, void* data, void*) {
   auto* e = static_cast<Engine*>(data);
+  napi_remove_env_cleanup_hook(env, cleanupEngine, e);
   stopEngine(e);
   delete e;
 }
@@ -597,6 +602,7 @@ napi_value Open(napi_env env, napi_callback_info info) {
   napi_value out, portValue, handle;
   napi_create_object(env, &out);
   napi_create_external(env, raw, finalizeEngine, nullptr, &handle);
+  napi_add_env_cleanup_hook(env, cleanupEngine, raw);
   napi_create_uint32(env, port, &portValue);
   napi_set_named_property(env, out, "handle", handle);
   napi_set_named_property(env, out, "port", portValue);

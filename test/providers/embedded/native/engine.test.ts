@@ -259,3 +259,36 @@ describe('native UDP engine on sockets', () => {
     expect(loadNativeUdp().ok).toBe(true);
   });
 });
+
+describe('native UDP engine at process exit', () => {
+  it('a process that exits with its engine still open (threads busy) exits cleanly', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'seedkeeper-native-exit-'));
+    try {
+      const script = path.join(dir, 'exit.mjs');
+      const binding = path.resolve('native/udp/build/Release/seedkeeper_udp.node');
+      await writeFile(
+        script,
+        [
+          `import { createRequire } from 'node:module';`,
+          `import dgram from 'node:dgram';`,
+          `const native = createRequire(import.meta.url)(${JSON.stringify(binding)});`,
+          `const opt = Buffer.from([0, 0, 41, 4, 208, 0, 0, 0, 0, 0, 0]);`,
+          `const e = native.open({ host: '127.0.0.1', port: 0, threads: 2, maxQueryBytes: 4096, maxUdpPayload: 1232, opt }, () => {});`,
+          `const s = dgram.createSocket('udp4');`,
+          // Garbage handed to JavaScript while the process goes away: the threads are mid-batch at exit.
+          `for (let i = 0; i < 2000; i++) s.send(Buffer.alloc(20, i), e.port, '127.0.0.1');`,
+          `setTimeout(() => process.exit(0), 20);`,
+        ].join('\n'),
+      );
+      const { spawnSync } = await import('node:child_process');
+      const run = spawnSync(process.execPath, [script], { timeout: 60_000, encoding: 'utf8' });
+      expect({ status: run.status, signal: run.signal, stderr: run.stderr }).toEqual({
+        status: 0,
+        signal: null,
+        stderr: '',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
