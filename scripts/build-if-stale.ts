@@ -11,13 +11,15 @@
  *   `npm run typecheck`, and `npm run build` (tsc, with declarations) stays the release build.
  * - Parallel test workers may ask at once: one builds under a lock directory, the others wait for it.
  *
- * Usage: `node --import tsx scripts/build-if-stale.ts [--force]` (prestart), or `ensureBuilt()` (tests).
+ * Usage: `node --import tsx scripts/build-if-stale.ts [--force]` (prestart; also rebuilds a stale native UDP engine,
+ * scripts/build-native.ts), or `ensureBuilt()` (tests).
  */
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildNative } from './build-native.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = path.join(ROOT, 'src');
@@ -153,4 +155,6 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
       ? `dist/: rebuilt ${outcome.files} files in ${Math.round(outcome.ms)} ms`
       : `dist/: up to date (checked in ${Math.round(outcome.ms)} ms)`,
   );
+  // npm start: the native UDP engine too, when its sources changed (a failure only warns: dgram serves).
+  await buildNative({ ifNeeded: true });
 }

@@ -12,7 +12,7 @@ import { resolveLimits, type EmbeddedDnsLimits } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
 import { readZoneStateFile, ZonePersister } from './state-file.js';
 import { serveOn, type ListenerStats, type NoteFn, type Serving } from './listener.js';
-import { loadNativeUdp } from './native/binding.js';
+import { loadNativeUdp, type NativeUdpBinding } from './native/binding.js';
 import { serveNative } from './native/serving.js';
 import { bindBoth, closeTcp, closeUdp } from './sockets.js';
 import { WorkerPool } from './workers.js';
@@ -110,7 +110,7 @@ function resolveWorkers(value: number | 'auto' | undefined, native: boolean): nu
 
 /** The engine to use: native if asked or if `auto` and it loads; the reason when it was not used. */
 function chooseEngine(engine: EmbeddedDnsEngine | undefined): {
-  readonly native: ReturnType<typeof loadNativeUdp> | undefined;
+  readonly binding?: NativeUdpBinding;
   readonly why?: string;
 } {
   const choice = engine ?? 'auto';
@@ -119,12 +119,12 @@ function chooseEngine(engine: EmbeddedDnsEngine | undefined): {
       'engine',
       `${JSON.stringify(choice)} is not one of ${EMBEDDED_DNS_ENGINES.join(', ')}`,
     );
-  if (choice === 'node') return { native: undefined, why: 'engine: node' };
+  if (choice === 'node') return { why: 'engine: node' };
   const native = loadNativeUdp();
-  if (native.ok) return { native };
+  if (native.ok) return { binding: native.binding };
   if (choice === 'native')
     throw new InvalidArgumentError('engine', `the native UDP engine ${native.reason} (${native.file})`);
-  return { native: undefined, why: `the native UDP engine ${native.reason}` };
+  return { why: `the native UDP engine ${native.reason}` };
 }
 
 export interface EmbeddedDnsServer {
@@ -222,37 +222,30 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
         });
   if (persister) store.onChange((snapshot) => persister.save(snapshot));
   const chosen = chooseEngine(options.engine);
-  const workers = resolveWorkers(options.workers, chosen.native !== undefined);
+  const engine = chosen.binding ? 'native' : 'node';
+  const workers = resolveWorkers(options.workers, engine === 'native');
   const rotate = options.rotate ?? true;
   const note: NoteFn = (key, fields, msg) => limited.note(key, fields, msg);
   let serving: Serving;
   let port: number;
-  if (chosen.native?.ok) {
-    const responder = new Responder(store, {
-      maxUdpPayload: limits.maxUdpPayload,
-      maxQueryBytes: limits.maxQueryBytes,
-      rotate,
-    });
+  const responder = (): Responder =>
+    new Responder(store, { maxUdpPayload: limits.maxUdpPayload, maxQueryBytes: limits.maxQueryBytes, rotate });
+  if (chosen.binding) {
     ({ port, serving } = await serveNative({
-      binding: chosen.native.binding,
+      binding: chosen.binding,
       host,
       port: requestedPort,
       threads: workers,
       store,
-      responder,
+      responder: responder(),
       limits,
       note,
       now,
     }));
   } else if (workers === 1) {
-    const responder = new Responder(store, {
-      maxUdpPayload: limits.maxUdpPayload,
-      maxQueryBytes: limits.maxQueryBytes,
-      rotate,
-    });
     const bound = await bindBoth(host, requestedPort);
     port = bound.port;
-    const listener = serveOn(bound.udp, bound.tcp, responder, limits, note, now);
+    const listener = serveOn(bound.udp, bound.tcp, responder(), limits, note, now);
     serving = {
       stats: () => listener.stats(),
       settled: () => Promise.resolve(),
@@ -286,7 +279,7 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
       zone: store.zone,
       host,
       port,
-      engine: chosen.native ? 'native' : 'node',
+      engine,
       ...(chosen.why !== undefined ? { engineNote: chosen.why } : {}),
       workers,
       serial: store.serial,
@@ -303,7 +296,7 @@ export async function startEmbeddedDnsServer(options: EmbeddedDnsServerOptions):
     port,
     zone: store.zone,
     store,
-    engine: chosen.native ? 'native' : 'node',
+    engine,
     workers,
     workerPids: () => serving.pids(),
     stats(): EmbeddedDnsStats {

@@ -6,18 +6,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbeddedProvider } from '../../../src/providers/embedded/provider.js';
 import { startEmbeddedDnsServer, type EmbeddedDnsServer } from '../../../src/providers/embedded/server.js';
-import type { RecordSet } from '../../../src/records/types.js';
 import { query, rcodeOf, RC, resolverFor, sorted, tcpExchange, udpExchange, unframe, frame, ZONE } from './helpers.js';
-import dnsPacket from 'dns-packet';
-
-const NAME = `api.${ZONE}`;
-/** Update g's set: four values that all carry g, so a mixed answer shows. */
-const setOf = (g: number): RecordSet => ({
-  name: NAME,
-  type: 'A',
-  ttl: 30,
-  values: [1, 2, 3, 4].map((i) => `10.${(g >> 8) & 0xff}.${g & 0xff}.${i}`),
-});
+import { addresses, hammerDuringUpdates, NAME, setOf, until } from './updates.js';
 
 const alive = (pid: number): boolean => {
   try {
@@ -27,21 +17,6 @@ const alive = (pid: number): boolean => {
     return false;
   }
 };
-
-async function until(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function addresses(reply: Buffer): string[] {
-  return dnsPacket
-    .decode(reply)
-    .answers!.filter((a) => a.type === 'A')
-    .map((a) => (a as { data: string }).data);
-}
 
 describe('embedded DNS server with workers', () => {
   let server: EmbeddedDnsServer | undefined;
@@ -71,26 +46,8 @@ describe('embedded DNS server with workers', () => {
   it('never answers from a mix of two updates, nor empty, while 1,000 updates are applied', async () => {
     server = await startEmbeddedDnsServer({ zone: ZONE, port: 0, records: [setOf(0)], engine: 'node', workers: 2 });
     pids = server.workerPids();
-    const provider = createEmbeddedProvider(server);
     const port = server.port;
-    let done = false;
-    let answers = 0;
-    const bad: string[] = [];
-    const hammer = async (): Promise<void> => {
-      for (let id = 1; !done; id++) {
-        const reply = await udpExchange(port, query(NAME, 'A', { id: id & 0xffff }), 2000);
-        if (reply === undefined) continue; // a lost datagram on a loaded machine is not a wrong answer
-        answers++;
-        const got = addresses(reply);
-        const gens = new Set(got.map((a) => a.split('.').slice(1, 3).join('.')));
-        if (rcodeOf(reply) !== RC.NOERROR || got.length !== 4 || gens.size !== 1)
-          bad.push(`${rcodeOf(reply)} ${got.join(',')}`);
-      }
-    };
-    const clients = [hammer(), hammer(), hammer()];
-    for (let g = 1; g <= 1000; g++) await provider.apply([{ kind: 'update', before: setOf(g - 1), after: setOf(g) }]);
-    done = true;
-    await Promise.all(clients);
+    const { judged: answers, bad } = await hammerDuringUpdates(server, 1000);
     expect(bad).toEqual([]);
     expect(answers).toBeGreaterThan(100);
     // apply() resolved only once every worker served the update: the last set is what everyone answers.
